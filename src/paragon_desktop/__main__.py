@@ -1,0 +1,3 @@
+from paragon_desktop.cli import main
+
+raise SystemExit(main())

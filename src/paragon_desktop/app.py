@@ -1,0 +1,201 @@
+"""Composition root: settings, storage, services and the main window."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from paragon_desktop.domain.errors import ParagonError
+from paragon_desktop.services.auth import AuthService
+from paragon_desktop.services.cases import CaseService
+from paragon_desktop.services.demo import build_demo, is_empty
+from paragon_desktop.services.editing import EditingService
+from paragon_desktop.services.views import CaseSummary, UserView
+from paragon_desktop.settings import Settings, default_database_path
+from paragon_desktop.storage.db import Database, normalise_url
+from paragon_desktop.storage.migrate import needs_upgrade, upgrade
+
+CHROMIUM_FLAGS = (
+    "--disable-background-networking --disable-component-update --disable-sync "
+    "--disable-domain-reliability --no-pings --disable-features=OptimizationHints"
+)
+
+
+@dataclass
+class Services:
+    db: Database
+    auth: AuthService
+    cases: CaseService
+    editing: EditingService
+
+
+def open_database(url: str | None) -> tuple[Database, bool]:
+    """Open (and for SQLite create or upgrade) the database. With no URL: the embedded one in
+    the user's data directory, filled with the demo exercise the first time.
+
+    Returns the database and whether the demo was just written.
+    """
+    embedded = url is None
+    target = normalise_url(url) if url else normalise_url(default_database_path())
+    db = Database.open(target)
+    if needs_upgrade(db.engine):
+        if target.get_backend_name() != "sqlite":
+            db.dispose()
+            raise ParagonError(
+                "This PostgreSQL database has no (current) Paragon schema. Run "
+                "`paragon-desktop db upgrade --db URL` first."
+            )
+        upgrade(db.engine)
+    filled = False
+    if embedded and is_empty(db):
+        build_demo(db)
+        filled = True
+    return db, filled
+
+
+def build_services(db: Database) -> Services:
+    editing = EditingService(db)
+    return Services(db, AuthService(db), CaseService(db), editing)
+
+
+def prepare_qt_environment(offscreen: bool = False) -> None:
+    """Before any Qt import: Chromium must not phone home; offscreen for screenshots and CI."""
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    wanted = CHROMIUM_FLAGS
+    if offscreen or os.environ.get("QT_QPA_PLATFORM") == "offscreen" or os.geteuid() == 0:
+        # Chromium's sandbox refuses to run as root and under some containers.
+        wanted += " --no-sandbox"
+    if offscreen or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        wanted += " --disable-gpu"
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} {wanted}".strip()
+    if offscreen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1" if os.geteuid() == 0 else "0")
+
+
+def create_application(argv: list[str]):  # -> QApplication
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from paragon_desktop.ui.map.scheme import register_scheme
+
+    register_scheme()
+    # QtWebEngine shares GL contexts with the widgets; this must be set before the app exists.
+    QGuiApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName("Paragon Desktop")
+    app.setOrganizationName("Paragon")
+    return app
+
+
+def run_gui(db_url: str | None) -> int:
+    prepare_qt_environment()
+    app = create_application(sys.argv)
+    from PySide6.QtWidgets import QMessageBox
+
+    from paragon_desktop.ui.dialogs.sign_in import CaseListDialog, SignInDialog
+    from paragon_desktop.ui.main_window import MainWindow
+
+    try:
+        db, filled = open_database(db_url)
+    except ParagonError as exc:
+        QMessageBox.critical(None, "Database", str(exc))
+        return 2
+    services = build_services(db)
+    if filled:
+        print(f"Demo exercise written to {db.display_url}")
+    if is_empty(db):
+        QMessageBox.information(
+            None, "Lege database",
+            f"{db.display_url} has no users yet. Fill it with the demo exercise:\n"
+            f"paragon-desktop demo --db {db.display_url}",
+        )
+        return 1
+    sign_in = SignInDialog(services.auth.sign_in, db.display_url)
+    if not sign_in.exec() or sign_in.user is None:
+        return 0
+    user = sign_in.user
+    chooser = CaseListDialog(
+        services.cases.list_cases(user),
+        [c for c in services.cases.list_cases(user, include_closed=True) if not c.is_open],
+    )
+    if not chooser.exec() or chooser.case is None:
+        return 0
+    window = MainWindow(services.cases, services.editing, user, chooser.case, Settings.load(),
+                        database_label=db.display_url)
+    window.show()
+    code = app.exec()
+    db.dispose()
+    return code
+
+
+def pick_user_and_case(
+    services: Services, username: str | None, case_name: str | None
+) -> tuple[UserView, CaseSummary]:
+    user = services.auth.user_by_name(username) if username else services.auth.first_user()
+    if case_name:
+        case = services.cases.find_case(user, case_name)
+        if case is None:
+            raise ParagonError(f"{user.username} sees no case named like {case_name!r}.")
+    else:
+        open_cases = services.cases.list_cases(user)
+        if not open_cases:
+            raise ParagonError(f"{user.username} sees no open case.")
+        # The demo's main case is the one with the most going on: the oldest open one.
+        case = min(open_cases, key=lambda c: c.occurred_at)
+    return user, case
+
+
+def screenshot(out: Path, db_url: str | None, username: str | None, case_name: str | None,
+               size: tuple[int, int], timeout_s: float = 60.0) -> int:
+    """Render the main window offscreen once the map has drawn its layers, and save a PNG."""
+    import tempfile
+
+    prepare_qt_environment(offscreen=True)
+    # A screenshot must not depend on (or change) the user's saved window layout.
+    os.environ.setdefault("PARAGON_CONFIG_DIR", tempfile.mkdtemp(prefix="paragon-shot-"))
+    app = create_application(sys.argv[:1])
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from paragon_desktop.ui.main_window import MainWindow
+
+    db, _ = open_database(db_url)
+    services = build_services(db)
+    user, case = pick_user_and_case(services, username, case_name)
+    window = MainWindow(services.cases, services.editing, user, case, Settings.load(),
+                        database_label=db.display_url, restore_layout=False)
+    window.resize(*size)
+    window.show()
+    loop = QEventLoop()
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(loop.quit)
+    deadline.start(int(timeout_s * 1000))
+
+    def check() -> None:
+        if window.snapshot is not None and window.map.bridge.settled:
+            # Let Leaflet paint the canvas before grabbing.
+            QTimer.singleShot(600, loop.quit)
+        else:
+            QTimer.singleShot(50, check)
+
+    check()
+    loop.exec()
+    if not window.map.bridge.settled:
+        print("The map did not finish loading in time; the screenshot may be incomplete.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = window.grab().save(str(out))
+    window.close()
+    db.dispose()
+    del app
+    if not ok:
+        print(f"Could not write {out}.")
+        return 1
+    print(f"Saved {out} ({size[0]}x{size[1]}): {case.name}, as {user.username}.")
+    return 0

@@ -1,0 +1,98 @@
+"""The closed vocabularies of the rule book. Values are stored in the database as-is."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CaseCategory(StrEnum):
+    INCIDENT = "incident"
+    EVENT = "event"
+    EXERCISE = "exercise"
+
+    @property
+    def label_nl(self) -> str:
+        return {"incident": "Incident", "event": "Evenement", "exercise": "Oefening"}[self.value]
+
+
+class CaseAccess(StrEnum):
+    PUBLIC = "public"
+    PRIVATE = "private"
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class AccessLevel(StrEnum):
+    """A user's case access level (DOMAIN.md, People and organisations)."""
+
+    READ_ONLY = "read_only"
+    AGENT = "agent"
+    COORDINATOR = "coordinator"
+
+    @property
+    def label_nl(self) -> str:
+        return {
+            "read_only": "Alleen lezen",
+            "agent": "Agent",
+            "coordinator": "Coördinator",
+        }[self.value]
+
+
+class ManagementRole(StrEnum):
+    ORG_ADMIN = "org_admin"
+    CONTACT_MANAGER = "contact_manager"
+    PLAN_MANAGER = "plan_manager"
+
+
+class OrganisationKind(StrEnum):
+    MUNICIPALITY = "municipality"
+    PROVINCE = "province"
+    FEDERAL = "federal"
+    DISCIPLINE = "discipline"
+    COMPANY = "company"
+    NC112 = "nc112"
+
+
+class FeedKind(StrEnum):
+    MULTI = "multi"
+    DISCIPLINE = "discipline"
+    CELL = "cell"
+
+
+class MessageTag(StrEnum):
+    """Message types ("types invoer") of DOMAIN.md, Feeds."""
+
+    IMPORTANT = "important"
+    QUESTION = "question"
+    ANSWER = "answer"
+    DECISION = "decision"
+    SITREP = "sitrep"
+
+    @property
+    def label_nl(self) -> str:
+        return {
+            "important": "Belangrijk",
+            "question": "Vraag",
+            "answer": "Antwoord",
+            "decision": "Beslissing",
+            "sitrep": "SITREP",
+        }[self.value]
+
+
+class ContactKind(StrEnum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+
+
+class ShareReason(StrEnum):
+    """Why an organisation sees a case (territorial sharing, DOMAIN.md Cases)."""
+
+    COMPETENT = "competent"
+    NEIGHBOUR = "neighbour"
+    INVITED = "invited"
+
+
+GENERIC_CRISIS_ROLES: tuple[str, ...] = ("observer", "expert", "representative")

@@ -1,0 +1,29 @@
+"""Errors a user can meet. Each message says what is wrong and what to do about it."""
+
+from __future__ import annotations
+
+
+class ParagonError(Exception):
+    """Base of all errors shown to users in plain language."""
+
+
+class ValidationError(ParagonError):
+    def __init__(self, message: str, fields: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
+class SignInError(ParagonError):
+    pass
+
+
+class AccessDenied(ParagonError):
+    pass
+
+
+class NotFound(ParagonError):
+    pass
+
+
+class DatabaseUnavailable(ParagonError):
+    pass

@@ -1,0 +1,1 @@
+"""Use cases with transaction boundaries and permission checks. No Qt."""

@@ -1,0 +1,59 @@
+"""Loading the facts the domain's access rules need, for one user and one case."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from paragon_desktop.domain.access import CaseAccessFacts, can_see_case
+from paragon_desktop.domain.enums import CaseAccess, FeedKind
+from paragon_desktop.domain.errors import AccessDenied, NotFound
+from paragon_desktop.storage.models import Case, CaseShare, CaseUser, Feed, FeedMember, Membership
+
+
+def user_organisation_ids(session: Session, user_id: int) -> frozenset[int]:
+    return frozenset(
+        session.scalars(select(Membership.organisation_id).where(Membership.user_id == user_id))
+    )
+
+
+def case_facts(session: Session, case: Case, user_id: int, orgs: frozenset[int]) -> CaseAccessFacts:
+    shared = frozenset(
+        session.scalars(select(CaseShare.organisation_id).where(CaseShare.case_id == case.id))
+    )
+    case_user = session.execute(
+        select(CaseUser).where(CaseUser.case_id == case.id, CaseUser.user_id == user_id)
+    ).scalar_one_or_none()
+    return CaseAccessFacts(
+        access=CaseAccess(case.access),
+        user_organisation_ids=orgs,
+        shared_organisation_ids=shared,
+        invited=bool(case_user and case_user.invited),
+        participant=bool(case_user and case_user.participating),
+    )
+
+
+def visible_case(session: Session, user_id: int, case_id: int) -> Case:
+    """The case, if this user may see it; otherwise a plain-language refusal."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"Case {case_id} does not exist (any more) in this database.")
+    if not can_see_case(case_facts(session, case, user_id, user_organisation_ids(session, user_id))):
+        raise AccessDenied(
+            f"You have no access to case “{case.name}”. Ask a coordinator of the case to invite you."
+        )
+    return case
+
+
+def visible_feed_ids(session: Session, case_id: int, user_id: int) -> set[int]:
+    member_of = set(
+        session.scalars(
+            select(FeedMember.feed_id)
+            .join(Feed, Feed.id == FeedMember.feed_id)
+            .where(Feed.case_id == case_id, FeedMember.user_id == user_id)
+        )
+    )
+    feeds = session.execute(select(Feed.id, Feed.kind).where(Feed.case_id == case_id)).all()
+    return {
+        row.id for row in feeds if row.kind == FeedKind.MULTI.value or row.id in member_of
+    }

@@ -1,0 +1,338 @@
+"""Opening cases and asking what changed in them: the read side the main window lives on."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from paragon_desktop.domain.access import can_see_case, can_see_layer
+from paragon_desktop.domain.enums import CaseCategory, OrganisationKind
+from paragon_desktop.services.access import (
+    case_facts,
+    user_organisation_ids,
+    visible_case,
+    visible_feed_ids,
+)
+from paragon_desktop.services.auth import user_view
+from paragon_desktop.services.views import (
+    AnchorView,
+    CaseSnapshot,
+    CaseSummary,
+    ChangeSet,
+    ContactView,
+    FeedView,
+    JurisdictionView,
+    LayerView,
+    MessageView,
+    Participation,
+    UserView,
+)
+from paragon_desktop.storage.db import Database
+from paragon_desktop.storage.models import (
+    Anchor,
+    Case,
+    CaseShare,
+    CaseUser,
+    Contact,
+    Feed,
+    FeedMember,
+    Layer,
+    LayerShare,
+    LayerVisibility,
+    Message,
+    Organisation,
+    Tombstone,
+    User,
+)
+from paragon_desktop.storage.revisions import current_revision
+
+
+def _bbox(row: Any) -> tuple[float, float, float, float] | None:
+    if row.min_lon is None:
+        return None
+    return (row.min_lon, row.min_lat, row.max_lon, row.max_lat)
+
+
+def case_summary(case: Case) -> CaseSummary:
+    return CaseSummary(
+        id=case.id,
+        name=case.name,
+        category=CaseCategory(case.category),
+        access=case.access,
+        status=case.status,
+        case_type=case.case_type,
+        location_name=case.location_name,
+        occurred_at=case.occurred_at,
+        phase=case.phase,
+        description=case.description,
+        bbox=_bbox(case),
+        revision=case.revision,
+    )
+
+
+class CaseService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- lists -------------------------------------------------------------------------------
+    def list_cases(self, user: UserView, *, include_closed: bool = False) -> list[CaseSummary]:
+        """The cases this user may see, newest first."""
+        with self._db.sessions() as session:
+            orgs = user_organisation_ids(session, user.id)
+            query = select(Case).order_by(Case.occurred_at.desc())
+            if not include_closed:
+                query = query.where(Case.status == "open")
+            return [
+                case_summary(case)
+                for case in session.scalars(query)
+                if can_see_case(case_facts(session, case, user.id, orgs))
+            ]
+
+    def find_case(self, user: UserView, name: str) -> CaseSummary | None:
+        """A visible case whose name contains ``name`` (case-insensitive), open ones first."""
+        needle = name.casefold()
+        for case in self.list_cases(user, include_closed=True):
+            if needle in case.name.casefold():
+                return case
+        return None
+
+    # -- snapshot and changes -----------------------------------------------------------------
+    def open_case(self, user: UserView, case_id: int) -> CaseSnapshot:
+        with self._db.sessions() as session:
+            visible_case(session, user.id, case_id)
+            participation = self._participation(session, case_id, user.id)
+            changes = self._changes(session, user, case_id, 0)
+            return CaseSnapshot(user=user, participation=participation, changes=changes)
+
+    def current_revision(self) -> int:
+        with self._db.sessions() as session:
+            return current_revision(session)
+
+    def changes_since(self, user: UserView, case_id: int, revision: int) -> ChangeSet:
+        """What this user sees changed in the case since ``revision``. Cheap when nothing did:
+        one read of the revision counter."""
+        with self._db.sessions() as session:
+            now = current_revision(session)
+            if now == revision:
+                return ChangeSet(revision=now)
+            visible_case(session, user.id, case_id)
+            return self._changes(session, user, case_id, revision)
+
+    def layer_geojson(self, user: UserView, layer_id: int) -> str:
+        """The FeatureCollection of a layer the user may see, as JSON text."""
+        from paragon_desktop.storage.models import LayerData
+
+        with self._db.sessions() as session:
+            layer = session.get(Layer, layer_id)
+            if layer is None:
+                return '{"type":"FeatureCollection","features":[]}'
+            visible_case(session, user.id, layer.case_id)
+            data = session.get(LayerData, layer_id)
+            return data.geojson if data else '{"type":"FeatureCollection","features":[]}'
+
+    # -- internals ----------------------------------------------------------------------------
+    def _participation(self, session: Session, case_id: int, user_id: int) -> Participation | None:
+        row = session.execute(
+            select(CaseUser, Organisation.name)
+            .outerjoin(Organisation, Organisation.id == CaseUser.organisation_id)
+            .where(CaseUser.case_id == case_id, CaseUser.user_id == user_id)
+        ).first()
+        if row is None or not row[0].participating or not row[0].crisis_role:
+            return None
+        return Participation(row[1] or "", row[0].crisis_role, row[0].crisis_cell)
+
+    def _changes(self, session: Session, user: UserView, case_id: int, since: int) -> ChangeSet:
+        now = current_revision(session)
+        case = session.get(Case, case_id)
+        assert case is not None
+        result = ChangeSet(revision=now)
+        if case.revision > since:
+            result.case = case_summary(case)
+        feed_ids = visible_feed_ids(session, case_id, user.id)
+        if since == 0 or self._any_changed(session, case_id, since, (Feed, FeedMember)):
+            result.feeds = self._feeds(session, case_id, feed_ids)
+        result.messages = self._messages(session, case_id, feed_ids, since)
+        result.anchors = [
+            AnchorView(a.id, a.name, a.category, a.description,
+                       json.loads(a.geometry_geojson), _bbox(a), a.revision)
+            for a in session.scalars(
+                select(Anchor)
+                .where(Anchor.case_id == case_id, Anchor.revision > since)
+                .order_by(Anchor.name)
+            )
+        ]
+        result.contacts = self._contacts(session, case_id, since)
+        if since:
+            result.removed_anchor_ids = self._removed(session, "anchors", case_id, since)
+            result.removed_contact_ids = self._removed(session, "contacts", case_id, since)
+        if since == 0 or self._any_changed(
+            session, case_id, since, (Layer, LayerShare, LayerVisibility)
+        ):
+            result.layers = self._layers(session, case_id, user.id, feed_ids)
+        if since == 0 or session.scalar(
+            select(func.count()).select_from(Organisation).where(Organisation.revision > since)
+        ):
+            result.jurisdictions = self._jurisdictions(session)
+        return result
+
+    def _any_changed(self, session: Session, case_id: int, since: int, models: tuple) -> bool:
+        for model in models:
+            query = select(model.id).where(model.revision > since).limit(1)
+            if model is Feed or model is Layer:
+                query = query.where(model.case_id == case_id)
+            if session.scalar(query) is not None:
+                return True
+        table_names = [m.__tablename__ for m in models]
+        return (
+            session.scalar(
+                select(Tombstone.id)
+                .where(Tombstone.table_name.in_(table_names), Tombstone.revision > since)
+                .limit(1)
+            )
+            is not None
+        )
+
+    def _removed(self, session: Session, table: str, case_id: int, since: int) -> list[int]:
+        return list(
+            session.scalars(
+                select(Tombstone.row_id).where(
+                    Tombstone.table_name == table,
+                    Tombstone.revision > since,
+                    or_(Tombstone.case_id == case_id, Tombstone.case_id.is_(None)),
+                )
+            )
+        )
+
+    def _feeds(self, session: Session, case_id: int, feed_ids: set[int]) -> list[FeedView]:
+        members: dict[int, list[str]] = defaultdict(list)
+        for feed_id, name in session.execute(
+            select(FeedMember.feed_id, User.display_name)
+            .join(User, User.id == FeedMember.user_id)
+            .where(FeedMember.feed_id.in_(feed_ids))
+            .order_by(User.display_name)
+        ):
+            members[feed_id].append(name)
+        participants = tuple(
+            session.scalars(
+                select(User.display_name)
+                .join(CaseUser, CaseUser.user_id == User.id)
+                .where(CaseUser.case_id == case_id, CaseUser.participating.is_(True))
+                .order_by(User.display_name)
+            )
+        )
+        feeds = session.scalars(
+            select(Feed).where(Feed.id.in_(feed_ids)).order_by(Feed.position, Feed.name)
+        )
+        return [
+            FeedView(f.id, f.name, f.kind,
+                     participants if f.kind == "multi" else tuple(members[f.id]))
+            for f in feeds
+        ]
+
+    def _messages(
+        self, session: Session, case_id: int, feed_ids: set[int], since: int
+    ) -> list[MessageView]:
+        rows = session.execute(
+            select(Message, User.display_name, Organisation.name)
+            .join(User, User.id == Message.author_id)
+            .outerjoin(Organisation, Organisation.id == Message.organisation_id)
+            .where(
+                Message.case_id == case_id,
+                Message.revision > since,
+                Message.feed_id.in_(feed_ids),
+            )
+            .order_by(Message.created_at, Message.id)
+        )
+        return [
+            MessageView(m.id, m.feed_id, author, m.crisis_role, org or "", m.created_at,
+                        m.text, tuple(m.tags.split()), m.revision)
+            for m, author, org in rows
+        ]
+
+    def _contacts(self, session: Session, case_id: int, since: int) -> list[ContactView]:
+        contacts = [
+            ContactView(c.id, "case" if c.case_id else "global", c.kind, c.name,
+                        c.organisation_name, c.function, c.phone, c.email, c.revision)
+            for c in session.scalars(
+                select(Contact)
+                .where(
+                    or_(Contact.case_id == case_id, Contact.case_id.is_(None)),
+                    Contact.revision > since,
+                )
+                .order_by(Contact.name)
+            )
+        ]
+        # Active participants are shown with the contacts (DOMAIN.md, Anchors and contacts).
+        # Their id is negated so it never collides with a contact's.
+        participants = session.execute(
+            select(CaseUser, User.display_name, Organisation.name)
+            .join(User, User.id == CaseUser.user_id)
+            .outerjoin(Organisation, Organisation.id == CaseUser.organisation_id)
+            .where(CaseUser.case_id == case_id, CaseUser.revision > since)
+        )
+        for case_user, name, org in participants:
+            if case_user.participating:
+                contacts.append(
+                    ContactView(-case_user.id, "participant", "person", name, org or "",
+                                case_user.crisis_role or "", "", "", case_user.revision)
+                )
+        return contacts
+
+    def _layers(
+        self, session: Session, case_id: int, user_id: int, feed_ids: set[int]
+    ) -> list[LayerView]:
+        shares: dict[int, list[int]] = defaultdict(list)
+        feed_names = dict(session.execute(select(Feed.id, Feed.name).where(Feed.case_id == case_id)).all())
+        layers = session.execute(
+            select(Layer, User.display_name)
+            .join(User, User.id == Layer.owner_id)
+            .where(Layer.case_id == case_id)
+            .order_by(Layer.name)
+        ).all()
+        layer_ids = [layer.id for layer, _ in layers]
+        for layer_id, feed_id in session.execute(
+            select(LayerShare.layer_id, LayerShare.feed_id).where(LayerShare.layer_id.in_(layer_ids))
+        ):
+            shares[layer_id].append(feed_id)
+        ticks = dict(
+            session.execute(
+                select(LayerVisibility.layer_id, LayerVisibility.visible).where(
+                    LayerVisibility.user_id == user_id, LayerVisibility.layer_id.in_(layer_ids)
+                )
+            ).all()
+        )
+        result = []
+        for layer, owner in layers:
+            if not can_see_layer(layer.owner_id, user_id, shares[layer.id], feed_ids):
+                continue
+            # Own layers start ticked; layers others share wait for the user's tick.
+            visible = ticks.get(layer.id, layer.owner_id == user_id)
+            result.append(
+                LayerView(
+                    layer.id, layer.name, layer.description, layer.feature_count,
+                    layer.source_file, layer.source_format, owner,
+                    tuple(sorted(feed_names[f] for f in shares[layer.id])),
+                    json.loads(layer.style_json or "{}"), _bbox(layer), bool(visible),
+                    layer.revision,
+                )
+            )
+        return result
+
+    def _jurisdictions(self, session: Session) -> list[JurisdictionView]:
+        return [
+            JurisdictionView(o.id, o.name, o.kind, json.loads(o.jurisdiction_geojson))
+            for o in session.scalars(
+                select(Organisation)
+                .where(
+                    Organisation.jurisdiction_geojson.is_not(None),
+                    Organisation.kind.in_(
+                        [OrganisationKind.MUNICIPALITY.value, OrganisationKind.PROVINCE.value]
+                    ),
+                )
+                .order_by(Organisation.name)
+            )
+        ]

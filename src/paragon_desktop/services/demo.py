@@ -1,0 +1,299 @@
+"""Fill a database with the demo exercise (services.demo_data plus the files in resources/demo)."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from shapely.geometry import Point, Polygon, mapping, shape
+from shapely.ops import unary_union
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from paragon_desktop.domain.cases import generate_case_name
+from paragon_desktop.domain.enums import CaseAccess, CaseCategory
+from paragon_desktop.gis.geometry import bbox_of, to_geojson
+from paragon_desktop.gis.layers import read_layer
+from paragon_desktop.gis.territory import territorial_shares
+from paragon_desktop.services import audit
+from paragon_desktop.services import demo_data as data
+from paragon_desktop.services.auth import hash_password
+from paragon_desktop.services.layers import store_layer
+from paragon_desktop.storage.db import Database
+from paragon_desktop.storage.models import (
+    Anchor,
+    Case,
+    CaseShare,
+    CaseUser,
+    Contact,
+    Feed,
+    FeedMember,
+    LayerVisibility,
+    Membership,
+    Message,
+    Organisation,
+    User,
+    WorkspaceInfo,
+)
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+class DemoAlreadyPresent(Exception):
+    pass
+
+
+def demo_file(name: str) -> Path:
+    return Path(str(resources.files("paragon_desktop") / "resources" / "demo" / name))
+
+
+def _edge(a: tuple[float, float], b: tuple[float, float]) -> list[tuple[float, float]]:
+    """Points from a to b with a gentle bend; the same edge gives the same points both ways, so
+    neighbouring municipalities share their border exactly."""
+    forward = a <= b
+    p, q = (a, b) if forward else (b, a)
+    seed = (p[0] * 131 + p[1] * 71 + q[0] * 37 + q[1] * 17) % 1
+    steps = 8
+    points = []
+    for i in range(steps + 1):
+        t = i / steps
+        x = p[0] + (q[0] - p[0]) * t
+        y = p[1] + (q[1] - p[1]) * t
+        bend = 0.006 * math.sin(math.pi * t) * math.sin(6 * t + seed * 10)
+        # Bend perpendicular to the edge; the outer frame stays straight enough to read.
+        dx, dy = q[0] - p[0], q[1] - p[1]
+        length = math.hypot(dx, dy) or 1
+        points.append((round(x - dy / length * bend, 6), round(y + dx / length * bend, 6)))
+    return points if forward else points[::-1]
+
+
+def municipality_polygons() -> dict[str, Polygon]:
+    cols, rows = data.MUNICIPALITY_COLUMNS, data.MUNICIPALITY_ROWS
+    result = {}
+    for name, col, row in data.MUNICIPALITIES:
+        corners = [
+            (cols[col], rows[row]),
+            (cols[col + 1], rows[row]),
+            (cols[col + 1], rows[row + 1]),
+            (cols[col], rows[row + 1]),
+        ]
+        ring: list[tuple[float, float]] = []
+        for i in range(4):
+            ring.extend(_edge(corners[i], corners[(i + 1) % 4])[:-1])
+        result[name] = Polygon(ring)
+    return result
+
+
+def _at(hhmm: str, day: str = data.EXERCISE_DAY) -> datetime:
+    return datetime.fromisoformat(f"{day}T{hhmm}:00").replace(tzinfo=BRUSSELS)
+
+
+def _set_bbox(row: Case | Anchor | Organisation, geometry_json: str) -> None:
+    row.min_lon, row.min_lat, row.max_lon, row.max_lat = bbox_of(shape(json.loads(geometry_json)))
+
+
+def has_demo(db: Database) -> bool:
+    with db.sessions() as session:
+        return session.get(WorkspaceInfo, "demo") is not None
+
+
+def is_empty(db: Database) -> bool:
+    with db.sessions() as session:
+        return not session.scalar(select(func.count()).select_from(User))
+
+
+def build_demo(db: Database) -> None:
+    """Write the whole demo exercise in one transaction."""
+    if has_demo(db):
+        raise DemoAlreadyPresent("This database already holds the demo exercise.")
+    with db.sessions.begin() as session:
+        _build(session)
+
+
+def _build(session: Session) -> None:
+    session.add(WorkspaceInfo(key="demo", value="Oefening Nordchem Scheldemonde"))
+    orgs: dict[str, Organisation] = {}
+    municipalities = municipality_polygons()
+    province_area = unary_union(list(municipalities.values()))
+    province_json = to_geojson(province_area)
+
+    def add_org(name: str, kind: str, discipline: str | None, area_json: str | None,
+                roles: tuple[str, ...]) -> Organisation:
+        org = Organisation(name=name, kind=kind, discipline=discipline,
+                           jurisdiction_geojson=area_json, crisis_roles="\n".join(roles))
+        if area_json:
+            _set_bbox(org, area_json)
+        session.add(org)
+        orgs[name] = org
+        return org
+
+    for name, polygon in municipalities.items():
+        add_org(name, "municipality", None, to_geojson(polygon), data.MUNICIPAL_ROLES)
+    add_org(data.PROVINCE, "province", None, province_json, data.PROVINCIAL_ROLES)
+    for name, kind, discipline, area, roles in data.ORGANISATIONS:
+        add_org(name, kind, discipline, province_json if area == "province" else None, roles)
+
+    users: dict[str, User] = {}
+    password_hash = hash_password(data.DEMO_PASSWORD)
+    for username, display, org_name, level, label, roles in data.USERS:
+        user = User(username=username, display_name=display, password_hash=password_hash,
+                    case_access_level=level, coordinator_label=label)
+        session.add(user)
+        users[username] = user
+        session.flush()
+        session.add(Membership(user_id=user.id, organisation_id=orgs[org_name].id,
+                               management_roles=roles))
+    session.flush()
+    memberships = {u: orgs[o] for u, _, o, *_ in data.USERS}
+
+    seveso = _seveso_case(session, orgs, users, memberships)
+    _event_case(session, orgs, users, memberships)
+    _closed_case(session, orgs, users)
+    _private_case(session, orgs, users, memberships)
+    for scope, kind, name, org, function, phone, email, address in data.CONTACTS:
+        session.add(Contact(case_id=seveso.id if scope == "case" else None, kind=kind, name=name,
+                            organisation_name=org, function=function, phone=phone, email=email,
+                            address=address))
+
+
+def _new_case(
+    session: Session, orgs: dict[str, Organisation], creator: User, org_name: str, *,
+    case_type: str, location_name: str, location: dict, when: datetime, suffix: str = "",
+    access: CaseAccess = CaseAccess.PUBLIC, description: str = "", phase: str | None = None,
+    astrid: str | None = None, status: str = "open",
+) -> Case:
+    location_json = json.dumps(location)
+    case = Case(
+        name=generate_case_name(CaseCategory.EXERCISE, case_type, location_name, suffix),
+        name_suffix=suffix, category=CaseCategory.EXERCISE.value, access=access.value,
+        case_type=case_type, location_name=location_name, location_geojson=location_json,
+        occurred_at=when, phase=phase, astrid_block=astrid, description=description,
+        status=status, created_by_id=creator.id, organisation_id=orgs[org_name].id,
+        created_at=when, closed_at=when + timedelta(hours=5) if status == "closed" else None,
+    )
+    _set_bbox(case, location_json)
+    session.add(case)
+    session.flush()
+    if access is CaseAccess.PUBLIC:
+        areas = {o.id: shape(json.loads(o.jurisdiction_geojson))
+                 for o in orgs.values() if o.jurisdiction_geojson}
+        for org_id, reason in territorial_shares(shape(location), areas).items():
+            session.add(CaseShare(case_id=case.id, organisation_id=org_id, reason=reason.value))
+    audit.record(session, "case.started", user_id=creator.id, case_id=case.id, name=case.name)
+    return case
+
+
+def _seveso_case(session: Session, orgs: dict[str, Organisation], users: dict[str, User],
+                 memberships: dict[str, Organisation]) -> Case:
+    case = _new_case(
+        session, orgs, users["an.peeters"], "Gemeente Scheldemonde",
+        case_type="Gaslek Seveso-bedrijf", location_name="Scheldemonde",
+        location=mapping(Point(4.2775, 51.2540)), when=_at("09:00"),
+        suffix="Nordchem ammoniak", phase="Gemeentelijke fase", astrid="BLOK-SCH-07",
+        description="Oefening: ammoniaklek op tankpark 3 van Nordchem Scheldemonde NV.",
+    )
+    # The company is an expert partner: invited by hand, not by territory.
+    session.add(CaseShare(case_id=case.id, organisation_id=orgs["Nordchem Scheldemonde NV"].id,
+                          reason="invited"))
+    feeds = {}
+    for position, (name, kind) in enumerate(data.FEEDS):
+        feeds[name] = Feed(case_id=case.id, name=name, kind=kind, position=position)
+        session.add(feeds[name])
+    session.flush()
+    for username, (role, cell, feed_names) in data.PARTICIPANTS.items():
+        user = users[username]
+        session.add(CaseUser(case_id=case.id, user_id=user.id, invited=username == "marc.nordchem",
+                             participating=True, organisation_id=memberships[username].id,
+                             crisis_role=role, crisis_cell=cell))
+        for feed_name in feed_names:
+            session.add(FeedMember(feed_id=feeds[feed_name].id, user_id=user.id))
+        audit.record(session, "case.opened", user_id=user.id, case_id=case.id, crisis_role=role)
+    for hhmm, feed_name, username, tags, text in data.MESSAGES:
+        session.add(Message(case_id=case.id, feed_id=feeds[feed_name].id,
+                            author_id=users[username].id,
+                            organisation_id=memberships[username].id,
+                            crisis_role=data.PARTICIPANTS[username][0], created_at=_at(hhmm),
+                            text=text, tags=tags))
+    for name, category, description, kind, coords in data.ANCHORS:
+        geometry = json.dumps({"type": kind, "coordinates": [coords] if kind == "Polygon" else coords})
+        anchor = Anchor(case_id=case.id, name=name, category=category, description=description,
+                        geometry_geojson=geometry)
+        _set_bbox(anchor, geometry)
+        session.add(anchor)
+    for name, _col, _row in data.MUNICIPALITIES[:3]:
+        org = orgs[name]
+        anchor = Anchor(case_id=case.id, organisation_id=org.id,
+                        name=f"Grens {name.removeprefix('Gemeente ')}", category="grens",
+                        description=f"Grondgebied van {name}.",
+                        geometry_geojson=org.jurisdiction_geojson or "")
+        _set_bbox(anchor, anchor.geometry_geojson)
+        session.add(anchor)
+    session.flush()
+    for file_name, layer_name, description, owner, feed_names, colour in data.LAYERS:
+        path = demo_file(file_name)
+        layer_id = store_layer(
+            session, case_id=case.id, owner_id=users[owner].id, name=layer_name,
+            read=read_layer(path), source=path, description=description,
+            feed_ids=[feeds[f].id for f in feed_names],
+            style={"color": colour} if colour else None,
+        )
+        # The demo users have ticked the shared layers they work with.
+        for username in data.PARTICIPANTS:
+            session.add(LayerVisibility(layer_id=layer_id, user_id=users[username].id,
+                                        visible=True))
+    return case
+
+
+def _event_case(session: Session, orgs: dict[str, Organisation], users: dict[str, User],
+                memberships: dict[str, Organisation]) -> None:
+    case = _new_case(
+        session, orgs, users["els.vandamme"], "Provincie Scheldeland",
+        case_type="Evenement - andere", location_name="Polderkerke",
+        location=mapping(Point(4.2790, 51.1700)), when=_at("14:00", "2026-11-28"),
+        suffix="Winterfeesten", description="Oefening: voorbereiding Winterfeesten Polderkerke.",
+    )
+    multi = Feed(case_id=case.id, name="Multi", kind="multi", position=0)
+    session.add(multi)
+    session.flush()
+    for username, role in (("els.vandamme", "Provinciaal noodplanningscoördinator"),
+                           ("an.peeters", "observer")):
+        session.add(CaseUser(case_id=case.id, user_id=users[username].id, participating=True,
+                             organisation_id=memberships[username].id, crisis_role=role))
+    session.add(Message(case_id=case.id, feed_id=multi.id, author_id=users["els.vandamme"].id,
+                        organisation_id=memberships["els.vandamme"].id,
+                        crisis_role="Provinciaal noodplanningscoördinator",
+                        created_at=_at("10:00", "2026-11-20"), tags="",
+                        text="Veiligheidsoverleg Winterfeesten op 24/11 om 14:00."))
+    geometry = json.dumps({"type": "Point", "coordinates": [4.2790, 51.1700]})
+    anchor = Anchor(case_id=case.id, name="Marktplein Polderkerke", category="evenement",
+                    description="Hoofdpodium.", geometry_geojson=geometry)
+    _set_bbox(anchor, geometry)
+    session.add(anchor)
+
+
+def _closed_case(session: Session, orgs: dict[str, Organisation], users: dict[str, User]) -> None:
+    case = _new_case(
+        session, orgs, users["an.peeters"], "Gemeente Scheldemonde",
+        case_type="Overstroming", location_name="Waasbroek",
+        location=mapping(Point(4.1900, 51.1750)), when=_at("08:00", "2026-03-12"),
+        suffix="Voorjaarsoefening", status="closed",
+    )
+    session.add(Feed(case_id=case.id, name="Multi", kind="multi", position=0))
+
+
+def _private_case(session: Session, orgs: dict[str, Organisation], users: dict[str, User],
+                  memberships: dict[str, Organisation]) -> None:
+    case = _new_case(
+        session, orgs, users["lotte.maes"], "Politiezone Scheldemonde-Polderkerke",
+        case_type="Openbare orde", location_name="Kalloo", access=CaseAccess.PRIVATE,
+        location=mapping(Point(4.3600, 51.2500)), when=_at("20:00", "2026-11-21"),
+        suffix="Besloten politieoefening",
+    )
+    session.add(Feed(case_id=case.id, name="Multi", kind="multi", position=0))
+    session.add(CaseUser(case_id=case.id, user_id=users["lotte.maes"].id, invited=True,
+                         participating=True, organisation_id=memberships["lotte.maes"].id,
+                         crisis_role="Dir-Pol"))

@@ -1,0 +1,164 @@
+"""What services hand to the UI: plain, immutable snapshots of rows the user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from paragon_desktop.domain.enums import AccessLevel, CaseCategory
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    username: str
+    display_name: str
+    access_level: AccessLevel
+    organisations: tuple[tuple[int, str], ...]
+    coordinator_label: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    id: int
+    name: str
+    category: CaseCategory
+    access: str
+    status: str
+    case_type: str
+    location_name: str
+    occurred_at: datetime
+    phase: str | None
+    description: str
+    bbox: BBox | None
+    revision: int
+
+    @property
+    def is_exercise(self) -> bool:
+        return self.category is CaseCategory.EXERCISE
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+@dataclass(frozen=True)
+class FeedView:
+    id: int
+    name: str
+    kind: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    feed_id: int
+    author: str
+    crisis_role: str
+    organisation: str
+    created_at: datetime
+    text: str
+    tags: tuple[str, ...]
+    revision: int
+
+
+@dataclass(frozen=True)
+class AnchorView:
+    id: int
+    name: str
+    category: str
+    description: str
+    geometry: dict[str, Any]
+    bbox: BBox | None
+    revision: int
+
+
+@dataclass(frozen=True)
+class ContactView:
+    id: int
+    scope: str  # "case", "global" or "participant"
+    kind: str
+    name: str
+    organisation_name: str
+    function: str
+    phone: str
+    email: str
+    revision: int
+
+
+@dataclass(frozen=True)
+class LayerView:
+    id: int
+    name: str
+    description: str
+    feature_count: int
+    source_file: str
+    source_format: str
+    owner: str
+    shared_in: tuple[str, ...]  # feed names; empty: personal
+    style: dict[str, Any]
+    bbox: BBox | None
+    visible: bool
+    revision: int
+
+
+@dataclass(frozen=True)
+class JurisdictionView:
+    id: int
+    name: str
+    kind: str
+    geometry: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Participation:
+    organisation: str
+    crisis_role: str
+    crisis_cell: str | None
+
+
+@dataclass
+class ChangeSet:
+    """What changed in a case since a revision, as seen by one user.
+
+    ``feeds`` and ``layers`` are full lists when anything about them changed (they are short and
+    their visibility depends on memberships); the rest are only the changed rows.
+    """
+
+    revision: int
+    case: CaseSummary | None = None
+    feeds: list[FeedView] | None = None
+    messages: list[MessageView] = field(default_factory=list)
+    anchors: list[AnchorView] = field(default_factory=list)
+    removed_anchor_ids: list[int] = field(default_factory=list)
+    contacts: list[ContactView] = field(default_factory=list)
+    removed_contact_ids: list[int] = field(default_factory=list)
+    layers: list[LayerView] | None = None
+    jurisdictions: list[JurisdictionView] | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return (
+            self.case is None
+            and self.feeds is None
+            and not self.messages
+            and not self.anchors
+            and not self.removed_anchor_ids
+            and not self.contacts
+            and not self.removed_contact_ids
+            and self.layers is None
+            and self.jurisdictions is None
+        )
+
+
+@dataclass
+class CaseSnapshot:
+    """Everything a user sees of a case when opening it: a ChangeSet from revision 0."""
+
+    user: UserView
+    participation: Participation | None
+    changes: ChangeSet

@@ -1,0 +1,50 @@
+"""User settings and where the app keeps its files (platformdirs; overridable for tests)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from platformdirs import user_config_dir, user_data_dir
+
+APP = "paragon-desktop"
+DEFAULT_REFRESH_SECONDS = 50
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("PARAGON_DATA_DIR") or user_data_dir(APP, False))
+
+
+def config_dir() -> Path:
+    return Path(os.environ.get("PARAGON_CONFIG_DIR") or user_config_dir(APP, False))
+
+
+def default_database_path() -> Path:
+    return data_dir() / "paragon.db"
+
+
+@dataclass
+class Settings:
+    # An online tile source, e.g. https://tile.example.org/{z}/{x}/{y}.png. None: offline.
+    tile_url: str | None = None
+    tile_attribution: str = ""
+    refresh_seconds: int = DEFAULT_REFRESH_SECONDS
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Settings:
+        path = path or config_dir() / "settings.json"
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        known = {k: v for k, v in raw.items() if k in cls.__dataclass_fields__}
+        settings = cls(**known)
+        settings.refresh_seconds = max(5, int(settings.refresh_seconds))
+        return settings
+
+    def save(self, path: Path | None = None) -> None:
+        path = path or config_dir() / "settings.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")

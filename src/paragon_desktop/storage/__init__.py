@@ -1,0 +1,1 @@
+"""SQLAlchemy models, engine factory, migrations and queries. No Qt."""

@@ -1,0 +1,79 @@
+"""Engine and session factory for the embedded SQLite database or a PostgreSQL server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session, sessionmaker
+
+from paragon_desktop.domain.errors import ValidationError
+from paragon_desktop.storage import revisions
+
+
+def normalise_url(value: str | Path) -> URL:
+    """Accept a SQLAlchemy URL, a plain file path, or a postgresql:// URL (psycopg 3 driver)."""
+    text = str(value)
+    if "://" not in text:
+        return make_url(f"sqlite:///{Path(text).expanduser().resolve()}")
+    try:
+        url = make_url(text)
+    except ArgumentError as exc:
+        raise ValidationError(f"Not a database address: {text!r} ({exc}).") from exc
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ValidationError(
+            f"Unsupported database {url.get_backend_name()!r}: use sqlite:///PATH or "
+            "postgresql+psycopg://HOST/DB."
+        )
+    if url.get_backend_name() == "postgresql" and url.drivername != "postgresql+psycopg":
+        raise ValidationError("Use the psycopg driver: postgresql+psycopg://HOST/DB.")
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def create_db_engine(value: str | Path | URL) -> Engine:
+    url = value if isinstance(value, URL) else normalise_url(value)
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4)
+
+
+@dataclass
+class Database:
+    """An engine plus the session factory that stamps revisions."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @classmethod
+    def open(cls, value: str | Path | URL) -> Database:
+        engine = create_db_engine(value)
+        factory = sessionmaker(engine, expire_on_commit=False)
+        revisions.install(factory)
+        return cls(engine, factory)
+
+    @property
+    def display_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

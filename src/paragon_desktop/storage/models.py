@@ -1,0 +1,314 @@
+"""The schema, one for SQLite and PostgreSQL.
+
+Every row a client shows carries a ``revision``: the number of the transaction that last wrote
+it (see ``storage.revisions``). A refresh asks for rows with a revision above the last one it saw,
+so it moves only what changed. Rows that can disappear leave a ``Tombstone`` behind.
+
+Geometries are GeoJSON text in EPSG:4326 with a bounding box beside them, so SQLite needs no
+native extension; the PostgreSQL issue swaps the text for PostGIS geometry columns.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on every backend.
+
+    SQLite has no time zones: without this, 09:02 Brussels time would come back as a naive 09:02
+    and a message written at 09:02 UTC would show an hour off.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give every stored time a time zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+Base.metadata.naming_convention = NAMING
+
+
+class Revisioned:
+    """Mixin: the revision of the transaction that last inserted or updated the row."""
+
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0, index=True)
+
+
+class BBox:
+    min_lon: Mapped[float | None] = mapped_column(Float)
+    min_lat: Mapped[float | None] = mapped_column(Float)
+    max_lon: Mapped[float | None] = mapped_column(Float)
+    max_lat: Mapped[float | None] = mapped_column(Float)
+
+
+class RevisionCounter(Base):
+    """One row. Writers bump it inside their transaction, which also orders them."""
+
+    __tablename__ = "revision_counter"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class Tombstone(Base):
+    __tablename__ = "tombstones"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(64), nullable=False)
+    row_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+
+
+class Organisation(Revisioned, BBox, Base):
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    discipline: Mapped[str | None] = mapped_column(String(4))
+    jurisdiction_geojson: Mapped[str | None] = mapped_column(Text)
+    # The organisation's own crisis roles, one per line (generic roles are added by the domain).
+    crisis_roles: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class User(Revisioned, Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    case_access_level: Mapped[str] = mapped_column(String(16), nullable=False)
+    coordinator_label: Mapped[str | None] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+
+class Membership(Revisioned, Base):
+    """A user in an organisation, with the management roles held there (space-separated)."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id"), nullable=False, index=True
+    )
+    management_roles: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+
+
+class Case(Revisioned, BBox, Base):
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), nullable=False)
+    name_suffix: Mapped[str] = mapped_column(String(50), nullable=False, default="")
+    category: Mapped[str] = mapped_column(String(16), nullable=False)
+    access: Mapped[str] = mapped_column(String(16), nullable=False)
+    case_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    location_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    location_geojson: Mapped[str] = mapped_column(Text, nullable=False)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    phase: Mapped[str | None] = mapped_column(String(64))
+    astrid_block: Mapped[str | None] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CaseShare(Revisioned, Base):
+    """An organisation a case is shared with, and why (competent / neighbour / invited)."""
+
+    __tablename__ = "case_shares"
+    __table_args__ = (UniqueConstraint("case_id", "organisation_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False, index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), nullable=False)
+    reason: Mapped[str] = mapped_column(String(16), nullable=False)
+
+
+class CaseUser(Revisioned, Base):
+    """A user invited to a case and/or taking part in it, with the crisis role they chose."""
+
+    __tablename__ = "case_users"
+    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    invited: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    participating: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    crisis_role: Mapped[str | None] = mapped_column(String(100))
+    crisis_cell: Mapped[str | None] = mapped_column(String(100))
+    role_description: Mapped[str | None] = mapped_column(Text)
+
+
+class Feed(Revisioned, Base):
+    __tablename__ = "feeds"
+    __table_args__ = (UniqueConstraint("case_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class FeedMember(Revisioned, Base):
+    __tablename__ = "feed_members"
+    __table_args__ = (UniqueConstraint("feed_id", "user_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+
+
+class Message(Revisioned, Base):
+    """A feed message. History is never edited: corrections are new, linked messages."""
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_case_revision", "case_id", "revision"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id"), nullable=False, index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    crisis_role: Mapped[str] = mapped_column(String(100), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    # Space-separated MessageTag values.
+    tags: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    answers_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+
+
+class Anchor(Revisioned, BBox, Base):
+    """A named location or contour. ``case_id`` NULL: an organisation's own anchor."""
+
+    __tablename__ = "anchors"
+    __table_args__ = (Index("ix_anchors_case_revision", "case_id", "revision"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    category: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    geometry_geojson: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class Contact(Revisioned, Base):
+    """A person or organisation. ``case_id`` NULL: the global directory."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (Index("ix_contacts_case_revision", "case_id", "revision"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    organisation_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    function: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    phone: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    email: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    address: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+
+
+class Layer(Revisioned, BBox, Base):
+    """A map layer's metadata; its features live in ``LayerData`` so lists stay light."""
+
+    __tablename__ = "layers"
+    __table_args__ = (Index("ix_layers_case_revision", "case_id", "revision"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    source_file: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    source_format: Mapped[str] = mapped_column(String(32), nullable=False, default="")
+    source_crs: Mapped[str] = mapped_column(String(64), nullable=False, default="EPSG:4326")
+    feature_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # JSON: default colour, weight, opacity for features without their own style.
+    style_json: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+
+class LayerData(Revisioned, Base):
+    __tablename__ = "layer_data"
+    layer_id: Mapped[int] = mapped_column(ForeignKey("layers.id"), primary_key=True)
+    # A GeoJSON FeatureCollection in EPSG:4326; per-feature styles in properties._style.
+    geojson: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class LayerShare(Revisioned, Base):
+    """A layer shared through a feed. A layer with no share is personal to its owner."""
+
+    __tablename__ = "layer_shares"
+    __table_args__ = (UniqueConstraint("layer_id", "feed_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    layer_id: Mapped[int] = mapped_column(ForeignKey("layers.id"), nullable=False, index=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id"), nullable=False, index=True)
+
+
+class LayerVisibility(Revisioned, Base):
+    """Showing a layer is personal (DOMAIN.md, Map): each user's tick, kept across restarts."""
+
+    __tablename__ = "layer_visibility"
+    __table_args__ = (UniqueConstraint("layer_id", "user_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    layer_id: Mapped[int] = mapped_column(ForeignKey("layers.id"), nullable=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    visible: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+class AuditEvent(Revisioned, Base):
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    crisis_role: Mapped[str | None] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(64), nullable=False)
+    details_json: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+
+
+class WorkspaceInfo(Base):
+    """Key/value facts about the database itself (e.g. that it holds the demo exercise)."""
+
+    __tablename__ = "workspace_info"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)

@@ -1,0 +1,65 @@
+"""Stamp every written row with the revision of its transaction.
+
+One revision per transaction: the first flush bumps the single counter row, which also takes the
+write lock, so revisions follow commit order and a reader that has seen revision N has seen every
+transaction up to N. Deleted rows leave a tombstone so refreshes can remove them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from paragon_desktop.storage.models import Revisioned, RevisionCounter, Tombstone
+
+_KEY = "paragon_revision"
+
+
+def current_revision(session: Session) -> int:
+    value = session.execute(select(RevisionCounter.value).where(RevisionCounter.id == 1)).scalar()
+    return int(value or 0)
+
+
+def _transaction_revision(session: Session) -> int:
+    revision = session.info.get(_KEY)
+    if revision is None:
+        session.execute(
+            update(RevisionCounter)
+            .where(RevisionCounter.id == 1)
+            .values(value=RevisionCounter.value + 1)
+        )
+        revision = current_revision(session)
+        session.info[_KEY] = revision
+    return int(revision)
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    touched = [o for o in (*session.new, *session.dirty) if isinstance(o, Revisioned)]
+    touched = [o for o in touched if o in session.new or session.is_modified(o)]
+    deleted = [o for o in session.deleted if isinstance(o, Revisioned)]
+    if not touched and not deleted:
+        return
+    revision = _transaction_revision(session)
+    for obj in touched:
+        obj.revision = revision
+    for obj in deleted:
+        session.add(
+            Tombstone(
+                table_name=obj.__tablename__,  # type: ignore[attr-defined]
+                row_id=obj.id,  # type: ignore[attr-defined]
+                case_id=getattr(obj, "case_id", None),
+                revision=revision,
+            )
+        )
+
+
+def _after_transaction_end(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_KEY, None)
+
+
+def install(factory: sessionmaker[Session]) -> None:
+    event.listen(factory, "before_flush", _before_flush)
+    event.listen(factory, "after_transaction_end", _after_transaction_end)

@@ -1,0 +1,49 @@
+"""Settings: an optional online tile source and the refresh interval."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from paragon_desktop.settings import Settings
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Instellingen")
+        self.tile_url = QLineEdit(settings.tile_url or "")
+        self.tile_url.setPlaceholderText("leeg: offline, geen achtergrondkaart")
+        self.attribution = QLineEdit(settings.tile_attribution)
+        self.refresh = QSpinBox()
+        self.refresh.setRange(5, 50)
+        self.refresh.setSuffix(" s")
+        self.refresh.setValue(min(50, settings.refresh_seconds))
+        note = QLabel("Zonder tegelbron maakt de app geen enkele netwerkverbinding. "
+                      "Een tegelbron heeft de vorm https://host/{z}/{x}/{y}.png.")
+        note.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Online tegelbron", self.tile_url)
+        form.addRow("Bronvermelding", self.attribution)
+        form.addRow("Vernieuwen elke", self.refresh)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def result_settings(self) -> Settings:
+        url = self.tile_url.text().strip() or None
+        return Settings(tile_url=url, tile_attribution=self.attribution.text().strip(),
+                        refresh_seconds=self.refresh.value())

@@ -1,0 +1,351 @@
+"""The main window: the case map in the centre, docks for feeds, anchors, contacts and layers."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWebEngineCore import QWebEngineUrlRequestInterceptor
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from paragon_desktop.domain.access import can_write_messages
+from paragon_desktop.domain.enums import AccessLevel, MessageTag
+from paragon_desktop.gis.crs import format_position
+from paragon_desktop.gis.geometry import union_bbox
+from paragon_desktop.services.cases import CaseService
+from paragon_desktop.services.editing import EditingService
+from paragon_desktop.services.views import CaseSnapshot, CaseSummary, ChangeSet, UserView
+from paragon_desktop.settings import Settings, config_dir
+from paragon_desktop.ui.dialogs.settings import SettingsDialog
+from paragon_desktop.ui.docks.anchors import AnchorsDockWidget
+from paragon_desktop.ui.docks.contacts import ContactsDockWidget
+from paragon_desktop.ui.docks.feeds import FeedsDockWidget
+from paragon_desktop.ui.docks.layers import LayersDockWidget
+from paragon_desktop.ui.map.view import MapView
+from paragon_desktop.ui.workers import Workers
+
+LAYOUT_VERSION = 1
+
+
+class MainWindow(QMainWindow):
+    sig_refreshed = Signal(object)  # the ChangeSet just applied
+    sig_case_changed = Signal(int)  # from any thread: a service wrote in a case
+
+    def __init__(
+        self,
+        cases: CaseService,
+        editing: EditingService,
+        user: UserView,
+        case: CaseSummary,
+        settings: Settings,
+        *,
+        database_label: str = "",
+        request_interceptor: QWebEngineUrlRequestInterceptor | None = None,
+        restore_layout: bool = True,
+    ) -> None:
+        super().__init__()
+        self.cases = cases
+        self.editing = editing
+        self.user = user
+        self.case = case
+        self.settings = settings
+        self.snapshot: CaseSnapshot | None = None
+        self.revision = 0
+        self.last_apply_ms = 0.0
+        self.last_refresh: datetime | None = None
+        self._refreshing = False
+        self._refresh_again = False
+        self.workers = Workers(self)
+
+        self.map = MapView(settings, self, extra_interceptor=request_interceptor)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.banner = QLabel()
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.setStyleSheet(
+            "background: #f08c00; color: white; font-weight: bold; padding: 3px;")
+        layout.addWidget(self.banner)
+        layout.addWidget(self.map, 1)
+        self.setCentralWidget(central)
+
+        self.feeds = FeedsDockWidget()
+        self.anchors = AnchorsDockWidget()
+        self.contacts = ContactsDockWidget()
+        self.layers = LayersDockWidget()
+        self.docks: dict[str, QDockWidget] = {}
+        self._add_dock("feeds", "Feeds", self.feeds, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._add_dock("layers", "Lagen", self.layers, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._add_dock("anchors", "Ankers", self.anchors, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._add_dock("contacts", "Contacten", self.contacts, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.docks["anchors"], self.docks["contacts"])
+        self.docks["anchors"].raise_()
+        self.resizeDocks([self.docks["feeds"], self.docks["layers"]], [430, 300],
+                         Qt.Orientation.Horizontal)
+        self._default_state = self.saveState(LAYOUT_VERSION)
+
+        self.position_label = QLabel("Beweeg over de kaart voor coördinaten")
+        self.refresh_label = QLabel("Nog niet bijgewerkt")
+        self.statusBar().addWidget(self.position_label, 1)
+        self.statusBar().addPermanentWidget(self.refresh_label)
+        if database_label:
+            self.statusBar().addPermanentWidget(QLabel(database_label))
+        self._build_menus()
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(settings.refresh_seconds * 1000)
+        self.timer.timeout.connect(self.refresh)
+
+        self.map.bridge.sig_cursor.connect(self._on_cursor)
+        self.anchors.sig_anchor_activated.connect(self._on_anchor_activated)
+        self.layers.sig_visibility_changed.connect(self._on_layer_visibility)
+        self.layers.sig_zoom_to.connect(self.map.fly_to)
+        self.feeds.sig_send.connect(self._on_send)
+        self.sig_case_changed.connect(self._on_case_changed)
+        self._unsubscribe = editing.events.subscribe(self.sig_case_changed.emit)
+
+        self._update_titles()
+        if restore_layout:
+            self._restore_layout()
+        self.open_case()
+
+    # -- building ------------------------------------------------------------------------------
+    def _add_dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{key}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        self.docks[key] = dock
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&Bestand")
+        settings_action = QAction("&Instellingen…", self)
+        settings_action.triggered.connect(self._on_settings)
+        file_menu.addAction(settings_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Afsluiten", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        view_menu = self.menuBar().addMenu("Beel&d")
+        self.refresh_action = QAction("&Vernieuwen", self)
+        self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.refresh_action.triggered.connect(self.refresh)
+        self.addAction(self.refresh_action)
+        view_menu.addAction(self.refresh_action)
+        view_menu.addSeparator()
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        reset = QAction("Standaardindeling &herstellen", self)
+        reset.triggered.connect(self.reset_layout)
+        view_menu.addAction(reset)
+
+    def _update_titles(self) -> None:
+        role = self.snapshot.participation.crisis_role if self.snapshot and self.snapshot.participation else None
+        who = f"{self.user.display_name}" + (f" ({role})" if role else "")
+        prefix = "[OEFENING] " if self.case.is_exercise else ""
+        self.setWindowTitle(f"{prefix}{self.case.name} - {who} - Paragon Desktop")
+        if self.case.is_exercise:
+            self.banner.setText("OEFENING - EXERCISE - geen echte noodsituatie")
+        elif not self.case.is_open:
+            self.banner.setText("Afgesloten case: alleen lezen")
+        self.banner.setVisible(self.case.is_exercise or not self.case.is_open)
+
+    # -- layout --------------------------------------------------------------------------------
+    def _layout_store(self) -> QSettings:
+        return QSettings(str(config_dir() / "layout.ini"), QSettings.Format.IniFormat)
+
+    def _restore_layout(self) -> None:
+        store = self._layout_store()
+        geometry = store.value("main/geometry")
+        state = store.value("main/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def save_layout(self) -> None:
+        store = self._layout_store()
+        store.setValue("main/geometry", self.saveGeometry())
+        store.setValue("main/state", self.saveState(LAYOUT_VERSION))
+        store.sync()
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        for dock in self.docks.values():
+            dock.show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.timer.stop()
+        self._unsubscribe()
+        self.save_layout()
+        self.workers.wait(5000)
+        self.map.shutdown()
+        super().closeEvent(event)
+
+    # -- loading and refreshing ----------------------------------------------------------------
+    def open_case(self) -> None:
+        user, case_id = self.user, self.case.id
+
+        def load() -> tuple[CaseSnapshot, dict[int, str]]:
+            snapshot = self.cases.open_case(user, case_id)
+            layers = snapshot.changes.layers or []
+            return snapshot, {layer.id: self.cases.layer_geojson(user, layer.id) for layer in layers}
+
+        self._refreshing = True
+        self.workers.run(load, self._on_opened, self._on_refresh_failed)
+
+    def _on_opened(self, result: tuple[CaseSnapshot, dict[int, str]]) -> None:
+        snapshot, data = result
+        self.snapshot = snapshot
+        self._update_titles()
+        self._apply(snapshot.changes, data, fit=True)
+        self._update_composer()
+        self.timer.start()
+        self._refresh_finished()
+
+    def refresh(self) -> None:
+        """Ask the database what changed since our revision; only that goes to map and docks."""
+        if self.snapshot is None or self._refreshing:
+            self._refresh_again = self.snapshot is not None
+            return
+        self._refreshing = True
+        user, case_id, since = self.user, self.case.id, self.revision
+        known = self.map.known_layer_revisions()
+
+        def load() -> tuple[ChangeSet, dict[int, str]]:
+            changes = self.cases.changes_since(user, case_id, since)
+            data = {
+                layer.id: self.cases.layer_geojson(user, layer.id)
+                for layer in changes.layers or []
+                if known.get(layer.id) != layer.revision
+            }
+            return changes, data
+
+        self.workers.run(load, self._on_refreshed, self._on_refresh_failed)
+
+    def _on_refreshed(self, result: tuple[ChangeSet, dict[int, str]]) -> None:
+        changes, data = result
+        self._apply(changes, data)
+        self._refresh_finished()
+
+    def _on_refresh_failed(self, exc: Exception) -> None:
+        self.refresh_label.setText(f"Vernieuwen mislukt: {exc}")
+        self._refreshing = False
+        if self.snapshot is not None:
+            self.timer.start()
+
+    def _refresh_finished(self) -> None:
+        self._refreshing = False
+        self.last_refresh = datetime.now()
+        self.refresh_label.setText(f"Bijgewerkt om {self.last_refresh:%H:%M:%S}")
+        if self._refresh_again:
+            self._refresh_again = False
+            self.refresh()
+
+    def _apply(self, changes: ChangeSet, data: dict[int, str], *, fit: bool = False) -> None:
+        started = time.perf_counter()
+        self.revision = changes.revision
+        if changes.case is not None:
+            self.case = changes.case
+            self._update_titles()
+            self._update_composer()
+        if changes.feeds is not None:
+            self.feeds.set_feeds(changes.feeds)
+        if changes.messages:
+            # What was there when the case opened is history, not news.
+            self.feeds.add_messages(changes.messages, count_unread=not fit)
+        if changes.removed_anchor_ids:
+            self.anchors.remove(changes.removed_anchor_ids)
+        if changes.anchors:
+            self.anchors.upsert(changes.anchors)
+        if changes.removed_contact_ids:
+            self.contacts.remove(changes.removed_contact_ids)
+        if changes.contacts:
+            self.contacts.upsert(changes.contacts)
+        if changes.layers is not None:
+            self.layers.set_layers(changes.layers)
+        self.map.apply_changes(changes, data, fit_to=self._extent(changes) if fit else None)
+        self.last_apply_ms = (time.perf_counter() - started) * 1000
+        self.sig_refreshed.emit(changes)
+
+    def _extent(self, changes: ChangeSet) -> tuple[float, float, float, float] | None:
+        """First view: the visible layers and the case's own anchors (not whole municipalities)."""
+        boxes = [layer.bbox for layer in changes.layers or [] if layer.visible and layer.bbox]
+        boxes += [a.bbox for a in changes.anchors if a.bbox and a.category != "grens"]
+        return union_bbox(boxes) or self.case.bbox  # type: ignore[arg-type]
+
+    def _update_composer(self) -> None:
+        participation = self.snapshot.participation if self.snapshot else None
+        if not self.case.is_open:
+            reason = "Deze case is afgesloten: alleen lezen."
+        elif self.user.access_level is AccessLevel.READ_ONLY:
+            reason = "Je toegang is 'Alleen lezen': je kunt geen berichten schrijven."
+        elif participation is None:
+            reason = "Je neemt niet deel aan deze case in een crisisrol."
+        else:
+            reason = ""
+        writable = not reason and can_write_messages(self.user.access_level, self.case.is_open)
+        self.feeds.composer.set_writable(writable, reason)
+
+    # -- user actions --------------------------------------------------------------------------
+    def _on_send(self, feed_id: int, text: str, tags: list[MessageTag]) -> None:
+        self.feeds.composer.set_busy(True)
+        user = self.user
+        self.workers.run(
+            lambda: self.editing.post_message(user, feed_id, text, tags),
+            self._on_sent,
+            self._on_send_failed,
+        )
+
+    def _on_sent(self, _message_id: Any) -> None:
+        self.feeds.composer.set_busy(False)
+        self.feeds.composer.clear_sent()
+
+    def _on_send_failed(self, exc: Exception) -> None:
+        # The text stays in the composer: nothing the user typed is lost.
+        self.feeds.composer.set_busy(False)
+        QMessageBox.warning(self, "Bericht niet verstuurd", str(exc))
+
+    def _on_case_changed(self, case_id: int) -> None:
+        if case_id == self.case.id:
+            self.refresh()
+
+    def _on_layer_visibility(self, layer_id: int, visible: bool) -> None:
+        self.map.set_layer_visible(layer_id, visible)
+        user = self.user
+        self.workers.run(
+            lambda: self.editing.set_layer_visible(user, layer_id, visible),
+            lambda _none: None,
+            self._on_refresh_failed,
+        )
+
+    def _on_anchor_activated(self, anchor: Any) -> None:
+        if anchor.bbox is not None:
+            self.map.fly_to(anchor.bbox, anchor.id)
+
+    def _on_cursor(self, lat: float, lon: float) -> None:
+        self.position_label.setText(format_position(lon, lat))
+
+    def _on_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec():
+            self.settings = dialog.result_settings()
+            self.settings.save()
+            self.timer.setInterval(self.settings.refresh_seconds * 1000)
+            self.map.set_tile_source(self.settings)

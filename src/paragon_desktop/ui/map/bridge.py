@@ -1,0 +1,74 @@
+"""The one QObject shared with the page over QWebChannel.
+
+Python -> JS: ``sig_batch`` (a JSON list of operations) and ``sig_layer_data`` (a layer's
+GeoJSON text, sent apart so it is not encoded twice). JS -> Python: the ``on_*`` slots.
+Everything sent before the page says it is ready is queued, in order.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+
+class MapBridge(QObject):
+    sig_batch = Signal(str)
+    sig_layer_data = Signal(int, str)
+
+    # For the Qt side.
+    sig_ready = Signal()
+    sig_cursor = Signal(float, float)
+    sig_applied = Signal(int)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ready = False
+        self.last_sent = 0
+        self.last_applied = 0
+        self._next_id = 1
+        self._pending: list[tuple[Any, tuple[Any, ...]]] = []
+
+    def send(self, ops: list[dict[str, Any]]) -> int:
+        """Queue or send one batch of operations; returns its id (see ``sig_applied``)."""
+        batch_id = self._next_id
+        self._next_id += 1
+        self._emit(self.sig_batch, json.dumps({"id": batch_id, "ops": ops}, separators=(",", ":")))
+        self.last_sent = batch_id
+        return batch_id
+
+    def send_layer_data(self, layer_id: int, geojson: str) -> None:
+        self._emit(self.sig_layer_data, layer_id, geojson)
+
+    def _emit(self, signal: Any, *args: Any) -> None:
+        if self.ready:
+            signal.emit(*args)
+        else:
+            self._pending.append((signal, args))
+
+    def reset(self) -> None:
+        """The page is loading again: nothing it had survives, so wait for its ready call."""
+        self.ready = False
+
+    @Slot()
+    def on_ready(self) -> None:
+        self.ready = True
+        pending, self._pending = self._pending, []
+        for signal, args in pending:
+            signal.emit(*args)
+        self.sig_ready.emit()
+
+    @Slot(float, float)
+    def on_cursor(self, lat: float, lon: float) -> None:
+        self.sig_cursor.emit(lat, lon)
+
+    @Slot(int)
+    def on_applied(self, batch_id: int) -> None:
+        self.last_applied = max(self.last_applied, batch_id)
+        self.sig_applied.emit(batch_id)
+
+    @property
+    def settled(self) -> bool:
+        """The page has applied everything sent so far."""
+        return self.ready and self.last_applied >= self.last_sent

@@ -1,0 +1,56 @@
+"""The map's base page, built once by folium with every asset served locally.
+
+folium's own defaults point at CDNs (Leaflet, jQuery, Bootstrap, Font Awesome); this subclass
+replaces them with Leaflet from the django-js-lib-leaflet package, served by our URL scheme.
+No data layers are put in the page: they arrive later over the web channel.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import folium
+from branca.element import Element, JavascriptLink
+
+SCHEME = "paragon"
+ORIGIN = f"{SCHEME}://app"
+PAGE_URL = f"{ORIGIN}/map.html"
+# Belgium, for the first frame before the case's extent is known.
+BELGIUM_CENTRE = (50.64, 4.67)
+
+
+def leaflet_dir() -> Path:
+    return Path(str(resources.files("js_lib_leaflet") / "static" / "js_lib_leaflet"))
+
+
+def static_dir() -> Path:
+    return Path(str(resources.files("paragon_desktop") / "resources" / "map"))
+
+
+class LocalMap(folium.Map):
+    default_js = [("leaflet", f"{ORIGIN}/leaflet/leaflet.js")]
+    default_css = [
+        ("leaflet_css", f"{ORIGIN}/leaflet/leaflet.css"),
+        ("paragon_css", f"{ORIGIN}/static/paragon-map.css"),
+    ]
+
+
+@lru_cache(maxsize=1)
+def build_page() -> bytes:
+    m = LocalMap(
+        location=BELGIUM_CENTRE,
+        zoom_start=8,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        max_zoom=19,
+    )
+    root = m.get_root()
+    root.header.add_child(JavascriptLink("qrc:///qtwebchannel/qwebchannel.js"), name="qwebchannel")
+    root.header.add_child(JavascriptLink(f"{ORIGIN}/static/paragon-map.js"), name="paragon_map")
+    # folium renders the map creation after our elements; start once everything has run.
+    start = f'window.addEventListener("load", function () {{ paragon.start({m.get_name()}); }});'
+    root.script.add_child(Element(start), name="paragon_start")
+    return root.render().encode("utf-8")

@@ -1,0 +1,150 @@
+"""The case map widget: a QWebEngineView on the local page, driven through the MapBridge."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import (
+    QWebEnginePage,
+    QWebEngineProfile,
+    QWebEngineSettings,
+    QWebEngineUrlRequestInterceptor,
+)
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QWidget
+
+from paragon_desktop.services.views import AnchorView, ChangeSet, JurisdictionView, LayerView
+from paragon_desktop.settings import Settings
+from paragon_desktop.ui.map.bridge import MapBridge
+from paragon_desktop.ui.map.guard import NetworkGuard
+from paragon_desktop.ui.map.page import PAGE_URL, SCHEME
+from paragon_desktop.ui.map.scheme import AssetSchemeHandler
+
+
+class MapPage(QWebEnginePage):
+    """Keeps JS console errors visible in the app's log instead of losing them."""
+
+    def javaScriptConsoleMessage(self, level, message, line, source):  # noqa: N802 (Qt API)
+        if level == QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel:
+            print(f"map page error: {message} ({source}:{line})")
+
+
+class MapView(QWebEngineView):
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        extra_interceptor: QWebEngineUrlRequestInterceptor | None = None,
+    ) -> None:
+        super().__init__(parent)
+        # An off-the-record profile of our own: no cache or cookies on disk, our scheme only here.
+        self.profile = QWebEngineProfile(self)
+        self.guard = NetworkGuard(settings.tile_url, self)
+        self.profile.setUrlRequestInterceptor(self.guard)
+        self.scheme_handler = AssetSchemeHandler(self)
+        self.profile.installUrlSchemeHandler(SCHEME.encode(), self.scheme_handler)
+        page = MapPage(self.profile, self)
+        if extra_interceptor is not None:
+            page.setUrlRequestInterceptor(extra_interceptor)
+        page.settings().setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, False)
+        self.setPage(page)
+        self.bridge = MapBridge(self)
+        self.channel = QWebChannel(self)
+        self.channel.registerObject("bridge", self.bridge)
+        page.setWebChannel(self.channel)
+        self._settings = settings
+        # What the page holds: layer id -> revision of the data sent.
+        self._layer_revisions: dict[int, int] = {}
+        self._layers: dict[int, LayerView] = {}
+        self._anchors: dict[int, AnchorView] = {}
+        self.bridge.send([self._background_op(settings)])
+        self.load(QUrl(PAGE_URL))
+
+    @staticmethod
+    def _background_op(settings: Settings) -> dict[str, Any]:
+        return {"op": "background", "tile_url": settings.tile_url,
+                "attribution": settings.tile_attribution}
+
+    def set_tile_source(self, settings: Settings) -> None:
+        self.guard.set_tile_url(settings.tile_url)
+        self.bridge.send([self._background_op(settings)])
+
+    def shutdown(self) -> None:
+        """The page must go before its profile, or Chromium keeps the profile alive."""
+        page = self.page()
+        page.deleteLater()
+        self.profile.deleteLater()
+
+    # -- driven by the main window ------------------------------------------------------------
+    def layers_needing_data(self, layers: list[LayerView]) -> list[int]:
+        return [l.id for l in layers if self._layer_revisions.get(l.id) != l.revision]
+
+    def known_layer_revisions(self) -> dict[int, int]:
+        return dict(self._layer_revisions)
+
+    def apply_changes(
+        self,
+        changes: ChangeSet,
+        layer_data: dict[int, str],
+        *,
+        fit_to: tuple[float, float, float, float] | None = None,
+    ) -> int | None:
+        """Send only what changed; returns the batch id, or None when nothing was sent."""
+        ops: list[dict[str, Any]] = []
+        if changes.jurisdictions is not None:
+            ops.append(self._borders_op(changes.jurisdictions))
+        for anchor_id in changes.removed_anchor_ids:
+            self._anchors.pop(anchor_id, None)
+            ops.append({"op": "anchor.remove", "id": anchor_id})
+        for anchor in changes.anchors:
+            self._anchors[anchor.id] = anchor
+            ops.append({"op": "anchor.upsert", "id": anchor.id, "name": anchor.name,
+                        "category": anchor.category, "description": anchor.description,
+                        "geometry": anchor.geometry})
+        if changes.layers is not None:
+            seen = {layer.id for layer in changes.layers}
+            for gone in set(self._layers) - seen:
+                self._layers.pop(gone)
+                self._layer_revisions.pop(gone, None)
+                ops.append({"op": "layer.remove", "id": gone})
+            for layer in changes.layers:
+                old = self._layers.get(layer.id)
+                self._layers[layer.id] = layer
+                if old is None or old.revision != layer.revision or old.visible != layer.visible:
+                    ops.append({"op": "layer.upsert", "id": layer.id, "name": layer.name,
+                                "style": layer.style, "visible": layer.visible})
+        if fit_to is not None:
+            ops.append({"op": "fit", "bbox": list(fit_to)})
+        if not ops and not layer_data:
+            return None
+        # Data follows the upserts that announce the layers, then one batch reports completion.
+        batch_id = self.bridge.send(ops) if ops else None
+        for layer_id, text in layer_data.items():
+            if layer_id in self._layers:
+                self._layer_revisions[layer_id] = self._layers[layer_id].revision
+                self.bridge.send_layer_data(layer_id, text)
+        if layer_data:
+            batch_id = self.bridge.send([])
+        return batch_id
+
+    def set_layer_visible(self, layer_id: int, visible: bool) -> None:
+        if layer_id in self._layers:
+            self._layers[layer_id] = replace(self._layers[layer_id], visible=visible)
+        self.bridge.send([{"op": "layer.visible", "id": layer_id, "visible": visible}])
+
+    def fly_to(self, bbox: tuple[float, float, float, float], anchor_id: int | None = None) -> None:
+        op: dict[str, Any] = {"op": "fly", "bbox": list(bbox)}
+        if anchor_id is not None:
+            op["anchor_id"] = anchor_id
+        self.bridge.send([op])
+
+    @staticmethod
+    def _borders_op(jurisdictions: list[JurisdictionView]) -> dict[str, Any]:
+        return {"op": "borders", "items": [
+            {"id": j.id, "name": j.name, "kind": j.kind, "geometry": j.geometry}
+            for j in jurisdictions
+        ]}
