@@ -88,9 +88,13 @@ def create_application(argv: list[str]):  # -> QApplication
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
+    from paragon_desktop.ui.gc import GuiThreadCollector
+
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("Paragon Desktop")
     app.setOrganizationName("Paragon")
+    if not hasattr(app, "paragon_gc"):
+        app.paragon_gc = GuiThreadCollector(app)
     return app
 
 

@@ -25,6 +25,8 @@ def to_lambert72(lon: float, lat: float) -> tuple[float, float]:
 def format_position(lon: float, lat: float) -> str:
     """The status bar text: WGS84 degrees and Lambert 72 metres."""
     x, y = to_lambert72(lon, lat)
-    return f"WGS84 {lat:.5f}° N, {lon:.5f}° E  |  Lambert 72 X {x:,.0f} m, Y {y:,.0f} m".replace(
-        ",", " "
-    )
+
+    def metres(value: float) -> str:
+        return f"{value:,.0f}".replace(",", " ")
+
+    return f"WGS84 {lat:.5f}° N, {lon:.5f}° E  |  Lambert 72 X {metres(x)} m, Y {metres(y)} m"

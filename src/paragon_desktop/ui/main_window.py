@@ -54,6 +54,8 @@ class MainWindow(QMainWindow):
         restore_layout: bool = True,
     ) -> None:
         super().__init__()
+        # Closing deletes the window's Qt objects on this (the GUI) thread, never from a GC pass.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.cases = cases
         self.editing = editing
         self.user = user

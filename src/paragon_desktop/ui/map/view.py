@@ -50,7 +50,6 @@ class MapView(QWebEngineView):
         page = MapPage(self.profile, self)
         if extra_interceptor is not None:
             page.setUrlRequestInterceptor(extra_interceptor)
-        page.settings().setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, False)
         self.setPage(page)
         self.bridge = MapBridge(self)
         self.channel = QWebChannel(self)
@@ -61,8 +60,17 @@ class MapView(QWebEngineView):
         self._layer_revisions: dict[int, int] = {}
         self._layers: dict[int, LayerView] = {}
         self._anchors: dict[int, AnchorView] = {}
+        self._allow_remote(settings)
         self.bridge.send([self._background_op(settings)])
         self.load(QUrl(PAGE_URL))
+
+    def _allow_remote(self, settings: Settings) -> None:
+        """Two locks: with no tile source the page may not reach any remote URL at all; with
+        one, the NetworkGuard still lets only the tile host through."""
+        self.page().settings().setAttribute(
+            QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls,
+            bool(settings.tile_url),
+        )
 
     @staticmethod
     def _background_op(settings: Settings) -> dict[str, Any]:
@@ -71,6 +79,7 @@ class MapView(QWebEngineView):
 
     def set_tile_source(self, settings: Settings) -> None:
         self.guard.set_tile_url(settings.tile_url)
+        self._allow_remote(settings)
         self.bridge.send([self._background_op(settings)])
 
     def shutdown(self) -> None:

@@ -1,0 +1,76 @@
+"""Qt tests run offscreen against real widgets and a real QtWebEngine page."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import shiboken6
+
+from paragon_desktop.app import create_application, prepare_qt_environment
+
+prepare_qt_environment(offscreen=True)
+
+from PySide6.QtWebEngineCore import QWebEngineUrlRequestInterceptor  # noqa: E402
+
+from paragon_desktop.settings import Settings  # noqa: E402
+from paragon_desktop.ui.main_window import MainWindow  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def qapp():
+    return create_application(["paragon-desktop-tests"])
+
+
+class RecordingInterceptor(QWebEngineUrlRequestInterceptor):
+    """Records every URL the page asks for (called on Chromium's IO thread)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self.urls: list[str] = []
+
+    def interceptRequest(self, info) -> None:  # noqa: N802 (Qt API)
+        with self._lock:
+            self.urls.append(info.requestUrl().toString())
+
+
+def run_js(qtbot, window: MainWindow, script: str, timeout: int = 10000) -> Any:
+    box: list[Any] = []
+    window.map.page().runJavaScript(script, 0, box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=timeout)
+    return box[0]
+
+
+def map_stats(qtbot, window: MainWindow) -> dict[str, Any]:
+    return json.loads(run_js(qtbot, window, "paragon.stats()"))
+
+
+@pytest.fixture
+def open_window(qtbot, client) -> Iterator[Any]:
+    windows: list[MainWindow] = []
+
+    def make(username: str = "an.peeters", *, case_id: int | None = None,
+             interceptor: QWebEngineUrlRequestInterceptor | None = None,
+             restore_layout: bool = False, settings: Settings | None = None) -> MainWindow:
+        user = client.user(username)
+        case_id = case_id or client.seveso_case_id()
+        case = next(c for c in client.cases.list_cases(user, include_closed=True)
+                    if c.id == case_id)
+        window = MainWindow(client.cases, client.editing, user, case, settings or Settings(),
+                            request_interceptor=interceptor, restore_layout=restore_layout)
+        window.resize(1400, 900)
+        window.show()
+        windows.append(window)
+        qtbot.waitUntil(lambda: window.snapshot is not None and window.map.bridge.settled,
+                        timeout=30000)
+        return window
+
+    yield make
+    for window in windows:
+        if shiboken6.isValid(window):
+            window.close()
+    qtbot.wait(10)

@@ -1,0 +1,117 @@
+"""The main window on the demo exercise: every dock shows the demo's data, and the real
+Leaflet page holds what the database says."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from paragon_desktop.services import demo_data
+from tests.qt.conftest import map_stats, run_js
+
+
+def test_docks_show_the_demo_case(open_window, client):
+    window = open_window("an.peeters")
+    snapshot = client.cases.open_case(client.user("an.peeters"), client.seveso_case_id())
+    feeds = window.feeds
+    assert [feeds.tabs.tabText(i) for i in range(feeds.tabs.count())] == [
+        "Multi", "CP-Ops", "D5 Communicatie", "GCC"]
+    for feed in snapshot.changes.feeds:
+        shown = feeds.tab(feed.id).model.messages()
+        expected = [m for m in snapshot.changes.messages if m.feed_id == feed.id]
+        assert [m.text for m in shown] == [m.text for m in expected]
+        assert feed.name in feeds.tabs.tabText(feeds.tabs.indexOf(feeds.tab(feed.id)))
+    multi = feeds.tab(snapshot.changes.feeds[0].id)
+    assert "Pieter Wouters" in multi.members.text()
+    anchor_names = window.anchors.names()
+    assert len(anchor_names) == len(demo_data.ANCHORS) + 3
+    assert "CP-Ops Sporthal De Polder" in anchor_names
+    assert "Marc Claes" in window.contacts.names("case")
+    assert "Koen Baert" in window.contacts.names("global")
+    assert "Tom De Clercq" in window.contacts.names("participant")
+    layer_items = {layer.name: window.layers.item_for(layer.id) for layer in snapshot.changes.layers}
+    assert all(item is not None and item.checkState(0) == Qt.CheckState.Checked
+               for item in layer_items.values())
+    assert "[OEFENING]" in window.windowTitle()
+    assert window.banner.isVisible() and "OEFENING" in window.banner.text()
+    assert "Noodplanningsambtenaar" in window.windowTitle()
+
+
+def test_leaflet_holds_every_feature_anchor_and_border(open_window, client, qtbot):
+    window = open_window("an.peeters")
+    layers = client.cases.open_case(client.user("an.peeters"), client.seveso_case_id()).changes.layers
+    stats = map_stats(qtbot, window)
+    for layer in layers:
+        assert stats["layers"][str(layer.id)] == {
+            "features": layer.feature_count, "onMap": True, "name": layer.name}
+    assert stats["featuresOnMap"] == sum(layer.feature_count for layer in layers) == 20
+    assert stats["anchors"] == len(demo_data.ANCHORS) + 3
+    assert stats["borders"] == len(demo_data.MUNICIPALITIES) + 1
+    assert stats["background"] is False  # offline: no tile layer at all
+    # The first view frames the case, not all of Belgium.
+    assert stats["zoom"] >= 12
+    assert 51.2 < stats["center"]["lat"] < 51.3
+
+
+def test_unticking_a_layer_removes_it_from_the_map_and_is_remembered(open_window, client, qtbot):
+    window = open_window("an.peeters")
+    layer = next(l for l in window.snapshot.changes.layers if l.name == "Gasmetingen NH3")
+    item = window.layers.item_for(layer.id)
+    item.setCheckState(0, Qt.CheckState.Unchecked)
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(layer.id)]["onMap"] is False)
+    qtbot.waitUntil(lambda: not window.workers.busy)
+    window.close()
+    # A restart: a new window on the same database shows the layer unticked and off the map.
+    again = open_window("an.peeters")
+    assert again.layers.item_for(layer.id).checkState(0) == Qt.CheckState.Unchecked
+    assert map_stats(qtbot, again)["layers"][str(layer.id)]["onMap"] is False
+    # Another user's choice is untouched.
+    tom = client.cases.open_case(client.user("tom.declercq"), client.seveso_case_id())
+    assert next(l for l in tom.changes.layers if l.id == layer.id).visible
+
+
+def test_cursor_position_is_shown_in_wgs84_and_lambert72(open_window, qtbot):
+    window = open_window("an.peeters")
+    run_js(qtbot, window,
+           "paragon.map.fire('mousemove', {latlng: L.latLng(51.25, 4.28)}); true")
+    qtbot.waitUntil(lambda: "Lambert 72" in window.position_label.text())
+    text = window.position_label.text()
+    assert text.startswith("WGS84 51.25000° N, 4.28000° E")
+    assert "X 143" in text  # about 143.7 km east in Lambert 72
+
+
+def test_anchor_click_flies_the_map_to_it(open_window, qtbot):
+    window = open_window("an.peeters")
+    view = window.anchors.view
+    row = next(r for r in range(window.anchors.proxy.rowCount())
+               if window.anchors.proxy.index(r, 0).data().startswith("BS De Schelde"))
+    view.clicked.emit(window.anchors.proxy.index(row, 0))
+
+    def centred() -> bool:
+        c = map_stats(qtbot, window)["center"]
+        return abs(c["lat"] - 51.2655) < 0.002 and abs(c["lng"] - 4.2930) < 0.002
+
+    qtbot.waitUntil(centred, timeout=5000)
+    assert run_js(qtbot, window, "document.querySelector('.paragon-popup h4').textContent") \
+        == "BS De Schelde (Polderhoek)"
+
+
+def test_docks_can_be_closed_and_restored_and_the_layout_is_remembered(open_window, qtbot):
+    window = open_window("an.peeters", restore_layout=True)
+    view_menu = next(a.menu() for a in window.menuBar().actions() if "Beel" in a.text())
+    toggles = {a.text(): a for a in view_menu.actions() if a.isCheckable()}
+    assert {"Feeds", "Lagen", "Ankers", "Contacten"} <= set(toggles)
+    toggles["Contacten"].trigger()
+    assert not window.docks["contacts"].isVisible()
+    window.close()
+    again = open_window("an.peeters", restore_layout=True)
+    assert not again.docks["contacts"].isVisible()
+    assert again.docks["feeds"].isVisible()
+    again.reset_layout()
+    assert not again.docks["contacts"].isHidden()
+
+
+@pytest.mark.parametrize("username", ["wim.verhaegen"])
+def test_read_only_user_gets_no_composer(open_window, username):
+    window = open_window(username)
+    composer = window.feeds.composer
+    assert not composer.editor.isEnabled()
+    assert "Alleen lezen" in composer.reason.text()
