@@ -31,7 +31,8 @@ def test_docks_show_the_demo_case(open_window, client):
     assert all(item is not None and item.checkState(0) == Qt.CheckState.Checked
                for item in layer_items.values())
     assert "[OEFENING]" in window.windowTitle()
-    assert window.banner.isVisible() and "OEFENING" in window.banner.text()
+    assert window.banner.isVisible()
+    assert "OEFENING" in window.banner.text()
     assert "Noodplanningsambtenaar" in window.windowTitle()
 
 
@@ -53,7 +54,7 @@ def test_leaflet_holds_every_feature_anchor_and_border(open_window, client, qtbo
 
 def test_unticking_a_layer_removes_it_from_the_map_and_is_remembered(open_window, client, qtbot):
     window = open_window("an.peeters")
-    layer = next(l for l in window.snapshot.changes.layers if l.name == "Gasmetingen NH3")
+    layer = next(lyr for lyr in window.snapshot.changes.layers if lyr.name == "Gasmetingen NH3")
     item = window.layers.item_for(layer.id)
     item.setCheckState(0, Qt.CheckState.Unchecked)
     qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(layer.id)]["onMap"] is False)
@@ -65,7 +66,7 @@ def test_unticking_a_layer_removes_it_from_the_map_and_is_remembered(open_window
     assert map_stats(qtbot, again)["layers"][str(layer.id)]["onMap"] is False
     # Another user's choice is untouched.
     tom = client.cases.open_case(client.user("tom.declercq"), client.seveso_case_id())
-    assert next(l for l in tom.changes.layers if l.id == layer.id).visible
+    assert next(lyr for lyr in tom.changes.layers if lyr.id == layer.id).visible
 
 
 def test_cursor_position_is_shown_in_wgs84_and_lambert72(open_window, qtbot):

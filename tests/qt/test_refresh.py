@@ -12,7 +12,8 @@ from tests.qt.conftest import map_stats, run_js
 def test_message_and_anchor_written_behind_the_apps_back_appear_on_refresh(
         open_window, demo_path, qtbot):
     window = open_window("an.peeters")
-    run_js(qtbot, window, "window.__pageMarker = 'still here'; paragon.map.setView([51.26, 4.29], 15, {animate: false}); true")
+    run_js(qtbot, window, "window.__pageMarker = 'still here';"
+                          "paragon.map.setView([51.26, 4.29], 15, {animate: false}); true")
     before = map_stats(qtbot, window)
     feeds = window.feeds
     multi_id = window.snapshot.changes.feeds[0].id
@@ -69,7 +70,8 @@ def test_no_change_refresh_sends_nothing_to_the_page(open_window, qtbot):
 
 def test_refresh_runs_on_a_timer(open_window, qtbot):
     window = open_window("an.peeters")
-    assert window.timer.isActive() and window.timer.interval() == 50_000
+    assert window.timer.isActive()
+    assert window.timer.interval() == 50_000
     window.timer.setInterval(100)
     with qtbot.waitSignal(window.sig_refreshed, timeout=5000):
         pass
@@ -90,7 +92,8 @@ def test_text_from_users_is_shown_as_text_in_map_popups(open_window, demo_path, 
     qtbot.waitUntil(lambda: run_js(qtbot, window, f"!!paragon.anchors[{anchor_id}]"))
     run_js(qtbot, window, f"paragon.anchors[{anchor_id}].openPopup(); true")
     popup = run_js(qtbot, window, "document.querySelector('.paragon-popup').outerHTML")
-    assert "&lt;img" in popup and "<img" not in popup
+    assert "&lt;img" in popup
+    assert "<img" not in popup
     assert "&lt;script&gt;" in popup
     qtbot.wait(200)
     assert run_js(qtbot, window, "String(window.__pwned)") == "undefined"

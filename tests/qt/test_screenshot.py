@@ -16,7 +16,8 @@ def test_screenshot_command_renders_the_demo_case(tmp_path, demo_path, qapp):
         capture_output=True, text=True, timeout=180, env=env,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Nordchem" in result.stdout and "an.peeters" in result.stdout
+    assert "Nordchem" in result.stdout
+    assert "an.peeters" in result.stdout
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1200, 800)
     # The KML perimeter's red zone (#e01c1c at about 1/3 opacity over the pale map) is drawn

@@ -13,7 +13,8 @@ from paragon_desktop.services.demo import demo_file, municipality_polygons
 
 def test_kml_is_read_with_its_styles():
     read = read_layer(demo_file("perimeter-nordchem.kml"))
-    assert read.source_format == "KML" and read.feature_count == 4
+    assert read.source_format == "KML"
+    assert read.feature_count == 4
     red = read.features["features"][0]
     assert red["properties"]["Name"].startswith("Rode zone")
     # KML colours are aabbggrr: ff1c1ce0 is opaque #e01c1c; poly 55 alpha is about 0.33.
@@ -29,7 +30,8 @@ def test_geojson_in_lambert72_is_placed_in_wgs84():
     lon, lat = read.features["features"][0]["geometry"]["coordinates"]
     raw = json.loads(demo_file("gasmetingen-nh3.geojson").read_text())
     x, y = raw["features"][0]["geometry"]["coordinates"]
-    assert 4.2 < lon < 4.4 and 51.2 < lat < 51.3
+    assert 4.2 < lon < 4.4
+    assert 51.2 < lat < 51.3
     back = to_lambert72(lon, lat)
     assert back == pytest.approx((x, y), abs=0.05)
 
@@ -37,7 +39,8 @@ def test_geojson_in_lambert72_is_placed_in_wgs84():
 def test_gpx_waypoints_and_tracks_are_read():
     read = read_layer(demo_file("meetroute-d4.gpx"))
     kinds = [f["properties"]["_sublayer"] for f in read.features["features"]]
-    assert kinds.count("waypoints") == 3 and kinds.count("tracks") == 1
+    assert kinds.count("waypoints") == 3
+    assert kinds.count("tracks") == 1
     track = next(f for f in read.features["features"] if f["properties"]["_sublayer"] == "tracks")
     assert track["geometry"]["type"] == "MultiLineString"
     assert len(track["geometry"]["coordinates"][0]) == 48

@@ -63,7 +63,7 @@ def test_opening_the_seveso_case_shows_only_the_users_feeds(client):
     assert (first.author, first.crisis_role) == ("Pieter Wouters", "Dispatcher 112")
     assert first.tags == ("important",)
     assert snapshot.participation.crisis_role == "Noodplanningsambtenaar"
-    assert {l.name for l in changes.layers} == {l[1] for l in demo_data.LAYERS}
+    assert {lyr.name for lyr in changes.layers} == {lyr[1] for lyr in demo_data.LAYERS}
     assert len(changes.anchors) == len(demo_data.ANCHORS) + 3
     scopes = {c.scope for c in changes.contacts}
     assert scopes == {"participant", "case", "global"}
@@ -75,7 +75,7 @@ def test_layers_shared_in_feeds_the_user_is_not_in_stay_hidden(client):
     # not the measurement layers shared in CP-Ops and D4.
     wim = client.user("wim.verhaegen")
     layers = client.cases.open_case(wim, client.seveso_case_id()).changes.layers
-    assert [l.name for l in layers] == ["Perimeters Nordchem"]
+    assert [lyr.name for lyr in layers] == ["Perimeters Nordchem"]
 
 
 def test_no_change_refresh_returns_nothing(client):
@@ -83,7 +83,8 @@ def test_no_change_refresh_returns_nothing(client):
     case_id = client.seveso_case_id()
     revision = client.cases.open_case(an, case_id).changes.revision
     changes = client.cases.changes_since(an, case_id, revision)
-    assert changes.is_empty and changes.revision == revision
+    assert changes.is_empty
+    assert changes.revision == revision
 
 
 def test_changes_from_another_client_arrive_and_only_they(client, demo_path):
@@ -104,7 +105,9 @@ def test_changes_from_another_client_arrive_and_only_they(client, demo_path):
     assert changes.messages[0].tags == ("decision",)
     assert changes.messages[0].crisis_role == "Dir-CP-Ops"
     assert [a.id for a in changes.anchors] == [anchor_id]
-    assert changes.feeds is None and changes.layers is None and changes.jurisdictions is None
+    assert changes.feeds is None
+    assert changes.layers is None
+    assert changes.jurisdictions is None
     other.db.dispose()
 
 
@@ -123,14 +126,14 @@ def test_removed_anchor_is_reported(client):
 def test_layer_ticks_are_personal_and_survive_a_restart(client, demo_path):
     an, tom = client.user("an.peeters"), client.user("tom.declercq")
     case_id = client.seveso_case_id()
-    perimeter = next(l for l in client.cases.open_case(an, case_id).changes.layers
-                     if l.name == "Perimeters Nordchem")
+    perimeter = next(lyr for lyr in client.cases.open_case(an, case_id).changes.layers
+                     if lyr.name == "Perimeters Nordchem")
     assert perimeter.visible
     client.editing.set_layer_visible(an, perimeter.id, False)
     restarted = Client(Database.open(demo_path))
     def visible(user):
         layers = restarted.cases.open_case(user, case_id).changes.layers
-        return next(l.visible for l in layers if l.id == perimeter.id)
+        return next(lyr.visible for lyr in layers if lyr.id == perimeter.id)
     assert visible(an) is False
     assert visible(tom) is True
     restarted.db.dispose()

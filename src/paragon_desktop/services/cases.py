@@ -17,7 +17,6 @@ from paragon_desktop.services.access import (
     visible_case,
     visible_feed_ids,
 )
-from paragon_desktop.services.auth import user_view
 from paragon_desktop.services.views import (
     AnchorView,
     CaseSnapshot,
@@ -35,7 +34,6 @@ from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.models import (
     Anchor,
     Case,
-    CaseShare,
     CaseUser,
     Contact,
     Feed,

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from paragon_desktop.storage.models import Revisioned, RevisionCounter, Tombstone
+from paragon_desktop.storage.models import RevisionCounter, Revisioned, Tombstone
 
 _KEY = "paragon_revision"
 

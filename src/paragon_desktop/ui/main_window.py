@@ -158,7 +158,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(reset)
 
     def _update_titles(self) -> None:
-        role = self.snapshot.participation.crisis_role if self.snapshot and self.snapshot.participation else None
+        participation = self.snapshot.participation if self.snapshot else None
+        role = participation.crisis_role if participation else None
         who = f"{self.user.display_name}" + (f" ({role})" if role else "")
         prefix = "[OEFENING] " if self.case.is_exercise else ""
         self.setWindowTitle(f"{prefix}{self.case.name} - {who} - Paragon Desktop")

@@ -46,7 +46,7 @@ class LayersDockWidget(QWidget):
         self.tree.clear()
         self._layers = {layer.id: layer for layer in layers}
         groups: dict[str, QTreeWidgetItem] = {}
-        for layer in sorted(layers, key=lambda l: (bool(l.shared_in), group_label(l), l.name.casefold())):
+        for layer in sorted(layers, key=lambda x: (bool(x.shared_in), group_label(x), x.name.casefold())):
             label = group_label(layer)
             group = groups.get(label)
             if group is None:

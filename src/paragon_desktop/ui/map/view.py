@@ -89,9 +89,6 @@ class MapView(QWebEngineView):
         self.profile.deleteLater()
 
     # -- driven by the main window ------------------------------------------------------------
-    def layers_needing_data(self, layers: list[LayerView]) -> list[int]:
-        return [l.id for l in layers if self._layer_revisions.get(l.id) != l.revision]
-
     def known_layer_revisions(self) -> dict[int, int]:
         return dict(self._layer_revisions)
 
