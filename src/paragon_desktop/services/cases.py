@@ -322,7 +322,7 @@ class CaseService:
 
     def _jurisdictions(self, session: Session) -> list[JurisdictionView]:
         return [
-            JurisdictionView(o.id, o.name, o.kind, json.loads(o.jurisdiction_geojson))
+            JurisdictionView(o.id, o.name, o.kind, json.loads(o.jurisdiction_geojson or "null"))
             for o in session.scalars(
                 select(Organisation)
                 .where(

@@ -139,14 +139,14 @@ def _build(session: Session) -> None:
 
     users: dict[str, User] = {}
     password_hash = hash_password(data.DEMO_PASSWORD)
-    for username, display, org_name, level, label, roles in data.USERS:
+    for username, display, org_name, level, label, management in data.USERS:
         user = User(username=username, display_name=display, password_hash=password_hash,
                     case_access_level=level, coordinator_label=label)
         session.add(user)
         users[username] = user
         session.flush()
         session.add(Membership(user_id=user.id, organisation_id=orgs[org_name].id,
-                               management_roles=roles))
+                               management_roles=management))
     session.flush()
     memberships = {u: orgs[o] for u, _, o, *_ in data.USERS}
 

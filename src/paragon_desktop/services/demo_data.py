@@ -151,7 +151,7 @@ ANCHORS = (
      "Commandopost operaties, parking Sporthal De Polder, Polderkerkestraat 2.",
      "Point", [4.2610, 51.2330]),
     ("Opvangcentrum Sporthal De Polder", "opvang",
-     "Opvangcentrum voor geëvacueerden, 300 plaatsen.", "Point", [4.2628, 51.2318]),
+     "Opvangcentrum voor geëvacueerden, 300 plaatsen.", "Point", [4.2668, 51.2296]),
     ("Gewondennest poort 2", "medisch", "Gewondennest D2 aan poort 2 van Nordchem.",
      "Point", [4.2698, 51.2492]),
     ("BS De Schelde (Polderhoek)", "school", "Basisschool, 240 leerlingen. Schuilen.",

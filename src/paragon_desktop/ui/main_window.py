@@ -93,8 +93,10 @@ class MainWindow(QMainWindow):
         self._add_dock("contacts", "Contacten", self.contacts, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tabifyDockWidget(self.docks["anchors"], self.docks["contacts"])
         self.docks["anchors"].raise_()
-        self.resizeDocks([self.docks["feeds"], self.docks["layers"]], [430, 300],
+        self.resizeDocks([self.docks["feeds"], self.docks["layers"]], [440, 340],
                          Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["layers"], self.docks["anchors"]], [220, 600],
+                         Qt.Orientation.Vertical)
         self._default_state = self.saveState(LAYOUT_VERSION)
 
         self.position_label = QLabel("Beweeg over de kaart voor coördinaten")

@@ -103,7 +103,13 @@
         radius: 7, dashArray: op.category === "grens" ? "6 4" : null,
       });
       layer.bindPopup(popupNode(op.name, op.description, { categorie: op.category }));
-      layer.bindTooltip(op.name);
+      if (polygonal) {
+        layer.bindTooltip(op.name);
+      } else {
+        // Key locations carry their name on the map, as on a paper situation map.
+        layer.bindTooltip(op.name, { permanent: true, direction: "right", offset: [8, 0],
+                                     className: "paragon-anchor-label" });
+      }
       P.anchors[op.id] = layer;
       P.anchorGroup.addLayer(layer);
     },
@@ -189,6 +195,7 @@
 
   P.start = function (map) {
     P.map = map;
+    L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
     P.borders = L.featureGroup().addTo(map);
     P.anchorGroup = L.featureGroup().addTo(map);
     var last = 0;

@@ -44,7 +44,7 @@ def build_page() -> bytes:
         zoom_start=8,
         tiles=None,
         prefer_canvas=True,
-        control_scale=True,
+        control_scale=False,  # ours is metric only (paragon-map.js)
         max_zoom=19,
     )
     root = m.get_root()

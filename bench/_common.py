@@ -1,0 +1,33 @@
+"""Shared set-up for benchmarks: a fresh demo database in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+from pathlib import Path
+
+HOME = Path(tempfile.mkdtemp(prefix="paragon-bench-"))
+os.environ.setdefault("PARAGON_DATA_DIR", str(HOME / "data"))
+os.environ.setdefault("PARAGON_CONFIG_DIR", str(HOME / "config"))
+
+
+def demo_database() -> Path:
+    from paragon_desktop.services.demo import build_demo
+    from paragon_desktop.storage.db import Database
+    from paragon_desktop.storage.migrate import upgrade
+
+    path = HOME / "bench.db"
+    if not path.exists():
+        db = Database.open(path)
+        upgrade(db.engine)
+        build_demo(db)
+        db.dispose()
+    return path
+
+
+def summary(values: list[float]) -> str:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return (f"median {statistics.median(ordered):.2f}  p95 {p95:.2f}  "
+            f"min {ordered[0]:.2f}  max {ordered[-1]:.2f}  (n={len(ordered)})")
