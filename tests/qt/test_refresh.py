@@ -95,6 +95,10 @@ def test_text_from_users_is_shown_as_text_in_map_popups(open_window, demo_path, 
     assert "&lt;img" in popup
     assert "<img" not in popup
     assert "&lt;script&gt;" in popup
+    # The permanent label next to the point is text too.
+    label = run_js(qtbot, window,
+                   f"paragon.anchors[{anchor_id}].getTooltip().getElement().innerHTML")
+    assert "&lt;img" in label
     qtbot.wait(200)
     assert run_js(qtbot, window, "String(window.__pwned)") == "undefined"
 

@@ -1,7 +1,8 @@
 /* Paragon Desktop case map: driven from Python over QWebChannel.
  * Python sends batches of operations (sig_batch) and layer data (sig_layer_data); the page is
  * built once and never reloaded. Everything shown comes from data and is set with textContent:
- * feature properties and names are never parsed as HTML. */
+ * feature properties and names are never parsed as HTML. Leaflet puts *strings* given to
+ * bindPopup/bindTooltip into innerHTML, so every popup and tooltip gets a DOM node instead. */
 (function () {
   "use strict";
   var P = (window.paragon = {
@@ -88,7 +89,7 @@
                    fillOpacity: 0.35 },
         });
         if (!province) {
-          layer.bindTooltip(item.name.replace(/^Gemeente /, ""),
+          layer.bindTooltip(el("span", null, item.name.replace(/^Gemeente /, "")),
                             { permanent: true, direction: "center", className: "paragon-border-label" });
         }
         P.borders.addLayer(layer);
@@ -104,10 +105,10 @@
       });
       layer.bindPopup(popupNode(op.name, op.description, { categorie: op.category }));
       if (polygonal) {
-        layer.bindTooltip(op.name);
+        layer.bindTooltip(el("span", null, op.name));
       } else {
         // Key locations carry their name on the map, as on a paper situation map.
-        layer.bindTooltip(op.name, { permanent: true, direction: "right", offset: [8, 0],
+        layer.bindTooltip(el("span", null, op.name), { permanent: true, direction: "right", offset: [8, 0],
                                      className: "paragon-anchor-label" });
       }
       P.anchors[op.id] = layer;
