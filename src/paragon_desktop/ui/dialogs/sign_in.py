@@ -47,7 +47,9 @@ class SignInDialog(QDialog):
         buttons.rejected.connect(self.reject)
         where = QLabel(f"Database: {database}")
         where.setStyleSheet("color: palette(placeholder-text);")
+        title = QLabel("<b>Paragon Desktop</b> - meld je aan")
         layout = QVBoxLayout(self)
+        layout.addWidget(title)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(where)
@@ -71,7 +73,7 @@ class CaseListDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Paragon Desktop - kies een case")
-        self.resize(820, 360)
+        self.resize(900, 360)
         self.case: CaseSummary | None = None
         self.tabs = QTabWidget()
         self.active = self._table(active)
@@ -100,7 +102,10 @@ class CaseListDialog(QDialog):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, case)
                 table.setItem(row, column, item)
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.setWordWrap(False)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         if cases:
             table.selectRow(0)
         table.doubleClicked.connect(lambda _index: self._open())
