@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import tempfile
@@ -9,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 # Keep the tests away from the user's real data and window layout.
 _HOME = Path(tempfile.mkdtemp(prefix="paragon-tests-"))
@@ -27,6 +30,29 @@ DEMO_PASSWORD = "oefening2026"
 
 
 @pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    from tests import pg
+
+    with pg.server() as url:
+        yield url
+
+
+def _admin(server_url: str, *statements: str) -> None:
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    engine.dispose()
+
+
+def _database_url(server_url: str, name: str) -> str:
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "demo.db"
     db = Database.open(path)
@@ -36,23 +62,65 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def demo_path(demo_template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_template, path)
-    return path
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_server: str) -> str:
+    _admin(pg_server, "DROP DATABASE IF EXISTS paragon_demo_template",
+           "CREATE DATABASE paragon_demo_template")
+    db = Database.open(_database_url(pg_server, "paragon_demo_template"))
+    upgrade(db.engine)
+    build_demo(db)
+    db.dispose()
+    return "paragon_demo_template"
+
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture
-def demo_db(demo_path: Path) -> Iterator[Database]:
-    db = Database.open(demo_path)
+def demo_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh copy of the demo database, embedded or on PostgreSQL."""
+    if backend == "sqlite":
+        template = request.getfixturevalue("demo_template")
+        path = tmp_path / "demo.db"
+        shutil.copy(template, path)
+        yield f"sqlite:///{path}"
+        return
+    server = request.getfixturevalue("pg_server")
+    template = request.getfixturevalue("pg_demo_template")
+    name = f"paragon_test_{os.getpid()}_{next(_counter)}"
+    _admin(server, f"CREATE DATABASE {name} TEMPLATE {template}")
+    yield _database_url(server, name)
+    _admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def fresh_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database with no schema yet."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    server = request.getfixturevalue("pg_server")
+    name = f"paragon_fresh_{os.getpid()}_{next(_counter)}"
+    _admin(server, f"CREATE DATABASE {name}")
+    yield _database_url(server, name)
+    _admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def demo_db(demo_url: str) -> Iterator[Database]:
+    db = Database.open(demo_url)
     yield db
     db.dispose()
 
 
 @pytest.fixture
-def empty_db(tmp_path: Path) -> Iterator[Database]:
-    db = Database.open(tmp_path / "empty.db")
+def empty_db(fresh_url: str) -> Iterator[Database]:
+    db = Database.open(fresh_url)
     upgrade(db.engine)
     yield db
     db.dispose()

@@ -10,7 +10,7 @@ from tests.qt.conftest import map_stats, run_js
 
 
 def test_message_and_anchor_written_behind_the_apps_back_appear_on_refresh(
-        open_window, demo_path, qtbot):
+        open_window, demo_url, qtbot):
     window = open_window("an.peeters")
     run_js(qtbot, window, "window.__pageMarker = 'still here';"
                           "paragon.map.setView([51.26, 4.29], 15, {animate: false}); true")
@@ -24,7 +24,7 @@ def test_message_and_anchor_written_behind_the_apps_back_appear_on_refresh(
     window.anchors.view.setCurrentIndex(selected_anchor)
     layer_count = len(window.snapshot.changes.layers)
 
-    other = Client(Database.open(demo_path))
+    other = Client(Database.open(demo_url))
     tom = other.user("tom.declercq")
     other.editing.post_message(tom, multi_id, "Nieuwe beslissing: vrijgave 12:00.",
                                [MessageTag.DECISION])
@@ -77,9 +77,9 @@ def test_refresh_runs_on_a_timer(open_window, qtbot):
         pass
 
 
-def test_text_from_users_is_shown_as_text_in_map_popups(open_window, demo_path, qtbot):
+def test_text_from_users_is_shown_as_text_in_map_popups(open_window, demo_url, qtbot):
     window = open_window("an.peeters")
-    other = Client(Database.open(demo_path))
+    other = Client(Database.open(demo_url))
     tom = other.user("tom.declercq")
     hostile = '<img src=x onerror="window.__pwned=1">Brandkraan'
     anchor_id = other.editing.add_anchor(tom, window.case.id, hostile,

@@ -7,12 +7,12 @@ import sys
 from PySide6.QtGui import QColor, QImage
 
 
-def test_screenshot_command_renders_the_demo_case(tmp_path, demo_path, qapp):
+def test_screenshot_command_renders_the_demo_case(tmp_path, demo_url, qapp):
     out = tmp_path / "shot.png"
     env = dict(os.environ, PARAGON_CONFIG_DIR=str(tmp_path / "config"))
     result = subprocess.run(
         [sys.executable, "-m", "paragon_desktop", "screenshot", str(out), "--db",
-         f"sqlite:///{demo_path}", "--size", "1200x800"],
+         demo_url, "--size", "1200x800"],
         capture_output=True, text=True, timeout=180, env=env,
     )
     assert result.returncode == 0, result.stdout + result.stderr

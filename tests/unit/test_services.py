@@ -87,11 +87,11 @@ def test_no_change_refresh_returns_nothing(client):
     assert changes.revision == revision
 
 
-def test_changes_from_another_client_arrive_and_only_they(client, demo_path):
+def test_changes_from_another_client_arrive_and_only_they(client, demo_url):
     an = client.user("an.peeters")
     case_id = client.seveso_case_id()
     revision = client.cases.open_case(an, case_id).changes.revision
-    other = Client(Database.open(demo_path))
+    other = Client(Database.open(demo_url))
     tom = other.user("tom.declercq")
     multi = next(f for f in other.cases.open_case(tom, case_id).changes.feeds if f.name == "Multi")
     d1 = next(f for f in other.cases.open_case(tom, case_id).changes.feeds if f.name == "D1 Brandweer")
@@ -123,14 +123,14 @@ def test_removed_anchor_is_reported(client):
     assert changes.removed_anchor_ids == [anchor_id]
 
 
-def test_layer_ticks_are_personal_and_survive_a_restart(client, demo_path):
+def test_layer_ticks_are_personal_and_survive_a_restart(client, demo_url):
     an, tom = client.user("an.peeters"), client.user("tom.declercq")
     case_id = client.seveso_case_id()
     perimeter = next(lyr for lyr in client.cases.open_case(an, case_id).changes.layers
                      if lyr.name == "Perimeters Nordchem")
     assert perimeter.visible
     client.editing.set_layer_visible(an, perimeter.id, False)
-    restarted = Client(Database.open(demo_path))
+    restarted = Client(Database.open(demo_url))
     def visible(user):
         layers = restarted.cases.open_case(user, case_id).changes.layers
         return next(lyr.visible for lyr in layers if lyr.id == perimeter.id)

@@ -10,8 +10,8 @@ from paragon_desktop.storage.models import Anchor, Base, Tombstone
 from paragon_desktop.storage.revisions import current_revision
 
 
-def test_migrations_create_exactly_the_model_schema(tmp_path):
-    db = Database.open(tmp_path / "fresh.db")
+def test_migrations_create_exactly_the_model_schema(fresh_url):
+    db = Database.open(fresh_url)
     assert needs_upgrade(db.engine)
     upgrade(db.engine)
     assert not needs_upgrade(db.engine)
@@ -24,10 +24,12 @@ def test_migrations_create_exactly_the_model_schema(tmp_path):
     db.dispose()
 
 
-def test_embedded_database_uses_wal_and_foreign_keys(empty_db):
-    with empty_db.engine.connect() as connection:
+def test_embedded_database_uses_wal_and_foreign_keys(tmp_path):
+    db = Database.open(tmp_path / "embedded.db")
+    with db.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    db.dispose()
 
 
 def _anchor(name: str) -> Anchor:
