@@ -116,3 +116,16 @@ def test_read_only_user_gets_no_composer(open_window, username):
     composer = window.feeds.composer
     assert not composer.editor.isEnabled()
     assert "Alleen lezen" in composer.reason.text()
+
+
+def test_a_refresh_under_way_does_not_undo_a_fresh_tick(open_window, client, qtbot):
+    window = open_window("an.peeters")
+    layer = next(lyr for lyr in window.snapshot.changes.layers if lyr.name == "Perimeters Nordchem")
+    # A refresh read the layers (still ticked) just before the user unticks ...
+    stale = client.cases.changes_since(window.user, window.case.id, 0)
+    window.layers.item_for(layer.id).setCheckState(0, Qt.CheckState.Unchecked)
+    # ... and its result arrives before the tick is saved.
+    window._pending_ticks[layer.id] = False
+    window._apply(stale, {})
+    assert window.layers.item_for(layer.id).checkState(0) == Qt.CheckState.Unchecked
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(layer.id)]["onMap"] is False)

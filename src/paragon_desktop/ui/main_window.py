@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -67,6 +68,9 @@ class MainWindow(QMainWindow):
         self.last_refresh: datetime | None = None
         self._refreshing = False
         self._refresh_again = False
+        # Layer ticks the user just changed whose database write has not been confirmed yet;
+        # a refresh that was already under way must not undo them on screen.
+        self._pending_ticks: dict[int, bool] = {}
         self.workers = Workers(self)
 
         self.map = MapView(settings, self, extra_interceptor=request_interceptor)
@@ -284,6 +288,11 @@ class MainWindow(QMainWindow):
         if changes.contacts:
             self.contacts.upsert(changes.contacts)
         if changes.layers is not None:
+            if self._pending_ticks:
+                changes.layers = [
+                    replace(layer, visible=self._pending_ticks.get(layer.id, layer.visible))
+                    for layer in changes.layers
+                ]
             self.layers.set_layers(changes.layers)
         self.map.apply_changes(changes, data, fit_to=self._extent(changes) if fit else None)
         self.last_apply_ms = (time.perf_counter() - started) * 1000
@@ -333,12 +342,19 @@ class MainWindow(QMainWindow):
 
     def _on_layer_visibility(self, layer_id: int, visible: bool) -> None:
         self.map.set_layer_visible(layer_id, visible)
+        self._pending_ticks[layer_id] = visible
         user = self.user
-        self.workers.run(
-            lambda: self.editing.set_layer_visible(user, layer_id, visible),
-            lambda _none: None,
-            self._on_refresh_failed,
-        )
+
+        def saved(_none: None) -> None:
+            if self._pending_ticks.get(layer_id) == visible:
+                del self._pending_ticks[layer_id]
+
+        def failed(exc: Exception) -> None:
+            self._pending_ticks.pop(layer_id, None)
+            self.refresh_label.setText(f"Laagkeuze niet bewaard: {exc}")
+
+        self.workers.run(lambda: self.editing.set_layer_visible(user, layer_id, visible),
+                         saved, failed)
 
     def _on_anchor_activated(self, anchor: Any) -> None:
         if anchor.bbox is not None:
