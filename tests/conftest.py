@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -81,21 +82,28 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@contextmanager
+def _pg_database(request: pytest.FixtureRequest, template: str | None = None) -> Iterator[str]:
+    """A database of its own for one test on the test server, dropped afterwards."""
+    server = request.getfixturevalue("pg_server")
+    name = f"paragon_test_{os.getpid()}_{next(_counter)}"
+    _admin(server, f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    try:
+        yield _database_url(server, name)
+    finally:
+        _admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @pytest.fixture
 def demo_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh copy of the demo database, embedded or on PostgreSQL."""
     if backend == "sqlite":
-        template = request.getfixturevalue("demo_template")
         path = tmp_path / "demo.db"
-        shutil.copy(template, path)
+        shutil.copy(request.getfixturevalue("demo_template"), path)
         yield f"sqlite:///{path}"
-        return
-    server = request.getfixturevalue("pg_server")
-    template = request.getfixturevalue("pg_demo_template")
-    name = f"paragon_test_{os.getpid()}_{next(_counter)}"
-    _admin(server, f"CREATE DATABASE {name} TEMPLATE {template}")
-    yield _database_url(server, name)
-    _admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    else:
+        with _pg_database(request, request.getfixturevalue("pg_demo_template")) as url:
+            yield url
 
 
 @pytest.fixture
@@ -103,12 +111,9 @@ def fresh_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> I
     """An empty database with no schema yet."""
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    server = request.getfixturevalue("pg_server")
-    name = f"paragon_fresh_{os.getpid()}_{next(_counter)}"
-    _admin(server, f"CREATE DATABASE {name}")
-    yield _database_url(server, name)
-    _admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    else:
+        with _pg_database(request) as url:
+            yield url
 
 
 @pytest.fixture
