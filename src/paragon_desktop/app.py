@@ -72,7 +72,6 @@ def prepare_qt_environment(offscreen: bool = False) -> None:
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} {wanted}".strip()
     if offscreen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1" if os.geteuid() == 0 else "0")
 
 
 def create_application(argv: list[str]):  # -> QApplication

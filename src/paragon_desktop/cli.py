@@ -33,9 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", parents=[common], help="open the app (the default)")
-    demo = sub.add_parser("demo", parents=[common],
-                          help="fill a database with the demo exercise")
-    demo.set_defaults(command="demo")
+    sub.add_parser("demo", parents=[common],
+                   help="fill a database with the demo exercise")
     db = sub.add_parser("db", help="database administration")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", parents=[common], help="create or migrate the schema")

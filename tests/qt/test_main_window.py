@@ -129,3 +129,16 @@ def test_a_refresh_under_way_does_not_undo_a_fresh_tick(open_window, client, qtb
     window._apply(stale, {})
     assert window.layers.item_for(layer.id).checkState(0) == Qt.CheckState.Unchecked
     qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(layer.id)]["onMap"] is False)
+
+
+def test_anchors_and_contacts_can_be_searched(open_window):
+    window = open_window("an.peeters")
+    window.anchors.search.setText("sporthal")
+    assert window.anchors.names() == ["CP-Ops Sporthal De Polder", "Opvangcentrum Sporthal De Polder"]
+    window.contacts.search.setText("baert")
+    assert window.contacts.visible_names() == ["Koen Baert"]
+    window.contacts.search.setText("+32 3 760 45")  # by phone number
+    assert set(window.contacts.visible_names()) == {
+        "Marc Claes", "Nordchem Scheldemonde NV - veiligheidsdienst"}
+    window.contacts.search.clear()
+    assert len(window.contacts.visible_names()) == 11 + 3 + 5

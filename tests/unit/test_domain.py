@@ -2,6 +2,7 @@ import pytest
 
 from paragon_desktop.domain.access import (
     CaseAccessFacts,
+    can_edit_case,
     can_see_case,
     can_see_feed,
     can_see_layer,
@@ -61,6 +62,12 @@ def test_layer_is_personal_unless_shared_through_a_feed_the_user_sees():
     assert not can_see_layer(owner_id=1, user_id=2, shared_feed_ids=(), visible_feed_ids=(5,))
     assert can_see_layer(owner_id=1, user_id=2, shared_feed_ids=(5,), visible_feed_ids=(5, 6))
     assert not can_see_layer(owner_id=1, user_id=2, shared_feed_ids=(7,), visible_feed_ids=(5,))
+
+
+def test_read_only_users_and_closed_cases_cannot_edit_the_case():
+    assert can_edit_case(AccessLevel.AGENT, case_open=True)
+    assert not can_edit_case(AccessLevel.READ_ONLY, case_open=True)
+    assert not can_edit_case(AccessLevel.COORDINATOR, case_open=False)
 
 
 def test_read_only_users_and_closed_cases_cannot_write():

@@ -36,11 +36,8 @@ def can_write_messages(level: AccessLevel, case_open: bool) -> bool:
 
 
 def can_edit_case(level: AccessLevel, case_open: bool) -> bool:
+    """Case information and its anchors: agents and coordinators, while the case is open."""
     return case_open and level in (AccessLevel.AGENT, AccessLevel.COORDINATOR)
-
-
-def can_close_case(level: AccessLevel) -> bool:
-    return level is AccessLevel.COORDINATOR
 
 
 def can_see_feed(kind: FeedKind, feed_id: int, member_feed_ids: Collection[int]) -> bool:

@@ -23,7 +23,3 @@ class AccessDenied(ParagonError):
 
 class NotFound(ParagonError):
     pass
-
-
-class DatabaseUnavailable(ParagonError):
-    pass

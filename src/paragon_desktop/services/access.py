@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from paragon_desktop.domain.access import CaseAccessFacts, can_see_case
+from paragon_desktop.domain.access import CaseAccessFacts, can_see_case, can_see_feed
 from paragon_desktop.domain.enums import CaseAccess, FeedKind
 from paragon_desktop.domain.errors import AccessDenied, NotFound
 from paragon_desktop.storage.models import Case, CaseShare, CaseUser, Feed, FeedMember, Membership
@@ -54,6 +54,4 @@ def visible_feed_ids(session: Session, case_id: int, user_id: int) -> set[int]:
         )
     )
     feeds = session.execute(select(Feed.id, Feed.kind).where(Feed.case_id == case_id)).all()
-    return {
-        row.id for row in feeds if row.kind == FeedKind.MULTI.value or row.id in member_of
-    }
+    return {row.id for row in feeds if can_see_feed(FeedKind(row.kind), row.id, member_of)}

@@ -39,6 +39,7 @@ from paragon_desktop.storage.models import (
     Feed,
     FeedMember,
     Layer,
+    LayerData,
     LayerShare,
     LayerVisibility,
     Message,
@@ -106,10 +107,6 @@ class CaseService:
             changes = self._changes(session, user, case_id, 0)
             return CaseSnapshot(user=user, participation=participation, changes=changes)
 
-    def current_revision(self) -> int:
-        with self._db.sessions() as session:
-            return current_revision(session)
-
     def changes_since(self, user: UserView, case_id: int, revision: int) -> ChangeSet:
         """What this user sees changed in the case since ``revision``. Cheap when nothing did:
         one read of the revision counter."""
@@ -122,8 +119,6 @@ class CaseService:
 
     def layer_geojson(self, user: UserView, layer_id: int) -> str:
         """The FeatureCollection of a layer the user may see, as JSON text."""
-        from paragon_desktop.storage.models import LayerData
-
         with self._db.sessions() as session:
             layer = session.get(Layer, layer_id)
             if layer is None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from paragon_desktop.domain.access import can_write_messages
+from paragon_desktop.domain.access import can_edit_case, can_write_messages
 from paragon_desktop.domain.enums import MessageTag
 from paragon_desktop.domain.errors import AccessDenied, ValidationError
 from paragon_desktop.gis.geometry import bbox_of, from_geojson
@@ -88,8 +88,9 @@ class EditingService:
             raise ValidationError(f"The geometry of anchor “{name}” is empty or invalid.")
         with self._db.sessions.begin() as session:
             case = visible_case(session, user.id, case_id)
-            if not can_write_messages(user.access_level, case.status == "open"):
-                raise AccessDenied("You cannot add anchors to this case.")
+            if not can_edit_case(user.access_level, case.status == "open"):
+                raise AccessDenied("You cannot add anchors to this case: your access is read-only "
+                                   "or the case is closed.")
             min_lon, min_lat, max_lon, max_lat = bbox_of(shape)
             anchor = Anchor(
                 case_id=case_id, name=name.strip(), category=category, description=description,

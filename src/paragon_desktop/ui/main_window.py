@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -64,7 +63,6 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.snapshot: CaseSnapshot | None = None
         self.revision = 0
-        self.last_apply_ms = 0.0
         self.last_refresh: datetime | None = None
         self._refreshing = False
         self._refresh_again = False
@@ -268,7 +266,6 @@ class MainWindow(QMainWindow):
             self.refresh()
 
     def _apply(self, changes: ChangeSet, data: dict[int, str], *, fit: bool = False) -> None:
-        started = time.perf_counter()
         self.revision = changes.revision
         if changes.case is not None:
             self.case = changes.case
@@ -295,7 +292,6 @@ class MainWindow(QMainWindow):
                 ]
             self.layers.set_layers(changes.layers)
         self.map.apply_changes(changes, data, fit_to=self._extent(changes) if fit else None)
-        self.last_apply_ms = (time.perf_counter() - started) * 1000
         self.sig_refreshed.emit(changes)
 
     def _extent(self, changes: ChangeSet) -> tuple[float, float, float, float] | None:

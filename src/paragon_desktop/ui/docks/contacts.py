@@ -44,7 +44,6 @@ class ContactsDockWidget(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setUniformRowHeights(True)
         self.view.setAlternatingRowColors(True)
-        self._rows: dict[int, tuple[str, int]] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)

@@ -47,10 +47,6 @@ class MapBridge(QObject):
         else:
             self._pending.append((signal, args))
 
-    def reset(self) -> None:
-        """The page is loading again: nothing it had survives, so wait for its ready call."""
-        self.ready = False
-
     @Slot()
     def on_ready(self) -> None:
         self.ready = True

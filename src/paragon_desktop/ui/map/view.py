@@ -16,7 +16,7 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
-from paragon_desktop.services.views import AnchorView, ChangeSet, JurisdictionView, LayerView
+from paragon_desktop.services.views import ChangeSet, JurisdictionView, LayerView
 from paragon_desktop.settings import Settings
 from paragon_desktop.ui.map.bridge import MapBridge
 from paragon_desktop.ui.map.guard import NetworkGuard
@@ -55,11 +55,9 @@ class MapView(QWebEngineView):
         self.channel = QWebChannel(self)
         self.channel.registerObject("bridge", self.bridge)
         page.setWebChannel(self.channel)
-        self._settings = settings
         # What the page holds: layer id -> revision of the data sent.
         self._layer_revisions: dict[int, int] = {}
         self._layers: dict[int, LayerView] = {}
-        self._anchors: dict[int, AnchorView] = {}
         self._allow_remote(settings)
         self.bridge.send([self._background_op(settings)])
         self.load(QUrl(PAGE_URL))
@@ -104,10 +102,8 @@ class MapView(QWebEngineView):
         if changes.jurisdictions is not None:
             ops.append(self._borders_op(changes.jurisdictions))
         for anchor_id in changes.removed_anchor_ids:
-            self._anchors.pop(anchor_id, None)
             ops.append({"op": "anchor.remove", "id": anchor_id})
         for anchor in changes.anchors:
-            self._anchors[anchor.id] = anchor
             ops.append({"op": "anchor.upsert", "id": anchor.id, "name": anchor.name,
                         "category": anchor.category, "description": anchor.description,
                         "geometry": anchor.geometry})
