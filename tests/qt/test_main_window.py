@@ -142,3 +142,17 @@ def test_anchors_and_contacts_can_be_searched(open_window):
         "Marc Claes", "Nordchem Scheldemonde NV - veiligheidsdienst"}
     window.contacts.search.clear()
     assert len(window.contacts.visible_names()) == 11 + 3 + 5
+
+
+def test_the_map_comes_back_after_its_render_process_dies(open_window, qtbot):
+    window = open_window("an.peeters")
+    before = map_stats(qtbot, window)
+    with qtbot.waitSignal(window.map.sig_page_reset, timeout=15000):
+        window.map.page().load("chrome://crash")  # Chromium's debug URL: kills the renderer
+    qtbot.waitUntil(lambda: window.map.bridge.settled and window.snapshot is not None,
+                    timeout=30000)
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["featuresOnMap"] == before["featuresOnMap"],
+                    timeout=15000)
+    after = map_stats(qtbot, window)
+    assert after["anchors"] == before["anchors"]
+    assert after["borders"] == before["borders"]

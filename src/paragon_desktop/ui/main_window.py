@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self.timer.timeout.connect(self.refresh)
 
         self.map.bridge.sig_cursor.connect(self._on_cursor)
+        self.map.sig_page_reset.connect(self.open_case)
         self.anchors.sig_anchor_activated.connect(self._on_anchor_activated)
         self.layers.sig_visibility_changed.connect(self._on_layer_visibility)
         self.layers.sig_zoom_to.connect(self.map.fly_to)

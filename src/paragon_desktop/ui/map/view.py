@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
     QWebEnginePage,
@@ -33,6 +33,10 @@ class MapPage(QWebEnginePage):
 
 
 class MapView(QWebEngineView):
+    # The page was lost (its render process died) and has been loaded anew, empty: whoever
+    # drives the map must send everything again.
+    sig_page_reset = Signal()
+
     def __init__(
         self,
         settings: Settings,
@@ -58,9 +62,24 @@ class MapView(QWebEngineView):
         # What the page holds: layer id -> revision of the data sent.
         self._layer_revisions: dict[int, int] = {}
         self._layers: dict[int, LayerView] = {}
-        self._allow_remote(settings)
-        self.bridge.send([self._background_op(settings)])
+        self._settings = settings
+        page.renderProcessTerminated.connect(self._on_render_process_terminated)
+        self._start_page()
+
+    def _start_page(self) -> None:
+        self._allow_remote(self._settings)
+        self.bridge.send([self._background_op(self._settings)])
         self.load(QUrl(PAGE_URL))
+
+    def _on_render_process_terminated(self, status, exit_code: int) -> None:
+        """Chromium's renderer crashed or was killed (out of memory, a GPU driver): load the page
+        again rather than leave a blank map, and have the window resend its state."""
+        print(f"map page lost ({status}, exit code {exit_code}); reloading it")
+        self.bridge.ready = False
+        self._layer_revisions.clear()
+        self._layers.clear()
+        self._start_page()
+        self.sig_page_reset.emit()
 
     def _allow_remote(self, settings: Settings) -> None:
         """Two locks: with no tile source the page may not reach any remote URL at all; with
@@ -76,6 +95,7 @@ class MapView(QWebEngineView):
                 "attribution": settings.tile_attribution}
 
     def set_tile_source(self, settings: Settings) -> None:
+        self._settings = settings
         self.guard.set_tile_url(settings.tile_url)
         self._allow_remote(settings)
         self.bridge.send([self._background_op(settings)])
