@@ -11,6 +11,8 @@ from platformdirs import user_config_dir, user_data_dir
 
 APP = "paragon-desktop"
 DEFAULT_REFRESH_SECONDS = 50
+# The map refreshes at least every 50 seconds (DOMAIN.md, Map); faster is allowed.
+MIN_REFRESH_SECONDS, MAX_REFRESH_SECONDS = 5, 50
 
 
 def data_dir() -> Path:
@@ -39,9 +41,16 @@ class Settings:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls()
+        if not isinstance(raw, dict):
+            return cls()
         known = {k: v for k, v in raw.items() if k in cls.__dataclass_fields__}
         settings = cls(**known)
-        settings.refresh_seconds = max(5, int(settings.refresh_seconds))
+        try:
+            seconds = int(settings.refresh_seconds)
+        except (TypeError, ValueError):
+            seconds = DEFAULT_REFRESH_SECONDS
+        settings.refresh_seconds = min(MAX_REFRESH_SECONDS, max(MIN_REFRESH_SECONDS, seconds))
+        settings.tile_url = str(settings.tile_url).strip() or None if settings.tile_url else None
         return settings
 
     def save(self, path: Path | None = None) -> None:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from paragon_desktop.settings import Settings
+from paragon_desktop.settings import MAX_REFRESH_SECONDS, MIN_REFRESH_SECONDS, Settings
 
 
 class SettingsDialog(QDialog):
@@ -24,9 +24,9 @@ class SettingsDialog(QDialog):
         self.tile_url.setPlaceholderText("leeg: offline, geen achtergrondkaart")
         self.attribution = QLineEdit(settings.tile_attribution)
         self.refresh = QSpinBox()
-        self.refresh.setRange(5, 50)
+        self.refresh.setRange(MIN_REFRESH_SECONDS, MAX_REFRESH_SECONDS)
         self.refresh.setSuffix(" s")
-        self.refresh.setValue(min(50, settings.refresh_seconds))
+        self.refresh.setValue(settings.refresh_seconds)
         note = QLabel("Zonder tegelbron maakt de app geen enkele netwerkverbinding. "
                       "Een tegelbron heeft de vorm https://host/{z}/{x}/{y}.png.")
         note.setWordWrap(True)
