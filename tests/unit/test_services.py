@@ -167,3 +167,21 @@ def test_services_notify_listeners_after_commit(client):
     multi = client.cases.open_case(an, case_id).changes.feeds[0]
     client.editing.post_message(an, multi.id, "Test")
     assert seen == [case_id]
+
+
+def test_layer_data_is_given_only_for_layers_the_user_may_see(client):
+    from paragon_desktop.gis import read_layer
+    from paragon_desktop.services.demo import demo_file
+    from paragon_desktop.services.layers import store_layer
+
+    case_id = client.seveso_case_id()
+    tom, an = client.user("tom.declercq"), client.user("an.peeters")
+    path = demo_file("meetroute-d4.gpx")
+    with client.db.sessions.begin() as session:
+        personal = store_layer(session, case_id=case_id, owner_id=tom.id, name="Tom's schets",
+                               read=read_layer(path), source=path)
+    shared = next(lyr.id for lyr in client.cases.open_case(an, case_id).changes.layers)
+    data = client.cases.layer_geojsons(an, [shared, personal])
+    assert set(data) == {shared}
+    assert '"FeatureCollection"' in data[shared]
+    assert set(client.cases.layer_geojsons(tom, [personal])) == {personal}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -117,15 +118,35 @@ class CaseService:
             visible_case(session, user.id, case_id)
             return self._changes(session, user, case_id, revision)
 
-    def layer_geojson(self, user: UserView, layer_id: int) -> str:
-        """The FeatureCollection of a layer the user may see, as JSON text."""
+    def layer_geojsons(self, user: UserView, layer_ids: Collection[int]) -> dict[int, str]:
+        """The FeatureCollections (JSON text) of those layers the user may see, read in one go.
+
+        A layer id of someone else's personal layer, or of a feed the user is not in, gives
+        nothing: the same rule as the layer list.
+        """
+        if not layer_ids:
+            return {}
         with self._db.sessions() as session:
-            layer = session.get(Layer, layer_id)
-            if layer is None:
-                return '{"type":"FeatureCollection","features":[]}'
-            visible_case(session, user.id, layer.case_id)
-            data = session.get(LayerData, layer_id)
-            return data.geojson if data else '{"type":"FeatureCollection","features":[]}'
+            layers = session.execute(
+                select(Layer.id, Layer.case_id, Layer.owner_id).where(Layer.id.in_(layer_ids))
+            ).all()
+            shares: dict[int, list[int]] = defaultdict(list)
+            for layer_id, feed_id in session.execute(
+                select(LayerShare.layer_id, LayerShare.feed_id).where(
+                    LayerShare.layer_id.in_(layer_ids))
+            ):
+                shares[layer_id].append(feed_id)
+            feeds_by_case: dict[int, set[int]] = {}
+            allowed = []
+            for layer_id, case_id, owner_id in layers:
+                if case_id not in feeds_by_case:
+                    visible_case(session, user.id, case_id)
+                    feeds_by_case[case_id] = visible_feed_ids(session, case_id, user.id)
+                if can_see_layer(owner_id, user.id, shares[layer_id], feeds_by_case[case_id]):
+                    allowed.append(layer_id)
+            return dict(session.execute(
+                select(LayerData.layer_id, LayerData.geojson).where(LayerData.layer_id.in_(allowed))
+            ).all())
 
     # -- internals ----------------------------------------------------------------------------
     def _participation(self, session: Session, case_id: int, user_id: int) -> Participation | None:

@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
         def load() -> tuple[CaseSnapshot, dict[int, str]]:
             snapshot = self.cases.open_case(user, case_id)
             layers = snapshot.changes.layers or []
-            return snapshot, {layer.id: self.cases.layer_geojson(user, layer.id) for layer in layers}
+            return snapshot, self.cases.layer_geojsons(user, [layer.id for layer in layers])
 
         self._refreshing = True
         self.workers.run(load, self._on_opened, self._on_refresh_failed)
@@ -238,12 +238,9 @@ class MainWindow(QMainWindow):
 
         def load() -> tuple[ChangeSet, dict[int, str]]:
             changes = self.cases.changes_since(user, case_id, since)
-            data = {
-                layer.id: self.cases.layer_geojson(user, layer.id)
-                for layer in changes.layers or []
-                if known.get(layer.id) != layer.revision
-            }
-            return changes, data
+            stale = [layer.id for layer in changes.layers or []
+                     if known.get(layer.id) != layer.revision]
+            return changes, self.cases.layer_geojsons(user, stale)
 
         self.workers.run(load, self._on_refreshed, self._on_refresh_failed)
 
