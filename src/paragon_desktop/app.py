@@ -124,10 +124,8 @@ def run_gui(db_url: str | None) -> int:
     if not sign_in.exec() or sign_in.user is None:
         return 0
     user = sign_in.user
-    chooser = CaseListDialog(
-        services.cases.list_cases(user),
-        [c for c in services.cases.list_cases(user, include_closed=True) if not c.is_open],
-    )
+    cases = services.cases.list_cases(user, include_closed=True)
+    chooser = CaseListDialog([c for c in cases if c.is_open], [c for c in cases if not c.is_open])
     if not chooser.exec() or chooser.case is None:
         return 0
     window = MainWindow(services.cases, services.editing, user, chooser.case, Settings.load(),

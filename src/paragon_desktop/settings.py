@@ -50,7 +50,7 @@ class Settings:
         except (TypeError, ValueError):
             seconds = DEFAULT_REFRESH_SECONDS
         settings.refresh_seconds = min(MAX_REFRESH_SECONDS, max(MIN_REFRESH_SECONDS, seconds))
-        settings.tile_url = str(settings.tile_url).strip() or None if settings.tile_url else None
+        settings.tile_url = str(settings.tile_url or "").strip() or None
         return settings
 
     def save(self, path: Path | None = None) -> None:
