@@ -179,7 +179,7 @@ def test_layer_data_is_given_only_for_layers_the_user_may_see(client):
     path = demo_file("meetroute-d4.gpx")
     with client.db.sessions.begin() as session:
         personal = store_layer(session, case_id=case_id, owner_id=tom.id, name="Tom's schets",
-                               read=read_layer(path), source=path)
+                               read=read_layer(path), source_name=path.name).id
     shared = next(lyr.id for lyr in client.cases.open_case(an, case_id).changes.layers)
     data = client.cases.layer_geojsons(an, [shared, personal])
     assert set(data) == {shared}

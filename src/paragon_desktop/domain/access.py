@@ -55,3 +55,15 @@ def can_see_layer(
     if owner_id == user_id:
         return True
     return any(feed_id in visible_feed_ids for feed_id in shared_feed_ids)
+
+
+def can_add_layer(level: AccessLevel, case_open: bool) -> bool:
+    """Uploading a layer changes the case's picture: agents and coordinators, open cases."""
+    return can_edit_case(level, case_open)
+
+
+def can_manage_layer(owner_id: int, user_id: int, level: AccessLevel, case_open: bool) -> bool:
+    """Renaming, describing or removing a layer: its owner, or any coordinator of the case."""
+    if not case_open or level is AccessLevel.READ_ONLY:
+        return False
+    return owner_id == user_id or level is AccessLevel.COORDINATOR

@@ -30,3 +30,29 @@ def format_position(lon: float, lat: float) -> str:
         return f"{value:,.0f}".replace(",", " ")
 
     return f"WGS84 {lat:.5f}° N, {lon:.5f}° E  |  Lambert 72 X {metres(x)} m, Y {metres(y)} m"
+
+
+# Where Belgian projected coordinates fall (with a margin around the country), in metres.
+_BELGIAN_EXTENTS = {
+    LAMBERT72: (0.0, 0.0, 320_000.0, 320_000.0),
+    LAMBERT2008: (470_000.0, 480_000.0, 820_000.0, 800_000.0),
+}
+# Lambert 72 coordinates below this are not in Belgium: lon/lat values with one bad point are not
+# mistaken for metres.
+_MIN_METRES = 1_000.0
+
+
+def is_lonlat(bounds: tuple[float, float, float, float]) -> bool:
+    min_x, min_y, max_x, max_y = bounds
+    return -180.0 <= min_x <= max_x <= 180.0 and -90.0 <= min_y <= max_y <= 90.0
+
+
+def guess_belgian_crs(bounds: tuple[float, float, float, float]) -> str | None:
+    """For a file that does not say: which Belgian system its coordinates fit, if any."""
+    min_x, min_y, max_x, max_y = bounds
+    if min(min_x, min_y) < _MIN_METRES:
+        return None
+    for crs, (x0, y0, x1, y1) in _BELGIAN_EXTENTS.items():
+        if x0 <= min_x and max_x <= x1 and y0 <= min_y and max_y <= y1:
+            return crs
+    return None

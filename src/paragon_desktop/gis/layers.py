@@ -1,15 +1,20 @@
-"""Read map layer files with pyogrio/GDAL into a GeoJSON FeatureCollection in EPSG:4326.
+"""Read map layer files with pyogrio/GDAL into GeoJSON text in EPSG:4326.
 
-No hand-written KML or GPX parsing: GDAL reads the files. KML styles come from GDAL's LIBKML
-driver with style references resolved into per-feature OGR style strings.
+No hand-written KML or GPX parsing: GDAL reads the files, after ``safety`` has looked at them
+(content against extension, XML prologs, archives, encoding, truncation). KML styles come from
+GDAL's LIBKML driver with style references resolved into per-feature OGR style strings.
+Geometries are handled as shapely arrays and the GeoJSON text is assembled once, so a
+100,000-point file costs about what reading it and writing GeoJSON costs.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -17,39 +22,87 @@ import numpy as np
 import pyogrio
 import shapely
 from pyproj import CRS
+from pyproj.exceptions import CRSError
 
 from paragon_desktop.domain.errors import ParagonError
-from paragon_desktop.gis.crs import WGS84, transformer
+from paragon_desktop.gis import safety
+from paragon_desktop.gis.crs import WGS84, guess_belgian_crs, is_lonlat, transformer
+from paragon_desktop.gis.safety import LayerReadError
 from paragon_desktop.gis.styles import ogr_style_to_leaflet
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
-FORMATS = {".kml": "KML", ".kmz": "KMZ", ".geojson": "GeoJSON", ".json": "GeoJSON", ".gpx": "GPX"}
+FORMATS = {
+    ".kml": "KML", ".kmz": "KMZ", ".geojson": "GeoJSON", ".json": "GeoJSON", ".gpx": "GPX",
+    ".gpkg": "GeoPackage", ".zip": "Shapefile",
+}
+FILE_FILTER = "Kaartlagen (*.kml *.kmz *.geojson *.json *.gpx *.gpkg *.zip)"
+# What the content may be for each claimed format, and how to name content in messages.
+_CONTENT = {"KML": {"kml"}, "GPX": {"gpx"}, "GeoJSON": {"json"}, "GeoPackage": {"sqlite"},
+            "KMZ": {"zip"}, "Shapefile": {"zip"}}
+_CONTENT_NAMES = {"kml": "KML", "gpx": "GPX", "json": "GeoJSON", "sqlite": "a SQLite/GeoPackage "
+                  "database", "zip": "a zip archive (KMZ or zipped Shapefile)"}
+_CONTENT_EXT = {"kml": ".kml", "gpx": ".gpx", "json": ".geojson", "sqlite": ".gpkg", "zip": ".kmz or .zip"}
 # LIBKML bookkeeping fields that say nothing to a map operator.
-_KML_NOISE = {"tessellate", "extrude", "visibility", "drawOrder", "altitudeMode", "icon", "id"}
+_KML_NOISE = {"tessellate", "extrude", "visibility", "drawOrder", "altitudeMode", "icon", "id",
+              "begin", "end", "timestamp", "snippet"}
 _GPX_SUBLAYERS = ("waypoints", "routes", "tracks")
+_CHUNK = 20_000
 
 pyogrio.set_gdal_config_options({"LIBKML_RESOLVE_STYLE": "YES"})
 
+Progress = Callable[[float, str], None]
 
-class LayerReadError(ParagonError):
-    """A layer file could not be read; the message names the file and the problem."""
+
+class LayerReadCancelled(ParagonError):
+    """The user cancelled reading a layer."""
 
 
 @dataclass
 class LayerRead:
-    features: dict[str, Any]
+    """A layer read from a file: GeoJSON text in EPSG:4326 plus what was found on the way."""
+
+    geojson: str
+    feature_count: int
+    bbox: tuple[float, float, float, float] | None
     source_crs: str
     source_format: str
+    geometry_types: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
-    @property
-    def feature_count(self) -> int:
-        return len(self.features["features"])
+    @cached_property
+    def features(self) -> dict[str, Any]:
+        """The FeatureCollection as Python objects (parsed on first use)."""
+        parsed: dict[str, Any] = json.loads(self.geojson)
+        return parsed
+
+
+@dataclass
+class _Part:
+    geoms: np.ndarray
+    columns: dict[str, list[Any]]
+    styles: list[str | None] | None
+    sublayer: str | None
+    crs: str
+
+
+def _column(values: np.ndarray) -> list[Any]:
+    """A pyogrio field array as JSON-ready Python values (NaN and NaT become null)."""
+    kind = values.dtype.kind
+    if kind == "f":
+        out = values.astype(object)
+        out[~np.isfinite(values)] = None
+        return list(out.tolist())
+    if kind == "M":
+        text = np.datetime_as_string(values)
+        return [None if t == "NaT" else t for t in text.tolist()]
+    if kind == "O":
+        return [_plain(v) for v in values]
+    return list(values.tolist())
 
 
 def _plain(value: Any) -> Any:
-    if value is None:
-        return None
+    if value is None or isinstance(value, str | int | bool):
+        return value
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
@@ -61,56 +114,198 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _crs_name(crs: str | None) -> str:
+def _crs_name(crs: str | None) -> str | None:
     if not crs:
-        return WGS84
+        return None
     parsed = CRS.from_user_input(crs)
     epsg = parsed.to_epsg()
     return f"EPSG:{epsg}" if epsg else parsed.to_string()
 
 
-def _read_one(path: Path, layer: str | None, is_kml: bool) -> tuple[list[dict[str, Any]], str]:
+def normalise_crs(crs: str) -> str:
+    """A user's CRS choice ("31370", "EPSG:3812", "Lambert 72") as an EPSG code, or an error."""
+    text = crs.strip()
+    aliases = {"lambert 72": "EPSG:31370", "lambert72": "EPSG:31370", "lambert 2008": "EPSG:3812",
+               "lambert2008": "EPSG:3812", "wgs84": WGS84, "wgs 84": WGS84}
+    text = aliases.get(text.lower(), text)
+    if text.isdigit():
+        text = f"EPSG:{text}"
+    try:
+        name = _crs_name(text)
+    except CRSError:
+        name = None
+    if not name:
+        raise LayerReadError(f"{crs!r} is not a coordinate system pyproj knows (try EPSG:31370).")
+    return name
+
+
+def _read_part(name: str, source: str, layer: str | None, is_kml: bool,
+               sublayer: str | None) -> _Part:
     kwargs: dict[str, Any] = {}
     if is_kml:
-        name = layer or pyogrio.list_layers(path)[0][0]
-        kwargs = {"sql": f'SELECT *, OGR_STYLE FROM "{name}"', "sql_dialect": "OGRSQL"}
+        table = (layer or pyogrio.list_layers(source)[0][0]).replace('"', '""')
+        kwargs = {"sql": f'SELECT *, OGR_STYLE FROM "{table}"', "sql_dialect": "OGRSQL"}
     elif layer:
         kwargs = {"layer": layer}
-    meta, _fids, geometries, values = pyogrio.raw.read(path, **kwargs)
-    crs = _crs_name(meta.get("crs"))
+    meta, _fids, geometries, values = pyogrio.raw.read(source, **kwargs)
     names = list(meta["fields"])
-    columns = {n: values[i] for i, n in enumerate(names)}
-    geoms = shapely.from_wkb(geometries) if geometries is not None else np.array([])
+    raw = {n: values[i] for i, n in enumerate(names)}
+    styles = raw.pop("OGR_STYLE", None)
+    if geometries is None:
+        geoms = np.array([None] * (len(values[0]) if values else 0), dtype=object)
+    else:
+        geoms = shapely.from_wkb(geometries)
+    columns: dict[str, list[Any]] = {}
+    for n, column in raw.items():
+        if is_kml and n in _KML_NOISE:
+            continue
+        converted = _column(column)
+        if any(v not in (None, "") for v in converted):
+            columns[n] = converted
+    return _Part(
+        geoms=geoms,
+        columns=columns,
+        styles=None if styles is None else [_plain(s) for s in styles],
+        sublayer=sublayer,
+        crs=_crs_name(meta.get("crs")) or "",
+    )
+
+
+def _sources(path: Path, source_format: str, zipped: safety.ZipContents | None
+             ) -> list[tuple[str, str | None, bool, str | None]]:
+    """(GDAL source, layer, read KML styles, sublayer label) for every layer in the file."""
+    text = str(path)
+    if source_format in ("KML", "KMZ"):
+        layers = [n for n, _ in pyogrio.list_layers(text)]
+        return [(text, n, True, n if len(layers) > 1 else None) for n in layers]
+    if source_format == "GPX":
+        available = {n for n, _ in pyogrio.list_layers(text)}
+        return [(text, n, False, n) for n in _GPX_SUBLAYERS if n in available]
+    if source_format == "GeoPackage":
+        layers = [n for n, geometry_type in pyogrio.list_layers(text) if geometry_type]
+        return [(text, n, False, n if len(layers) > 1 else None) for n in layers]
+    if source_format == "Shapefile":
+        assert zipped is not None
+        return [(f"/vsizip/{text}/{shp}", None, False, Path(shp).stem if len(zipped.shp) > 1 else None)
+                for shp in zipped.shp]
+    return [(text, None, False, None)]
+
+
+def _check_format(path: Path, claimed: str, max_bytes: int) -> tuple[str, safety.ZipContents | None]:
+    """The format to read, once the content agrees with the extension."""
+    sniffed = safety.sniff(path)
+    if sniffed.kind not in _CONTENT[claimed]:
+        raise LayerReadError(
+            f"{path.name}: the name says {claimed} but the file holds {_CONTENT_NAMES[sniffed.kind]}. "
+            f"Rename it to {_CONTENT_EXT[sniffed.kind]} if that is what it is."
+        )
+    if sniffed.kind in ("kml", "gpx", "json"):
+        safety.check_text_file(path, sniffed)
+        return claimed, None
+    if sniffed.kind != "zip":
+        return claimed, None
+    zipped = safety.inspect_zip(path, max_bytes)
+    if claimed == "KMZ" or (not zipped.shp and zipped.kml):
+        if not zipped.kml:
+            listing = ", ".join(zipped.names[:6]) or "nothing"
+            raise LayerReadError(f"{path.name}: the KMZ holds no KML document (it holds {listing}).")
+        return "KMZ", zipped
+    if not zipped.shp:
+        listing = ", ".join(zipped.names[:6]) or "nothing"
+        raise LayerReadError(
+            f"{path.name}: the zip holds no Shapefile (.shp) or KML (it holds {listing})."
+        )
+    lower = {n.lower() for n in zipped.names}
+    for shp in zipped.shp:
+        for ext in (".shx", ".dbf"):
+            if shp[:-4].lower() + ext not in lower:
+                raise LayerReadError(
+                    f"{path.name}: {Path(shp).name} comes without its {ext} file; a Shapefile needs "
+                    ".shp, .shx and .dbf together (and .prj for its coordinate system)."
+                )
+    return "Shapefile", zipped
+
+
+def _resolve_crs(name: str, part: _Part, override: str | None, warnings: list[str]) -> str:
+    if override:
+        return override
+    if part.crs and part.crs != WGS84:
+        return part.crs
+    present = part.geoms[~shapely.is_missing(part.geoms) & ~shapely.is_empty(part.geoms)]
+    if not len(present):
+        return WGS84
+    bounds = tuple(float(v) for v in shapely.total_bounds(present))
+    if is_lonlat(bounds):  # type: ignore[arg-type]
+        return WGS84
+    guess = guess_belgian_crs(bounds)  # type: ignore[arg-type]
+    if guess is not None:
+        label = {"EPSG:31370": "Belgian Lambert 72", "EPSG:3812": "Belgian Lambert 2008"}[guess]
+        warnings.append(
+            f"{name}: the file does not state its coordinate system; its coordinates fit {label} "
+            f"({guess}), so that was used. Choose another if the layer lands in the wrong place."
+        )
+        return guess
+    raise LayerReadError(
+        f"{name}: the coordinates are out of range for longitude/latitude "
+        f"(x {bounds[0]:,.6g} to {bounds[2]:,.6g}, y {bounds[1]:,.6g} to {bounds[3]:,.6g}) and fit no "
+        "Belgian coordinate system. Choose the file's coordinate system (CRS) and import again."
+    )
+
+
+def _to_wgs84(name: str, geoms: np.ndarray, crs: str) -> np.ndarray:
     if crs != WGS84 and len(geoms):
         convert = transformer(crs, WGS84)
         geoms = shapely.transform(
             geoms, lambda xy: np.column_stack(convert.transform(xy[:, 0], xy[:, 1]))
         )
-    keep = [
-        n
-        for n in names
-        if n != "OGR_STYLE"
-        and not (is_kml and n in _KML_NOISE)
-        and any(_plain(v) not in (None, "") for v in columns[n])
-    ]
-    styles = columns.get("OGR_STYLE")
-    features: list[dict[str, Any]] = []
-    geojson_texts = shapely.to_geojson(geoms)
-    for i, geom_text in enumerate(geojson_texts):
-        if geom_text is None:
-            continue
-        properties = {n: _plain(columns[n][i]) for n in keep}
-        if styles is not None and (style := ogr_style_to_leaflet(styles[i])):
-            properties["_style"] = style
-        features.append(
-            {"type": "Feature", "geometry": json.loads(geom_text), "properties": properties}
-        )
-    return features, crs
+    present = geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)]
+    if len(present):
+        bounds = shapely.total_bounds(present)
+        if not np.all(np.isfinite(bounds)) or not is_lonlat(tuple(bounds)):  # type: ignore[arg-type]
+            raise LayerReadError(
+                f"{name}: some coordinates are out of range (longitude must be -180 to 180, latitude "
+                f"-90 to 90; found {bounds[0]:.6g} to {bounds[2]:.6g}, {bounds[1]:.6g} to "
+                f"{bounds[3]:.6g}). If the file is in another coordinate system, choose it."
+            )
+    return geoms
 
 
-def read_layer(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LayerRead:
-    """Read a KML, KMZ, GeoJSON or GPX file; features come back in EPSG:4326."""
+def _repair(name: str, geoms: np.ndarray, warnings: list[str]) -> np.ndarray:
+    """make_valid what is invalid; say how many were repaired."""
+    invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
+    count = int(invalid.sum())
+    if count:
+        geoms = geoms.copy()
+        geoms[invalid] = shapely.make_valid(geoms[invalid])
+        warnings.append(f"{name}: {count} invalid geometries (e.g. self-intersecting polygons) "
+                        "were repaired.")
+    return geoms
+
+
+def read_layer(
+    path: str | Path,
+    *,
+    crs: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> LayerRead:
+    """Read a KML, KMZ, GeoJSON, GPX, GeoPackage or zipped Shapefile; features in EPSG:4326.
+
+    ``crs`` overrides the file's coordinate system (for files that do not state it or state it
+    wrongly). ``progress(fraction, stage)`` is called along the way; when ``cancelled()`` turns
+    true, ``LayerReadCancelled`` is raised. Every refusal is a ``LayerReadError`` whose
+    message names the file and the problem.
+    """
     path = Path(path)
+
+    def step(fraction: float, stage: str) -> None:
+        if cancelled is not None and cancelled():
+            raise LayerReadCancelled(f"{path.name}: import cancelled.")
+        if progress is not None:
+            progress(fraction, stage)
+
+    override = normalise_crs(crs) if crs else None
     if not path.is_file():
         raise LayerReadError(f"{path.name}: no such file.")
     size = path.stat().st_size
@@ -118,36 +313,99 @@ def read_layer(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Layer
         raise LayerReadError(f"{path.name}: the file is empty.")
     if size > max_bytes:
         raise LayerReadError(
-            f"{path.name}: {size / 1e6:.0f} MB is more than the limit of {max_bytes / 1e6:.0f} MB."
+            f"{path.name}: {size / 1e6:,.0f} MB is more than the limit of {max_bytes / 1e6:,.0f} MB "
+            "(Settings)."
         )
-    source_format = FORMATS.get(path.suffix.lower())
-    if source_format is None:
+    claimed = FORMATS.get(path.suffix.lower())
+    if claimed is None:
         raise LayerReadError(
-            f"{path.name}: unknown layer format; use KML, KMZ, GeoJSON or GPX."
+            f"{path.name}: unknown layer format; use KML, KMZ, GeoJSON, GPX, GeoPackage (.gpkg) "
+            "or a zipped Shapefile (.zip)."
         )
+    step(0.02, "controleren")
+    source_format, zipped = _check_format(path, claimed, max_bytes)
+    step(0.08, "lezen")
+    warnings: list[str] = []
+    parts: list[_Part] = []
     try:
-        if source_format == "GPX":
-            available = {name for name, _ in pyogrio.list_layers(path)}
-            features: list[dict[str, Any]] = []
-            crs = WGS84
-            for sub in _GPX_SUBLAYERS:
-                if sub in available:
-                    part, crs = _read_one(path, sub, False)
-                    for feature in part:
-                        feature["properties"]["_sublayer"] = sub
-                    features.extend(part)
-        else:
-            features, crs = _read_one(path, None, source_format in ("KML", "KMZ"))
-    except LayerReadError:
+        sources = _sources(path, source_format, zipped)
+        for i, (source, layer, is_kml, sublayer) in enumerate(sources):
+            parts.append(_read_part(path.name, source, layer, is_kml, sublayer))
+            step(0.08 + 0.4 * (i + 1) / len(sources), "lezen")
+    except (LayerReadError, LayerReadCancelled):
         raise
     except Exception as exc:  # GDAL reports broken files with many exception types
-        raise LayerReadError(f"{path.name}: could not be read as {source_format} ({exc}).") from exc
-    warnings = []
-    if not features:
-        warnings.append(f"{path.name}: the file holds no features.")
+        raise LayerReadError(
+            f"{path.name}: could not be read as {source_format}; the file is damaged or not what "
+            f"its name says (GDAL: {exc})."
+        ) from exc
+    crs_used: list[str] = []
+    missing = 0
+    for part in parts:
+        part_crs = _resolve_crs(path.name, part, override, warnings)
+        crs_used.append(part_crs)
+        keep = ~shapely.is_missing(part.geoms) & ~shapely.is_empty(part.geoms)
+        missing += int((~keep).sum())
+        part.geoms = _repair(path.name, _to_wgs84(path.name, part.geoms, part_crs), warnings)
+        step(0.55, "omrekenen")
+    if missing:
+        warnings.append(f"{path.name}: {missing} features without geometry were left out.")
+    geojson, count, types, bbox = _assemble(parts, step)
+    if count == 0:
+        raise LayerReadError(f"{path.name}: the file holds no features with a geometry; nothing to add.")
+    step(1.0, "klaar")
     return LayerRead(
-        features={"type": "FeatureCollection", "features": features},
-        source_crs=crs,
+        geojson=geojson,
+        feature_count=count,
+        bbox=bbox,
+        source_crs=", ".join(dict.fromkeys(crs_used)) or WGS84,
         source_format=source_format,
+        geometry_types=types,
         warnings=warnings,
     )
+
+
+def _assemble(parts: list[_Part], step: Callable[[float, str], None]
+              ) -> tuple[str, int, dict[str, int], tuple[float, float, float, float] | None]:
+    """The FeatureCollection text, built once from geometry texts and property dicts."""
+    chunks: list[str] = []
+    types: dict[str, int] = {}
+    boxes = []
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+    total = sum(len(p.geoms) for p in parts) or 1
+    done = 0
+    for part in parts:
+        keep = ~shapely.is_missing(part.geoms) & ~shapely.is_empty(part.geoms)
+        if keep.any():
+            boxes.append(shapely.total_bounds(part.geoms[keep]))
+        type_ids, counts = np.unique(shapely.get_type_id(part.geoms[keep]), return_counts=True)
+        for type_id, n in zip(type_ids.tolist(), counts.tolist(), strict=True):
+            label = _GEOMETRY_NAMES.get(type_id, "Other")
+            types[label] = types.get(label, 0) + n
+        texts = shapely.to_geojson(part.geoms)
+        names = list(part.columns)
+        columns = [part.columns[n] for n in names]
+        for start in range(0, len(texts), _CHUNK):
+            for i in range(start, min(start + _CHUNK, len(texts))):
+                if not keep[i]:
+                    continue
+                properties = {n: c[i] for n, c in zip(names, columns, strict=True)}
+                if part.styles is not None and (style := ogr_style_to_leaflet(part.styles[i])):
+                    properties["_style"] = style
+                if part.sublayer:
+                    properties["_sublayer"] = part.sublayer
+                chunks.append('{"type":"Feature","geometry":' + texts[i] + ',"properties":'
+                              + dumps(properties) + "}")
+            done += min(_CHUNK, len(texts) - start)
+            step(0.6 + 0.38 * done / total, "omzetten")
+    bbox = None
+    if boxes:
+        stacked = np.array(boxes)
+        bbox = (float(stacked[:, 0].min()), float(stacked[:, 1].min()),
+                float(stacked[:, 2].max()), float(stacked[:, 3].max()))
+    text = '{"type":"FeatureCollection","features":[' + ",".join(chunks) + "]}"
+    return text, len(chunks), types, bbox
+
+
+_GEOMETRY_NAMES = {0: "Point", 1: "LineString", 2: "LineString", 3: "Polygon", 4: "Point",
+                   5: "LineString", 6: "Polygon", 7: "GeometryCollection"}

@@ -312,26 +312,26 @@ class CaseService:
             select(LayerShare.layer_id, LayerShare.feed_id).where(LayerShare.layer_id.in_(layer_ids))
         ):
             shares[layer_id].append(feed_id)
-        ticks = dict(
-            session.execute(
-                select(LayerVisibility.layer_id, LayerVisibility.visible).where(
-                    LayerVisibility.user_id == user_id, LayerVisibility.layer_id.in_(layer_ids)
-                )
-            ).all()
-        )
+        ticks: dict[int, tuple[bool, float | None]] = {
+            row.layer_id: (row.visible, row.opacity)
+            for row in session.execute(
+                select(LayerVisibility.layer_id, LayerVisibility.visible, LayerVisibility.opacity)
+                .where(LayerVisibility.user_id == user_id, LayerVisibility.layer_id.in_(layer_ids))
+            )
+        }
         result = []
         for layer, owner in layers:
             if not can_see_layer(layer.owner_id, user_id, shares[layer.id], feed_ids):
                 continue
             # Own layers start ticked; layers others share wait for the user's tick.
-            visible = ticks.get(layer.id, layer.owner_id == user_id)
+            visible, opacity = ticks.get(layer.id, (layer.owner_id == user_id, None))
             result.append(
                 LayerView(
                     layer.id, layer.name, layer.description, layer.feature_count,
                     layer.source_file, layer.source_format, owner,
                     tuple(sorted(feed_names[f] for f in shares[layer.id])),
                     json.loads(layer.style_json or "{}"), _bbox(layer), bool(visible),
-                    layer.revision,
+                    layer.revision, layer.owner_id, 1.0 if opacity is None else float(opacity),
                 )
             )
         return result

@@ -237,10 +237,10 @@ def _seveso_case(session: Session, orgs: dict[str, Organisation], users: dict[st
         path = demo_file(file_name)
         layer_id = store_layer(
             session, case_id=case.id, owner_id=users[owner].id, name=layer_name,
-            read=read_layer(path), source=path, description=description,
+            read=read_layer(path), source_name=path.name, description=description,
             feed_ids=[feeds[f].id for f in feed_names],
             style={"color": colour} if colour else None,
-        )
+        ).id
         # The demo users have ticked the shared layers they work with.
         for username in data.PARTICIPANTS:
             session.add(LayerVisibility(layer_id=layer_id, user_id=users[username].id,

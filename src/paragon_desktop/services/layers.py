@@ -1,29 +1,50 @@
-"""Storing map layers read from files, shared personally or through feeds."""
+"""Map layers: adding them from files, sharing personally or through feeds, managing, exporting.
+
+DOMAIN.md (Map): layers are uploaded in a case and shared through a feed (Multi for everyone,
+or specific feeds), or kept personal; showing a layer is each user's own choice.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import shapely
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from paragon_desktop.gis.geometry import union_bbox
+from paragon_desktop.domain.access import can_add_layer, can_manage_layer, can_write_messages
+from paragon_desktop.domain.errors import AccessDenied, NotFound, ValidationError
 from paragon_desktop.gis.layers import LayerRead
 from paragon_desktop.services import audit
-from paragon_desktop.storage.models import Layer, LayerData, LayerShare
+from paragon_desktop.services.access import visible_case, visible_feed_ids
+from paragon_desktop.services.events import CaseEvents
+from paragon_desktop.services.views import UserView
+from paragon_desktop.storage.db import Database
+from paragon_desktop.storage.models import (
+    CaseUser,
+    Feed,
+    Layer,
+    LayerData,
+    LayerShare,
+    LayerVisibility,
+    Message,
+)
+
+NAME_MAX = 200
 
 
-def features_bbox(features: dict[str, Any]) -> tuple[float, float, float, float] | None:
-    boxes = []
-    for feature in features["features"]:
-        geometry = shapely.from_geojson(json.dumps(feature["geometry"]))
-        if not geometry.is_empty:
-            boxes.append(tuple(float(v) for v in shapely.bounds(geometry)))
-    return union_bbox(boxes)  # type: ignore[arg-type]
+@dataclass(frozen=True)
+class LayerExport:
+    """One layer's data as the user may see it, ready for gis.export."""
+
+    id: int
+    name: str
+    description: str
+    geojson: str
+    style: dict[str, Any]
 
 
 def store_layer(
@@ -33,39 +54,232 @@ def store_layer(
     owner_id: int,
     name: str,
     read: LayerRead,
-    source: Path,
+    source_name: str,
     description: str = "",
     feed_ids: Iterable[int] = (),
     style: dict[str, Any] | None = None,
-) -> int:
-    """Store a layer and its features; no feeds means personal to its owner."""
-    bbox = features_bbox(read.features)
+) -> Layer:
+    """Store a layer and its features in the session; no feeds means personal to its owner."""
     layer = Layer(
         case_id=case_id,
         owner_id=owner_id,
         name=name,
         description=description,
-        source_file=source.name,
+        source_file=source_name,
         source_format=read.source_format,
         source_crs=read.source_crs,
         feature_count=read.feature_count,
         style_json=json.dumps(style or {}),
         created_at=datetime.now(UTC),
     )
-    if bbox is not None:
-        layer.min_lon, layer.min_lat, layer.max_lon, layer.max_lat = bbox
+    if read.bbox is not None:
+        layer.min_lon, layer.min_lat, layer.max_lon, layer.max_lat = read.bbox
     session.add(layer)
     session.flush()
-    session.add(
-        LayerData(
-            layer_id=layer.id,
-            geojson=json.dumps(read.features, separators=(",", ":"), ensure_ascii=False),
-        )
-    )
-    for feed_id in feed_ids:
+    session.add(LayerData(layer_id=layer.id, geojson=read.geojson))
+    for feed_id in dict.fromkeys(feed_ids):
         session.add(LayerShare(layer_id=layer.id, feed_id=feed_id))
     audit.record(
         session, "layer.added", user_id=owner_id, case_id=case_id, name=name,
-        source=source.name, features=read.feature_count,
+        source=source_name, features=read.feature_count, feeds=sorted(set(feed_ids)),
     )
-    return layer.id
+    return layer
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("A layer needs a name.", ("name",))
+    if len(name) > NAME_MAX:
+        raise ValidationError(f"A layer name has at most {NAME_MAX} characters.", ("name",))
+    return name
+
+
+class LayerService:
+    def __init__(self, db: Database, events: CaseEvents | None = None) -> None:
+        self._db = db
+        self.events = events or CaseEvents()
+
+    # -- adding ---------------------------------------------------------------------------------
+    def add_layer(
+        self,
+        user: UserView,
+        case_id: int,
+        read: LayerRead,
+        *,
+        name: str,
+        source_name: str,
+        description: str = "",
+        feed_ids: Collection[int] = (),
+        announce_in: int | None = None,
+        style: dict[str, Any] | None = None,
+    ) -> int:
+        """Add a layer read from a file. No feeds: personal. ``announce_in``: a feed in which a
+        message announces the layer, with the layer attached (the composer's way of adding).
+        Nothing is written when any check fails."""
+        name = _clean_name(name)
+        with self._db.sessions.begin() as session:
+            case = visible_case(session, user.id, case_id)
+            is_open = case.status == "open"
+            if not can_add_layer(user.access_level, is_open):
+                reason = "the case is closed" if not is_open else "your access is read-only"
+                raise AccessDenied(f"You cannot add layers to this case: {reason}.")
+            feeds = set(feed_ids) | ({announce_in} if announce_in is not None else set())
+            allowed = visible_feed_ids(session, case_id, user.id)
+            names = dict(session.execute(select(Feed.id, Feed.name).where(Feed.id.in_(feeds))).all())
+            for feed_id in feeds:
+                if feed_id not in names:
+                    raise ValidationError("That feed no longer exists; refresh with F5.", ("feeds",))
+                if feed_id not in allowed:
+                    raise AccessDenied(
+                        f"You cannot share in feed “{names[feed_id]}”: you are not a member of it.")
+            layer = store_layer(
+                session, case_id=case_id, owner_id=user.id, name=name, read=read,
+                source_name=source_name, description=description.strip(), feed_ids=feeds,
+                style=style,
+            )
+            # The owner sees what they just added.
+            session.add(LayerVisibility(layer_id=layer.id, user_id=user.id, visible=True))
+            if announce_in is not None:
+                self._announce(session, user, case_id, announce_in, layer)
+            layer_id = layer.id
+        self.events.case_changed(case_id)
+        return layer_id
+
+    @staticmethod
+    def _announce(session: Session, user: UserView, case_id: int, feed_id: int, layer: Layer) -> None:
+        role = session.execute(
+            select(CaseUser).where(CaseUser.case_id == case_id, CaseUser.user_id == user.id)
+        ).scalar_one_or_none()
+        if role is None or not role.participating or not role.crisis_role:
+            raise AccessDenied("Open the case in a crisis role before writing in its feeds.")
+        if not can_write_messages(user.access_level, True):
+            raise AccessDenied("You cannot write in this case: your access is read-only.")
+        text = f"Kaartlaag toegevoegd: {layer.name} ({layer.feature_count} objecten)"
+        if layer.description:
+            text += f"\n{layer.description}"
+        session.add(Message(
+            case_id=case_id, feed_id=feed_id, author_id=user.id,
+            organisation_id=role.organisation_id, crisis_role=role.crisis_role,
+            created_at=datetime.now(UTC), text=text, tags="", layer_id=layer.id,
+        ))
+
+    # -- managing -------------------------------------------------------------------------------
+    def _managed(self, session: Session, user: UserView, layer_id: int, action: str) -> Layer:
+        layer = self._visible_layer(session, user, layer_id)
+        case = visible_case(session, user.id, layer.case_id)
+        if not can_manage_layer(layer.owner_id, user.id, user.access_level, case.status == "open"):
+            if case.status != "open":
+                reason = "the case is closed"
+            elif user.access_level.value == "read_only":
+                reason = "your access is read-only"
+            else:
+                reason = "only its owner or a coordinator may"
+            raise AccessDenied(f"You cannot {action} layer “{layer.name}”: {reason}.")
+        return layer
+
+    @staticmethod
+    def _visible_layer(session: Session, user: UserView, layer_id: int) -> Layer:
+        layer = session.get(Layer, layer_id)
+        if layer is None:
+            raise NotFound("That layer no longer exists; refresh with F5.")
+        visible_case(session, user.id, layer.case_id)
+        shares = list(session.scalars(select(LayerShare.feed_id).where(LayerShare.layer_id == layer_id)))
+        feeds = visible_feed_ids(session, layer.case_id, user.id)
+        if layer.owner_id != user.id and not any(f in feeds for f in shares):
+            raise NotFound("That layer no longer exists; refresh with F5.")
+        return layer
+
+    def rename_layer(self, user: UserView, layer_id: int, name: str) -> None:
+        name = _clean_name(name)
+        with self._db.sessions.begin() as session:
+            layer = self._managed(session, user, layer_id, "rename")
+            old, layer.name = layer.name, name
+            audit.record(session, "layer.renamed", user_id=user.id, case_id=layer.case_id,
+                         layer=layer_id, old=old, new=name)
+            case_id = layer.case_id
+        self.events.case_changed(case_id)
+
+    def set_description(self, user: UserView, layer_id: int, description: str) -> None:
+        with self._db.sessions.begin() as session:
+            layer = self._managed(session, user, layer_id, "describe")
+            layer.description = description.strip()
+            audit.record(session, "layer.described", user_id=user.id, case_id=layer.case_id,
+                         layer=layer_id, description=layer.description)
+            case_id = layer.case_id
+        self.events.case_changed(case_id)
+
+    def remove_layer(self, user: UserView, layer_id: int) -> None:
+        """Remove a layer for everyone; messages that announced it keep their text."""
+        with self._db.sessions.begin() as session:
+            layer = self._managed(session, user, layer_id, "remove")
+            case_id, name = layer.case_id, layer.name
+            for message in session.scalars(select(Message).where(Message.layer_id == layer_id)):
+                message.layer_id = None
+            for model in (LayerShare, LayerVisibility):
+                for row in session.scalars(select(model).where(model.layer_id == layer_id)):
+                    session.delete(row)
+            session.execute(delete(LayerData).where(LayerData.layer_id == layer_id))
+            session.delete(layer)
+            audit.record(session, "layer.removed", user_id=user.id, case_id=case_id,
+                         layer=layer_id, name=name)
+        self.events.case_changed(case_id)
+
+    def set_opacity(self, user: UserView, layer_id: int, opacity: float) -> None:
+        """The user's own opacity for a layer (like the tick, personal and kept)."""
+        opacity = min(1.0, max(0.1, float(opacity)))
+        with self._db.sessions.begin() as session:
+            layer = self._visible_layer(session, user, layer_id)
+            tick = session.execute(
+                select(LayerVisibility).where(
+                    LayerVisibility.layer_id == layer_id, LayerVisibility.user_id == user.id)
+            ).scalar_one_or_none()
+            if tick is None:
+                session.add(LayerVisibility(layer_id=layer_id, user_id=user.id,
+                                            visible=layer.owner_id == user.id, opacity=opacity))
+            else:
+                tick.opacity = opacity
+
+    # -- reading out ----------------------------------------------------------------------------
+    def layers_for_export(self, user: UserView, layer_ids: Collection[int]) -> list[LayerExport]:
+        """The data of layers the user may see, in the order asked."""
+        result = []
+        with self._db.sessions() as session:
+            for layer_id in layer_ids:
+                layer = self._visible_layer(session, user, layer_id)
+                text = session.scalar(select(LayerData.geojson).where(LayerData.layer_id == layer_id))
+                result.append(LayerExport(layer.id, layer.name, layer.description, text or
+                                          '{"type":"FeatureCollection","features":[]}',
+                                          json.loads(layer.style_json or "{}")))
+        return result
+
+    def find_layer(self, user: UserView, case_id: int, name: str) -> int:
+        """A visible layer of the case by name (case-insensitive), for the command line."""
+        with self._db.sessions() as session:
+            visible_case(session, user.id, case_id)
+            candidates = session.execute(
+                select(Layer.id, Layer.name).where(Layer.case_id == case_id)
+            ).all()
+            for layer_id, layer_name in candidates:
+                if layer_name.casefold() == name.casefold():
+                    try:
+                        self._visible_layer(session, user, layer_id)
+                    except NotFound:
+                        continue
+                    return int(layer_id)
+        raise NotFound(f"No layer called “{name}” that you may see in this case.")
+
+    def feed_ids_by_name(self, user: UserView, case_id: int, names: Iterable[str]) -> list[int]:
+        """Feed ids for names (case-insensitive) among the feeds the user sees."""
+        with self._db.sessions() as session:
+            visible_case(session, user.id, case_id)
+            allowed = visible_feed_ids(session, case_id, user.id)
+            feeds = session.execute(select(Feed.id, Feed.name).where(Feed.case_id == case_id)).all()
+            by_name = {n.casefold(): i for i, n in feeds if i in allowed}
+            result = []
+            for name in names:
+                if name.casefold() not in by_name:
+                    known = ", ".join(sorted(n for i, n in feeds if i in allowed))
+                    raise NotFound(f"No feed “{name}” that you are in; your feeds: {known}.")
+                result.append(by_name[name.casefold()])
+            return result

@@ -104,6 +104,8 @@ class LayerView:
     bbox: BBox | None
     visible: bool
     revision: int
+    owner_id: int = 0
+    opacity: float = 1.0  # the user's own choice
 
 
 @dataclass(frozen=True)

@@ -216,6 +216,8 @@ class Message(Revisioned, Base):
     tags: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     answers_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    # A layer added from the composer is attached to the message that announces it.
+    layer_id: Mapped[int | None] = mapped_column(ForeignKey("layers.id"))
 
 
 class Anchor(Revisioned, BBox, Base):
@@ -293,6 +295,8 @@ class LayerVisibility(Revisioned, Base):
     layer_id: Mapped[int] = mapped_column(ForeignKey("layers.id"), nullable=False)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
     visible: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    # The user's own opacity for the layer (0.1-1); NULL: as the layer comes.
+    opacity: Mapped[float | None] = mapped_column(Float)
 
 
 class AuditEvent(Revisioned, Base):

@@ -1,0 +1,179 @@
+"""Looking at a layer file before GDAL reads it: files from outside are hostile until read safely.
+
+What is checked here, cheaply and without parsing the file:
+- what the content is (zip, SQLite, JSON, KML, GPX), whatever the extension claims;
+- XML prologs: KML and GPX never need a DOCTYPE, and a DOCTYPE is how entity bombs
+  ("billion laughs") and external entities (reading local files) get in, so any is refused;
+- XML and JSON that stop before their end (a cut-off download or copy);
+- text that is not valid UTF-8 where the format requires it;
+- archives (KMZ, zipped Shapefile) whose members would unpack to more than the size limit,
+  or compress suspiciously well (zip bombs), or hold no layer at all.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from paragon_desktop.domain.errors import ParagonError
+
+HEAD_BYTES = 256 * 1024
+# Real KML and shapefiles compress 5-20x; a ratio far beyond that on a big member is a bomb.
+MAX_ZIP_RATIO = 200
+MAX_ZIP_MEMBERS = 10_000
+_XML_DECL = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s>/]")
+_BOMS = (b"\xef\xbb\xbf",)
+
+
+class LayerReadError(ParagonError):
+    """A layer file was refused; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    kind: str  # "zip", "sqlite", "json", "kml", "gpx"
+    xml_encoding: str | None = None
+
+
+def _strip_head(head: bytes) -> bytes:
+    for bom in _BOMS:
+        if head.startswith(bom):
+            head = head[len(bom):]
+    return head.lstrip()
+
+
+def _skip_prolog(head: bytes) -> bytes:
+    """Drop the XML declaration, comments and processing instructions before the root."""
+    rest = head
+    while True:
+        rest = rest.lstrip()
+        if rest.startswith(b"<?"):
+            end = rest.find(b"?>")
+            if end < 0:
+                return b""
+            rest = rest[end + 2:]
+        elif rest.startswith(b"<!--"):
+            end = rest.find(b"-->")
+            if end < 0:
+                return b""
+            rest = rest[end + 3:]
+        else:
+            return rest
+
+
+def sniff(path: Path) -> Sniffed:
+    """What the file holds, judged by its first bytes."""
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return Sniffed("zip")
+    if head.startswith(b"SQLite format 3\x00"):
+        return Sniffed("sqlite")
+    text = _strip_head(head)
+    if text[:1] in (b"{", b"["):
+        return Sniffed("json")
+    if text[:1] == b"<":
+        check_xml_prolog(path.name, text)
+        declared = _XML_DECL.match(text)
+        encoding = declared.group(1).decode("ascii").lower() if declared else None
+        root = _ROOT.search(_skip_prolog(text))
+        local = root.group(2).decode("ascii", "replace").lower() if root else ""
+        if local in ("kml", "gpx"):
+            return Sniffed(local, encoding)
+        raise LayerReadError(
+            f"{path.name}: this is XML but not KML or GPX (its root element is <{local or '?'}>)."
+        )
+    raise LayerReadError(
+        f"{path.name}: the content is not a map layer (not KML, KMZ, GeoJSON, GPX, GeoPackage "
+        "or a zipped Shapefile); is it the right file?"
+    )
+
+
+def check_xml_prolog(name: str, head: bytes) -> None:
+    """Refuse DOCTYPE and ENTITY declarations: the door for entity bombs and external entities."""
+    upper = head[:HEAD_BYTES].upper()
+    if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
+        raise LayerReadError(
+            f"{name}: the file declares a DOCTYPE or XML entities. KML and GPX never need them, and "
+            "they are how entity bombs and attempts to read local files get in, so the file is "
+            "refused. Remove the <!DOCTYPE ...> part if you trust the file."
+        )
+
+
+def check_complete(name: str, kind: str, tail: bytes) -> None:
+    """A KML, GPX or GeoJSON file must end with its closing tag or brace."""
+    tail = tail.rstrip(b" \t\r\n\x00")
+    if kind in ("kml", "gpx"):
+        if not re.search(rb"</([\w.-]+:)?" + kind.encode() + rb"\s*>$", tail, re.IGNORECASE):
+            raise LayerReadError(
+                f"{name}: the file ends before its closing </{kind}> tag, so it is cut off "
+                "(an interrupted download or copy?). Get the complete file again."
+            )
+    elif kind == "json" and not tail.endswith((b"}", b"]")):
+        raise LayerReadError(
+            f"{name}: the GeoJSON ends in the middle, so the file is cut off "
+            "(an interrupted download or copy?). Get the complete file again."
+        )
+
+
+def check_utf8(name: str, data: bytes, what: str) -> None:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise LayerReadError(
+            f"{name}: the text is not UTF-8 (byte 0x{data[exc.start]:02X} on line {line}). "
+            f"{what} must be UTF-8; save it again as UTF-8 (e.g. from a text editor or QGIS)."
+        ) from None
+
+
+def check_text_file(path: Path, sniffed: Sniffed) -> None:
+    """Completeness and encoding of a KML, GPX or GeoJSON file."""
+    data = path.read_bytes()
+    check_complete(path.name, sniffed.kind, data[-4096:])
+    if sniffed.kind == "json":
+        check_utf8(path.name, data, "GeoJSON")
+    elif sniffed.xml_encoding in (None, "utf-8", "utf8"):
+        check_utf8(path.name, data, f"{sniffed.kind.upper()} without another declared encoding")
+
+
+@dataclass(frozen=True)
+class ZipContents:
+    kml: list[str]
+    shp: list[str]
+    names: list[str]
+
+
+def inspect_zip(path: Path, max_bytes: int) -> ZipContents:
+    """List a KMZ or zipped Shapefile without unpacking it; refuse bombs and empty archives."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise LayerReadError(f"{path.name}: the archive is damaged or cut off ({exc}).") from None
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise LayerReadError(f"{path.name}: the archive holds {len(members)} files; refused.")
+        total = sum(m.file_size for m in members)
+        if total > max_bytes:
+            raise LayerReadError(
+                f"{path.name}: the archive would unpack to {total / 1e6:,.0f} MB, more than the "
+                f"limit of {max_bytes / 1e6:,.0f} MB (Settings)."
+            )
+        for member in members:
+            ratio = member.file_size / max(member.compress_size, 1)
+            if member.file_size > 1_000_000 and ratio > MAX_ZIP_RATIO:
+                raise LayerReadError(
+                    f"{path.name}: {member.filename} would unpack {ratio:,.0f} times larger than it "
+                    "is stored; that is a zip bomb, not a map layer. Refused."
+                )
+        names = [m.filename for m in members]
+        kml = [n for n in names if n.lower().endswith(".kml")]
+        for inner in kml:
+            with archive.open(inner) as handle:
+                check_xml_prolog(f"{path.name} ({inner})", handle.read(HEAD_BYTES))
+        shp = [n for n in names if n.lower().endswith(".shp")]
+        return ZipContents(kml=kml, shp=shp, names=names)
