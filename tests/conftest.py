@@ -23,6 +23,7 @@ from paragon_desktop.services.auth import AuthService  # noqa: E402
 from paragon_desktop.services.cases import CaseService  # noqa: E402
 from paragon_desktop.services.demo import build_demo  # noqa: E402
 from paragon_desktop.services.editing import EditingService  # noqa: E402
+from paragon_desktop.services.layers import LayerService  # noqa: E402
 from paragon_desktop.services.views import UserView  # noqa: E402
 from paragon_desktop.storage.db import Database  # noqa: E402
 from paragon_desktop.storage.migrate import upgrade  # noqa: E402
@@ -139,6 +140,7 @@ class Client:
         self.auth = AuthService(db)
         self.cases = CaseService(db)
         self.editing = EditingService(db)
+        self.layers = LayerService(db, self.editing.events)
 
     def user(self, username: str) -> UserView:
         return self.auth.sign_in(username, DEMO_PASSWORD)

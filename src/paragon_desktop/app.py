@@ -12,6 +12,8 @@ from paragon_desktop.services.auth import AuthService
 from paragon_desktop.services.cases import CaseService
 from paragon_desktop.services.demo import build_demo, is_empty
 from paragon_desktop.services.editing import EditingService
+from paragon_desktop.services.events import CaseEvents
+from paragon_desktop.services.layers import LayerService
 from paragon_desktop.services.views import CaseSummary, UserView
 from paragon_desktop.settings import Settings, default_database_path
 from paragon_desktop.storage.db import Database, normalise_url
@@ -29,6 +31,7 @@ class Services:
     auth: AuthService
     cases: CaseService
     editing: EditingService
+    layers: LayerService
 
 
 def open_database(url: str | None) -> tuple[Database, bool]:
@@ -56,8 +59,10 @@ def open_database(url: str | None) -> tuple[Database, bool]:
 
 
 def build_services(db: Database) -> Services:
-    editing = EditingService(db)
-    return Services(db, AuthService(db), CaseService(db), editing)
+    # One event hub: whoever writes in a case, the open windows hear it.
+    events = CaseEvents()
+    return Services(db, AuthService(db), CaseService(db), EditingService(db, events),
+                    LayerService(db, events))
 
 
 def prepare_qt_environment(offscreen: bool = False) -> None:

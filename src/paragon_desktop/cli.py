@@ -1,4 +1,5 @@
-"""The ``paragon-desktop`` command: run the app, fill or upgrade a database, take a screenshot."""
+"""The ``paragon-desktop`` command: run the app, fill or upgrade a database, import and export
+map layers, take a screenshot."""
 
 from __future__ import annotations
 
@@ -38,6 +39,24 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database administration")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", parents=[common], help="create or migrate the schema")
+    user_help = "acting user (the password comes from PARAGON_PASSWORD or a prompt)"
+    imp = sub.add_parser("import-layer", parents=[common], help="add layer files to a case")
+    imp.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    imp.add_argument("--case", required=True, help="part of the case name")
+    imp.add_argument("--user", required=True, help=user_help)
+    imp.add_argument("--share", default="personal",
+                     help="personal (default) or feed:NAME[,NAME...], e.g. feed:Multi")
+    imp.add_argument("--name", help="layer name (default: from the file name; one file only)")
+    imp.add_argument("--description", default="")
+    imp.add_argument("--crs", help="the files' coordinate system when they do not say, e.g. 31370")
+    exp = sub.add_parser("export-layer", parents=[common],
+                         help="write layers of a case to GeoJSON, KML or KMZ")
+    exp.add_argument("out", type=Path, metavar="OUT.geojson|OUT.kml|OUT.kmz")
+    exp.add_argument("--case", required=True, help="part of the case name")
+    exp.add_argument("--user", required=True, help=user_help)
+    which = exp.add_mutually_exclusive_group(required=True)
+    which.add_argument("--layer", action="append", help="layer name (repeat for several)")
+    which.add_argument("--ticked", action="store_true", help="every layer the user has ticked")
     shot = sub.add_parser("screenshot", parents=[common],
                           help="render the main window offscreen to a PNG")
     shot.add_argument("out", type=Path)
@@ -59,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
             return _demo(db_url)
         if args.command == "db":
             return _upgrade(db_url)
+        if args.command == "import-layer":
+            return _import_layers(db_url, args)
+        if args.command == "export-layer":
+            return _export_layers(db_url, args)
         if args.command == "screenshot":
             from paragon_desktop.app import screenshot
 
@@ -97,4 +120,82 @@ def _upgrade(db_url: str | None) -> int:
     upgrade(db.engine)
     db.dispose()
     print(f"Schema of {db.display_url} is up to date.")
+    return 0
+
+
+def layer_name_from_file(path: Path) -> str:
+    """A readable layer name proposed from a file name: "perimeter_nordchem-v2.kml" ->
+    "perimeter nordchem v2"."""
+    name = " ".join(path.stem.replace("_", " ").replace("-", " ").split())
+    return name[:200] or path.name
+
+
+def _signed_in(db_url: str | None, username: str):  # -> (Services, UserView)
+    import getpass
+    import os
+
+    from paragon_desktop.app import build_services, open_database
+
+    password = os.environ.get("PARAGON_PASSWORD")
+    if password is None:
+        password = getpass.getpass(f"Password for {username}: ")
+    db, _ = open_database(db_url)
+    services = build_services(db)
+    return services, services.auth.sign_in(username, password)
+
+
+def _case(services, user, name: str):
+    case = services.cases.find_case(user, name)
+    if case is None:
+        raise ParagonError(f"{user.username} sees no case named like {name!r}.")
+    return case
+
+
+def _import_layers(db_url: str | None, args: argparse.Namespace) -> int:
+    from paragon_desktop.gis.layers import read_layer
+    from paragon_desktop.settings import Settings
+
+    if args.name and len(args.files) > 1:
+        raise ParagonError("--name names one layer; leave it out when importing several files.")
+    share = args.share.strip()
+    if share != "personal" and not share.startswith("feed:"):
+        raise ParagonError(f"--share {share!r}: use personal or feed:NAME[,NAME...].")
+    services, user = _signed_in(db_url, args.user)
+    try:
+        case = _case(services, user, args.case)
+        feeds = [] if share == "personal" else services.layers.feed_ids_by_name(
+            user, case.id, [n.strip() for n in share[5:].split(",") if n.strip()])
+        # Read everything first: one bad file means nothing is added.
+        reads = [(path, read_layer(path, crs=args.crs, max_bytes=Settings.load().max_layer_bytes))
+                 for path in args.files]
+        for path, read in reads:
+            for warning in read.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            name = args.name or layer_name_from_file(path)
+            services.layers.add_layer(user, case.id, read, name=name, source_name=path.name,
+                                      description=args.description, feed_ids=feeds)
+            where = "personal" if not feeds else share
+            print(f"{path.name}: {read.feature_count} features ({read.source_format}, "
+                  f"{read.source_crs}) added to {case.name} as “{name}”, {where}.")
+    finally:
+        services.db.dispose()
+    return 0
+
+
+def _export_layers(db_url: str | None, args: argparse.Namespace) -> int:
+    from paragon_desktop.gis.export import export_layers
+
+    services, user = _signed_in(db_url, args.user)
+    try:
+        case = _case(services, user, args.case)
+        if args.ticked:
+            snapshot = services.cases.open_case(user, case.id)
+            ids = [layer.id for layer in snapshot.changes.layers or [] if layer.visible]
+        else:
+            ids = [services.layers.find_layer(user, case.id, name) for name in args.layer]
+        layers = services.layers.layers_for_export(user, ids)
+        count = export_layers(layers, args.out)
+    finally:
+        services.db.dispose()
+    print(f"{args.out.name}: {count} features from {len(layers)} layer(s) written.")
     return 0

@@ -13,6 +13,7 @@ APP = "paragon-desktop"
 DEFAULT_REFRESH_SECONDS = 50
 # The map refreshes at least every 50 seconds (DOMAIN.md, Map); faster is allowed.
 MIN_REFRESH_SECONDS, MAX_REFRESH_SECONDS = 5, 50
+DEFAULT_MAX_LAYER_MB = 200
 
 
 def data_dir() -> Path:
@@ -33,6 +34,8 @@ class Settings:
     tile_url: str | None = None
     tile_attribution: str = ""
     refresh_seconds: int = DEFAULT_REFRESH_SECONDS
+    # Layer files (and what archives unpack to) larger than this are refused.
+    max_layer_mb: int = DEFAULT_MAX_LAYER_MB
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -51,7 +54,15 @@ class Settings:
             seconds = DEFAULT_REFRESH_SECONDS
         settings.refresh_seconds = min(MAX_REFRESH_SECONDS, max(MIN_REFRESH_SECONDS, seconds))
         settings.tile_url = str(settings.tile_url or "").strip() or None
+        try:
+            settings.max_layer_mb = min(4000, max(1, int(settings.max_layer_mb)))
+        except (TypeError, ValueError):
+            settings.max_layer_mb = DEFAULT_MAX_LAYER_MB
         return settings
+
+    @property
+    def max_layer_bytes(self) -> int:
+        return int(self.max_layer_mb) * 1_000_000
 
     def save(self, path: Path | None = None) -> None:
         path = path or config_dir() / "settings.json"

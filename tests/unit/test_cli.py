@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from paragon_desktop.app import open_database
 from paragon_desktop.cli import build_parser, main
 from paragon_desktop.storage.db import Database
-from paragon_desktop.storage.models import Case, User
+from paragon_desktop.storage.models import Case, Layer, User
 
 
 def _count(path, model):
@@ -62,3 +62,36 @@ def test_screenshot_size_is_validated():
     assert parser.parse_args(["screenshot", "x.png", "--size", "1200x800"]).size == (1200, 800)
     with pytest.raises(SystemExit):
         parser.parse_args(["screenshot", "x.png", "--size", "huge"])
+
+
+def test_import_and_export_layer_commands(tmp_path, monkeypatch, capsys):
+    from tests import layerfiles as lf
+
+    target = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert main(["demo", "--db", target]) == 0
+    monkeypatch.setenv("PARAGON_PASSWORD", "oefening2026")
+    kml = tmp_path / "perimeter_nordchem-v2.kml"
+    kml.write_text(lf.kml_text(2))
+    gpx = tmp_path / "rit.gpx"
+    gpx.write_text(lf.gpx_text(3))
+    capsys.readouterr()
+    assert main(["import-layer", str(kml), str(gpx), "--db", target, "--case", "nordchem",
+                 "--user", "sofie.janssens", "--share", "feed:CP-Ops"]) == 0
+    out = capsys.readouterr().out
+    assert "perimeter_nordchem-v2.kml: 3 features (KML, EPSG:4326) added to" in out
+    assert "“perimeter nordchem v2”, feed:CP-Ops" in out
+    exported = tmp_path / "uit.kmz"
+    assert main(["export-layer", str(exported), "--db", target, "--case", "nordchem",
+                 "--user", "karim.elamrani", "--layer", "perimeter nordchem v2", "--layer", "rit"]) == 0
+    assert "uit.kmz: 8 features from 2 layer(s) written." in capsys.readouterr().out
+    # Not in feed D2 Medisch? Sofie cannot share there, and nothing is added.
+    assert main(["import-layer", str(kml), "--db", target, "--case", "nordchem",
+                 "--user", "sofie.janssens", "--share", "feed:D2 Medisch"]) == 2
+    assert "No feed “D2 Medisch” that you are in" in capsys.readouterr().err
+    # One bad file among several: nothing is added.
+    bad = tmp_path / "kapot.gpx"
+    bad.write_text(lf.gpx_text(2)[:-20])
+    assert main(["import-layer", str(kml), str(bad), "--db", target, "--case", "nordchem",
+                 "--user", "sofie.janssens"]) == 2
+    assert "kapot.gpx: the file ends before its closing </gpx> tag" in capsys.readouterr().err
+    assert _count(tmp_path / "demo.db", Layer) == 3 + 2

@@ -30,7 +30,7 @@ from paragon_desktop.gis.crs import WGS84, guess_belgian_crs, is_lonlat, transfo
 from paragon_desktop.gis.safety import LayerReadError
 from paragon_desktop.gis.styles import ogr_style_to_leaflet
 
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+DEFAULT_MAX_BYTES = 200_000_000
 FORMATS = {
     ".kml": "KML", ".kmz": "KMZ", ".geojson": "GeoJSON", ".json": "GeoJSON", ".gpx": "GPX",
     ".gpkg": "GeoPackage", ".zip": "Shapefile",

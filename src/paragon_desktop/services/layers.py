@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from paragon_desktop.domain.access import can_add_layer, can_manage_layer, can_write_messages
 from paragon_desktop.domain.errors import AccessDenied, NotFound, ValidationError
+from paragon_desktop.gis.export import ExportLayer
 from paragon_desktop.gis.layers import LayerRead
 from paragon_desktop.services import audit
 from paragon_desktop.services.access import visible_case, visible_feed_ids
@@ -34,17 +34,6 @@ from paragon_desktop.storage.models import (
 )
 
 NAME_MAX = 200
-
-
-@dataclass(frozen=True)
-class LayerExport:
-    """One layer's data as the user may see it, ready for gis.export."""
-
-    id: int
-    name: str
-    description: str
-    geojson: str
-    style: dict[str, Any]
 
 
 def store_layer(
@@ -241,16 +230,16 @@ class LayerService:
                 tick.opacity = opacity
 
     # -- reading out ----------------------------------------------------------------------------
-    def layers_for_export(self, user: UserView, layer_ids: Collection[int]) -> list[LayerExport]:
+    def layers_for_export(self, user: UserView, layer_ids: Collection[int]) -> list[ExportLayer]:
         """The data of layers the user may see, in the order asked."""
         result = []
         with self._db.sessions() as session:
             for layer_id in layer_ids:
                 layer = self._visible_layer(session, user, layer_id)
                 text = session.scalar(select(LayerData.geojson).where(LayerData.layer_id == layer_id))
-                result.append(LayerExport(layer.id, layer.name, layer.description, text or
-                                          '{"type":"FeatureCollection","features":[]}',
-                                          json.loads(layer.style_json or "{}")))
+                result.append(ExportLayer(
+                    layer.name, text or '{"type":"FeatureCollection","features":[]}',
+                    layer.description, json.loads(layer.style_json or "{}")))
         return result
 
     def find_layer(self, user: UserView, case_id: int, name: str) -> int:
