@@ -33,7 +33,7 @@ def main() -> None:
     db, _ = open_database(f"sqlite:///{demo_database()}")
     services = build_services(db)
     user, case = pick_user_and_case(services, None, None)
-    window = MainWindow(services.cases, services.editing, user, case, Settings(),
+    window = MainWindow(services.cases, services.editing, services.layers, user, case, Settings(),
                         restore_layout=False)
     window.show()
 

@@ -133,7 +133,8 @@ def run_gui(db_url: str | None) -> int:
     chooser = CaseListDialog([c for c in cases if c.is_open], [c for c in cases if not c.is_open])
     if not chooser.exec() or chooser.case is None:
         return 0
-    window = MainWindow(services.cases, services.editing, user, chooser.case, Settings.load(),
+    window = MainWindow(services.cases, services.editing, services.layers, user, chooser.case,
+                        Settings.load(),
                         database_label=db.display_url)
     window.show()
     code = app.exec()
@@ -174,7 +175,7 @@ def screenshot(out: Path, db_url: str | None, username: str | None, case_name: s
     db, _ = open_database(db_url)
     services = build_services(db)
     user, case = pick_user_and_case(services, username, case_name)
-    window = MainWindow(services.cases, services.editing, user, case, Settings.load(),
+    window = MainWindow(services.cases, services.editing, services.layers, user, case, Settings.load(),
                         database_label=db.display_url, restore_layout=False)
     window.resize(*size)
     window.show()

@@ -123,13 +123,6 @@ def _upgrade(db_url: str | None) -> int:
     return 0
 
 
-def layer_name_from_file(path: Path) -> str:
-    """A readable layer name proposed from a file name: "perimeter_nordchem-v2.kml" ->
-    "perimeter nordchem v2"."""
-    name = " ".join(path.stem.replace("_", " ").replace("-", " ").split())
-    return name[:200] or path.name
-
-
 def _signed_in(db_url: str | None, username: str):  # -> (Services, UserView)
     import getpass
     import os
@@ -152,7 +145,7 @@ def _case(services, user, name: str):
 
 
 def _import_layers(db_url: str | None, args: argparse.Namespace) -> int:
-    from paragon_desktop.gis.layers import read_layer
+    from paragon_desktop.gis.layers import proposed_name, read_layer
     from paragon_desktop.settings import Settings
 
     if args.name and len(args.files) > 1:
@@ -171,7 +164,7 @@ def _import_layers(db_url: str | None, args: argparse.Namespace) -> int:
         for path, read in reads:
             for warning in read.warnings:
                 print(f"warning: {warning}", file=sys.stderr)
-            name = args.name or layer_name_from_file(path)
+            name = args.name or proposed_name(path)
             services.layers.add_layer(user, case.id, read, name=name, source_name=path.name,
                                       description=args.description, feed_ids=feeds)
             where = "personal" if not feeds else share

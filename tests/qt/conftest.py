@@ -60,7 +60,7 @@ def open_window(qtbot, client) -> Iterator[Any]:
         case_id = case_id or client.seveso_case_id()
         case = next(c for c in client.cases.list_cases(user, include_closed=True)
                     if c.id == case_id)
-        window = MainWindow(client.cases, client.editing, user, case, settings or Settings(),
+        window = MainWindow(client.cases, client.editing, client.layers, user, case, settings or Settings(),
                             request_interceptor=interceptor, restore_layout=restore_layout)
         window.resize(1400, 900)
         window.show()

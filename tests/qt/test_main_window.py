@@ -42,7 +42,8 @@ def test_leaflet_holds_every_feature_anchor_and_border(open_window, client, qtbo
     stats = map_stats(qtbot, window)
     for layer in layers:
         assert stats["layers"][str(layer.id)] == {
-            "features": layer.feature_count, "onMap": True, "name": layer.name}
+            "features": layer.feature_count, "onMap": True, "name": layer.name, "opacity": 1,
+            "canvasPoints": False}
     assert stats["featuresOnMap"] == sum(layer.feature_count for layer in layers) == 20
     assert stats["anchors"] == len(demo_data.ANCHORS) + 3
     assert stats["borders"] == len(demo_data.MUNICIPALITIES) + 1

@@ -365,6 +365,13 @@ def read_layer(
     )
 
 
+def proposed_name(path: Path) -> str:
+    """A readable layer name from a file name: "perimeter_nordchem-v2.kml" -> "perimeter
+    nordchem v2"."""
+    name = " ".join(path.stem.replace("_", " ").replace("-", " ").split())
+    return name[:200] or path.name
+
+
 def _assemble(parts: list[_Part], step: Callable[[float, str], None]
               ) -> tuple[str, int, dict[str, int], tuple[float, float, float, float] | None]:
     """The FeatureCollection text, built once from geometry texts and property dicts."""

@@ -319,6 +319,9 @@ class CaseService:
                 .where(LayerVisibility.user_id == user_id, LayerVisibility.layer_id.in_(layer_ids))
             )
         }
+        data_revisions = dict(session.execute(
+            select(LayerData.layer_id, LayerData.revision).where(LayerData.layer_id.in_(layer_ids))
+        ).all())
         result = []
         for layer, owner in layers:
             if not can_see_layer(layer.owner_id, user_id, shares[layer.id], feed_ids):
@@ -332,6 +335,7 @@ class CaseService:
                     tuple(sorted(feed_names[f] for f in shares[layer.id])),
                     json.loads(layer.style_json or "{}"), _bbox(layer), bool(visible),
                     layer.revision, layer.owner_id, 1.0 if opacity is None else float(opacity),
+                    data_revisions.get(layer.id, 0),
                 )
             )
         return result

@@ -230,6 +230,12 @@ class LayerService:
                 tick.opacity = opacity
 
     # -- reading out ----------------------------------------------------------------------------
+    def data_revision(self, layer_id: int) -> int:
+        """The revision of a layer's features (what the map compares to know it has them)."""
+        with self._db.sessions() as session:
+            return int(session.scalar(
+                select(LayerData.revision).where(LayerData.layer_id == layer_id)) or 0)
+
     def layers_for_export(self, user: UserView, layer_ids: Collection[int]) -> list[ExportLayer]:
         """The data of layers the user may see, in the order asked."""
         result = []

@@ -106,6 +106,8 @@ class LayerView:
     revision: int
     owner_id: int = 0
     opacity: float = 1.0  # the user's own choice
+    # Revision of the features alone: renaming or ticking does not make the map fetch them again.
+    data_revision: int = 0
 
 
 @dataclass(frozen=True)

@@ -14,16 +14,19 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from paragon_desktop.domain.access import can_write_messages
+from paragon_desktop.domain.access import can_add_layer, can_manage_layer, can_write_messages
 from paragon_desktop.domain.enums import AccessLevel, MessageTag
 from paragon_desktop.gis.crs import format_position
 from paragon_desktop.gis.geometry import union_bbox
 from paragon_desktop.services.cases import CaseService
 from paragon_desktop.services.editing import EditingService
+from paragon_desktop.services.layers import LayerService
 from paragon_desktop.services.views import CaseSnapshot, CaseSummary, ChangeSet, UserView
 from paragon_desktop.settings import Settings, config_dir
 from paragon_desktop.ui.dialogs.settings import SettingsDialog
@@ -31,13 +34,15 @@ from paragon_desktop.ui.docks.anchors import AnchorsDockWidget
 from paragon_desktop.ui.docks.contacts import ContactsDockWidget
 from paragon_desktop.ui.docks.feeds import FeedsDockWidget
 from paragon_desktop.ui.docks.layers import LayersDockWidget
+from paragon_desktop.ui.layer_actions import LayerActionsMixin
+from paragon_desktop.ui.layer_import import ImportReport, LayerImporter
 from paragon_desktop.ui.map.view import MapView
 from paragon_desktop.ui.workers import Workers
 
 LAYOUT_VERSION = 1
 
 
-class MainWindow(QMainWindow):
+class MainWindow(LayerActionsMixin, QMainWindow):
     sig_refreshed = Signal(object)  # the ChangeSet just applied
     sig_case_changed = Signal(int)  # from any thread: a service wrote in a case
 
@@ -45,6 +50,7 @@ class MainWindow(QMainWindow):
         self,
         cases: CaseService,
         editing: EditingService,
+        layer_service: LayerService,
         user: UserView,
         case: CaseSummary,
         settings: Settings,
@@ -58,6 +64,7 @@ class MainWindow(QMainWindow):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.cases = cases
         self.editing = editing
+        self.layer_service = layer_service
         self.user = user
         self.case = case
         self.settings = settings
@@ -70,6 +77,9 @@ class MainWindow(QMainWindow):
         # a refresh that was already under way must not undo them on screen.
         self._pending_ticks: dict[int, bool] = {}
         self.workers = Workers(self)
+        self.importer = LayerImporter(layer_service, self.workers, self)
+        self.last_import: ImportReport | None = None
+        self.last_export: str = ""
 
         self.map = MapView(settings, self, extra_interceptor=request_interceptor)
         central = QWidget()
@@ -104,6 +114,15 @@ class MainWindow(QMainWindow):
         self.position_label = QLabel("Beweeg over de kaart voor coördinaten")
         self.refresh_label = QLabel("Nog niet bijgewerkt")
         self.statusBar().addWidget(self.position_label, 1)
+        self.import_progress = QProgressBar()
+        self.import_progress.setMaximumWidth(260)
+        self.import_progress.setFormat("%p%")
+        self.import_cancel = QToolButton()
+        self.import_cancel.setText("Annuleren")
+        self.import_cancel.clicked.connect(self.importer.cancel)
+        self.statusBar().addPermanentWidget(self.import_progress)
+        self.statusBar().addPermanentWidget(self.import_cancel)
+        self._show_import_progress(False)
         self.statusBar().addPermanentWidget(self.refresh_label)
         if database_label:
             self.statusBar().addPermanentWidget(QLabel(database_label))
@@ -118,6 +137,17 @@ class MainWindow(QMainWindow):
         self.anchors.sig_anchor_activated.connect(self._on_anchor_activated)
         self.layers.sig_visibility_changed.connect(self._on_layer_visibility)
         self.layers.sig_zoom_to.connect(self.map.fly_to)
+        self.layers.sig_add_requested.connect(self._on_add_layers)
+        self.layers.sig_export_requested.connect(self._on_export_requested)
+        self.layers.sig_rename_requested.connect(self._on_rename_requested)
+        self.layers.sig_describe_requested.connect(self._on_describe_requested)
+        self.layers.sig_remove_requested.connect(self._on_remove_requested)
+        self.layers.sig_opacity_changed.connect(self.map.set_layer_opacity)
+        self.layers.sig_opacity_committed.connect(self._on_opacity_committed)
+        self.map.sig_files_dropped.connect(self.ask_import)
+        self.feeds.sig_add_layer.connect(self._on_add_layer_in_feed)
+        self.importer.sig_progress.connect(self._on_import_progress)
+        self.importer.sig_finished.connect(self._on_import_finished)
         self.feeds.sig_send.connect(self._on_send)
         self.sig_case_changed.connect(self._on_case_changed)
         self._unsubscribe = editing.events.subscribe(self.sig_case_changed.emit)
@@ -200,6 +230,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.timer.stop()
+        self.importer.cancel()
         self._unsubscribe()
         self.save_layout()
         self.workers.wait(5000)
@@ -239,7 +270,7 @@ class MainWindow(QMainWindow):
         def load() -> tuple[ChangeSet, dict[int, str]]:
             changes = self.cases.changes_since(user, case_id, since)
             stale = [layer.id for layer in changes.layers or []
-                     if known.get(layer.id) != layer.revision]
+                     if known.get(layer.id) != layer.data_revision]
             return changes, self.cases.layer_geojsons(user, stale)
 
         self.workers.run(load, self._on_refreshed, self._on_refresh_failed)
@@ -310,6 +341,15 @@ class MainWindow(QMainWindow):
             reason = ""
         writable = not reason and can_write_messages(self.user.access_level, self.case.is_open)
         self.feeds.composer.set_writable(writable, reason)
+        can_add = can_add_layer(self.user.access_level, self.case.is_open)
+        add_reason = "" if can_add else (
+            "Deze case is afgesloten: alleen lezen." if not self.case.is_open
+            else "Je toegang is 'Alleen lezen': je kunt geen lagen toevoegen.")
+        self.layers.set_permissions(
+            can_add,
+            lambda layer: can_manage_layer(layer.owner_id, self.user.id, self.user.access_level,
+                                           self.case.is_open),
+            add_reason)
 
     # -- user actions --------------------------------------------------------------------------
     def _on_send(self, feed_id: int, text: str, tags: list[MessageTag]) -> None:

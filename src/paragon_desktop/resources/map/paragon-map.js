@@ -69,6 +69,120 @@
     });
   }
 
+  /* Many points (GPS logs, measurement grids, address lists): one canvas drawn in a single pass
+   * from typed arrays, instead of one Leaflet object per point. 100,000 points draw in tens of
+   * milliseconds and pan smoothly; clicking finds the nearest point and shows its popup. */
+  var POINT_LAYER_THRESHOLD = 1000;
+  var PointLayer = null;  // L.Layer.extend(pointLayerSpec) once Leaflet has loaded (start)
+  var pointLayerSpec = {
+    initialize: function (features, baseStyle, popup) {
+      var n = features.length;
+      this._features = features;
+      this._popup = popup;
+      this._x = new Float64Array(n);  // Web Mercator, 0..1 across the world
+      this._y = new Float64Array(n);
+      this._colour = new Uint16Array(n);
+      this._palette = [];
+      var index = {}, base = Object.assign({ color: "#3b5bdb", radius: 5 }, baseStyle || {});
+      this._radius = Math.max(2, Math.min(base.radius || 5, 12));
+      for (var i = 0; i < n; i++) {
+        var c = features[i].geometry.coordinates;
+        var lat = Math.max(-85.0511, Math.min(85.0511, c[1]));
+        this._x[i] = (c[0] + 180) / 360;
+        var s = Math.sin(lat * Math.PI / 180);
+        this._y[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+        var own = features[i].properties && features[i].properties._style;
+        var colour = (own && (own.fillColor || own.color)) || base.fillColor || base.color;
+        if (index[colour] === undefined) { index[colour] = this._palette.length; this._palette.push(colour); }
+        this._colour[i] = index[colour];
+      }
+      this._opacity = 1;
+    },
+    setOpacity: function (opacity) {
+      this._opacity = opacity;
+      if (this._canvas) this._canvas.style.opacity = String(opacity);
+    },
+    onAdd: function (map) {
+      var canvas = (this._canvas = L.DomUtil.create("canvas", "paragon-points leaflet-zoom-animated"));
+      canvas.style.opacity = String(this._opacity);
+      canvas.style.pointerEvents = "none";
+      map.getPane("overlayPane").appendChild(canvas);
+      map.on("moveend zoomend resize viewreset", this._reset, this);
+      map.on("zoomanim", this._animateZoom, this);
+      map.on("click", this._onClick, this);
+      this._reset();
+    },
+    onRemove: function (map) {
+      L.DomUtil.remove(this._canvas);
+      this._canvas = null;
+      map.off("moveend zoomend resize viewreset", this._reset, this);
+      map.off("zoomanim", this._animateZoom, this);
+      map.off("click", this._onClick, this);
+    },
+    _animateZoom: function (e) {
+      var scale = this._map.getZoomScale(e.zoom, this._zoom);
+      var offset = this._map._latLngBoundsToNewLayerBounds(this._bounds, e.zoom, e.center).min;
+      L.DomUtil.setTransform(this._canvas, offset, scale);
+    },
+    _sprites: function () {
+      var r = this._radius, ratio = window.devicePixelRatio || 1, size = Math.ceil((2 * r + 3) * ratio);
+      if (this._spriteCache && this._spriteCache.ratio === ratio) return this._spriteCache.list;
+      var list = this._palette.map(function (colour) {
+        var sprite = document.createElement("canvas");
+        sprite.width = sprite.height = size;
+        var ctx = sprite.getContext("2d");
+        ctx.scale(ratio, ratio);
+        ctx.beginPath();
+        ctx.arc(r + 1.5, r + 1.5, r, 0, 2 * Math.PI);
+        ctx.fillStyle = colour; ctx.globalAlpha = 0.8; ctx.fill();
+        ctx.globalAlpha = 1; ctx.lineWidth = 1.2; ctx.strokeStyle = colour; ctx.stroke();
+        return sprite;
+      });
+      this._spriteCache = { ratio: ratio, list: list };
+      return list;
+    },
+    _reset: function () {
+      var map = this._map, canvas = this._canvas;
+      if (!map || !canvas) return;
+      var size = map.getSize(), ratio = window.devicePixelRatio || 1;
+      var topLeft = map.containerPointToLayerPoint([0, 0]);
+      L.DomUtil.setPosition(canvas, topLeft);
+      canvas.width = size.x * ratio; canvas.height = size.y * ratio;
+      canvas.style.width = size.x + "px"; canvas.style.height = size.y + "px";
+      this._zoom = map.getZoom();
+      this._bounds = map.getBounds();
+      var world = 256 * Math.pow(2, this._zoom), origin = map.getPixelOrigin();
+      var dx = origin.x + topLeft.x, dy = origin.y + topLeft.y;
+      var ctx = canvas.getContext("2d"), sprites = this._sprites();
+      var r = this._radius + 1.5, w = size.x + r, h = size.y + r;
+      var xs = this._x, ys = this._y, cs = this._colour, n = xs.length;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      for (var i = 0; i < n; i++) {
+        var px = xs[i] * world - dx, py = ys[i] * world - dy;
+        if (px < -r || py < -r || px > w || py > h) continue;
+        ctx.drawImage(sprites[cs[i]], ((px - r) * ratio) | 0, ((py - r) * ratio) | 0);
+      }
+    },
+    /* The nearest point within reach of the click, or nothing. */
+    nearest: function (containerPoint) {
+      var map = this._map, world = 256 * Math.pow(2, map.getZoom());
+      var origin = map.getPixelOrigin(), topLeft = map.containerPointToLayerPoint([0, 0]);
+      var cx = containerPoint.x + origin.x + topLeft.x, cy = containerPoint.y + origin.y + topLeft.y;
+      var best = -1, reach = (this._radius + 3) * (this._radius + 3);
+      for (var i = 0; i < this._x.length; i++) {
+        var ddx = this._x[i] * world - cx, ddy = this._y[i] * world - cy, d = ddx * ddx + ddy * ddy;
+        if (d <= reach) { reach = d; best = i; }
+      }
+      return best;
+    },
+    _onClick: function (e) {
+      var i = this.nearest(e.containerPoint);
+      if (i < 0) return;
+      var c = this._features[i].geometry.coordinates;
+      L.popup().setLatLng([c[1], c[0]]).setContent(this._popup(this._features[i])).openOn(this._map);
+    },
+  };
+
   var handlers = {
     background: function (op) {
       if (P.background) { P.map.removeLayer(P.background); P.background = null; }
@@ -121,7 +235,11 @@
     "layer.upsert": function (op) {
       var entry = P.layers[op.id];
       if (entry) { entry.style = op.style; entry.name = op.name; }
-      else { P.layers[op.id] = entry = { layer: null, visible: false, style: op.style, name: op.name }; }
+      else {
+        P.layers[op.id] = entry = { layer: null, visible: false, style: op.style, name: op.name,
+                                    count: 0, opacity: 1, wanted: 0 };
+      }
+      handlers["layer.opacity"]({ id: op.id, opacity: op.opacity === undefined ? 1 : op.opacity });
       handlers["layer.visible"]({ id: op.id, visible: op.visible });
     },
     "layer.visible": function (op) {
@@ -132,13 +250,41 @@
       if (entry.visible && !P.map.hasLayer(entry.layer)) entry.layer.addTo(P.map);
       if (!entry.visible && P.map.hasLayer(entry.layer)) P.map.removeLayer(entry.layer);
     },
+    "layer.opacity": function (op) {
+      var entry = P.layers[op.id];
+      if (!entry) return;
+      entry.opacity = op.opacity;
+      if (entry.layer) applyOpacity(entry);
+    },
     "layer.remove": function (op) {
       var entry = P.layers[op.id];
       if (entry && entry.layer) P.map.removeLayer(entry.layer);
       delete P.layers[op.id];
     },
+    /* The layer's GeoJSON is fetched from the app's scheme: a QWebChannel string of tens of MB
+     * would block both sides while it is encoded and decoded. The batch counts as applied once
+     * the data is on the map. */
+    "layer.data": function (op) {
+      var entry = P.layers[op.id];
+      if (!entry) return null;
+      entry.wanted = op.revision;
+      return fetch("paragon://app/layer-data/" + op.id + "/" + op.revision)
+        .then(function (response) {
+          if (!response.ok) throw new Error("layer data " + op.id + ": HTTP " + response.status);
+          return response.json();
+        })
+        .then(function (data) {
+          var current = P.layers[op.id];
+          // A newer revision was asked for meanwhile, or the layer went: drop this one.
+          if (current !== entry || entry.wanted !== op.revision) return;
+          setLayerData(op.id, data);
+          P.bridge.on_layer_loaded(op.id, op.revision);
+        })
+        .catch(function (error) { console.error(String(error)); });
+    },
     fit: function (op) {
-      P.map.fitBounds([[op.bbox[1], op.bbox[0]], [op.bbox[3], op.bbox[2]]], { padding: [20, 20] });
+      // The first view of a case: no animation, the map is simply there.
+      P.map.fitBounds([[op.bbox[1], op.bbox[0]], [op.bbox[3], op.bbox[2]]], { padding: [20, 20], animate: false });
     },
     fly: function (op) {
       var b = op.bbox;
@@ -152,28 +298,61 @@
     },
   };
 
-  function setLayerData(id, text) {
+  function applyOpacity(entry) {
+    var o = entry.opacity;
+    entry.parts.forEach(function (part) {
+      if (part instanceof PointLayer) { part.setOpacity(o); return; }
+      part.eachLayer(function (layer) {
+        var base = layer.paragonBase || (layer.paragonBase = {
+          opacity: layer.options.opacity, fillOpacity: layer.options.fillOpacity });
+        layer.setStyle({ opacity: base.opacity * o, fillOpacity: base.fillOpacity * o });
+      });
+    });
+  }
+
+  function setLayerData(id, data) {
     var entry = P.layers[id];
     if (!entry) return;
     var visible = entry.visible;
     if (entry.layer && P.map.hasLayer(entry.layer)) P.map.removeLayer(entry.layer);
-    entry.layer = makeGeoJson(JSON.parse(text), entry.style, function (feature, layer) {
-      layer.bindPopup(function () {
-        return popupNode(featureTitle(feature.properties, entry.name), entry.name, feature.properties);
-      });
+    var features = data.features || [];
+    var points = [], others = [];
+    features.forEach(function (f) {
+      (f.geometry && f.geometry.type === "Point" ? points : others).push(f);
     });
+    function popup(feature) {
+      return popupNode(featureTitle(feature.properties, entry.name), entry.name, feature.properties);
+    }
+    var parts = [];
+    if (points.length > POINT_LAYER_THRESHOLD) {
+      parts.push(new PointLayer(points, entry.style, popup));
+    } else {
+      others = features;
+    }
+    if (others.length) {
+      parts.push(makeGeoJson({ type: "FeatureCollection", features: others }, entry.style,
+        function (feature, layer) { layer.bindPopup(function () { return popup(feature); }); }));
+    }
+    entry.parts = parts;
+    entry.count = features.length;
+    entry.layer = L.layerGroup(parts);
+    applyOpacity(entry);
     entry.visible = false;
     handlers["layer.visible"]({ id: id, visible: visible });
   }
 
   function applyBatch(text) {
     var batch = JSON.parse(text);
+    var waits = [];
     batch.ops.forEach(function (op) {
       var handler = handlers[op.op];
-      if (handler) handler(op);
+      var result = handler ? handler(op) : null;
+      if (result && result.then) waits.push(result);
     });
-    P.appliedBatches += 1;
-    P.bridge.on_applied(batch.id);
+    Promise.all(waits).then(function () {
+      P.appliedBatches += 1;
+      P.bridge.on_applied(batch.id);
+    });
   }
 
   /* For tests and diagnostics: what Leaflet holds right now. */
@@ -181,9 +360,10 @@
     var layers = {}, featuresOnMap = 0;
     Object.keys(P.layers).forEach(function (id) {
       var e = P.layers[id];
-      var n = e.layer ? e.layer.getLayers().length : 0;
+      var n = e.layer ? e.count : 0;
       var on = !!(e.layer && P.map.hasLayer(e.layer));
-      layers[id] = { features: n, onMap: on, name: e.name };
+      layers[id] = { features: n, onMap: on, name: e.name, opacity: e.opacity,
+                     canvasPoints: (e.parts || []).some(function (p) { return p instanceof PointLayer; }) };
       if (on) featuresOnMap += n;
     });
     return JSON.stringify({
@@ -196,6 +376,7 @@
 
   P.start = function (map) {
     P.map = map;
+    PointLayer = L.Layer.extend(pointLayerSpec);
     L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
     P.borders = L.featureGroup().addTo(map);
     P.anchorGroup = L.featureGroup().addTo(map);
@@ -209,7 +390,6 @@
     new QWebChannel(qt.webChannelTransport, function (channel) {
       P.bridge = channel.objects.bridge;
       P.bridge.sig_batch.connect(applyBatch);
-      P.bridge.sig_layer_data.connect(setLayerData);
       P.bridge.on_ready();
     });
   };

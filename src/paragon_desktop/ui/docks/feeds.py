@@ -62,6 +62,7 @@ class FeedTab(QWidget):
 
 class Composer(QWidget):
     sig_send = Signal(str, list)
+    sig_add_layer = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +77,11 @@ class Composer(QWidget):
             self.tags[tag] = box
             row.addWidget(box)
         row.addStretch(1)
+        self.layer_button = QPushButton("Laag…")
+        self.layer_button.setToolTip("Een kaartlaag bij een bericht in deze feed voegen: de leden van "
+                                     "de feed zien de laag")
+        self.layer_button.clicked.connect(self.sig_add_layer)
+        row.addWidget(self.layer_button)
         self.send_button = QPushButton("Versturen")
         self.send_button.clicked.connect(self._send)
         row.addWidget(self.send_button)
@@ -109,6 +115,7 @@ class Composer(QWidget):
     def set_writable(self, writable: bool, reason: str = "") -> None:
         self.editor.setEnabled(writable)
         self.send_button.setEnabled(writable)
+        self.layer_button.setEnabled(writable)
         for box in self.tags.values():
             box.setEnabled(writable)
         self.reason.setText(reason)
@@ -117,6 +124,7 @@ class Composer(QWidget):
 
 class FeedsDockWidget(QWidget):
     sig_send = Signal(int, str, list)
+    sig_add_layer = Signal(int)  # feed id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,6 +133,7 @@ class FeedsDockWidget(QWidget):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.composer = Composer()
         self.composer.sig_send.connect(self._on_send)
+        self.composer.sig_add_layer.connect(self._on_add_layer)
         self._tabs: dict[int, FeedTab] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -177,6 +186,14 @@ class FeedsDockWidget(QWidget):
         if isinstance(tab, FeedTab) and tab.unread:
             tab.unread = 0
             self._update_title(tab)
+
+    def feeds(self) -> list[FeedView]:
+        return [self._tabs[fid].feed for fid in self._tabs]
+
+    def _on_add_layer(self) -> None:
+        feed_id = self.current_feed_id()
+        if feed_id is not None:
+            self.sig_add_layer.emit(feed_id)
 
     def _on_send(self, text: str, tags: list) -> None:
         feed_id = self.current_feed_id()

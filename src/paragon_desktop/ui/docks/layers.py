@@ -1,11 +1,25 @@
-"""Layers dock: the case's layers the user may see, grouped by sharing, each with a tick box."""
+"""Layers dock: the case's layers the user may see, grouped by sharing, each with a tick box;
+adding, exporting, opacity, zoom, rename, description and removal."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QSlider,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from paragon_desktop.services.views import LayerView
 
@@ -18,12 +32,43 @@ def group_label(layer: LayerView) -> str:
     return "Gedeeld in " + ", ".join(layer.shared_in)
 
 
+def details_text(layer: LayerView) -> str:
+    parts = [f"{layer.feature_count} objecten uit {layer.source_file} ({layer.source_format})",
+             f"van {layer.owner}"]
+    text = " · ".join(parts)
+    if layer.description:
+        text += "\n" + layer.description
+    return text
+
+
 class LayersDockWidget(QWidget):
     sig_visibility_changed = Signal(int, bool)
     sig_zoom_to = Signal(object)
+    sig_add_requested = Signal()
+    sig_export_requested = Signal(list)  # layer ids
+    sig_rename_requested = Signal(int)
+    sig_describe_requested = Signal(int)
+    sig_remove_requested = Signal(int)
+    sig_opacity_changed = Signal(int, float)  # while dragging: the map follows
+    sig_opacity_committed = Signal(int, float)  # released: remembered for the user
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.add_button = QToolButton()
+        self.add_button.setText("Toevoegen…")
+        self.add_button.setToolTip("Kaartlagen toevoegen uit KML, KMZ, GeoJSON, GPX, GeoPackage of "
+                                   "gezipte Shapefile (of sleep bestanden op de kaart)")
+        self.add_button.clicked.connect(self.sig_add_requested)
+        self.export_button = QToolButton()
+        self.export_button.setText("Exporteren…")
+        self.export_button.setToolTip("De geselecteerde laag, of alle aangevinkte lagen, opslaan als "
+                                      "GeoJSON, KML of KMZ")
+        self.export_button.clicked.connect(self._on_export_clicked)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.export_button)
+        buttons.addStretch(1)
+
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Laag", "Objecten"])
         self.tree.setRootIsDecorated(True)
@@ -33,15 +78,48 @@ class LayersDockWidget(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.itemChanged.connect(self._on_item_changed)
         self.tree.itemDoubleClicked.connect(self._on_double_clicked)
+        self.tree.itemSelectionChanged.connect(self._on_selection_changed)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._on_context_menu)
+
+        self.details = QLabel()
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setWordWrap(True)
+        self.details.setStyleSheet("color: palette(placeholder-text); padding: 2px;")
+        self.opacity = QSlider(Qt.Orientation.Horizontal)
+        self.opacity.setRange(10, 100)
+        self.opacity.setValue(100)
+        self.opacity.setToolTip("Dekking van de geselecteerde laag (alleen voor jou)")
+        self.opacity.valueChanged.connect(self._on_opacity_moved)
+        self.opacity.sliderReleased.connect(self._on_opacity_released)
+        self.opacity_row = QWidget()
+        row = QHBoxLayout(self.opacity_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Dekking"))
+        row.addWidget(self.opacity, 1)
+
         self._layers: dict[int, LayerView] = {}
         self._updating = False
+        self._can_manage: Callable[[LayerView], bool] = lambda _layer: False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.tree)
+        layout.addLayout(buttons)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.details)
+        layout.addWidget(self.opacity_row)
+        self._on_selection_changed()
+
+    # -- state from the window ----------------------------------------------------------------
+    def set_permissions(self, can_add: bool, can_manage: Callable[[LayerView], bool],
+                        reason: str = "") -> None:
+        self.add_button.setEnabled(can_add)
+        if not can_add and reason:
+            self.add_button.setToolTip(reason)
+        self._can_manage = can_manage
 
     def set_layers(self, layers: list[LayerView]) -> None:
-        """Rebuild the (short) list, keeping the selection and expanded groups."""
-        selected = {item.data(0, LayerIdRole) for item in self.tree.selectedItems()}
+        """Rebuild the (short) list, keeping the selection."""
+        selected = self.selected_layer_id()
         self._updating = True
         self.tree.clear()
         self._layers = {layer.id: layer for layer in layers}
@@ -60,14 +138,13 @@ class LayersDockWidget(QWidget):
                           | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(0, Qt.CheckState.Checked if layer.visible else Qt.CheckState.Unchecked)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
-            item.setToolTip(0, "\n".join(filter(None, (
-                layer.name, layer.description, f"Bestand: {layer.source_file} ({layer.source_format})",
-                f"Gedeeld door: {layer.owner}", f"{layer.feature_count} objecten",
-                "Dubbelklik om naar de laag te zoomen."))))
+            item.setToolTip(0, layer.name + "\n" + details_text(layer)
+                            + "\nDubbelklik om naar de laag te zoomen; rechtsklik voor meer.")
             group.addChild(item)
-            item.setSelected(layer.id in selected)
+            item.setSelected(layer.id == selected)
         self.tree.expandAll()
         self._updating = False
+        self._on_selection_changed()
 
     def item_for(self, layer_id: int) -> QTreeWidgetItem | None:
         for group_index in range(self.tree.topLevelItemCount()):
@@ -77,6 +154,18 @@ class LayersDockWidget(QWidget):
                     return group.child(i)
         return None
 
+    def selected_layer_id(self) -> int | None:
+        for item in self.tree.selectedItems():
+            layer_id = item.data(0, LayerIdRole)
+            if layer_id is not None:
+                return int(layer_id)
+        return None
+
+    def ticked_layer_ids(self) -> list[int]:
+        return [layer.id for layer in sorted(self._layers.values(), key=lambda x: x.name.casefold())
+                if layer.visible]
+
+    # -- user actions -------------------------------------------------------------------------
     def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         layer_id = item.data(0, LayerIdRole)
         if self._updating or column != 0 or layer_id is None:
@@ -90,3 +179,59 @@ class LayersDockWidget(QWidget):
         layer = self._layers.get(item.data(0, LayerIdRole))
         if layer is not None and layer.bbox is not None:
             self.sig_zoom_to.emit(layer.bbox)
+
+    def _on_selection_changed(self) -> None:
+        layer = self._layers.get(self.selected_layer_id())  # type: ignore[arg-type]
+        self.opacity_row.setEnabled(layer is not None)
+        self.details.setVisible(layer is not None)
+        self.export_button.setEnabled(layer is not None or any(x.visible for x in self._layers.values()))
+        if layer is not None:
+            self.details.setText(details_text(layer))
+            self.opacity.blockSignals(True)
+            self.opacity.setValue(round(layer.opacity * 100))
+            self.opacity.blockSignals(False)
+
+    def _on_opacity_moved(self, value: int) -> None:
+        layer_id = self.selected_layer_id()
+        if layer_id is None:
+            return
+        self._layers[layer_id] = replace(self._layers[layer_id], opacity=value / 100)
+        self.sig_opacity_changed.emit(layer_id, value / 100)
+        if not self.opacity.isSliderDown():  # keyboard or wheel: no release will follow
+            self.sig_opacity_committed.emit(layer_id, value / 100)
+
+    def _on_opacity_released(self) -> None:
+        layer_id = self.selected_layer_id()
+        if layer_id is not None:
+            self.sig_opacity_committed.emit(layer_id, self.opacity.value() / 100)
+
+    def _on_export_clicked(self) -> None:
+        layer_id = self.selected_layer_id()
+        self.sig_export_requested.emit([layer_id] if layer_id is not None else self.ticked_layer_ids())
+
+    def context_actions(self, layer_id: int) -> list[QAction]:
+        layer = self._layers[layer_id]
+        manage = self._can_manage(layer)
+        actions = []
+
+        def action(text: str, slot: Callable[[], None], enabled: bool = True) -> None:
+            act = QAction(text, self)
+            act.setEnabled(enabled)
+            act.triggered.connect(slot)
+            actions.append(act)
+
+        action("Zoom naar laag", lambda: self.sig_zoom_to.emit(layer.bbox), layer.bbox is not None)
+        action("Naam wijzigen…", lambda: self.sig_rename_requested.emit(layer_id), manage)
+        action("Beschrijving wijzigen…", lambda: self.sig_describe_requested.emit(layer_id), manage)
+        action("Exporteren…", lambda: self.sig_export_requested.emit([layer_id]))
+        action("Verwijderen…", lambda: self.sig_remove_requested.emit(layer_id), manage)
+        return actions
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        item = self.tree.itemAt(pos)
+        layer_id = item.data(0, LayerIdRole) if item is not None else None
+        if layer_id is None:
+            return
+        menu = QMenu(self)
+        menu.addActions(self.context_actions(layer_id))
+        menu.exec(self.tree.viewport().mapToGlobal(pos))

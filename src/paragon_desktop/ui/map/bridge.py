@@ -1,7 +1,8 @@
 """The one QObject shared with the page over QWebChannel.
 
-Python -> JS: ``sig_batch`` (a JSON list of operations) and ``sig_layer_data`` (a layer's
-GeoJSON text, sent apart so it is not encoded twice). JS -> Python: the ``on_*`` slots.
+Python -> JS: ``sig_batch`` (a JSON list of operations). Layer data does not travel here: the
+page fetches it from the paragon:// scheme (see MapView), because a string of tens of MB over
+QWebChannel blocks both sides while it is encoded and decoded. JS -> Python: the ``on_*`` slots.
 Everything sent before the page says it is ready is queued, in order.
 """
 
@@ -15,12 +16,12 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 class MapBridge(QObject):
     sig_batch = Signal(str)
-    sig_layer_data = Signal(int, str)
 
     # For the Qt side.
     sig_ready = Signal()
     sig_cursor = Signal(float, float)
     sig_applied = Signal(int)
+    sig_layer_loaded = Signal(int, int)  # layer id, data revision
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -37,9 +38,6 @@ class MapBridge(QObject):
         self._emit(self.sig_batch, json.dumps({"id": batch_id, "ops": ops}, separators=(",", ":")))
         self.last_sent = batch_id
         return batch_id
-
-    def send_layer_data(self, layer_id: int, geojson: str) -> None:
-        self._emit(self.sig_layer_data, layer_id, geojson)
 
     def _emit(self, signal: Any, *args: Any) -> None:
         if self.ready:
@@ -63,6 +61,10 @@ class MapBridge(QObject):
     def on_applied(self, batch_id: int) -> None:
         self.last_applied = max(self.last_applied, batch_id)
         self.sig_applied.emit(batch_id)
+
+    @Slot(int, int)
+    def on_layer_loaded(self, layer_id: int, revision: int) -> None:
+        self.sig_layer_loaded.emit(layer_id, revision)
 
     @property
     def settled(self) -> bool:

@@ -6,6 +6,7 @@ Not ``setHtml`` (capped at 2 MB) and not a local port (anything on the machine c
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
@@ -31,6 +32,8 @@ def register_scheme() -> None:
         | QWebEngineUrlScheme.Flag.LocalScheme
         | QWebEngineUrlScheme.Flag.LocalAccessAllowed
         | QWebEngineUrlScheme.Flag.CorsEnabled
+        # The page fetches layer data from the scheme (fetch() refuses custom schemes otherwise).
+        | QWebEngineUrlScheme.Flag.FetchApiAllowed
     )
     QWebEngineUrlScheme.registerScheme(scheme)
 
@@ -40,12 +43,17 @@ def _inside(root: Path, relative: str) -> Path | None:
     return candidate if candidate.is_relative_to(root.resolve()) and candidate.is_file() else None
 
 
-class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
-    """Answers paragon://app/map.html, /leaflet/* (the Leaflet package) and /static/* (ours)."""
+LayerDataSource = Callable[[int, int], "bytes | None"]
 
-    def __init__(self, parent=None) -> None:
+
+class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
+    """Answers paragon://app/map.html, /leaflet/* (the Leaflet package), /static/* (ours) and
+    /layer-data/ID/REVISION (a layer's GeoJSON, from the map view that owns this handler)."""
+
+    def __init__(self, parent=None, layer_data: LayerDataSource | None = None) -> None:
         super().__init__(parent)
         self._roots = {"leaflet": leaflet_dir(), "static": static_dir()}
+        self._layer_data = layer_data
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt API)
         url = job.requestUrl()
@@ -57,6 +65,9 @@ class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
             self._reply(job, "text/html", build_page())
             return
         top, _, rest = path.partition("/")
+        if top == "layer-data":
+            self._reply_layer_data(job, rest)
+            return
         root = self._roots.get(top)
         found = _inside(root, rest) if root is not None and rest else None
         if found is None:
@@ -64,6 +75,16 @@ class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
             return
         mime = _MIME.get(found.suffix) or mimetypes.guess_type(found.name)[0] or "application/octet-stream"
         self._reply(job, mime, found.read_bytes())
+
+    def _reply_layer_data(self, job: QWebEngineUrlRequestJob, rest: str) -> None:
+        layer_id, _, revision = rest.partition("/")
+        data = None
+        if self._layer_data is not None and layer_id.isdigit() and revision.isdigit():
+            data = self._layer_data(int(layer_id), int(revision))
+        if data is None:
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+        else:
+            self._reply(job, "application/geo+json", data)
 
     @staticmethod
     def _reply(job: QWebEngineUrlRequestJob, mime: str, data: bytes) -> None:

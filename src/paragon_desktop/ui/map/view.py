@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QUrl, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
     QWebEnginePage,
@@ -36,6 +38,8 @@ class MapView(QWebEngineView):
     # The page was lost (its render process died) and has been loaded anew, empty: whoever
     # drives the map must send everything again.
     sig_page_reset = Signal()
+    # Layer files dropped on the map (local paths).
+    sig_files_dropped = Signal(list)
 
     def __init__(
         self,
@@ -49,7 +53,7 @@ class MapView(QWebEngineView):
         self.profile = QWebEngineProfile(self)
         self.guard = NetworkGuard(settings.tile_url, self)
         self.profile.setUrlRequestInterceptor(self.guard)
-        self.scheme_handler = AssetSchemeHandler(self)
+        self.scheme_handler = AssetSchemeHandler(self, self._layer_data_for_page)
         self.profile.installUrlSchemeHandler(SCHEME.encode(), self.scheme_handler)
         page = MapPage(self.profile, self)
         if extra_interceptor is not None:
@@ -59,17 +63,54 @@ class MapView(QWebEngineView):
         self.channel = QWebChannel(self)
         self.channel.registerObject("bridge", self.bridge)
         page.setWebChannel(self.channel)
-        # What the page holds: layer id -> revision of the data sent.
+        # What the page holds: layer id -> data revision sent.
         self._layer_revisions: dict[int, int] = {}
         self._layers: dict[int, LayerView] = {}
+        # GeoJSON the page may fetch, until it says it has it: (layer id, data revision) -> bytes.
+        self._outbox: dict[tuple[int, int], bytes] = {}
+        # Data handed over before the layer is known here (a layer just imported on this machine).
+        self._preloaded: dict[int, tuple[int, str]] = {}
+        self.bridge.sig_layer_loaded.connect(self._on_layer_loaded)
         self._settings = settings
         page.renderProcessTerminated.connect(self._on_render_process_terminated)
+        # Dropped files are ours to import; Chromium would otherwise open them as a page.
+        self.setAcceptDrops(True)
+        self.installEventFilter(self)
+        self.loadFinished.connect(self._watch_children)
         self._start_page()
 
     def _start_page(self) -> None:
         self._allow_remote(self._settings)
         self.bridge.send([self._background_op(self._settings)])
         self.load(QUrl(PAGE_URL))
+
+    def _watch_children(self, _ok: bool = True) -> None:
+        """Drag events reach Chromium's child widget first: filter them there too."""
+        for child in self.findChildren(QWidget):
+            child.setAcceptDrops(True)
+            child.removeEventFilter(self)
+            child.installEventFilter(self)
+
+    @staticmethod
+    def _local_files(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[Path]:
+        mime = event.mimeData()
+        if mime is None or not mime.hasUrls():
+            return []
+        return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+            if self._local_files(event):  # type: ignore[arg-type]
+                event.acceptProposedAction()  # type: ignore[attr-defined]
+                return True
+        elif kind == QEvent.Type.Drop:
+            files = self._local_files(event)  # type: ignore[arg-type]
+            if files:
+                event.acceptProposedAction()  # type: ignore[attr-defined]
+                self.sig_files_dropped.emit(files)
+                return True
+        return super().eventFilter(watched, event)
 
     def _on_render_process_terminated(self, status, exit_code: int) -> None:
         """Chromium's renderer crashed or was killed (out of memory, a GPU driver): load the page
@@ -78,6 +119,7 @@ class MapView(QWebEngineView):
         self.bridge.ready = False
         self._layer_revisions.clear()
         self._layers.clear()
+        self._outbox.clear()
         self._start_page()
         self.sig_page_reset.emit()
 
@@ -108,7 +150,21 @@ class MapView(QWebEngineView):
 
     # -- driven by the main window ------------------------------------------------------------
     def known_layer_revisions(self) -> dict[int, int]:
-        return dict(self._layer_revisions)
+        """Data revisions the map has or was handed: a refresh need not read those again."""
+        known = dict(self._layer_revisions)
+        known.update({layer_id: rev for layer_id, (rev, _text) in self._preloaded.items()})
+        return known
+
+    def preload_layer_data(self, layer_id: int, data_revision: int, geojson: str) -> None:
+        """Data of a layer this machine just stored: shown when the refresh announces the layer,
+        without reading it back from the database."""
+        self._preloaded[layer_id] = (data_revision, geojson)
+
+    def _layer_data_for_page(self, layer_id: int, revision: int) -> bytes | None:
+        return self._outbox.get((layer_id, revision))
+
+    def _on_layer_loaded(self, layer_id: int, revision: int) -> None:
+        self._outbox.pop((layer_id, revision), None)
 
     def apply_changes(
         self,
@@ -132,31 +188,44 @@ class MapView(QWebEngineView):
             for gone in set(self._layers) - seen:
                 self._layers.pop(gone)
                 self._layer_revisions.pop(gone, None)
+                self._preloaded.pop(gone, None)
                 ops.append({"op": "layer.remove", "id": gone})
             for layer in changes.layers:
                 old = self._layers.get(layer.id)
                 self._layers[layer.id] = layer
-                if old is None or old.revision != layer.revision or old.visible != layer.visible:
+                if old != layer:
                     ops.append({"op": "layer.upsert", "id": layer.id, "name": layer.name,
-                                "style": layer.style, "visible": layer.visible})
+                                "style": layer.style, "visible": layer.visible,
+                                "opacity": layer.opacity})
+                preloaded = self._preloaded.get(layer.id)
+                if preloaded is not None and preloaded[0] == layer.data_revision:
+                    layer_data = {**layer_data, layer.id: preloaded[1]}
+                    del self._preloaded[layer.id]
+        # Data follows the upserts that announce the layers; the page fetches it from the scheme.
+        for layer_id, text in layer_data.items():
+            layer = self._layers.get(layer_id)
+            if layer is None:
+                continue
+            for key in [k for k in self._outbox if k[0] == layer_id]:
+                del self._outbox[key]
+            self._outbox[(layer_id, layer.data_revision)] = text.encode("utf-8")
+            self._layer_revisions[layer_id] = layer.data_revision
+            ops.append({"op": "layer.data", "id": layer_id, "revision": layer.data_revision})
         if fit_to is not None:
             ops.append({"op": "fit", "bbox": list(fit_to)})
-        if not ops and not layer_data:
+        if not ops:
             return None
-        # Data follows the upserts that announce the layers, then one batch reports completion.
-        batch_id = self.bridge.send(ops) if ops else None
-        for layer_id, text in layer_data.items():
-            if layer_id in self._layers:
-                self._layer_revisions[layer_id] = self._layers[layer_id].revision
-                self.bridge.send_layer_data(layer_id, text)
-        if layer_data:
-            batch_id = self.bridge.send([])
-        return batch_id
+        return self.bridge.send(ops)
 
     def set_layer_visible(self, layer_id: int, visible: bool) -> None:
         if layer_id in self._layers:
             self._layers[layer_id] = replace(self._layers[layer_id], visible=visible)
         self.bridge.send([{"op": "layer.visible", "id": layer_id, "visible": visible}])
+
+    def set_layer_opacity(self, layer_id: int, opacity: float) -> None:
+        if layer_id in self._layers:
+            self._layers[layer_id] = replace(self._layers[layer_id], opacity=opacity)
+        self.bridge.send([{"op": "layer.opacity", "id": layer_id, "opacity": opacity}])
 
     def fly_to(self, bbox: tuple[float, float, float, float], anchor_id: int | None = None) -> None:
         op: dict[str, Any] = {"op": "fly", "bbox": list(bbox)}
