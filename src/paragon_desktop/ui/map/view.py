@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
@@ -108,7 +108,9 @@ class MapView(QWebEngineView):
             files = self._local_files(event)  # type: ignore[arg-type]
             if files:
                 event.acceptProposedAction()  # type: ignore[attr-defined]
-                self.sig_files_dropped.emit(files)
+                # After the drop has finished: the dragging application (a file manager) must not
+                # wait while our import dialog is open.
+                QTimer.singleShot(0, lambda: self.sig_files_dropped.emit(files))
                 return True
         return super().eventFilter(watched, event)
 

@@ -1,0 +1,240 @@
+"""Layers in the running app: import every format onto the real map page, big point layers,
+escaped popups, bad files, drop, dock actions, sharing between two users, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+from sqlalchemy import func, select
+
+from paragon_desktop.gis import read_layer
+from paragon_desktop.gis.crs import LAMBERT72, LAMBERT2008
+from paragon_desktop.storage.models import Layer
+from paragon_desktop.ui.dialogs.import_layer import ImportChoice, ImportLayerDialog
+from tests import layerfiles as lf
+from tests.qt.conftest import map_stats, run_js
+
+LON, LAT = lf.KALLO
+
+
+def import_and_wait(qtbot, window, choice: ImportChoice):
+    with qtbot.waitSignal(window.importer.sig_finished, timeout=60000) as blocker:
+        window.import_layers(choice)
+    report = blocker.args[0]
+    for added in report.added:
+        qtbot.waitUntil(lambda a=added: map_stats(qtbot, window)["layers"].get(str(a.layer_id), {})
+                        .get("features") == a.feature_count, timeout=30000)
+    return report
+
+
+def layer_count(client) -> int:
+    with client.db.sessions() as session:
+        return session.scalar(select(func.count()).select_from(Layer))
+
+
+def all_formats(tmp_path: Path) -> list[Path]:
+    kml = tmp_path / "perimeter.kml"
+    kml.write_text(lf.kml_text(2))
+    gpx = tmp_path / "meetrit.gpx"
+    gpx.write_text(lf.gpx_text(3))
+    return [
+        kml,
+        lf.kmz(tmp_path / "zones.kmz", lf.kml_text(4), extra={"files/icon.png": b"\x89PNG"}),
+        lf.geojson(tmp_path / "metingen.geojson", lf.points(lf.lambert_points(LAMBERT72, 5))),
+        gpx,
+        lf.write_with_gdal(tmp_path / "gemeente.gpkg", "GPKG", LAMBERT72, layer="objecten"),
+        lf.zipped_shapefile(tmp_path / "punten.zip", LAMBERT2008),
+    ]
+
+
+def test_every_format_lands_on_the_map_with_its_features(open_window, client, qtbot, tmp_path):
+    window = open_window("sofie.janssens")
+    files = all_formats(tmp_path)
+    report = import_and_wait(qtbot, window, ImportChoice(files=[(p, p.stem) for p in files]))
+    assert report.errors == []
+    counts = {a.name: a.feature_count for a in report.added}
+    assert counts == {"perimeter": 3, "zones": 5, "metingen": 5, "meetrit": 5, "gemeente": 3, "punten": 3}
+    stats = map_stats(qtbot, window)
+    for added in report.added:
+        assert stats["layers"][str(added.layer_id)]["onMap"] is True
+    # Placed where they belong (Kallo), whatever the file's coordinate system was.
+    bounds = json.loads(run_js(qtbot, window, "JSON.stringify(Object.keys(paragon.layers).map("
+                               "function (id) { var b = paragon.layers[id].layer.getLayers()[0]"
+                               ".getBounds(); return [b.getWest(), b.getSouth()]; }))"))
+    for west, south in bounds[-6:]:
+        assert abs(west - LON) < 0.05
+        assert abs(south - LAT) < 0.05
+    names = [window.layers.item_for(a.layer_id).text(0) for a in report.added]
+    assert names == [a.name for a in report.added]
+
+
+def test_big_point_layer_is_one_canvas_and_popups_are_text(open_window, qtbot, tmp_path):
+    window = open_window("sofie.janssens")
+    script = "<img src=x onerror=window.__xss=1><b>vet</b>"
+    coords = [(LON + (i % 100) * 0.0005, LAT + (i // 100) * 0.0005) for i in range(5000)]
+    path = lf.geojson(tmp_path / "adressen.geojson", lf.points(coords, naam=script))
+    report = import_and_wait(qtbot, window, ImportChoice(files=[(path, "Adressen")]))
+    layer_id = report.added[0].layer_id
+    stats = map_stats(qtbot, window)["layers"][str(layer_id)]
+    assert (stats["features"], stats["canvasPoints"], stats["onMap"]) == (5000, True, True)
+    qtbot.wait(700)  # the fly-to the new layer
+    text = run_js(qtbot, window, f"""
+        var map = paragon.map; map.setView([{LAT}, {LON}], 17, {{animate: false}});
+        var p = map.latLngToContainerPoint([{LAT}, {LON}]);
+        map.fire('click', {{latlng: map.containerPointToLatLng(p), containerPoint: p}});
+        var content = document.querySelector('.leaflet-popup-content');
+        JSON.stringify([content ? content.textContent : null,
+                        content ? content.querySelectorAll('img, b').length : -1,
+                        window.__xss || 0])""")
+    shown, elements, xss = json.loads(text)
+    assert script in shown  # the markup is shown as text ...
+    assert elements == 0  # ... no element was made from it ...
+    assert xss == 0  # ... and nothing ran
+
+
+def test_bad_file_changes_nothing_and_says_why(open_window, client, qtbot, tmp_path):
+    window = open_window("sofie.janssens")
+    before_map = map_stats(qtbot, window)
+    before_db = layer_count(client)
+    bomb = tmp_path / "bom.kml"
+    bomb.write_text(lf.ENTITY_BOMB_KML)
+    good = tmp_path / "goed.gpx"
+    good.write_text(lf.gpx_text(2))
+    report = import_and_wait(qtbot, window, ImportChoice(files=[(bomb, "bom"), (good, "goed")]))
+    assert len(report.errors) == 1
+    assert report.errors[0].startswith("bom.kml: the file declares a DOCTYPE")
+    assert [a.name for a in report.added] == ["goed"]  # the good file still went in
+    assert layer_count(client) == before_db + 1
+    assert len(map_stats(qtbot, window)["layers"]) == len(before_map["layers"]) + 1
+    assert "bom.kml" in window.last_message_box.text()
+    window.last_message_box.close()
+
+
+def test_cancel_adds_nothing(open_window, client, qtbot, tmp_path):
+    window = open_window("sofie.janssens")
+    path = lf.geojson(tmp_path / "veel.geojson", lf.points([(LON, LAT)] * 20000))
+    before = layer_count(client)
+    with qtbot.waitSignal(window.importer.sig_finished, timeout=60000) as blocker:
+        window.import_layers(ImportChoice(files=[(path, "veel")]))
+        assert window.import_progress.isVisible()
+        window.import_cancel.click()
+    assert blocker.args[0].cancelled
+    assert blocker.args[0].added == []
+    assert layer_count(client) == before
+    assert not window.import_progress.isVisible()
+
+
+def test_files_dropped_on_the_map_are_offered_for_import(open_window, qtbot, tmp_path, monkeypatch):
+    asked = []
+    monkeypatch.setattr(ImportLayerDialog, "exec", lambda self: asked.append(self.windowTitle()) or 0)
+    window = open_window("sofie.janssens")
+    path = tmp_path / "perimeter.kml"
+    path.write_text(lf.kml_text(1))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    enter = QDragEnterEvent(QPoint(200, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window.map, enter)
+    assert enter.isAccepted()  # files are welcome on the map
+    drop = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.map.sig_files_dropped) as blocker:
+        QApplication.sendEvent(window.map, drop)
+    assert blocker.args[0] == [path]
+    assert drop.isAccepted()
+    assert asked == ["Kaartlaag toevoegen"]  # the import dialog was offered
+
+
+def test_import_dialog_proposes_a_name_and_needs_a_feed_to_share(qtbot, tmp_path, client):
+    an = client.user("an.peeters")
+    feeds = client.cases.open_case(an, client.seveso_case_id()).changes.feeds
+    dialog = ImportLayerDialog([tmp_path / "perimeter_nordchem-v2.kml"], feeds)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert dialog.name.text() == "perimeter nordchem v2"
+    assert ok.isEnabled()  # personal by default
+    dialog.shared.setChecked(True)
+    assert not ok.isEnabled()
+    assert "minstens één feed" in dialog.problem.text()
+    dialog.feeds.item(0).setCheckState(Qt.CheckState.Checked)
+    assert ok.isEnabled()
+    dialog.name.setText("  ")
+    assert not ok.isEnabled()
+    dialog.name.setText("Perimeter 10:40")
+    dialog.crs.setCurrentIndex(2)
+    choice = dialog.choice()
+    assert choice.files[0][1] == "Perimeter 10:40"
+    assert choice.feed_ids == [feeds[0].id]
+    assert choice.crs == "EPSG:31370"
+    # From the composer the feed is fixed: the layer is announced there.
+    fixed = ImportLayerDialog([tmp_path / "a.gpx"], feeds, announce_in=feeds[1].id)
+    qtbot.addWidget(fixed)
+    assert not fixed.feeds.isEnabled()
+    assert fixed.choice().announce_in == feeds[1].id
+
+
+def test_dock_opacity_rename_remove(open_window, client, qtbot, tmp_path, monkeypatch):
+    window = open_window("sofie.janssens")
+    path = tmp_path / "zones.kml"
+    path.write_text(lf.kml_text(2))
+    layer_id = import_and_wait(qtbot, window, ImportChoice(files=[(path, "Zones")])).added[0].layer_id
+    qtbot.waitUntil(lambda: window.layers.item_for(layer_id) is not None)
+    window.layers.item_for(layer_id).setSelected(True)
+    assert window.layers.details.text().startswith("3 objecten uit zones.kml (KML) · van Sofie Janssens")
+    window.layers.opacity.setValue(40)  # keyboard-like change: shown and kept at once
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(layer_id)]["opacity"] == 0.4)
+    qtbot.waitUntil(lambda: next(x for x in client.cases.open_case(
+        window.user, window.case.id).changes.layers if x.id == layer_id).opacity == pytest.approx(0.4))
+
+    window.rename_layer(layer_id, "Zones 11:00")
+    qtbot.waitUntil(lambda: window.layers.item_for(layer_id).text(0) == "Zones 11:00", timeout=10000)
+    assert map_stats(qtbot, window)["layers"][str(layer_id)]["name"] == "Zones 11:00"
+    actions = {a.text(): a.isEnabled() for a in window.layers.context_actions(layer_id)}
+    assert actions["Verwijderen…"] is True
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window._on_remove_requested(layer_id)
+    qtbot.waitUntil(lambda: str(layer_id) not in map_stats(qtbot, window)["layers"], timeout=10000)
+    assert window.layers.item_for(layer_id) is None
+
+
+def test_layer_shared_in_a_feed_reaches_a_colleague_and_their_tick_survives(
+        open_window, client, qtbot, tmp_path):
+    sofie = open_window("sofie.janssens")
+    cp_ops = client.layers.feed_ids_by_name(sofie.user, sofie.case.id, ["CP-Ops"])[0]
+    karim = open_window("karim.elamrani")
+    path = tmp_path / "afzetting.kml"
+    path.write_text(lf.kml_text(2))
+    layer_id = import_and_wait(qtbot, sofie, ImportChoice(files=[(path, "Afzetting")],
+                                                          feed_ids=[cp_ops])).added[0].layer_id
+    karim.refresh()
+    qtbot.waitUntil(lambda: karim.layers.item_for(layer_id) is not None, timeout=10000)
+    item = karim.layers.item_for(layer_id)
+    assert item.parent().text(0) == "Gedeeld in CP-Ops"
+    assert item.checkState(0) == Qt.CheckState.Unchecked  # Karim decides what he sees
+    item.setCheckState(0, Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: map_stats(qtbot, karim)["layers"][str(layer_id)]["onMap"], timeout=10000)
+    qtbot.waitUntil(lambda: not karim._pending_ticks, timeout=10000)
+    karim.close()
+    again = open_window("karim.elamrani")
+    qtbot.waitUntil(lambda: map_stats(qtbot, again)["layers"].get(str(layer_id), {}).get("features") == 3,
+                    timeout=10000)
+    assert map_stats(qtbot, again)["layers"][str(layer_id)]["onMap"] is True
+    # Pieter is not in CP-Ops: the layer does not exist for him.
+    pieter = open_window("pieter.wouters")
+    assert str(layer_id) not in map_stats(qtbot, pieter)["layers"]
+
+
+def test_export_ticked_layers(open_window, qtbot, tmp_path):
+    window = open_window("an.peeters")
+    out = tmp_path / "lagen.kmz"
+    ticked = window.layers.ticked_layer_ids()
+    window.export_layers_to(out, ticked)
+    qtbot.waitUntil(lambda: bool(window.last_export), timeout=10000)
+    assert window.last_export.startswith("lagen.kmz: 20 objecten uit 3 laag/lagen")
+    assert read_layer(out).feature_count == 20
