@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 
 from pyproj import Transformer
 
@@ -11,9 +11,17 @@ LAMBERT72 = "EPSG:31370"
 LAMBERT2008 = "EPSG:3812"
 
 
-@lru_cache(maxsize=16)
+_local = threading.local()
+
+
 def transformer(source: str, target: str) -> Transformer:
-    return Transformer.from_crs(source, target, always_xy=True)
+    """A cached transformer for this thread: pyproj objects must not be shared between threads
+    (imports and refreshes run on worker threads, the cursor read-out on the GUI thread)."""
+    cache: dict[tuple[str, str], Transformer] = _local.__dict__.setdefault("transformers", {})
+    found = cache.get((source, target))
+    if found is None:
+        found = cache[(source, target)] = Transformer.from_crs(source, target, always_xy=True)
+    return found
 
 
 def to_lambert72(lon: float, lat: float) -> tuple[float, float]:

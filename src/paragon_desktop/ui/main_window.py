@@ -234,6 +234,7 @@ class MainWindow(LayerActionsMixin, QMainWindow):
         self._unsubscribe()
         self.save_layout()
         self.workers.wait(5000)
+        self.workers.shutdown()
         self.map.shutdown()
         super().closeEvent(event)
 
