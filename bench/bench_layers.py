@@ -81,7 +81,7 @@ def floor_seconds(path: Path) -> float:
     return statistics.median(times)
 
 
-def pss_mb() -> tuple[float, int]:
+def pss_mb() -> tuple[float, int, list[tuple[str, float]]]:
     """PSS of this process and all its descendants (Chromium's helpers), in MB."""
     me = os.getpid()
     parents: dict[int, int] = {}
@@ -99,15 +99,18 @@ def pss_mb() -> tuple[float, int]:
             if ppid == parent and pid not in tree:
                 tree.add(pid)
                 frontier.append(pid)
-    total = 0
-    for pid in tree:
+    parts = []
+    for pid in sorted(tree):
         try:
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            kinds = [a[7:].decode() for a in args if a.startswith(b"--type=")]
+            name = "python" if pid == me else (kinds[0] if kinds else "chromium")
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
-                    total += int(line.split()[1])
+                    parts.append((name, int(line.split()[1]) / 1024))
         except OSError:
             pass
-    return total / 1024, len(tree)
+    return sum(mb for _name, mb in parts), len(tree), parts
 
 
 def main() -> None:
@@ -137,7 +140,7 @@ def main() -> None:
             if predicate() or time.monotonic() > deadline:
                 loop.quit()
             else:
-                QTimer.singleShot(2, poll)
+                QTimer.singleShot(10, poll)
 
         poll()
         loop.exec()
@@ -149,11 +152,13 @@ def main() -> None:
         return json.loads(out[0])
 
     wait_until(lambda: window.snapshot is not None and window.map.bridge.settled)
-    print(f"{'file':30} {'floor s':>8} {'app s':>7} {'ratio':>6} {'max GUI stall ms':>17}")
+    print(f"{'file':30} {'floor s':>8} {'stored s':>9} {'on map s':>9} {'ratio':>6} "
+          f"{'max GUI stall ms':>17}")
     big_point_layer = None
+    memory: tuple = (0.0, 0, [])
     for label, path in files.items():
         floor = floor_seconds(path)
-        app_times, stalls = [], []
+        app_times, stalls, stored_times = [], [], []
         for _ in range(ROUNDS):
             ticks: list[float] = []
             ticker = QTimer()
@@ -165,6 +170,7 @@ def main() -> None:
             started = time.perf_counter()
             window.import_layers(ImportChoice(files=[(path, label)]))
             wait_until(lambda: bool(finished))
+            stored_times.append(time.perf_counter() - started)
             report = finished[0]
             window.importer.sig_finished.disconnect(finished.append)
             assert not report.errors, report.errors
@@ -177,16 +183,25 @@ def main() -> None:
 
             wait_until(on_map)
             app_times.append(time.perf_counter() - started)
+            if "--verbose" in sys.argv:
+                print("   page ms:", stats()["lastLoad"], f"stored {stored_times[-1]:.2f} s, "
+                      f"on map {app_times[-1]:.2f} s")
             ticker.stop()
             gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
             stalls.append(max(gaps, default=0) * 1000)
             if label.startswith("100k-point") and big_point_layer is None:
                 big_point_layer = layer_id
+                # Memory with just the demo case and this layer: nothing imported before it.
+                time.sleep(0.5)
+                app.processEvents()
+                memory = pss_mb()
             else:
                 window.remove_layer(layer_id)
                 wait_until(lambda lid=layer_id: str(lid) not in stats()["layers"])
         app_s = statistics.median(app_times)
-        print(f"{label:30} {floor:8.2f} {app_s:7.2f} {app_s / floor:6.2f} {max(stalls):17.0f}")
+        stored_s = statistics.median(stored_times)
+        print(f"{label:30} {floor:8.2f} {stored_s:9.2f} {app_s:9.2f} {app_s / floor:6.2f} "
+              f"{max(stalls):17.0f}")
         app.processEvents()
 
     assert big_point_layer is not None
@@ -199,11 +214,9 @@ def main() -> None:
         toggles.append((time.perf_counter() - started) * 1000)
     print(f"toggle 100k-point layer off/on (op sent -> applied on the page): median "
           f"{statistics.median(toggles):.0f} ms, max {max(toggles):.0f} ms")
-    time.sleep(0.5)
-    app.processEvents()
-    memory, processes = pss_mb()
-    print(f"memory with the 100k-point layer shown: {memory:.0f} MB PSS over {processes} processes "
-          "(Python + QtWebEngine)")
+    total, processes, parts = memory
+    print(f"memory with the demo case and the 100k-point layer shown: {total:.0f} MB PSS over "
+          f"{processes} processes ({', '.join(f'{name} {mb:.0f}' for name, mb in parts)})")
     window.close()
     db.dispose()
 

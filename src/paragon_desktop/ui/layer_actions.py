@@ -83,7 +83,8 @@ class LayerActionsMixin:
         boxes = [layer.bbox for layer in report.added if layer.bbox is not None]
         if (bbox := union_bbox(boxes)) is not None:
             self.map.fly_to(bbox)
-        if report.added:
+        if report.added or self._refresh_after_import:
+            self._refresh_after_import = False
             self.refresh()
         self.statusBar().showMessage(report.text().split("\n\n")[0], 8000)
         if report.errors or report.warnings or report.cancelled:

@@ -76,6 +76,7 @@ class MainWindow(LayerActionsMixin, QMainWindow):
         # Layer ticks the user just changed whose database write has not been confirmed yet;
         # a refresh that was already under way must not undo them on screen.
         self._pending_ticks: dict[int, bool] = {}
+        self._refresh_after_import = False
         self.workers = Workers(self)
         self.importer = LayerImporter(layer_service, self.workers, self)
         self.last_import: ImportReport | None = None
@@ -372,8 +373,14 @@ class MainWindow(LayerActionsMixin, QMainWindow):
         QMessageBox.warning(self, "Bericht niet verstuurd", str(exc))
 
     def _on_case_changed(self, case_id: int) -> None:
-        if case_id == self.case.id:
-            self.refresh()
+        if case_id != self.case.id:
+            return
+        if self.importer.busy:
+            # The import's own refresh follows with the data in hand (preloaded): refreshing
+            # now would read the new layer back from the database for nothing.
+            self._refresh_after_import = True
+            return
+        self.refresh()
 
     def _on_layer_visibility(self, layer_id: int, visible: bool) -> None:
         self.map.set_layer_visible(layer_id, visible)

@@ -124,44 +124,70 @@
       var offset = this._map._latLngBoundsToNewLayerBounds(this._bounds, e.zoom, e.center).min;
       L.DomUtil.setTransform(this._canvas, offset, scale);
     },
-    _sprites: function () {
-      var r = this._radius, ratio = window.devicePixelRatio || 1, size = Math.ceil((2 * r + 3) * ratio);
-      if (this._spriteCache && this._spriteCache.ratio === ratio) return this._spriteCache.list;
-      var list = this._palette.map(function (colour) {
-        var sprite = document.createElement("canvas");
-        sprite.width = sprite.height = size;
-        var ctx = sprite.getContext("2d");
-        ctx.scale(ratio, ratio);
-        ctx.beginPath();
-        ctx.arc(r + 1.5, r + 1.5, r, 0, 2 * Math.PI);
-        ctx.fillStyle = colour; ctx.globalAlpha = 0.8; ctx.fill();
-        ctx.globalAlpha = 1; ctx.lineWidth = 1.2; ctx.strokeStyle = colour; ctx.stroke();
-        return sprite;
+    /* A disc of pixel offsets (fill) and its rim (border) for the point radius. */
+    _stamp: function (ratio) {
+      if (this._stampCache && this._stampCache.ratio === ratio) return this._stampCache;
+      var r = this._radius * ratio, outer = Math.ceil(r), fill = [], rim = [];
+      for (var dy = -outer; dy <= outer; dy++) {
+        for (var dx = -outer; dx <= outer; dx++) {
+          var d = Math.sqrt(dx * dx + dy * dy);
+          if (d <= r - 1.2 * ratio) fill.push(dx, dy);
+          else if (d <= r) rim.push(dx, dy);
+        }
+      }
+      var colours = this._palette.map(function (css) {
+        var probe = document.createElement("canvas").getContext("2d");
+        probe.fillStyle = css;
+        var hex = probe.fillStyle;  // normalised to #rrggbb
+        var n = parseInt(hex.slice(1), 16) || 0x3b5bdb;
+        var r8 = (n >> 16) & 255, g8 = (n >> 8) & 255, b8 = n & 255;
+        // ImageData is RGBA in memory: little-endian Uint32 is 0xAABBGGRR.
+        return { fill: ((204 << 24) | (b8 << 16) | (g8 << 8) | r8) >>> 0,
+                 rim: ((255 << 24) | (b8 << 16) | (g8 << 8) | r8) >>> 0 };
       });
-      this._spriteCache = { ratio: ratio, list: list };
-      return list;
+      this._stampCache = { ratio: ratio, outer: outer, fill: new Int16Array(fill),
+                           rim: new Int16Array(rim), colours: colours };
+      return this._stampCache;
     },
+    /* Drawn by writing pixels: drawImage or arc() per point is slow in Chromium's software
+     * canvas (no GPU here, nor on many crisis-cell laptops); this takes a few ms per 10,000. */
     _reset: function () {
       var map = this._map, canvas = this._canvas;
       if (!map || !canvas) return;
       var size = map.getSize(), ratio = window.devicePixelRatio || 1;
       var topLeft = map.containerPointToLayerPoint([0, 0]);
       L.DomUtil.setPosition(canvas, topLeft);
-      canvas.width = size.x * ratio; canvas.height = size.y * ratio;
+      var W = Math.max(1, Math.round(size.x * ratio)), H = Math.max(1, Math.round(size.y * ratio));
+      canvas.width = W; canvas.height = H;
       canvas.style.width = size.x + "px"; canvas.style.height = size.y + "px";
       this._zoom = map.getZoom();
       this._bounds = map.getBounds();
       var world = 256 * Math.pow(2, this._zoom), origin = map.getPixelOrigin();
       var dx = origin.x + topLeft.x, dy = origin.y + topLeft.y;
-      var ctx = canvas.getContext("2d"), sprites = this._sprites();
-      var r = this._radius + 1.5, w = size.x + r, h = size.y + r;
-      var xs = this._x, ys = this._y, cs = this._colour, n = xs.length;
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      var ctx = canvas.getContext("2d"), stamp = this._stamp(ratio);
+      var image = ctx.createImageData(W, H), pixels = new Uint32Array(image.data.buffer);
+      var fill = stamp.fill, rim = stamp.rim, nf = fill.length, nr = rim.length, o = stamp.outer;
+      var xs = this._x, ys = this._y, cs = this._colour, n = xs.length, colours = stamp.colours;
       for (var i = 0; i < n; i++) {
-        var px = xs[i] * world - dx, py = ys[i] * world - dy;
-        if (px < -r || py < -r || px > w || py > h) continue;
-        ctx.drawImage(sprites[cs[i]], ((px - r) * ratio) | 0, ((py - r) * ratio) | 0);
+        var px = Math.round((xs[i] * world - dx) * ratio), py = Math.round((ys[i] * world - dy) * ratio);
+        if (px < -o || py < -o || px >= W + o || py >= H + o) continue;
+        var colour = colours[cs[i]], k, x, y;
+        if (px >= o && py >= o && px < W - o && py < H - o) {
+          var at = py * W + px;
+          for (k = 0; k < nf; k += 2) pixels[at + fill[k + 1] * W + fill[k]] = colour.fill;
+          for (k = 0; k < nr; k += 2) pixels[at + rim[k + 1] * W + rim[k]] = colour.rim;
+        } else {  // at the edge: clip pixel by pixel
+          for (k = 0; k < nf; k += 2) {
+            x = px + fill[k]; y = py + fill[k + 1];
+            if (x >= 0 && y >= 0 && x < W && y < H) pixels[y * W + x] = colour.fill;
+          }
+          for (k = 0; k < nr; k += 2) {
+            x = px + rim[k]; y = py + rim[k + 1];
+            if (x >= 0 && y >= 0 && x < W && y < H) pixels[y * W + x] = colour.rim;
+          }
+        }
       }
+      ctx.putImageData(image, 0, 0);
     },
     /* The nearest point within reach of the click, or nothing. */
     nearest: function (containerPoint) {
@@ -268,16 +294,21 @@
       var entry = P.layers[op.id];
       if (!entry) return null;
       entry.wanted = op.revision;
+      var t0 = performance.now(), t1 = 0, t2 = 0;
       return fetch("paragon://app/layer-data/" + op.id + "/" + op.revision)
         .then(function (response) {
           if (!response.ok) throw new Error("layer data " + op.id + ": HTTP " + response.status);
+          t1 = performance.now();
           return response.json();
         })
         .then(function (data) {
           var current = P.layers[op.id];
           // A newer revision was asked for meanwhile, or the layer went: drop this one.
           if (current !== entry || entry.wanted !== op.revision) return;
+          t2 = performance.now();
           setLayerData(op.id, data);
+          // For diagnostics and benchmarks: where the time of the last load went.
+          P.lastLoad = { fetch: t1 - t0, parse: t2 - t1, build: performance.now() - t2 };
           P.bridge.on_layer_loaded(op.id, op.revision);
         })
         .catch(function (error) { console.error(String(error)); });
@@ -370,7 +401,7 @@
       layers: layers, featuresOnMap: featuresOnMap,
       anchors: Object.keys(P.anchors).length, borders: P.borders.getLayers().length,
       zoom: P.map.getZoom(), center: P.map.getCenter(), background: !!P.background,
-      appliedBatches: P.appliedBatches,
+      appliedBatches: P.appliedBatches, lastLoad: P.lastLoad || null,
     });
   };
 
