@@ -163,13 +163,13 @@ def main() -> None:
             ticks: list[float] = []
             ticker = QTimer()
             ticker.setInterval(10)
-            ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
+            ticker.timeout.connect(lambda t=ticks: t.append(time.perf_counter()))
             finished: list = []
             window.importer.sig_finished.connect(finished.append)
             ticker.start()
             started = time.perf_counter()
             window.import_layers(ImportChoice(files=[(path, label)]))
-            wait_until(lambda: bool(finished))
+            wait_until(lambda f=finished: bool(f))
             stored_times.append(time.perf_counter() - started)
             report = finished[0]
             window.importer.sig_finished.disconnect(finished.append)
