@@ -24,6 +24,7 @@ screenshot: $(BIN)/.installed
 bench: $(BIN)/.installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_refresh.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_cold_start.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_layers.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache
