@@ -31,3 +31,22 @@ def summary(values: list[float]) -> str:
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
     return (f"median {statistics.median(ordered):.2f}  p95 {p95:.2f}  "
             f"min {ordered[0]:.2f}  max {ordered[-1]:.2f}  (n={len(ordered)})")
+
+
+def wait_until(predicate, timeout_s: float = 60.0, poll_ms: int = 1) -> None:
+    """Run the Qt event loop until ``predicate()`` is true or the time is up."""
+    import time
+
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    deadline = time.monotonic() + timeout_s
+
+    def poll() -> None:
+        if predicate() or time.monotonic() > deadline:
+            loop.quit()
+        else:
+            QTimer.singleShot(poll_ms, poll)
+
+    poll()
+    loop.exec()

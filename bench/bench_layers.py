@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import HOME, demo_database  # noqa: E402
+from _common import HOME, demo_database, wait_until  # noqa: E402
 
 from paragon_desktop.app import (  # noqa: E402
     build_services,
@@ -116,7 +116,7 @@ def pss_mb() -> tuple[float, int, list[tuple[str, float]]]:
 def main() -> None:
     prepare_qt_environment(offscreen=True)
     app = create_application(sys.argv[:1])
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QTimer
 
     from paragon_desktop.settings import Settings
     from paragon_desktop.ui.dialogs.import_layer import ImportChoice
@@ -132,18 +132,6 @@ def main() -> None:
     window.resize(1600, 1000)
     window.show()
 
-    def wait_until(predicate, timeout_s: float = 120) -> None:
-        loop = QEventLoop()
-        deadline = time.monotonic() + timeout_s
-
-        def poll() -> None:
-            if predicate() or time.monotonic() > deadline:
-                loop.quit()
-            else:
-                QTimer.singleShot(10, poll)
-
-        poll()
-        loop.exec()
 
     def stats() -> dict:
         out: list[str] = []
@@ -181,7 +169,7 @@ def main() -> None:
                 entry = stats()["layers"].get(str(lid))
                 return bool(entry and entry["features"] == n and entry["onMap"])
 
-            wait_until(on_map)
+            wait_until(on_map, poll_ms=10)
             app_times.append(time.perf_counter() - started)
             if "--verbose" in sys.argv:
                 print("   page ms:", stats()["lastLoad"], f"stored {stored_times[-1]:.2f} s, "
@@ -197,7 +185,7 @@ def main() -> None:
                 memory = pss_mb()
             else:
                 window.remove_layer(layer_id)
-                wait_until(lambda lid=layer_id: str(lid) not in stats()["layers"])
+                wait_until(lambda lid=layer_id: str(lid) not in stats()["layers"], poll_ms=10)
         app_s = statistics.median(app_times)
         stored_s = statistics.median(stored_times)
         print(f"{label:30} {floor:8.2f} {stored_s:9.2f} {app_s:9.2f} {app_s / floor:6.2f} "

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import demo_database, summary  # noqa: E402
+from _common import demo_database, summary, wait_until  # noqa: E402
 
 from paragon_desktop.app import (  # noqa: E402  # noqa: E402
     build_services,
@@ -25,7 +25,6 @@ REFRESHES = 200
 def main() -> None:
     prepare_qt_environment(offscreen=True)
     app = create_application(sys.argv[:1])
-    from PySide6.QtCore import QEventLoop, QTimer
 
     from paragon_desktop.settings import Settings
     from paragon_desktop.ui.main_window import MainWindow
@@ -37,18 +36,6 @@ def main() -> None:
                         restore_layout=False)
     window.show()
 
-    def wait_until(predicate, timeout_ms: int = 30000) -> None:
-        loop = QEventLoop()
-        deadline = time.monotonic() + timeout_ms / 1000
-
-        def poll() -> None:
-            if predicate() or time.monotonic() > deadline:
-                loop.quit()
-            else:
-                QTimer.singleShot(1, poll)
-
-        poll()
-        loop.exec()
 
     wait_until(lambda: window.snapshot is not None and window.map.bridge.settled)
     marker: list[str] = []

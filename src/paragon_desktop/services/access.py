@@ -55,3 +55,13 @@ def visible_feed_ids(session: Session, case_id: int, user_id: int) -> set[int]:
     )
     feeds = session.execute(select(Feed.id, Feed.kind).where(Feed.case_id == case_id)).all()
     return {row.id for row in feeds if can_see_feed(FeedKind(row.kind), row.id, member_of)}
+
+
+def crisis_role(session: Session, case_id: int, user_id: int) -> CaseUser:
+    """The user's participation in a case; writing in feeds needs a crisis role."""
+    role = session.execute(
+        select(CaseUser).where(CaseUser.case_id == case_id, CaseUser.user_id == user_id)
+    ).scalar_one_or_none()
+    if role is None or not role.participating or not role.crisis_role:
+        raise AccessDenied("Open the case in a crisis role before writing in its feeds.")
+    return role

@@ -14,11 +14,11 @@ from paragon_desktop.domain.enums import MessageTag
 from paragon_desktop.domain.errors import AccessDenied, ValidationError
 from paragon_desktop.gis.geometry import bbox_of, from_geojson
 from paragon_desktop.services import audit
-from paragon_desktop.services.access import visible_case, visible_feed_ids
+from paragon_desktop.services.access import crisis_role, visible_case, visible_feed_ids
 from paragon_desktop.services.events import CaseEvents
 from paragon_desktop.services.views import UserView
 from paragon_desktop.storage.db import Database
-from paragon_desktop.storage.models import Anchor, CaseUser, Feed, Layer, LayerVisibility, Message
+from paragon_desktop.storage.models import Anchor, Feed, Layer, LayerVisibility, Message
 
 
 class EditingService:
@@ -49,11 +49,7 @@ class EditingService:
                 raise AccessDenied(f"You cannot write in this case: {reason}.")
             if feed.id not in visible_feed_ids(session, case.id, user.id):
                 raise AccessDenied(f"You are not a member of feed “{feed.name}”.")
-            role = session.execute(
-                select(CaseUser).where(CaseUser.case_id == case.id, CaseUser.user_id == user.id)
-            ).scalar_one_or_none()
-            if role is None or not role.participating or not role.crisis_role:
-                raise AccessDenied("Open the case in a crisis role before writing in its feeds.")
+            role = crisis_role(session, case.id, user.id)
             message = Message(
                 case_id=case.id,
                 feed_id=feed.id,

@@ -15,16 +15,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from paragon_desktop.domain.access import can_add_layer, can_manage_layer, can_write_messages
+from paragon_desktop.domain.enums import AccessLevel
 from paragon_desktop.domain.errors import AccessDenied, NotFound, ValidationError
 from paragon_desktop.gis.export import ExportLayer
 from paragon_desktop.gis.layers import LayerRead
 from paragon_desktop.services import audit
-from paragon_desktop.services.access import visible_case, visible_feed_ids
+from paragon_desktop.services.access import crisis_role, visible_case, visible_feed_ids
 from paragon_desktop.services.events import CaseEvents
 from paragon_desktop.services.views import UserView
 from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.models import (
-    CaseUser,
     Feed,
     Layer,
     LayerData,
@@ -137,11 +137,7 @@ class LayerService:
 
     @staticmethod
     def _announce(session: Session, user: UserView, case_id: int, feed_id: int, layer: Layer) -> None:
-        role = session.execute(
-            select(CaseUser).where(CaseUser.case_id == case_id, CaseUser.user_id == user.id)
-        ).scalar_one_or_none()
-        if role is None or not role.participating or not role.crisis_role:
-            raise AccessDenied("Open the case in a crisis role before writing in its feeds.")
+        role = crisis_role(session, case_id, user.id)
         if not can_write_messages(user.access_level, True):
             raise AccessDenied("You cannot write in this case: your access is read-only.")
         text = f"Kaartlaag toegevoegd: {layer.name} ({layer.feature_count} objecten)"
@@ -160,7 +156,7 @@ class LayerService:
         if not can_manage_layer(layer.owner_id, user.id, user.access_level, case.status == "open"):
             if case.status != "open":
                 reason = "the case is closed"
-            elif user.access_level.value == "read_only":
+            elif user.access_level is AccessLevel.READ_ONLY:
                 reason = "your access is read-only"
             else:
                 reason = "only its owner or a coordinator may"

@@ -140,7 +140,7 @@ class LayerActionsMixin:
                                "Naam niet gewijzigd")
 
     def _on_describe_requested(self: MainWindow, layer_id: int) -> None:
-        layer = self.layers._layers.get(layer_id)
+        layer = self.layers.layer(layer_id)
         text, ok = QInputDialog.getMultiLineText(self, "Beschrijving", "Wat toont deze laag?",
                                                  layer.description if layer else "")
         if ok:

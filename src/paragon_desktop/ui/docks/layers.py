@@ -154,6 +154,9 @@ class LayersDockWidget(QWidget):
                     return group.child(i)
         return None
 
+    def layer(self, layer_id: int) -> LayerView | None:
+        return self._layers.get(layer_id)
+
     def selected_layer_id(self) -> int | None:
         for item in self.tree.selectedItems():
             layer_id = item.data(0, LayerIdRole)
