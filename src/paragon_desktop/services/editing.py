@@ -7,8 +7,6 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from paragon_desktop.domain.access import can_edit_case, can_write_messages
 from paragon_desktop.domain.enums import MessageTag
 from paragon_desktop.domain.errors import AccessDenied, ValidationError
@@ -16,9 +14,10 @@ from paragon_desktop.gis.geometry import bbox_of, from_geojson
 from paragon_desktop.services import audit
 from paragon_desktop.services.access import crisis_role, visible_case, visible_feed_ids
 from paragon_desktop.services.events import CaseEvents
+from paragon_desktop.services.layers import personal_view
 from paragon_desktop.services.views import UserView
 from paragon_desktop.storage.db import Database
-from paragon_desktop.storage.models import Anchor, Feed, Layer, LayerVisibility, Message
+from paragon_desktop.storage.models import Anchor, Feed, Layer, Message
 
 
 class EditingService:
@@ -107,12 +106,4 @@ class EditingService:
             if layer is None:
                 return
             visible_case(session, user.id, layer.case_id)
-            tick = session.execute(
-                select(LayerVisibility).where(
-                    LayerVisibility.layer_id == layer_id, LayerVisibility.user_id == user.id
-                )
-            ).scalar_one_or_none()
-            if tick is None:
-                session.add(LayerVisibility(layer_id=layer_id, user_id=user.id, visible=visible))
-            else:
-                tick.visible = visible
+            personal_view(session, layer, user.id).visible = visible

@@ -75,6 +75,19 @@ def store_layer(
     return layer
 
 
+def personal_view(session: Session, layer: Layer, user_id: int) -> LayerVisibility:
+    """The user's own row for a layer (tick and opacity), made on first use: own layers start
+    ticked, layers others share wait for the user's tick."""
+    row = session.execute(
+        select(LayerVisibility).where(
+            LayerVisibility.layer_id == layer.id, LayerVisibility.user_id == user_id)
+    ).scalar_one_or_none()
+    if row is None:
+        row = LayerVisibility(layer_id=layer.id, user_id=user_id, visible=layer.owner_id == user_id)
+        session.add(row)
+    return row
+
+
 def _clean_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
@@ -215,15 +228,7 @@ class LayerService:
         opacity = min(1.0, max(0.1, float(opacity)))
         with self._db.sessions.begin() as session:
             layer = self._visible_layer(session, user, layer_id)
-            tick = session.execute(
-                select(LayerVisibility).where(
-                    LayerVisibility.layer_id == layer_id, LayerVisibility.user_id == user.id)
-            ).scalar_one_or_none()
-            if tick is None:
-                session.add(LayerVisibility(layer_id=layer_id, user_id=user.id,
-                                            visible=layer.owner_id == user.id, opacity=opacity))
-            else:
-                tick.opacity = opacity
+            personal_view(session, layer, user.id).opacity = opacity
 
     # -- reading out ----------------------------------------------------------------------------
     def data_revision(self, layer_id: int) -> int:

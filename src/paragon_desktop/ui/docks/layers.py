@@ -56,8 +56,9 @@ class LayersDockWidget(QWidget):
         super().__init__(parent)
         self.add_button = QToolButton()
         self.add_button.setText("Toevoegen…")
-        self.add_button.setToolTip("Kaartlagen toevoegen uit KML, KMZ, GeoJSON, GPX, GeoPackage of "
-                                   "gezipte Shapefile (of sleep bestanden op de kaart)")
+        self._add_tip = ("Kaartlagen toevoegen uit KML, KMZ, GeoJSON, GPX, GeoPackage of gezipte "
+                         "Shapefile (of sleep bestanden op de kaart)")
+        self.add_button.setToolTip(self._add_tip)
         self.add_button.clicked.connect(self.sig_add_requested)
         self.export_button = QToolButton()
         self.export_button.setText("Exporteren…")
@@ -113,8 +114,8 @@ class LayersDockWidget(QWidget):
     def set_permissions(self, can_add: bool, can_manage: Callable[[LayerView], bool],
                         reason: str = "") -> None:
         self.add_button.setEnabled(can_add)
-        if not can_add and reason:
-            self.add_button.setToolTip(reason)
+        # A case that reopens, or access that changes, gets the normal tip back.
+        self.add_button.setToolTip(reason if not can_add and reason else self._add_tip)
         self._can_manage = can_manage
 
     def set_layers(self, layers: list[LayerView]) -> None:
