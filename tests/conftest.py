@@ -20,6 +20,7 @@ os.environ["PARAGON_DATA_DIR"] = str(_HOME / "data")
 os.environ["PARAGON_CONFIG_DIR"] = str(_HOME / "config")
 
 from paragon_desktop.services.auth import AuthService  # noqa: E402
+from paragon_desktop.services.case_admin import CaseAdminService  # noqa: E402
 from paragon_desktop.services.cases import CaseService  # noqa: E402
 from paragon_desktop.services.demo import build_demo  # noqa: E402
 from paragon_desktop.services.editing import EditingService  # noqa: E402
@@ -141,6 +142,7 @@ class Client:
         self.cases = CaseService(db)
         self.editing = EditingService(db)
         self.layers = LayerService(db, self.editing.events)
+        self.admin = CaseAdminService(db, self.editing.events)
 
     def user(self, username: str) -> UserView:
         return self.auth.sign_in(username, DEMO_PASSWORD)

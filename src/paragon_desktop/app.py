@@ -9,6 +9,7 @@ from pathlib import Path
 
 from paragon_desktop.domain.errors import ParagonError
 from paragon_desktop.services.auth import AuthService
+from paragon_desktop.services.case_admin import CaseAdminService
 from paragon_desktop.services.cases import CaseService
 from paragon_desktop.services.demo import build_demo, is_empty
 from paragon_desktop.services.editing import EditingService
@@ -32,6 +33,7 @@ class Services:
     cases: CaseService
     editing: EditingService
     layers: LayerService
+    admin: CaseAdminService
 
 
 def open_database(url: str | None) -> tuple[Database, bool]:
@@ -62,7 +64,7 @@ def build_services(db: Database) -> Services:
     # One event hub: whoever writes in a case, the open windows hear it.
     events = CaseEvents()
     return Services(db, AuthService(db), CaseService(db), EditingService(db, events),
-                    LayerService(db, events))
+                    LayerService(db, events), CaseAdminService(db, events))
 
 
 def prepare_qt_environment(offscreen: bool = False) -> None:

@@ -1,13 +1,10 @@
 import json
 
 import pytest
-from shapely.geometry import Point, box
 
-from paragon_desktop.domain.enums import ShareReason
 from paragon_desktop.gis import LayerReadError, read_layer
 from paragon_desktop.gis.crs import format_position, to_lambert72
 from paragon_desktop.gis.styles import ogr_style_to_leaflet
-from paragon_desktop.gis.territory import territorial_shares
 from paragon_desktop.services.demo import demo_file, municipality_polygons
 
 
@@ -84,17 +81,6 @@ def test_lambert72_applies_the_bd72_datum_shift():
     assert 165_000 < y < 180_000
     assert format_position(meridian, 50.8).startswith("WGS84 50.80000° N, 4.36749° E")
     assert f"X {round(x):,} m".replace(",", " ") in format_position(meridian, 50.8)
-
-
-def test_territorial_sharing_competent_and_neighbours():
-    grid = {i * 3 + j: box(j, i, j + 1, i + 1) for i in range(3) for j in range(3)}
-    shares = territorial_shares(Point(1.5, 1.5), grid)  # the centre cell
-    assert shares[4] is ShareReason.COMPETENT
-    assert {k for k, v in shares.items() if v is ShareReason.NEIGHBOUR} == set(grid) - {4}
-    corner = territorial_shares(Point(0.5, 0.5), grid)
-    assert set(corner) == {0, 1, 3, 4}
-    on_border = territorial_shares(Point(1.0, 0.5), grid)
-    assert {k for k, v in on_border.items() if v is ShareReason.COMPETENT} == {0, 1}
 
 
 def test_demo_municipalities_share_their_borders_exactly():

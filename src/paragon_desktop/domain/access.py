@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from enum import StrEnum
 
 from paragon_desktop.domain.enums import AccessLevel, CaseAccess, FeedKind
 
@@ -37,7 +38,7 @@ def can_write_messages(level: AccessLevel, case_open: bool) -> bool:
 
 def can_edit_case(level: AccessLevel, case_open: bool) -> bool:
     """Case information and its anchors: agents and coordinators, while the case is open."""
-    return case_open and level in (AccessLevel.AGENT, AccessLevel.COORDINATOR)
+    return case_refusal(CaseAction.EDIT, level, case_open=case_open) is None
 
 
 def can_see_feed(kind: FeedKind, feed_id: int, member_feed_ids: Collection[int]) -> bool:
@@ -67,3 +68,76 @@ def can_manage_layer(owner_id: int, user_id: int, level: AccessLevel, case_open:
     if not case_open or level is AccessLevel.READ_ONLY:
         return False
     return owner_id == user_id or level is AccessLevel.COORDINATOR
+
+
+class CaseAction(StrEnum):
+    """Everything a user can do to a case itself (DOMAIN.md, Cases; People and organisations)."""
+
+    READ = "read"
+    START = "start"
+    EDIT = "edit"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    INVITE = "invite"
+    REMOVE = "remove"
+    READ_AUDIT = "read_audit"
+
+
+_AGENT_ACTIONS = frozenset({CaseAction.READ, CaseAction.START, CaseAction.EDIT})
+_COORDINATOR_ACTIONS = frozenset(CaseAction)
+_ACTIONS_ON_CLOSED = frozenset({CaseAction.READ, CaseAction.REOPEN, CaseAction.READ_AUDIT})
+
+
+def case_refusal(
+    action: CaseAction,
+    level: AccessLevel,
+    *,
+    sees_case: bool = True,
+    case_open: bool = True,
+    took_part: bool = False,
+    active_plans: Collection[str] = (),
+) -> str | None:
+    """Why ``action`` is refused, in words a person can act on; ``None`` when it is allowed.
+
+    Read-only users read; agents also start and edit cases; coordinators also close, reopen,
+    invite and remove users and organisations, and read the audit trail. Nobody acts on a case
+    they cannot see (starting one needs no case). A closed case is read-only: it can only be
+    reopened, by a coordinator who took part in it. Closing waits until no emergency plan is
+    active in the case.
+    """
+    if action is not CaseAction.START and not sees_case:
+        return "You have no access to this case. Ask a coordinator of the case to invite you."
+    allowed = {
+        AccessLevel.READ_ONLY: frozenset({CaseAction.READ}),
+        AccessLevel.AGENT: _AGENT_ACTIONS,
+        AccessLevel.COORDINATOR: _COORDINATOR_ACTIONS,
+    }[level]
+    if action not in allowed:
+        needs = "an agent or coordinator" if action in _AGENT_ACTIONS else "a coordinator"
+        return f"Only {needs} may {_VERBS[action]}; your case access is {level.label_nl}."
+    if action is CaseAction.START:
+        return None
+    if not case_open and action not in _ACTIONS_ON_CLOSED:
+        return "The case is closed: it is read-only. A coordinator who took part may reopen it."
+    if case_open and action is CaseAction.REOPEN:
+        return "The case is open already."
+    if action is CaseAction.REOPEN and not took_part:
+        return "Only a coordinator who took part in the case may reopen it."
+    if action is CaseAction.CLOSE and active_plans:
+        return (
+            "Deactivate the emergency plan first: " + ", ".join(sorted(active_plans))
+            + " is still active in this case."
+        )
+    return None
+
+
+_VERBS = {
+    CaseAction.READ: "read this case",
+    CaseAction.START: "start a case",
+    CaseAction.EDIT: "edit the case information",
+    CaseAction.CLOSE: "close a case",
+    CaseAction.REOPEN: "reopen a case",
+    CaseAction.INVITE: "invite users or organisations",
+    CaseAction.REMOVE: "remove users or organisations from a case",
+    CaseAction.READ_AUDIT: "read the audit trail",
+}

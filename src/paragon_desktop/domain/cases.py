@@ -1,11 +1,181 @@
-"""Case rules: the generated name (DOMAIN.md, Cases)."""
+"""Case rules (DOMAIN.md, Cases): the form's mandatory fields, the generated name, types per
+category, phases, the Astrid block index, category changes and who normally closes a case."""
 
 from __future__ import annotations
 
-from paragon_desktop.domain.enums import CaseCategory
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from paragon_desktop.domain.enums import CaseAccess, CaseCategory
 from paragon_desktop.domain.errors import ValidationError
 
 NAME_SUFFIX_MAX = 50
+ASTRID_BLOCK_MAX = 32
+
+OTHER_TYPE = "Andere"
+"""For the category event the rule book says: choose "other" by default (§4.2, type)."""
+
+INCIDENT_TYPES: tuple[str, ...] = (
+    "Brand",
+    "Explosie",
+    "Gaslek",
+    "Lek gevaarlijke stoffen",
+    "Verkeersongeval",
+    "Treinongeval",
+    "Luchtvaartongeval",
+    "Scheepvaartongeval",
+    "Overstroming",
+    "Storm",
+    "Hittegolf",
+    "Stroomuitval",
+    "Drinkwaterincident",
+    "Nucleair of radiologisch incident",
+    "Cyberincident",
+    "Openbare orde",
+    "Terroristische dreiging",
+    "Volksgezondheid",
+    "Vermiste persoon",
+    OTHER_TYPE,
+)
+EVENT_TYPES: tuple[str, ...] = (
+    OTHER_TYPE,
+    "Concert of festival",
+    "Sportevenement",
+    "Betoging",
+    "Markt of kermis",
+    "Officieel bezoek",
+    "Stoet of optocht",
+)
+# An exercise practises an incident, or the preparation of an event.
+EXERCISE_TYPES: tuple[str, ...] = (*INCIDENT_TYPES[:-1], "Evenement", OTHER_TYPE)
+
+CASE_TYPES: dict[CaseCategory, tuple[str, ...]] = {
+    CaseCategory.INCIDENT: INCIDENT_TYPES,
+    CaseCategory.EVENT: EVENT_TYPES,
+    CaseCategory.EXERCISE: EXERCISE_TYPES,
+}
+
+# "Select the phase that was declared, or say that there is operational coordination" (§4.2, 6).
+PHASES: tuple[str, ...] = (
+    "Gemeentelijke fase",
+    "Provinciale fase",
+    "Federale fase",
+    "Operationele coördinatie",
+)
+
+
+class LocationKind(StrEnum):
+    """How the case location was chosen on the form."""
+
+    POINT = "point"
+    AREA = "area"
+    ANCHOR = "anchor"
+    TERRITORY = "territory"  # the territory of the competent authority, when there is no one place
+
+
+@dataclass(frozen=True)
+class CaseLocation:
+    kind: LocationKind
+    name: str
+    geometry: dict[str, Any]
+    # The anchor or organisation the location was taken from (kinds ANCHOR and TERRITORY).
+    ref_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CaseDraft:
+    """What the new-case (and edit-case) form holds. ``None``/empty: not filled in yet."""
+
+    category: CaseCategory | None = None
+    access: CaseAccess | None = None
+    location: CaseLocation | None = None
+    case_type: str = ""
+    occurred_at: datetime | None = None
+    phase: str | None = None
+    astrid_block: str = ""
+    description: str = ""
+    name_suffix: str = ""
+    organisation_id: int | None = None
+
+
+MANDATORY_FIELDS: tuple[str, ...] = ("category", "access", "location", "case_type", "occurred_at")
+
+FIELD_LABELS = {
+    "category": "category",
+    "access": "access",
+    "location": "location",
+    "case_type": "type",
+    "occurred_at": "date and time",
+    "organisation_id": "organisation",
+    "name_suffix": "name suffix",
+    "astrid_block": "Astrid block index",
+    "phase": "phase",
+}
+
+
+def types_for(category: CaseCategory) -> tuple[str, ...]:
+    return CASE_TYPES[category]
+
+
+def default_type(category: CaseCategory) -> str:
+    """Events start on "other"; incidents and exercises make the user choose."""
+    return OTHER_TYPE if category is CaseCategory.EVENT else ""
+
+
+def missing_fields(draft: CaseDraft) -> tuple[str, ...]:
+    """The mandatory fields not filled in, in form order. "Start case" waits for none."""
+    missing = []
+    if draft.category is None:
+        missing.append("category")
+    if draft.access is None:
+        missing.append("access")
+    if draft.location is None or not draft.location.name.strip() or not draft.location.geometry:
+        missing.append("location")
+    if not draft.case_type.strip():
+        missing.append("case_type")
+    if draft.occurred_at is None:
+        missing.append("occurred_at")
+    return tuple(missing)
+
+
+def normalise_astrid_block(value: str) -> str | None:
+    """Block indexes are compared without regard to case or spacing; empty means none."""
+    cleaned = "".join(value.split()).upper()
+    if not cleaned:
+        return None
+    if len(cleaned) > ASTRID_BLOCK_MAX:
+        raise ValidationError(
+            f"The Astrid block index has {len(cleaned)} characters; at most {ASTRID_BLOCK_MAX}.",
+            fields=("astrid_block",),
+        )
+    return cleaned
+
+
+def validate_draft(draft: CaseDraft) -> None:
+    """Refuse a draft that may not start (or be saved), naming every field that is wrong."""
+    missing = missing_fields(draft)
+    if missing:
+        raise ValidationError(
+            "Fill in the mandatory fields: " + ", ".join(FIELD_LABELS[f] for f in missing) + ".",
+            fields=missing,
+        )
+    assert draft.category is not None
+    assert draft.occurred_at is not None
+    if draft.occurred_at.tzinfo is None:
+        raise ValidationError("The date and time needs a time zone.", fields=("occurred_at",))
+    if draft.case_type.strip() not in types_for(draft.category):
+        raise ValidationError(
+            f"“{draft.case_type}” is not a type of the category {draft.category.label_nl}; "
+            "choose one from the list.",
+            fields=("case_type",),
+        )
+    if draft.phase is not None and draft.phase not in PHASES:
+        raise ValidationError(f"“{draft.phase}” is not a phase; choose one from the list.",
+                              fields=("phase",))
+    validate_name_suffix(draft.name_suffix)
+    normalise_astrid_block(draft.astrid_block)
 
 
 def validate_name_suffix(suffix: str) -> str:
@@ -40,3 +210,58 @@ def generate_case_name(
     if cleaned:
         parts.append(cleaned)
     return " - ".join(parts)
+
+
+def preview_name(draft: CaseDraft, placeholder: str = "…") -> str:
+    """The name as it forms on the form: what is missing shows as a placeholder."""
+    parts = [
+        draft.category.label_nl if draft.category else placeholder,
+        draft.case_type.strip() or placeholder,
+        (draft.location.name.strip() if draft.location else "") or placeholder,
+    ]
+    suffix = " ".join(draft.name_suffix.split())
+    if suffix:
+        parts.append(suffix[:NAME_SUFFIX_MAX])
+    return " - ".join(parts)
+
+
+def check_category_change(old: CaseCategory, new: CaseCategory) -> None:
+    """Only an event fully taken over by an incident may become an incident (§4.5.1); any other
+    change means a separate case, referenced in the Multi feed."""
+    if old is new or (old is CaseCategory.EVENT and new is CaseCategory.INCIDENT):
+        return
+    raise ValidationError(
+        f"A case of category {old.label_nl} cannot become {new.label_nl}. Only an event fully "
+        "taken over by an incident may change to incident; otherwise start a separate case and "
+        "refer to it in the Multi feed.",
+        fields=("category",),
+    )
+
+
+def closing_advice(
+    category: CaseCategory,
+    access: CaseAccess,
+    *,
+    closer_is_creator: bool,
+    closer_in_creating_organisation: bool,
+    creator_name: str,
+    creating_organisation: str,
+) -> str | None:
+    """Who normally closes a case (§4.3.1): private cases, events and exercises by their creator
+    or a colleague of the same organisation (or a coordinator designated in the Multi feed);
+    public incidents by a coordinator of the organisation last active, after agreement in the
+    Multi feed. Advice, not a refusal: the agreements allow designating another coordinator."""
+    if closer_is_creator:
+        return None
+    if access is CaseAccess.PRIVATE or category in (CaseCategory.EVENT, CaseCategory.EXERCISE):
+        if closer_in_creating_organisation:
+            return None
+        return (
+            f"Normally {creator_name} ({creating_organisation}), who started this case, or a "
+            "colleague of that organisation closes it. Close it only if you were designated "
+            "in the Multi feed."
+        )
+    return (
+        "Close a public incident only after the Multi feed shows that the participants plan no "
+        "further follow-up."
+    )

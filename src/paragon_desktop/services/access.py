@@ -33,6 +33,38 @@ def case_facts(session: Session, case: Case, user_id: int, orgs: frozenset[int])
     )
 
 
+def visible_case_ids(session: Session, user_id: int) -> set[int]:
+    """Every case this user may see, decided by the same rule as ``visible_case`` but with three
+    queries for all cases instead of three per case."""
+    orgs = user_organisation_ids(session, user_id)
+    shared: dict[int, set[int]] = {}
+    for case_id, org_id in session.execute(
+        select(CaseShare.case_id, CaseShare.organisation_id).where(
+            CaseShare.organisation_id.in_(orgs))
+    ):
+        shared.setdefault(case_id, set()).add(org_id)
+    personal = {
+        row.case_id: row
+        for row in session.execute(
+            select(CaseUser.case_id, CaseUser.invited, CaseUser.participating).where(
+                CaseUser.user_id == user_id)
+        )
+    }
+    result = set()
+    for case_id, access in session.execute(select(Case.id, Case.access)):
+        mine = personal.get(case_id)
+        facts = CaseAccessFacts(
+            access=CaseAccess(access),
+            user_organisation_ids=orgs,
+            shared_organisation_ids=frozenset(shared.get(case_id, ())),
+            invited=bool(mine and mine.invited),
+            participant=bool(mine and mine.participating),
+        )
+        if can_see_case(facts):
+            result.add(case_id)
+    return result
+
+
 def visible_case(session: Session, user_id: int, case_id: int) -> Case:
     """The case, if this user may see it; otherwise a plain-language refusal."""
     case = session.get(Case, case_id)

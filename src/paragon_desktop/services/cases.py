@@ -8,14 +8,13 @@ from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from paragon_desktop.domain.access import can_see_case, can_see_layer
+from paragon_desktop.domain.access import can_see_layer
 from paragon_desktop.domain.enums import CaseCategory, OrganisationKind
 from paragon_desktop.services.access import (
-    case_facts,
-    user_organisation_ids,
     visible_case,
+    visible_case_ids,
     visible_feed_ids,
 )
 from paragon_desktop.services.views import (
@@ -51,13 +50,19 @@ from paragon_desktop.storage.models import (
 from paragon_desktop.storage.revisions import current_revision
 
 
+def _searchable(case: CaseSummary) -> str:
+    return " ".join(
+        (case.name, case.case_type, case.location_name, case.description, case.organisation)
+    ).casefold()
+
+
 def _bbox(row: Any) -> tuple[float, float, float, float] | None:
     if row.min_lon is None:
         return None
     return (row.min_lon, row.min_lat, row.max_lon, row.max_lat)
 
 
-def case_summary(case: Case) -> CaseSummary:
+def case_summary(case: Case, created_by: str = "", organisation: str = "") -> CaseSummary:
     return CaseSummary(
         id=case.id,
         name=case.name,
@@ -71,7 +76,19 @@ def case_summary(case: Case) -> CaseSummary:
         description=case.description,
         bbox=_bbox(case),
         revision=case.revision,
+        astrid_block=case.astrid_block,
+        name_suffix=case.name_suffix,
+        created_by=created_by,
+        organisation=organisation,
+        closed_at=case.closed_at,
     )
+
+
+def summary_of(session: Session, case: Case) -> CaseSummary:
+    creator = session.get(User, case.created_by_id)
+    organisation = session.get(Organisation, case.organisation_id)
+    return case_summary(case, creator.display_name if creator else "",
+                        organisation.name if organisation else "")
 
 
 class CaseService:
@@ -79,18 +96,42 @@ class CaseService:
         self._db = db
 
     # -- lists -------------------------------------------------------------------------------
-    def list_cases(self, user: UserView, *, include_closed: bool = False) -> list[CaseSummary]:
-        """The cases this user may see, newest first."""
+    def list_cases(
+        self,
+        user: UserView,
+        *,
+        include_closed: bool = False,
+        closed_only: bool = False,
+        category: CaseCategory | None = None,
+        text: str = "",
+    ) -> list[CaseSummary]:
+        """The cases this user may see, newest first, optionally filtered by category and by text
+        in the name, type, location or description (case-insensitive)."""
         with self._db.sessions() as session:
-            orgs = user_organisation_ids(session, user.id)
-            query = select(Case).order_by(Case.occurred_at.desc())
-            if not include_closed:
+            creator = aliased(User)
+            query = (
+                select(Case, creator.display_name, Organisation.name)
+                .join(creator, creator.id == Case.created_by_id)
+                .join(Organisation, Organisation.id == Case.organisation_id)
+                .order_by(Case.occurred_at.desc(), Case.id.desc())
+            )
+            if closed_only:
+                query = query.where(Case.status == "closed")
+            elif not include_closed:
                 query = query.where(Case.status == "open")
-            return [
-                case_summary(case)
-                for case in session.scalars(query)
-                if can_see_case(case_facts(session, case, user.id, orgs))
-            ]
+            if category is not None:
+                query = query.where(Case.category == category.value)
+            visible = visible_case_ids(session, user.id)
+            needle = " ".join(text.split()).casefold()
+            result = []
+            for case, created_by, organisation in session.execute(query):
+                if case.id not in visible:
+                    continue
+                summary = case_summary(case, created_by, organisation)
+                if needle and needle not in _searchable(summary):
+                    continue
+                result.append(summary)
+            return result
 
     def find_case(self, user: UserView, name: str) -> CaseSummary | None:
         """A visible case whose name contains ``name`` (case-insensitive), open ones first."""
@@ -165,7 +206,7 @@ class CaseService:
         assert case is not None
         result = ChangeSet(revision=now)
         if case.revision > since:
-            result.case = case_summary(case)
+            result.case = summary_of(session, case)
         feed_ids = visible_feed_ids(session, case_id, user.id)
         if since == 0 or self._any_changed(session, case_id, since, (Feed, FeedMember)):
             result.feeds = self._feeds(session, case_id, feed_ids)

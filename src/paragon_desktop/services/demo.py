@@ -154,6 +154,12 @@ def _build(session: Session) -> None:
     _event_case(session, orgs, users, memberships)
     _closed_case(session, orgs, users)
     _private_case(session, orgs, users, memberships)
+    for name, org_name, category, description, kind, coords in data.ORGANISATION_ANCHORS:
+        geometry = json.dumps({"type": kind, "coordinates": [coords] if kind == "Polygon" else coords})
+        anchor = Anchor(case_id=None, organisation_id=orgs[org_name].id, name=name,
+                        category=category, description=description, geometry_geojson=geometry)
+        _set_bbox(anchor, geometry)
+        session.add(anchor)
     for scope, kind, name, org, function, phone, email, address in data.CONTACTS:
         session.add(Contact(case_id=seveso.id if scope == "case" else None, kind=kind, name=name,
                             organisation_name=org, function=function, phone=phone, email=email,
@@ -179,7 +185,7 @@ def _new_case(
     session.add(case)
     session.flush()
     if access is CaseAccess.PUBLIC:
-        areas = {o.id: shape(json.loads(o.jurisdiction_geojson))
+        areas = {o.id: ((o.kind, o.discipline or ""), shape(json.loads(o.jurisdiction_geojson)))
                  for o in orgs.values() if o.jurisdiction_geojson}
         for org_id, reason in territorial_shares(shape(location), areas).items():
             session.add(CaseShare(case_id=case.id, organisation_id=org_id, reason=reason.value))
@@ -191,7 +197,7 @@ def _seveso_case(session: Session, orgs: dict[str, Organisation], users: dict[st
                  memberships: dict[str, Organisation]) -> Case:
     case = _new_case(
         session, orgs, users["an.peeters"], "Gemeente Scheldemonde",
-        case_type="Gaslek Seveso-bedrijf", location_name="Scheldemonde",
+        case_type="Lek gevaarlijke stoffen", location_name="Scheldemonde",
         location=mapping(Point(4.2775, 51.2540)), when=_at("09:00"),
         suffix="Nordchem ammoniak", phase="Gemeentelijke fase", astrid="BLOK-SCH-07",
         description="Oefening: ammoniaklek op tankpark 3 van Nordchem Scheldemonde NV.",
@@ -252,7 +258,7 @@ def _event_case(session: Session, orgs: dict[str, Organisation], users: dict[str
                 memberships: dict[str, Organisation]) -> None:
     case = _new_case(
         session, orgs, users["els.vandamme"], "Provincie Scheldeland",
-        case_type="Evenement - andere", location_name="Polderkerke",
+        case_type="Evenement", location_name="Polderkerke",
         location=mapping(Point(4.2790, 51.1700)), when=_at("14:00", "2026-11-28"),
         suffix="Winterfeesten", description="Oefening: voorbereiding Winterfeesten Polderkerke.",
     )

@@ -160,6 +160,21 @@ ANCHORS = (
      "Point", [4.2490, 51.2270]),
 )
 
+# Organisations' own anchors (no case): the key places a new case can be located at.
+# (name, organisation, category, description, kind, coordinates)
+ORGANISATION_ANCHORS = (
+    ("Nordchem Scheldemonde NV - bedrijfscontour", "Nordchem Scheldemonde NV", "seveso",
+     "Seveso hoge drempel, Kaaiweg 14.", "Polygon", ANCHORS[0][4]),
+    ("Gemeentehuis Scheldemonde", "Gemeente Scheldemonde", "crisiscentrum",
+     "Gemeentelijk coördinatiecomité.", "Point", [4.2490, 51.2270]),
+    ("Sporthal De Polder", "Gemeente Polderkerke", "opvang",
+     "Opvangcentrum, 300 plaatsen.", "Point", [4.2668, 51.2296]),
+    ("Marktplein Polderkerke", "Gemeente Polderkerke", "evenement",
+     "Plein voor evenementen, 4.000 bezoekers.", "Point", [4.2790, 51.1700]),
+    ("Sluis Kalloo", "Gemeente Kalloo", "infrastructuur",
+     "Zeesluis, kritieke infrastructuur.", "Point", [4.3550, 51.2620]),
+)
+
 # (scope, kind, name, organisation, function, phone, email, address); scope "global" or "case"
 CONTACTS = (
     ("global", "organisation", "Brandweerzone Waasland - wachtofficier", "Brandweerzone Waasland",

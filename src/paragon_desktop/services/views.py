@@ -35,6 +35,11 @@ class CaseSummary:
     description: str
     bbox: BBox | None
     revision: int
+    astrid_block: str | None = None
+    name_suffix: str = ""
+    created_by: str = ""
+    organisation: str = ""
+    closed_at: datetime | None = None
 
     @property
     def is_exercise(self) -> bool:
@@ -166,3 +171,61 @@ class CaseSnapshot:
     user: UserView
     participation: Participation | None
     changes: ChangeSet
+
+
+@dataclass(frozen=True)
+class ShareView:
+    """An organisation a case is (or would be) shared with, and why."""
+
+    organisation_id: int
+    organisation: str
+    kind: str
+    reason: str  # ShareReason value
+
+
+@dataclass(frozen=True)
+class CaseUserView:
+    user_id: int
+    display_name: str
+    organisations: str
+    invited: bool
+    participating: bool
+    crisis_role: str | None
+
+
+@dataclass(frozen=True)
+class SharingView:
+    organisations: list[ShareView]
+    users: list[CaseUserView]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    user: str
+    crisis_role: str | None
+    action: str
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class InactiveCase:
+    case: CaseSummary
+    last_activity: datetime
+
+
+@dataclass(frozen=True)
+class PlaceChoice:
+    """A place the new-case form can take a location from: an anchor or an authority's territory."""
+
+    id: int
+    name: str
+    detail: str  # anchor category and organisation, or organisation kind
+    geometry: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    id: int
+    name: str
+    detail: str

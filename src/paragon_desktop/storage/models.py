@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -135,6 +136,15 @@ class Membership(Revisioned, Base):
 
 class Case(Revisioned, BBox, Base):
     __tablename__ = "cases"
+    __table_args__ = (
+        # An Astrid block index is reserved by one open case at a time (DOMAIN.md, Cases); the
+        # service refuses with the holding case's name, the index stops two racing writers.
+        Index(
+            "uq_cases_open_astrid_block", "astrid_block", unique=True,
+            sqlite_where=text("status = 'open' AND astrid_block IS NOT NULL"),
+            postgresql_where=text("status = 'open' AND astrid_block IS NOT NULL"),
+        ),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(300), nullable=False)
     name_suffix: Mapped[str] = mapped_column(String(50), nullable=False, default="")
@@ -143,6 +153,10 @@ class Case(Revisioned, BBox, Base):
     case_type: Mapped[str] = mapped_column(String(100), nullable=False)
     location_name: Mapped[str] = mapped_column(String(200), nullable=False)
     location_geojson: Mapped[str] = mapped_column(Text, nullable=False)
+    # How the location was chosen (domain.cases.LocationKind) and the anchor or organisation
+    # it was taken from.
+    location_kind: Mapped[str] = mapped_column(String(16), nullable=False, default="point")
+    location_ref_id: Mapped[int | None] = mapped_column(Integer)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     phase: Mapped[str | None] = mapped_column(String(64))
     astrid_block: Mapped[str | None] = mapped_column(String(32))
@@ -152,6 +166,20 @@ class Case(Revisioned, BBox, Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CasePlan(Revisioned, Base):
+    """An emergency plan activated in a case. The plans issue fills this in; closing a case
+    already waits until every plan in it is deactivated (DOMAIN.md, Cases)."""
+
+    __tablename__ = "case_plans"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False, index=True)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    activated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class CaseShare(Revisioned, Base):
