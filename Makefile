@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test screenshot bench clean
+.PHONY: run test screenshot bench forms clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -25,6 +25,13 @@ bench: $(BIN)/.installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_refresh.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_cold_start.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_layers.py
+	$(BIN)/python bench/bench_territory.py
+
+# Compile the Qt Designer forms of ui/ into the package (a test checks they are current).
+forms: $(BIN)/.installed
+	for form in ui/*.ui; do \
+	  $(BIN)/pyside6-uic "$$form" -o "src/paragon_desktop/ui/forms/ui_$$(basename "$$form" .ui).py"; \
+	done
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache

@@ -109,7 +109,8 @@ def run_gui(db_url: str | None) -> int:
     app = create_application(sys.argv)
     from PySide6.QtWidgets import QMessageBox
 
-    from paragon_desktop.ui.dialogs.sign_in import CaseListDialog, SignInDialog
+    from paragon_desktop.ui.dialogs.case_list import CaseListDialog
+    from paragon_desktop.ui.dialogs.sign_in import SignInDialog
     from paragon_desktop.ui.main_window import MainWindow
 
     try:
@@ -131,13 +132,12 @@ def run_gui(db_url: str | None) -> int:
     if not sign_in.exec() or sign_in.user is None:
         return 0
     user = sign_in.user
-    cases = services.cases.list_cases(user, include_closed=True)
-    chooser = CaseListDialog([c for c in cases if c.is_open], [c for c in cases if not c.is_open])
+    settings = Settings.load()
+    chooser = CaseListDialog(services.cases, services.admin, user, settings)
     if not chooser.exec() or chooser.case is None:
         return 0
     window = MainWindow(services.cases, services.editing, services.layers, user, chooser.case,
-                        Settings.load(),
-                        database_label=db.display_url)
+                        settings, database_label=db.display_url, admin=services.admin)
     window.show()
     code = app.exec()
     db.dispose()
@@ -178,7 +178,8 @@ def screenshot(out: Path, db_url: str | None, username: str | None, case_name: s
     services = build_services(db)
     user, case = pick_user_and_case(services, username, case_name)
     window = MainWindow(services.cases, services.editing, services.layers, user, case, Settings.load(),
-                        database_label=db.display_url, restore_layout=False)
+                        database_label=db.display_url, restore_layout=False,
+                        admin=services.admin)
     window.resize(*size)
     window.show()
     loop = QEventLoop()

@@ -61,7 +61,8 @@ def open_window(qtbot, client) -> Iterator[Any]:
         case = next(c for c in client.cases.list_cases(user, include_closed=True)
                     if c.id == case_id)
         window = MainWindow(client.cases, client.editing, client.layers, user, case, settings or Settings(),
-                            request_interceptor=interceptor, restore_layout=restore_layout)
+                            request_interceptor=interceptor, restore_layout=restore_layout,
+                            admin=client.admin)
         window.resize(1400, 900)
         window.show()
         windows.append(window)

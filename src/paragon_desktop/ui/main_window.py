@@ -22,13 +22,16 @@ from PySide6.QtWidgets import (
 
 from paragon_desktop.domain.access import can_add_layer, can_manage_layer, can_write_messages
 from paragon_desktop.domain.enums import AccessLevel, MessageTag
+from paragon_desktop.domain.errors import AccessDenied
 from paragon_desktop.gis.crs import format_position
 from paragon_desktop.gis.geometry import union_bbox
+from paragon_desktop.services.case_admin import CaseAdminService
 from paragon_desktop.services.cases import CaseService
 from paragon_desktop.services.editing import EditingService
 from paragon_desktop.services.layers import LayerService
 from paragon_desktop.services.views import CaseSnapshot, CaseSummary, ChangeSet, UserView
 from paragon_desktop.settings import Settings, config_dir
+from paragon_desktop.ui.case_actions import CaseActionsMixin
 from paragon_desktop.ui.dialogs.settings import SettingsDialog
 from paragon_desktop.ui.docks.anchors import AnchorsDockWidget
 from paragon_desktop.ui.docks.contacts import ContactsDockWidget
@@ -42,7 +45,7 @@ from paragon_desktop.ui.workers import Workers
 LAYOUT_VERSION = 1
 
 
-class MainWindow(LayerActionsMixin, QMainWindow):
+class MainWindow(CaseActionsMixin, LayerActionsMixin, QMainWindow):
     sig_refreshed = Signal(object)  # the ChangeSet just applied
     sig_case_changed = Signal(int)  # from any thread: a service wrote in a case
 
@@ -58,6 +61,7 @@ class MainWindow(LayerActionsMixin, QMainWindow):
         database_label: str = "",
         request_interceptor: QWebEngineUrlRequestInterceptor | None = None,
         restore_layout: bool = True,
+        admin: CaseAdminService | None = None,
     ) -> None:
         super().__init__()
         # Closing deletes the window's Qt objects on this (the GUI) thread, never from a GC pass.
@@ -65,6 +69,7 @@ class MainWindow(LayerActionsMixin, QMainWindow):
         self.cases = cases
         self.editing = editing
         self.layer_service = layer_service
+        self.admin = admin
         self.user = user
         self.case = case
         self.settings = settings
@@ -77,6 +82,8 @@ class MainWindow(LayerActionsMixin, QMainWindow):
         # a refresh that was already under way must not undo them on screen.
         self._pending_ticks: dict[int, bool] = {}
         self._refresh_after_import = False
+        # Set when a refresh is refused: a coordinator removed this user (or the organisation).
+        self._access_lost = ""
         self.workers = Workers(self)
         self.importer = LayerImporter(layer_service, self.workers, self)
         self.last_import: ImportReport | None = None
@@ -192,6 +199,7 @@ class MainWindow(LayerActionsMixin, QMainWindow):
         reset = QAction("Standaardindeling &herstellen", self)
         reset.triggered.connect(self.reset_layout)
         view_menu.addAction(reset)
+        self._build_case_menu()
 
     def _update_titles(self) -> None:
         participation = self.snapshot.participation if self.snapshot else None
@@ -199,11 +207,19 @@ class MainWindow(LayerActionsMixin, QMainWindow):
         who = f"{self.user.display_name}" + (f" ({role})" if role else "")
         prefix = "[OEFENING] " if self.case.is_exercise else ""
         self.setWindowTitle(f"{prefix}{self.case.name} - {who} - Paragon Desktop")
+        parts = []
         if self.case.is_exercise:
-            self.banner.setText("OEFENING - EXERCISE - geen echte noodsituatie")
-        elif not self.case.is_open:
-            self.banner.setText("Afgesloten case: alleen lezen")
-        self.banner.setVisible(self.case.is_exercise or not self.case.is_open)
+            parts.append("OEFENING - EXERCISE - geen echte noodsituatie")
+        if not self.case.is_open:
+            parts.append("AFGESLOTEN CASE: alleen lezen")
+        if self._access_lost:
+            parts.append(self._access_lost)
+        self.banner.setText("  ·  ".join(parts))
+        self.banner.setStyleSheet(
+            "color: white; font-weight: bold; padding: 3px; background: "
+            + ("#868e96;" if not self.case.is_open or self._access_lost else "#f08c00;"))
+        self.banner.setVisible(bool(parts))
+        self._update_case_actions()
 
     # -- layout --------------------------------------------------------------------------------
     def _layout_store(self) -> QSettings:
@@ -283,8 +299,17 @@ class MainWindow(LayerActionsMixin, QMainWindow):
         self._refresh_finished()
 
     def _on_refresh_failed(self, exc: Exception) -> None:
-        self.refresh_label.setText(f"Vernieuwen mislukt: {exc}")
         self._refreshing = False
+        if isinstance(exc, AccessDenied):
+            # The last picture stays on screen, read-only, with the reason; no more refreshes.
+            self._access_lost = "GEEN TOEGANG MEER tot deze case"
+            self.refresh_label.setText(str(exc))
+            self.timer.stop()
+            self._update_titles()
+            self.feeds.composer.set_writable(False, str(exc))
+            self.layers.set_permissions(False, lambda _layer: False, str(exc))
+            return
+        self.refresh_label.setText(f"Vernieuwen mislukt: {exc}")
         if self.snapshot is not None:
             self.timer.start()
 

@@ -313,9 +313,21 @@
         })
         .catch(function (error) { console.error(String(error)); });
     },
+    "location.show": function (op) { stopPick(); showLocation(op.geometry, op.fit); },
+    "pick.start": function (op) {
+      stopPick();
+      P.pick = { mode: op.mode, points: [], sketch: null };
+      P.map.getContainer().style.cursor = "crosshair";
+      P.map.doubleClickZoom.disable();
+    },
+    "pick.finish": function () { finishArea(); },
+    "pick.stop": function () { stopPick(); },
     fit: function (op) {
-      // The first view of a case: no animation, the map is simply there.
-      P.map.fitBounds([[op.bbox[1], op.bbox[0]], [op.bbox[3], op.bbox[2]]], { padding: [20, 20], animate: false });
+      // The first view of a case: no animation, the map is simply there. A case that is one
+      // point has bounds without area: Leaflet's fitBounds would compute an infinite zoom.
+      var b = op.bbox;
+      if (b[0] === b[2] && b[1] === b[3]) P.map.setView([b[1], b[0]], 15, { animate: false });
+      else P.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [20, 20], animate: false });
     },
     fly: function (op) {
       var b = op.bbox;
@@ -328,6 +340,80 @@
       if (anchor) anchor.openPopup();
     },
   };
+
+  // -- the case location: shown, and picked by the user as a point or an area ----------------
+  var LOCATION_STYLE = { color: "#d9480f", weight: 3, fillColor: "#ff922b", fillOpacity: 0.18 };
+
+  function round6(x) { return Math.round(x * 1e6) / 1e6; }
+
+  function showLocation(geometry, fit) {
+    P.location.clearLayers();
+    if (!geometry) return;
+    var layer = L.geoJSON(geometry, {
+      style: LOCATION_STYLE,
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, { radius: 9, color: "#d9480f", weight: 3,
+                                        fillColor: "#ff922b", fillOpacity: 0.9 });
+      },
+    });
+    P.location.addLayer(layer);
+    if (fit) {
+      var b = layer.getBounds();
+      if (b.getNorthEast().equals(b.getSouthWest())) P.map.setView(b.getCenter(), Math.max(P.map.getZoom(), 14), { animate: false });
+      else P.map.fitBounds(b, { padding: [20, 20], animate: false });
+    }
+  }
+
+  function drawSketch() {
+    if (P.pick.sketch) P.map.removeLayer(P.pick.sketch);
+    var latlngs = P.pick.points.map(function (c) { return [c[1], c[0]]; });
+    P.pick.sketch = (latlngs.length >= 3 ? L.polygon(latlngs, LOCATION_STYLE)
+                                        : L.polyline(latlngs, LOCATION_STYLE)).addTo(P.map);
+    P.pick.sketch.setStyle({ dashArray: "6 4" });
+  }
+
+  function stopPick() {
+    if (!P.pick) return;
+    if (P.pick.sketch) P.map.removeLayer(P.pick.sketch);
+    P.pick = null;
+    P.map.getContainer().style.cursor = "";
+    P.map.doubleClickZoom.enable();
+  }
+
+  function finishArea() {
+    if (!P.pick || P.pick.points.length < 3) return false;
+    var ring = P.pick.points.slice();
+    ring.push(ring[0]);
+    stopPick();
+    var geometry = { type: "Polygon", coordinates: [ring] };
+    showLocation(geometry, false);
+    P.bridge.on_picked(JSON.stringify(geometry));
+    return true;
+  }
+
+  function onPickClick(e) {
+    if (!P.pick) return;
+    var here = [round6(e.latlng.lng), round6(e.latlng.lat)];
+    if (P.pick.mode === "point") {
+      stopPick();
+      var point = { type: "Point", coordinates: here };
+      showLocation(point, false);
+      P.bridge.on_picked(JSON.stringify(point));
+      return;
+    }
+    var pts = P.pick.points;
+    if (pts.length) {
+      // A click on the first vertex closes the area; a second click on the last one (the two
+      // clicks of a double-click) adds nothing.
+      var first = P.map.latLngToContainerPoint([pts[0][1], pts[0][0]]);
+      var last = P.map.latLngToContainerPoint([pts[pts.length - 1][1], pts[pts.length - 1][0]]);
+      if (pts.length >= 3 && first.distanceTo(e.containerPoint) < 8) { finishArea(); return; }
+      if (last.distanceTo(e.containerPoint) < 4) return;
+    }
+    pts.push(here);
+    drawSketch();
+    P.bridge.on_pick_progress(pts.length);
+  }
 
   function applyOpacity(entry) {
     var o = entry.opacity;
@@ -402,6 +488,8 @@
       anchors: Object.keys(P.anchors).length, borders: P.borders.getLayers().length,
       zoom: P.map.getZoom(), center: P.map.getCenter(), background: !!P.background,
       appliedBatches: P.appliedBatches, lastLoad: P.lastLoad || null,
+      location: P.location.getLayers().length ? P.location.toGeoJSON() : null,
+      picking: P.pick ? { mode: P.pick.mode, points: P.pick.points.length } : null,
     });
   };
 
@@ -411,6 +499,10 @@
     L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
     P.borders = L.featureGroup().addTo(map);
     P.anchorGroup = L.featureGroup().addTo(map);
+    P.location = L.featureGroup().addTo(map);
+    P.pick = null;
+    map.on("click", onPickClick);
+    map.on("dblclick", function () { if (P.pick && P.pick.mode === "area") finishArea(); });
     var last = 0;
     map.on("mousemove", function (e) {
       var now = Date.now();

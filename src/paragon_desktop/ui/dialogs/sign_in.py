@@ -1,27 +1,21 @@
-"""Sign in, then pick a case."""
+"""Sign in (the case list is in ``case_list``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from paragon_desktop.domain.errors import ParagonError
-from paragon_desktop.services.views import CaseSummary, UserView
-from paragon_desktop.ui.models.messages import LOCAL_TZ
+from paragon_desktop.services.views import UserView
 
 
 class SignInDialog(QDialog):
@@ -64,57 +58,3 @@ class SignInDialog(QDialog):
             self.password.setFocus()
             return
         self.accept()
-
-
-class CaseListDialog(QDialog):
-    COLUMNS = ("Case", "Categorie", "Locatie", "Datum", "Toegang")
-
-    def __init__(self, active: list[CaseSummary], closed: list[CaseSummary],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Paragon Desktop - kies een case")
-        self.resize(900, 360)
-        self.case: CaseSummary | None = None
-        self.tabs = QTabWidget()
-        self.active = self._table(active)
-        self.tabs.addTab(self.active, f"Actief ({len(active)})")
-        self.tabs.addTab(self._table(closed), f"Afgesloten ({len(closed)})")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._open)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.tabs)
-        layout.addWidget(buttons)
-
-    def _table(self, cases: list[CaseSummary]) -> QTableWidget:
-        table = QTableWidget(len(cases), len(self.COLUMNS))
-        table.setHorizontalHeaderLabels(list(self.COLUMNS))
-        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        table.verticalHeader().hide()
-        for row, case in enumerate(cases):
-            values = (case.name, case.category.label_nl, case.location_name,
-                      case.occurred_at.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M"),
-                      "Publiek" if case.access == "public" else "Privé")
-            for column, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                item.setData(Qt.ItemDataRole.UserRole, case)
-                table.setItem(row, column, item)
-        table.setWordWrap(False)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        if cases:
-            table.selectRow(0)
-        table.doubleClicked.connect(lambda _index: self._open())
-        return table
-
-    def _open(self) -> None:
-        table = self.tabs.currentWidget()
-        assert isinstance(table, QTableWidget)
-        items = table.selectedItems()
-        if items:
-            self.case = items[0].data(Qt.ItemDataRole.UserRole)
-            self.accept()

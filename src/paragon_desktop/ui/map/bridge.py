@@ -22,6 +22,8 @@ class MapBridge(QObject):
     sig_cursor = Signal(float, float)
     sig_applied = Signal(int)
     sig_layer_loaded = Signal(int, int)  # layer id, data revision
+    sig_picked = Signal(dict)  # a GeoJSON geometry the user picked (point or area)
+    sig_pick_progress = Signal(int)  # vertices of the area being drawn
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +67,14 @@ class MapBridge(QObject):
     @Slot(int, int)
     def on_layer_loaded(self, layer_id: int, revision: int) -> None:
         self.sig_layer_loaded.emit(layer_id, revision)
+
+    @Slot(str)
+    def on_picked(self, geometry: str) -> None:
+        self.sig_picked.emit(json.loads(geometry))
+
+    @Slot(int)
+    def on_pick_progress(self, vertices: int) -> None:
+        self.sig_pick_progress.emit(vertices)
 
     @property
     def settled(self) -> bool:

@@ -1,0 +1,121 @@
+"""The main window's Case menu: edit the case information, see who it is shared with, read the
+audit trail, close and reopen. Every action is checked again by the service; the menu only
+greys out what the user's access level cannot do, with the reason as tooltip."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox
+
+from paragon_desktop.domain.access import CaseAction, case_refusal
+from paragon_desktop.domain.errors import ParagonError
+from paragon_desktop.ui.dialogs.audit_trail import AuditTrailDialog
+from paragon_desktop.ui.dialogs.case_form import CaseDialog
+from paragon_desktop.ui.dialogs.case_sharing import CaseSharingDialog
+
+if TYPE_CHECKING:
+    from paragon_desktop.ui.main_window import MainWindow
+
+
+class CaseActionsMixin:
+    def _build_case_menu(self: MainWindow) -> None:
+        menu = self.menuBar().addMenu("&Case")
+        self.case_actions: dict[CaseAction, QAction] = {}
+        for action, label, handler in (
+            (CaseAction.EDIT, "Case-informatie &aanpassen…", self.edit_case_info),
+            (CaseAction.READ, "&Gedeeld met…", self.show_sharing),
+            (CaseAction.READ_AUDIT, "Audit-&trail…", self.show_audit_trail),
+            (CaseAction.CLOSE, "Case a&fsluiten…", self.close_case),
+            (CaseAction.REOPEN, "Case &heropenen", self.reopen_case),
+        ):
+            qaction = QAction(label, self)
+            qaction.triggered.connect(handler)
+            menu.addAction(qaction)
+            self.case_actions[action] = qaction
+            if action is CaseAction.READ_AUDIT:
+                menu.addSeparator()
+        self.case_menu = menu
+        menu.setToolTipsVisible(True)
+
+    def _update_case_actions(self: MainWindow) -> None:
+        if not hasattr(self, "case_actions"):
+            return
+        for action, qaction in self.case_actions.items():
+            # Taking part is checked by the service when reopening; the menu cannot know it.
+            refusal = "Niet beschikbaar." if self.admin is None else case_refusal(
+                action, self.user.access_level, case_open=self.case.is_open, took_part=True)
+            qaction.setEnabled(refusal is None)
+            qaction.setToolTip(refusal or "")
+
+    def _report(self: MainWindow, title: str, exc: ParagonError) -> None:
+        self._tell(title, str(exc), QMessageBox.Icon.Warning)
+
+    def _after_case_action(self: MainWindow, notes: tuple[str, ...], done: str) -> None:
+        self.statusBar().showMessage(" ".join((done, *notes)), 10000)
+        self.refresh()
+
+    def edit_case_info(self: MainWindow) -> None:
+        assert self.admin is not None
+        try:
+            draft = self.admin.case_draft(self.user, self.case.id)
+        except ParagonError as exc:
+            self._report("Case aanpassen", exc)
+            return
+        dialog = CaseDialog(self.admin, self.user, self.settings, self, case_id=self.case.id,
+                            draft=draft)
+        self.case_dialog = dialog
+        if dialog.exec() and dialog.outcome is not None:
+            self._after_case_action(dialog.outcome.notes, "Case-informatie opgeslagen.")
+
+    def show_sharing(self: MainWindow) -> None:
+        assert self.admin is not None
+        dialog = CaseSharingDialog(self.admin, self.user, self.case, self)
+        self.sharing_dialog = dialog
+        dialog.exec()
+        self.refresh()
+
+    def show_audit_trail(self: MainWindow) -> None:
+        assert self.admin is not None
+        try:
+            entries = self.admin.audit_trail(self.user, self.case.id)
+        except ParagonError as exc:
+            self._report("Audit-trail", exc)
+            return
+        dialog = AuditTrailDialog(entries, self.case.name, self)
+        self.audit_dialog = dialog
+        dialog.show()
+
+    def close_case(self: MainWindow, *, confirm: bool = True) -> None:
+        assert self.admin is not None
+        if confirm:
+            advice = self.admin.closing_advice(self.user, self.case.id)
+            text = (f"Case “{self.case.name}” afsluiten? Ze wordt alleen-lezen voor iedereen en "
+                    "verdwijnt uit de actieve lijst; de blokindex komt vrij.")
+            box = QMessageBox(QMessageBox.Icon.Question, "Case afsluiten", text,
+                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            if advice:
+                box.setInformativeText(advice)
+            box.setDefaultButton(QMessageBox.StandardButton.No)
+            self.confirm_box = box
+            if box.exec() != QMessageBox.StandardButton.Yes:
+                return
+        try:
+            outcome = self.admin.close_case(self.user, self.case.id)
+        except ParagonError as exc:
+            self._report("Case niet afgesloten", exc)
+            return
+        self._after_case_action(outcome.notes, "Case afgesloten.")
+
+    def reopen_case(self: MainWindow) -> None:
+        assert self.admin is not None
+        try:
+            outcome = self.admin.reopen_case(self.user, self.case.id)
+        except ParagonError as exc:
+            self._report("Case niet heropend", exc)
+            return
+        self._after_case_action(outcome.notes, "Case heropend.")
+

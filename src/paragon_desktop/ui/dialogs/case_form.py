@@ -1,0 +1,410 @@
+"""The new-case and edit-case dialog (Designer form ``ui/case_form.ui``) with its picking map.
+
+"Start case" stays disabled, and the labels of missing mandatory fields turn red, until every
+mandatory field is filled (DOMAIN.md, Cases). The generated name forms as the user types.
+Nothing the user typed is lost when the service refuses: the dialog stays open with the reason.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QDateTime, Qt, QTimer
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidgetItem, QPushButton, QWidget
+
+from paragon_desktop.domain.access import CaseAction, case_refusal
+from paragon_desktop.domain.cases import (
+    NAME_SUFFIX_MAX,
+    PHASES,
+    CaseDraft,
+    CaseLocation,
+    LocationKind,
+    default_type,
+    missing_fields,
+    preview_name,
+    types_for,
+)
+from paragon_desktop.domain.enums import CaseAccess, CaseCategory
+from paragon_desktop.domain.errors import ParagonError, ValidationError
+from paragon_desktop.services.case_admin import CaseAdminService, Outcome
+from paragon_desktop.services.views import ChangeSet, JurisdictionView, PlaceChoice, UserView
+from paragon_desktop.settings import Settings
+from paragon_desktop.ui.forms.ui_case_form import Ui_CaseForm
+
+FIELDS_NL = {"category": "categorie", "access": "toegang", "location": "locatie",
+             "case_type": "type", "occurred_at": "datum en tijd"}
+MISSING_STYLE = "color: #c92a2a; font-weight: 600;"
+REASONS_NL = {"competent": "bevoegd", "neighbour": "buur", "invited": "uitgenodigd"}
+PICK_HINTS = {
+    LocationKind.POINT: "Klik op “Aanduiden op kaart” en dan op de plaats van de case.",
+    LocationKind.AREA: "Klik op “Aanduiden op kaart” en dan de hoeken van het gebied; dubbelklik, "
+                       "klik op het eerste punt of op “Gebied sluiten” om af te sluiten.",
+    LocationKind.ANCHOR: "Zoek een anker en kies het in de lijst.",
+    LocationKind.TERRITORY: "Kies de overheid wiens grondgebied de locatie is (geen vaste plaats).",
+}
+
+
+class CaseDialog(QDialog):
+    """``case_id`` None: a new case ("Start case"); otherwise edit that case ("Opslaan")."""
+
+    def __init__(
+        self,
+        admin: CaseAdminService,
+        user: UserView,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        case_id: int | None = None,
+        draft: CaseDraft | None = None,
+        with_map: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.ui = Ui_CaseForm()
+        self.ui.setupUi(self)
+        self._admin = admin
+        self._user = user
+        self._case_id = case_id
+        self.outcome: Outcome | None = None
+        self._location: CaseLocation | None = None
+        self._filling = False
+        self._type_defaulted = False
+        ui = self.ui
+        editing = case_id is not None
+        self.setWindowTitle("Case aanpassen" if editing else "Nieuwe case")
+        self.start_button = QPushButton("Aanpassingen opslaan" if editing else "Start case")
+        self.start_button.setDefault(True)
+        ui.buttonBox.addButton(self.start_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        ui.buttonBox.accepted.connect(self._submit)
+        ui.buttonBox.rejected.connect(self.reject)
+
+        ui.categoryCombo.addItem("— kies —", None)
+        for category in CaseCategory:
+            ui.categoryCombo.addItem(category.label_nl, category.value)
+        for org_id, name in user.organisations:
+            ui.organisationCombo.addItem(name, org_id)
+        several = len(user.organisations) > 1 and not editing
+        ui.organisationLabel.setVisible(several)
+        ui.organisationCombo.setVisible(several)
+        ui.phaseCombo.addItem("(geen)", None)
+        for phase in PHASES:
+            ui.phaseCombo.addItem(phase, phase)
+        ui.occurredEdit.setDateTime(QDateTime.currentDateTime())
+        self._territories = admin.territories()
+        ui.territoryCombo.addItem("— kies een overheid —", None)
+        for place in self._territories:
+            ui.territoryCombo.addItem(place.name, place.id)
+        self._mode_buttons = {
+            LocationKind.POINT: ui.pointRadio, LocationKind.AREA: ui.areaRadio,
+            LocationKind.ANCHOR: ui.anchorRadio, LocationKind.TERRITORY: ui.territoryRadio,
+        }
+        ui.pointRadio.setChecked(True)
+
+        self.map = None
+        if with_map:
+            from paragon_desktop.ui.map.view import MapView
+
+            self.map = MapView(settings, ui.mapHost)
+            ui.mapHostLayout.addWidget(self.map)
+            self.map.bridge.sig_picked.connect(self._on_picked)
+            self.map.bridge.sig_pick_progress.connect(self._on_pick_progress)
+            self._show_borders()
+        else:
+            ui.mapHost.hide()
+
+        # Each field marks its own label red while it is missing.
+        self._labels: dict[str, QLabel] = {
+            "category": ui.categoryLabel, "access": ui.accessLabel, "location": ui.locationLabel,
+            "case_type": ui.typeLabel, "occurred_at": ui.occurredLabel,
+        }
+        ui.categoryCombo.currentIndexChanged.connect(self._on_category)
+        ui.publicRadio.toggled.connect(self._on_changed)
+        ui.privateRadio.toggled.connect(self._on_changed)
+        ui.typeCombo.currentIndexChanged.connect(self._on_changed)
+        ui.typeCombo.activated.connect(self._on_type_chosen)
+        ui.occurredEdit.dateTimeChanged.connect(self._on_changed)
+        ui.suffixEdit.textChanged.connect(self._on_changed)
+        ui.locationNameEdit.textEdited.connect(self._on_location_name)
+        ui.astridEdit.textEdited.connect(lambda _t: ui.astridStatus.clear())
+        ui.astridEdit.editingFinished.connect(self._check_astrid)
+        for kind, button in self._mode_buttons.items():
+            button.toggled.connect(lambda on, k=kind: on and self._on_mode(k))
+        ui.anchorSearch.textChanged.connect(self._search_anchors)
+        ui.anchorList.currentItemChanged.connect(self._on_anchor)
+        ui.territoryCombo.currentIndexChanged.connect(self._on_territory)
+        ui.pickButton.clicked.connect(self._start_pick)
+        ui.finishAreaButton.clicked.connect(self._finish_area)
+        ui.cancelPickButton.clicked.connect(self._stop_pick)
+        if draft is not None:
+            self._fill(draft)
+        self._on_mode(LocationKind.POINT if draft is None or draft.location is None
+                      else draft.location.kind)
+        self._on_changed()
+
+    # -- reading the form ---------------------------------------------------------------------
+    def draft(self) -> CaseDraft:
+        ui = self.ui
+        category = self._category()
+        access = (CaseAccess.PUBLIC if ui.publicRadio.isChecked()
+                  else CaseAccess.PRIVATE if ui.privateRadio.isChecked() else None)
+        location = self._location
+        if location is not None:
+            location = CaseLocation(location.kind, ui.locationNameEdit.text(), location.geometry,
+                                    location.ref_id)
+        moment = ui.occurredEdit.dateTime().toPython()
+        return CaseDraft(
+            category=category, access=access, location=location,
+            case_type=ui.typeCombo.currentData() or "",
+            occurred_at=moment.astimezone(UTC) if isinstance(moment, datetime) else None,
+            phase=ui.phaseCombo.currentData(), astrid_block=ui.astridEdit.text(),
+            description=ui.descriptionEdit.toPlainText(), name_suffix=ui.suffixEdit.text(),
+            organisation_id=ui.organisationCombo.currentData(),
+        )
+
+    def missing(self) -> tuple[str, ...]:
+        return missing_fields(self.draft())
+
+    # -- reacting -----------------------------------------------------------------------------
+    def _category(self) -> CaseCategory | None:
+        # Qt gives enum data back as plain strings.
+        value = self.ui.categoryCombo.currentData()
+        return CaseCategory(value) if value else None
+
+    def _on_category(self) -> None:
+        category = self._category()
+        previous = self.ui.typeCombo.currentData()
+        self.ui.typeCombo.blockSignals(True)
+        self.ui.typeCombo.clear()
+        self.ui.typeCombo.addItem("— kies —", None)
+        if category is not None:
+            for case_type in types_for(category):
+                self.ui.typeCombo.addItem(case_type, case_type)
+            # A type the user chose survives a change of category; a default does not.
+            keep = previous in types_for(category) and not self._type_defaulted
+            wanted = previous if keep else default_type(category)
+            self._type_defaulted = not keep and bool(wanted)
+            index = self.ui.typeCombo.findData(wanted) if wanted else 0
+            self.ui.typeCombo.setCurrentIndex(max(index, 0))
+        self.ui.typeCombo.blockSignals(False)
+        self._on_changed()
+
+    def _on_type_chosen(self, _index: int) -> None:
+        self._type_defaulted = False
+
+    def _on_changed(self, *_args: object) -> None:
+        if self._filling:
+            return
+        ui = self.ui
+        draft = self.draft()
+        ui.nameLabel.setText(preview_name(draft))
+        suffix_length = len(" ".join(draft.name_suffix.split()))
+        too_long = suffix_length > NAME_SUFFIX_MAX
+        ui.suffixCounter.setText(f"{suffix_length}/{NAME_SUFFIX_MAX}")
+        ui.suffixCounter.setStyleSheet(MISSING_STYLE if too_long else "")
+        ui.suffixLabel.setStyleSheet(MISSING_STYLE if too_long else "")
+        missing = missing_fields(draft)
+        for name, label in self._labels.items():
+            label.setStyleSheet(MISSING_STYLE if name in missing else "")
+            label.setProperty("missing", name in missing)
+        problems = [FIELDS_NL[f] for f in missing]
+        if too_long:
+            problems.append(f"naamtoevoeging te lang ({suffix_length} > {NAME_SUFFIX_MAX})")
+        ui.missingLabel.setText("Nog in te vullen: " + ", ".join(problems) if problems else "")
+        self.start_button.setEnabled(not problems)
+        self._update_sharing(draft)
+
+    def _update_sharing(self, draft: CaseDraft) -> None:
+        ui = self.ui
+        ui.sharingList.clear()
+        if draft.access is CaseAccess.PRIVATE:
+            ui.sharingList.addItem("Niemand: nodig gebruikers uit nadat de case gestart is.")
+            return
+        if draft.access is None or draft.location is None:
+            return
+        for share in self._admin.preview_shares(draft.location.geometry):
+            ui.sharingList.addItem(f"{share.organisation} ({REASONS_NL.get(share.reason, share.reason)})")
+
+    def _on_mode(self, kind: LocationKind) -> None:
+        ui = self.ui
+        self._mode_buttons[kind].setChecked(True)
+        ui.anchorSearch.setVisible(kind is LocationKind.ANCHOR)
+        ui.anchorList.setVisible(kind is LocationKind.ANCHOR)
+        ui.territoryCombo.setVisible(kind is LocationKind.TERRITORY)
+        on_map = kind in (LocationKind.POINT, LocationKind.AREA) and self.map is not None
+        ui.pickButton.setEnabled(on_map)
+        ui.finishAreaButton.setVisible(kind is LocationKind.AREA)
+        ui.pickHint.setText(PICK_HINTS[kind])
+        if kind is LocationKind.ANCHOR and not ui.anchorList.count():
+            self._search_anchors(ui.anchorSearch.text())
+        self._stop_pick()
+
+    def _set_location(self, location: CaseLocation | None, *, fit: bool) -> None:
+        self._location = location
+        self.ui.locationNameEdit.setText(location.name if location else "")
+        if self.map is not None:
+            self.map.bridge.send([{"op": "location.show",
+                                   "geometry": location.geometry if location else None, "fit": fit}])
+        self._on_changed()
+
+    def _on_location_name(self, _text: str) -> None:
+        self._on_changed()
+
+    def _start_pick(self) -> None:
+        if self.map is None:
+            return
+        mode = "area" if self.ui.areaRadio.isChecked() else "point"
+        self.map.bridge.send([{"op": "pick.start", "mode": mode}])
+        self.ui.pickHint.setText(PICK_HINTS[LocationKind(mode)] + " Esc of “Stop aanduiden” stopt.")
+
+    def _finish_area(self) -> None:
+        if self.map is not None:
+            self.map.bridge.send([{"op": "pick.finish"}])
+
+    def _stop_pick(self) -> None:
+        if self.map is not None:
+            self.map.bridge.send([{"op": "pick.stop"}])
+
+    def _on_pick_progress(self, vertices: int) -> None:
+        self.ui.pickHint.setText(f"{vertices} punt(en) van het gebied; dubbelklik of “Gebied sluiten”.")
+
+    def _on_picked(self, geometry: dict) -> None:
+        kind = LocationKind.AREA if geometry.get("type") == "Polygon" else LocationKind.POINT
+        self._set_location(CaseLocation(kind, self._admin.place_name(geometry), geometry), fit=False)
+        if not self.ui.locationNameEdit.text():
+            self.ui.pickHint.setText("Deze plaats ligt in geen enkel gekend grondgebied: geef de "
+                                     "locatie een naam.")
+        else:
+            self.ui.pickHint.setText(PICK_HINTS[kind])
+
+    def _search_anchors(self, text: str) -> None:
+        self.ui.anchorList.clear()
+        for place in self._admin.search_anchors(self._user, text):
+            item = QListWidgetItem(f"{place.name}  ·  {place.detail}" if place.detail else place.name)
+            item.setData(Qt.ItemDataRole.UserRole, place)
+            self.ui.anchorList.addItem(item)
+
+    def _on_anchor(self, item: QListWidgetItem | None, _previous: object = None) -> None:
+        if item is None:
+            return
+        place: PlaceChoice = item.data(Qt.ItemDataRole.UserRole)
+        self._set_location(CaseLocation(LocationKind.ANCHOR, place.name, place.geometry, place.id),
+                           fit=True)
+
+    def _on_territory(self, _index: int) -> None:
+        org_id = self.ui.territoryCombo.currentData()
+        place = next((p for p in self._territories if p.id == org_id), None)
+        if place is None:
+            return
+        name = place.name.removeprefix("Gemeente ").removeprefix("Provincie ")
+        self._set_location(CaseLocation(LocationKind.TERRITORY, name, place.geometry, place.id),
+                           fit=True)
+
+    def _check_astrid(self) -> None:
+        try:
+            holder = self._admin.astrid_holder(self._user, self.ui.astridEdit.text(),
+                                               except_case_id=self._case_id)
+        except ValidationError as exc:
+            holder = str(exc)
+        self.ui.astridStatus.setText(holder or ("vrij" if self.ui.astridEdit.text().strip() else ""))
+        self.ui.astridStatus.setStyleSheet(MISSING_STYLE if holder else "color: #2b8a3e;")
+
+    def _show_borders(self) -> None:
+        assert self.map is not None
+        jurisdictions = [JurisdictionView(p.id, p.name, p.detail, p.geometry) for p in self._territories]
+        province = next((p for p in self._territories if p.detail == "province"), None)
+        changes = ChangeSet(revision=0, jurisdictions=jurisdictions)
+        fit = None
+        if province is not None:
+            from shapely.geometry import shape
+
+            fit = tuple(shape(province.geometry).bounds)
+        self.map.apply_changes(changes, {}, fit_to=fit)  # type: ignore[arg-type]
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        # Esc stops picking first; a second Esc closes the dialog as usual.
+        if event.key() == Qt.Key.Key_Escape and self.map is not None and self._picking_hint():
+            self._stop_pick()
+            self.ui.pickHint.setText(PICK_HINTS[self._mode()])
+            return
+        super().keyPressEvent(event)
+
+    def _picking_hint(self) -> bool:
+        return "stopt" in self.ui.pickHint.text() or "punt(en)" in self.ui.pickHint.text()
+
+    def _mode(self) -> LocationKind:
+        return next(k for k, b in self._mode_buttons.items() if b.isChecked())
+
+    # -- filling for an edit ------------------------------------------------------------------
+    def _fill(self, draft: CaseDraft) -> None:
+        ui = self.ui
+        self._filling = True
+        try:
+            if draft.category is not None:
+                ui.categoryCombo.setCurrentIndex(ui.categoryCombo.findData(draft.category.value))
+                if self._case_id is not None:
+                    # Only an event may still change, and only into an incident (§4.5.1).
+                    allowed = {draft.category.value} | (
+                        {CaseCategory.INCIDENT.value} if draft.category is CaseCategory.EVENT else set())
+                    model = ui.categoryCombo.model()
+                    for row in range(ui.categoryCombo.count()):
+                        data = ui.categoryCombo.itemData(row)
+                        model.item(row).setEnabled(data in allowed)
+            self._filling = False
+            self._on_category()
+            self._filling = True
+            if draft.case_type:
+                index = ui.typeCombo.findData(draft.case_type)
+                if index < 0:  # a type from before the list: keep it
+                    ui.typeCombo.addItem(draft.case_type, draft.case_type)
+                    index = ui.typeCombo.count() - 1
+                ui.typeCombo.setCurrentIndex(index)
+            ui.publicRadio.setChecked(draft.access is CaseAccess.PUBLIC)
+            ui.privateRadio.setChecked(draft.access is CaseAccess.PRIVATE)
+            if draft.occurred_at is not None:
+                ui.occurredEdit.setDateTime(draft.occurred_at.astimezone().replace(tzinfo=None))
+            ui.phaseCombo.setCurrentIndex(max(ui.phaseCombo.findData(draft.phase), 0))
+            ui.astridEdit.setText(draft.astrid_block)
+            ui.descriptionEdit.setPlainText(draft.description)
+            ui.suffixEdit.setText(draft.name_suffix)
+        finally:
+            self._filling = False
+        if draft.location is not None:
+            self._set_location(draft.location, fit=True)
+            if draft.location.kind is LocationKind.TERRITORY:
+                ui.territoryCombo.blockSignals(True)
+                ui.territoryCombo.setCurrentIndex(max(ui.territoryCombo.findData(draft.location.ref_id), 0))
+                ui.territoryCombo.blockSignals(False)
+
+    # -- submitting ---------------------------------------------------------------------------
+    def _submit(self) -> None:
+        if not self.start_button.isEnabled():
+            return
+        ui = self.ui
+        ui.errorLabel.clear()
+        try:
+            if self._case_id is None:
+                self.outcome = self._admin.start_case(self._user, self.draft())
+            else:
+                self.outcome = self._admin.edit_case(self._user, self._case_id, self.draft())
+        except ValidationError as exc:
+            ui.errorLabel.setText(str(exc))
+            for name in exc.fields:
+                label = self._labels.get(name) or {"astrid_block": ui.astridLabel,
+                                                   "name_suffix": ui.suffixLabel}.get(name)
+                if label is not None:
+                    label.setStyleSheet(MISSING_STYLE)
+            return
+        except ParagonError as exc:
+            ui.errorLabel.setText(str(exc))
+            return
+        self.accept()
+
+    def done(self, result: int) -> None:
+        if self.map is not None:
+            # Let Chromium release the page before the dialog goes.
+            QTimer.singleShot(0, self.map.shutdown)
+        super().done(result)
+
+
+def start_refusal(user: UserView) -> str | None:
+    """Why this user cannot start a case (read-only access), or None."""
+    return case_refusal(CaseAction.START, user.access_level)

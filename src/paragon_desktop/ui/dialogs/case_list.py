@@ -1,0 +1,156 @@
+"""The case list: active cases the user may see, closed ones apart, public cases inactive for more
+than a month, a category filter and a search; "Nieuwe case…" starts one (DOMAIN.md, Cases)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from paragon_desktop.domain.enums import CaseCategory
+from paragon_desktop.services.case_admin import CaseAdminService
+from paragon_desktop.services.cases import CaseService
+from paragon_desktop.services.views import CaseSummary, UserView
+from paragon_desktop.settings import Settings
+from paragon_desktop.ui.dialogs.case_form import CaseDialog, start_refusal
+from paragon_desktop.ui.models.messages import LOCAL_TZ
+
+COLUMNS = ("Case", "Categorie", "Locatie", "Datum", "Toegang", "Organisatie")
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
+
+
+class CaseListDialog(QDialog):
+    def __init__(self, cases: CaseService, admin: CaseAdminService, user: UserView,
+                 settings: Settings, parent: QWidget | None = None, *,
+                 now: datetime | None = None) -> None:
+        super().__init__(parent)
+        self._cases = cases
+        self._admin = admin
+        self._user = user
+        self._settings = settings
+        self._now = now
+        self.case: CaseSummary | None = None
+        self.setWindowTitle(f"Paragon Desktop - cases van {user.display_name}")
+        self.resize(1000, 420)
+
+        self.category = QComboBox()
+        self.category.addItem("Alle categorieën", None)
+        for category in CaseCategory:
+            self.category.addItem(category.label_nl, category.value)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Zoek in naam, type, locatie, beschrijving…")
+        self.search.setClearButtonEnabled(True)
+        self.new_button = QPushButton("Nieuwe case…")
+        refusal = start_refusal(user)
+        self.new_button.setEnabled(refusal is None)
+        self.new_button.setToolTip(refusal or "Start een nieuwe case (incident, evenement, oefening).")
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Categorie"))
+        filters.addWidget(self.category)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.new_button)
+
+        self.tabs = QTabWidget()
+        self.active = self._table()
+        self.closed = self._table()
+        self.inactive = self._table(extra="Laatste activiteit")
+        self.tabs.addTab(self.active, "Actief")
+        self.tabs.addTab(self.closed, "Afgesloten")
+        self.tabs.addTab(self.inactive, "Inactief > 1 maand")
+        self.tabs.setTabToolTip(2, "Publieke cases zonder activiteit sinds meer dan een maand: "
+                                   "NC112 sluit ze af.")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._open)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+
+        self.category.currentIndexChanged.connect(self.reload)
+        self.search.textChanged.connect(self.reload)
+        self.new_button.clicked.connect(self._new_case)
+        self.reload()
+
+    def _table(self, extra: str | None = None) -> QTableWidget:
+        table = QTableWidget(0, len(COLUMNS) + (1 if extra else 0))
+        table.setHorizontalHeaderLabels(list(COLUMNS) + ([extra] if extra else []))
+        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        table.setWordWrap(False)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.doubleClicked.connect(lambda _index: self._open())
+        return table
+
+    def reload(self) -> None:
+        value = self.category.currentData()
+        category = CaseCategory(value) if value else None
+        text = self.search.text()
+        active = self._cases.list_cases(self._user, category=category, text=text)
+        closed = self._cases.list_cases(self._user, closed_only=True, category=category, text=text)
+        # The report follows the same filter: it lists open public cases, a subset of "active".
+        shown = {c.id for c in active}
+        inactive = [item for item in self._admin.inactive_public_cases(self._user, now=self._now)
+                    if item.case.id in shown]
+        self._fill(self.active, [(c, None) for c in active])
+        self._fill(self.closed, [(c, None) for c in closed])
+        self._fill(self.inactive, [(i.case, i.last_activity) for i in inactive])
+        self.tabs.setTabText(0, f"Actief ({len(active)})")
+        self.tabs.setTabText(1, f"Afgesloten ({len(closed)})")
+        self.tabs.setTabText(2, f"Inactief > 1 maand ({len(inactive)})")
+
+    def _fill(self, table: QTableWidget, rows: list[tuple[CaseSummary, datetime | None]]) -> None:
+        table.setRowCount(len(rows))
+        for row, (case, last) in enumerate(rows):
+            values = [case.name, case.category.label_nl, case.location_name, _local(case.occurred_at),
+                      "Publiek" if case.access == "public" else "Privé", case.organisation]
+            if last is not None:
+                days = ((self._now or datetime.now(UTC)) - last).days
+                values.append(f"{_local(last)} ({days} dagen)")
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, case)
+                table.setItem(row, column, item)
+        if rows:
+            table.selectRow(0)
+
+    def table_names(self, table: QTableWidget) -> list[str]:
+        return [table.item(row, 0).text() for row in range(table.rowCount())]
+
+    def _new_case(self) -> None:
+        dialog = CaseDialog(self._admin, self._user, self._settings, self)
+        self.new_case_dialog = dialog  # for tests and for keeping it alive while open
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.outcome is not None:
+            self.case = dialog.outcome.case
+            self.accept()
+
+    def _open(self) -> None:
+        table = self.tabs.currentWidget()
+        assert isinstance(table, QTableWidget)
+        items = table.selectedItems()
+        if items:
+            self.case = items[0].data(Qt.ItemDataRole.UserRole)
+            self.accept()

@@ -1,0 +1,397 @@
+"""The new-case dialog, the case list and the Case menu, driven as a user drives them."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from sqlalchemy import select
+
+from paragon_desktop.domain.cases import CaseDraft, LocationKind
+from paragon_desktop.domain.enums import CaseAccess, CaseCategory
+from paragon_desktop.settings import Settings
+from paragon_desktop.storage.models import Case, CaseShare, Organisation
+from paragon_desktop.ui.dialogs.case_form import CaseDialog
+from paragon_desktop.ui.dialogs.case_list import CaseListDialog
+from tests.qt.conftest import map_stats
+
+
+def page_js(qtbot, view, script: str):
+    box: list = []
+    view.page().runJavaScript(script, 0, box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=10000)
+    return box[0]
+
+
+def dialog_for(qtbot, client, username="sofie.janssens", **kwargs) -> CaseDialog:
+    dialog = CaseDialog(client.admin, client.user(username), Settings(), **kwargs)
+    qtbot.addWidget(dialog)
+    dialog.resize(1300, 760)
+    dialog.show()
+    if dialog.map is not None:
+        qtbot.waitUntil(lambda: dialog.map.bridge.settled, timeout=30000)
+    return dialog
+
+
+def red(label) -> bool:
+    return bool(label.property("missing")) and "#c92a2a" in label.styleSheet()
+
+
+def click_map(qtbot, dialog, lon: float, lat: float) -> None:
+    """A real mouse click on the page where Leaflet draws (lon, lat)."""
+    x, y = json.loads(page_js(
+        qtbot, dialog.map,
+        f"(function(){{var p = paragon.map.latLngToContainerPoint([{lat}, {lon}]);"
+        f"return JSON.stringify([p.x, p.y]);}})()"))
+    target = dialog.map.focusProxy()
+    point = QPoint(round(x), round(y))
+    QTest.mouseClick(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+
+
+def fill_mandatory_except_location(dialog) -> None:
+    ui = dialog.ui
+    ui.categoryCombo.setCurrentIndex(ui.categoryCombo.findData("incident"))
+    ui.publicRadio.setChecked(True)
+    ui.typeCombo.setCurrentIndex(ui.typeCombo.findData("Brand"))
+
+
+def test_start_stays_disabled_with_missing_fields_red_until_all_are_filled(qtbot, client):
+    dialog = dialog_for(qtbot, client, with_map=False)
+    ui = dialog.ui
+    assert not dialog.start_button.isEnabled()
+    # Date and time default to now; the other four are missing and red.
+    assert dialog.missing() == ("category", "access", "location", "case_type")
+    for name in ("category", "access", "location", "case_type"):
+        assert red(dialog._labels[name]), name
+    assert not red(ui.occurredLabel)
+    assert "categorie" in ui.missingLabel.text()
+    assert ui.nameLabel.text() == "… - … - …"
+
+    ui.categoryCombo.setCurrentIndex(ui.categoryCombo.findData("incident"))
+    assert not red(ui.categoryLabel)
+    assert ui.nameLabel.text() == "Incident - … - …"
+    ui.publicRadio.setChecked(True)
+    ui.typeCombo.setCurrentIndex(ui.typeCombo.findData("Gaslek"))
+    assert ui.nameLabel.text() == "Incident - Gaslek - …"
+    assert not dialog.start_button.isEnabled()
+    assert red(ui.locationLabel)
+    # The territory of an authority as location: the last mandatory field.
+    ui.territoryRadio.setChecked(True)
+    ui.territoryCombo.setCurrentIndex(ui.territoryCombo.findText("Gemeente Kalloo"))
+    assert ui.locationNameEdit.text() == "Kalloo"
+    assert dialog.start_button.isEnabled()
+    assert not any(red(label) for label in dialog._labels.values())
+    assert ui.missingLabel.text() == ""
+    assert ui.nameLabel.text() == "Incident - Gaslek - Kalloo"
+    # The suffix is counted live; past 50 it turns red and Start waits, keeping the text.
+    ui.suffixEdit.setText("Sluisweg")
+    assert ui.nameLabel.text() == "Incident - Gaslek - Kalloo - Sluisweg"
+    assert ui.suffixCounter.text() == "8/50"
+    ui.suffixEdit.setText("x" * 51)
+    assert ui.suffixCounter.text() == "51/50"
+    assert "#c92a2a" in ui.suffixCounter.styleSheet()
+    assert not dialog.start_button.isEnabled()
+    assert ui.suffixEdit.text() == "x" * 51
+    ui.suffixEdit.setText("x" * 50)
+    assert dialog.start_button.isEnabled()
+    # Emptying the type again brings the red marker back.
+    ui.typeCombo.setCurrentIndex(0)
+    assert red(ui.typeLabel)
+    assert not dialog.start_button.isEnabled()
+
+
+def test_events_default_to_other_and_the_type_list_follows_the_category(qtbot, client):
+    dialog = dialog_for(qtbot, client, with_map=False)
+    ui = dialog.ui
+    ui.categoryCombo.setCurrentIndex(ui.categoryCombo.findData("event"))
+    assert ui.typeCombo.currentText() == "Andere"
+    assert ui.typeCombo.findData("Brand") < 0
+    ui.categoryCombo.setCurrentIndex(ui.categoryCombo.findData("incident"))
+    assert ui.typeCombo.currentData() is None  # "Andere" is not chosen for an incident
+    assert ui.typeCombo.findData("Brand") > 0
+
+
+def test_a_point_picked_on_the_map_starts_a_shared_case(qtbot, client):
+    dialog = dialog_for(qtbot, client)
+    ui = dialog.ui
+    fill_mandatory_except_location(dialog)
+    ui.pointRadio.setChecked(True)
+    ui.pickButton.click()
+    qtbot.waitUntil(lambda: dialog.map.bridge.settled)
+    assert json.loads(page_js(qtbot, dialog.map, "paragon.stats()"))["picking"]["mode"] == "point"
+    click_map(qtbot, dialog, 4.2775, 51.2540)
+    qtbot.waitUntil(lambda: ui.locationNameEdit.text() == "Scheldemonde", timeout=10000)
+    stats = json.loads(page_js(qtbot, dialog.map, "paragon.stats()"))
+    assert stats["picking"] is None
+    lon, lat = stats["location"]["features"][0]["geometry"]["coordinates"]
+    assert lon == pytest.approx(4.2775, abs=1e-3)  # within a pixel at this zoom
+    assert lat == pytest.approx(51.2540, abs=1e-3)
+    sharing = [ui.sharingList.item(i).text() for i in range(ui.sharingList.count())]
+    assert "Gemeente Scheldemonde (bevoegd)" in sharing
+    assert "Gemeente Kalloo (buur)" in sharing
+    ui.suffixEdit.setText("Loods 3")
+    assert ui.nameLabel.text() == "Incident - Brand - Scheldemonde - Loods 3"
+    dialog.start_button.click()
+    assert dialog.result() == CaseDialog.DialogCode.Accepted
+    case = dialog.outcome.case
+    assert case.name == "Incident - Brand - Scheldemonde - Loods 3"
+    with client.db.sessions() as session:
+        shared = set(session.scalars(select(Organisation.name).join(
+            CaseShare, CaseShare.organisation_id == Organisation.id).where(CaseShare.case_id == case.id)))
+    assert {"Gemeente Scheldemonde", "Gemeente Kalloo"} <= shared
+
+
+def test_an_area_drawn_on_the_map_becomes_the_location(qtbot, client):
+    dialog = dialog_for(qtbot, client)
+    ui = dialog.ui
+    fill_mandatory_except_location(dialog)
+    ui.areaRadio.setChecked(True)
+    ui.pickButton.click()
+    qtbot.waitUntil(lambda: dialog.map.bridge.settled)
+    # Four corners around the Scheldemonde / Kalloo border (apart in time: not a double-click),
+    # a second click on the last one (adds nothing), then a click on the first closes the area.
+    corners = ((4.300, 51.240), (4.340, 51.240), (4.340, 51.270), (4.300, 51.270))
+    for lon, lat in (*corners, corners[-1]):
+        click_map(qtbot, dialog, lon, lat)
+        qtbot.wait(600)
+    assert "4 punt(en)" in ui.pickHint.text()
+    click_map(qtbot, dialog, *corners[0])
+    qtbot.waitUntil(lambda: dialog.draft().location is not None, timeout=10000)
+    location = dialog.draft().location
+    assert location.kind is LocationKind.AREA
+    ring = location.geometry["coordinates"][0]
+    assert len(ring) == 5  # four corners, closed
+    assert ring[0] == ring[-1]
+    assert json.loads(page_js(qtbot, dialog.map, "paragon.stats()"))["picking"] is None
+    assert ui.locationNameEdit.text() == "Kalloo / Scheldemonde"
+    assert dialog.start_button.isEnabled()
+    # "Gebied sluiten" closes a second area drawn the same way.
+    ui.pickButton.click()
+    for lon, lat in ((4.20, 51.16), (4.22, 51.16), (4.21, 51.18)):
+        click_map(qtbot, dialog, lon, lat)
+        qtbot.wait(600)
+    ui.finishAreaButton.click()
+    qtbot.waitUntil(lambda: ui.locationNameEdit.text() == "Waasbroek", timeout=10000)
+    assert len(dialog.draft().location.geometry["coordinates"][0]) == 4
+
+
+def test_an_anchor_found_by_search_is_the_location(qtbot, client):
+    dialog = dialog_for(qtbot, client)
+    ui = dialog.ui
+    fill_mandatory_except_location(dialog)
+    ui.anchorRadio.setChecked(True)
+    QTest.keyClicks(ui.anchorSearch, "sluis")
+    assert ui.anchorList.count() == 1
+    ui.anchorList.setCurrentRow(0)
+    assert ui.locationNameEdit.text() == "Sluis Kalloo"
+    assert dialog.draft().location.kind is LocationKind.ANCHOR
+    qtbot.waitUntil(lambda: dialog.map.bridge.settled)
+    assert json.loads(page_js(qtbot, dialog.map, "paragon.stats()"))["location"] is not None
+    # The user may say it better: the name is editable and goes into the case name.
+    ui.locationNameEdit.clear()
+    QTest.keyClicks(ui.locationNameEdit, "Zeesluis Kalloo")
+    assert ui.nameLabel.text() == "Incident - Brand - Zeesluis Kalloo"
+
+
+def test_a_refusal_keeps_the_dialog_open_with_everything_typed(qtbot, client):
+    dialog = dialog_for(qtbot, client, with_map=False)
+    ui = dialog.ui
+    fill_mandatory_except_location(dialog)
+    ui.territoryRadio.setChecked(True)
+    ui.territoryCombo.setCurrentIndex(ui.territoryCombo.findText("Gemeente Doelmeer"))
+    ui.descriptionEdit.setPlainText("Uitslaande brand, <b>niet</b> markup")
+    ui.astridEdit.setText("blok-sch-07")  # the demo's Seveso case holds it
+    ui.astridEdit.editingFinished.emit()
+    assert "reserved by case “Oefening - Lek gevaarlijke stoffen" in ui.astridStatus.text()
+    dialog.start_button.click()
+    assert dialog.isVisible()
+    assert "BLOK-SCH-07 is reserved" in ui.errorLabel.text()
+    assert "#c92a2a" in ui.astridLabel.styleSheet()
+    assert ui.descriptionEdit.toPlainText() == "Uitslaande brand, <b>niet</b> markup"
+    ui.astridEdit.setText("BLOK-DOE-01")
+    dialog.start_button.click()
+    assert not dialog.isVisible()
+    assert dialog.outcome.case.description == "Uitslaande brand, <b>niet</b> markup"
+
+
+def test_case_list_filters_keeps_closed_apart_and_reports_inactive_cases(qtbot, client):
+    an = client.user("an.peeters")
+    later = datetime.now(UTC) + timedelta(days=40)
+    dialog = CaseListDialog(client.cases, client.admin, an, Settings(), now=later)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    active = dialog.table_names(dialog.active)
+    assert len(active) == 2
+    assert dialog.tabs.tabText(1) == "Afgesloten (1)"
+    assert "Voorjaarsoefening" in dialog.table_names(dialog.closed)[0]
+    # Forty days on, both open public exercises are idle for more than a month.
+    assert dialog.tabs.tabText(2) == "Inactief > 1 maand (2)"
+    assert "dagen" in dialog.inactive.item(0, 6).text()
+    QTest.keyClicks(dialog.search, "winterfeesten")
+    assert dialog.table_names(dialog.active) == [
+        "Oefening - Evenement - Polderkerke - Winterfeesten"]
+    dialog.search.clear()
+    dialog.category.setCurrentIndex(dialog.category.findData("incident"))
+    assert dialog.table_names(dialog.active) == []
+    assert dialog.tabs.tabText(2) == "Inactief > 1 maand (0)"
+    assert dialog.new_button.isEnabled()
+
+
+def test_read_only_users_get_no_new_case_button(qtbot, client):
+    dialog = CaseListDialog(client.cases, client.admin, client.user("wim.verhaegen"), Settings())
+    qtbot.addWidget(dialog)
+    assert not dialog.new_button.isEnabled()
+    assert "Alleen lezen" in dialog.new_button.toolTip()
+
+
+def test_closing_makes_the_case_read_only_in_every_open_window(qtbot, client, open_window):
+    an_window = open_window("an.peeters")
+    tom_window = open_window("tom.declercq")
+    assert tom_window.feeds.composer.editor.isEnabled()
+    close = an_window.case_actions[next(a for a in an_window.case_actions if a.value == "close")]
+    assert close.isEnabled()
+    an_window.close_case(confirm=False)
+    for window in (an_window, tom_window):
+        qtbot.waitUntil(lambda w=window: not w.case.is_open, timeout=15000)
+        assert "AFGESLOTEN CASE" in window.banner.text()
+        assert not window.feeds.composer.editor.isEnabled()
+        assert not window.layers.add_button.isEnabled()
+        assert "afgesloten" in window.layers.add_button.toolTip()
+    edit = tom_window.case_actions[next(a for a in tom_window.case_actions if a.value == "edit")]
+    assert not edit.isEnabled()
+    assert "closed" in edit.toolTip()
+    # Tom took part in the case: he reopens it, and the composer comes back.
+    tom_window.reopen_case()
+    qtbot.waitUntil(lambda: tom_window.case.is_open and an_window.case.is_open, timeout=15000)
+    assert tom_window.feeds.composer.editor.isEnabled()
+    assert "AFGESLOTEN" not in an_window.banner.text()
+
+
+def test_edit_case_info_from_the_case_menu_updates_the_title(qtbot, client, open_window):
+    window = open_window("tom.declercq")
+    edit_suffix_in_dialog(window)
+    qtbot.waitUntil(lambda: "NH3 lek" in window.windowTitle(), timeout=15000)
+    entry = client.admin.audit_trail(client.user("an.peeters"), window.case.id)[-1]
+    assert entry.action == "case.edited"
+    assert entry.crisis_role == "Dir-CP-Ops"
+
+
+def edit_suffix_in_dialog(window) -> None:  # noqa: N802 (reads as what it does)
+    from PySide6.QtCore import QTimer
+
+    def fill() -> None:
+        dialog = window.case_dialog
+        assert dialog.ui.categoryCombo.currentText() == "Oefening"
+        assert dialog.ui.astridEdit.text() == "BLOK-SCH-07"
+        assert dialog.ui.locationNameEdit.text() == "Scheldemonde"
+        dialog.ui.suffixEdit.setText("NH3 lek")
+        dialog.start_button.click()
+
+    QTimer.singleShot(300, fill)
+    window.edit_case_info()
+
+
+def test_audit_trail_is_for_coordinators_and_shows_text_as_text(qtbot, client, open_window):
+    an = client.user("an.peeters")
+    seveso = client.seveso_case_id()
+    draft = client.admin.case_draft(an, seveso)
+    client.admin.edit_case(an, seveso, CaseDraft(**{**draft.__dict__,
+                                                     "description": "<img src=x onerror=alert(1)>"}))
+    window = open_window("an.peeters")
+    window.show_audit_trail()
+    table = window.audit_dialog.table
+    texts = [table.item(table.rowCount() - 1, c).text() for c in range(5)]
+    assert texts[3] == "Case-informatie aangepast"
+    assert "<img src=x onerror=alert(1)>" in texts[4]
+    window.audit_dialog.close()
+    agent_window = open_window("sofie.janssens")
+    audit = agent_window.case_actions[next(a for a in agent_window.case_actions
+                                           if a.value == "read_audit")]
+    assert not audit.isEnabled()
+    assert "coordinator" in audit.toolTip()
+
+
+def test_a_user_removed_from_a_private_case_keeps_the_picture_but_loses_the_case(
+        qtbot, client, open_window):
+    lotte = client.user("lotte.maes")
+    with client.db.sessions() as session:
+        private = session.scalar(select(Case.id).where(Case.access == "private"))
+    window = open_window("lotte.maes", case_id=private)
+    features_before = map_stats(qtbot, window)["featuresOnMap"]
+    # A coordinator takes Lotte's access away (by hand here: she is the only one in the case).
+    with client.db.sessions.begin() as session:
+        from paragon_desktop.storage.models import CaseUser
+
+        row = session.scalars(select(CaseUser).where(CaseUser.case_id == private,
+                                                     CaseUser.user_id == lotte.id)).one()
+        row.invited = False
+        row.participating = False
+    window.refresh()
+    qtbot.waitUntil(lambda: "GEEN TOEGANG MEER" in window.banner.text(), timeout=15000)
+    assert not window.feeds.composer.editor.isEnabled()
+    assert not window.timer.isActive()
+    assert map_stats(qtbot, window)["featuresOnMap"] == features_before
+
+
+def test_sharing_dialog_lists_organisations_with_their_reason(qtbot, client, open_window):
+    window = open_window("an.peeters")
+    from PySide6.QtCore import QTimer
+
+    seen: dict = {}
+
+    def look() -> None:
+        dialog = window.sharing_dialog
+        table = dialog.organisations
+        seen["rows"] = {table.item(r, 0).text(): table.item(r, 1).text()
+                        for r in range(table.rowCount())}
+        seen["invite"] = dialog.invite_user_button.isEnabled()
+        dialog.reject()
+
+    QTimer.singleShot(300, look)
+    window.show_sharing()
+    assert seen["rows"]["Gemeente Scheldemonde"] == "bevoegd (grondgebied)"
+    assert seen["rows"]["Gemeente Kalloo"] == "buur (grenst aan)"
+    assert seen["rows"]["Nordchem Scheldemonde NV"] == "uitgenodigd"
+    assert seen["invite"]
+
+
+def test_new_case_from_the_list_opens_it(qtbot, client):
+    sofie = client.user("sofie.janssens")
+    dialog = CaseListDialog(client.cases, client.admin, sofie, Settings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    from PySide6.QtCore import QTimer
+
+    def fill() -> None:
+        form = dialog.new_case_dialog
+        qtbot.waitUntil(lambda: form.map.bridge.settled, timeout=30000)
+        ui = form.ui
+        ui.categoryCombo.setCurrentIndex(ui.categoryCombo.findData("exercise"))
+        ui.privateRadio.setChecked(True)
+        ui.typeCombo.setCurrentIndex(ui.typeCombo.findData("Brand"))
+        ui.territoryRadio.setChecked(True)
+        ui.territoryCombo.setCurrentIndex(ui.territoryCombo.findText("Provincie Scheldeland"))
+        ui.suffixEdit.setText("Tabletop")
+        form.start_button.click()
+
+    QTimer.singleShot(200, fill)
+    dialog.new_button.click()
+    assert dialog.result() == CaseListDialog.DialogCode.Accepted
+    assert dialog.case.name == "Oefening - Brand - Scheldeland - Tabletop"
+    assert dialog.case.access == CaseAccess.PRIVATE.value
+    assert client.admin.case_draft(sofie, dialog.case.id).location.kind is LocationKind.TERRITORY
+
+
+def test_a_case_that_is_one_point_opens_centred_on_it(qtbot, client, open_window):
+    """Bug: a case whose extent was a single point gave Leaflet bounds without area, fitBounds
+    threw "Invalid LatLng (NaN, NaN)" and the window never finished opening."""
+    with client.db.sessions() as session:
+        private = session.scalar(select(Case.id).where(Case.access == "private"))
+    window = open_window("lotte.maes", case_id=private)
+    stats = map_stats(qtbot, window)
+    assert stats["zoom"] == 15
+    assert stats["center"]["lng"] == pytest.approx(4.36, abs=1e-6)
+    assert stats["center"]["lat"] == pytest.approx(51.25, abs=1e-6)
