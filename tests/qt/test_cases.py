@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from sqlalchemy import select
 
 from paragon_desktop.domain.cases import CaseDraft, LocationKind
-from paragon_desktop.domain.enums import CaseAccess, CaseCategory
+from paragon_desktop.domain.enums import CaseAccess
 from paragon_desktop.settings import Settings
 from paragon_desktop.storage.models import Case, CaseShare, Organisation
 from paragon_desktop.ui.dialogs.case_form import CaseDialog
