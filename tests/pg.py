@@ -54,6 +54,11 @@ def server() -> Iterator[str]:
         unavailable("no PostgreSQL server binaries (initdb) on this machine; "
                     "install the postgresql package or set PARAGON_TEST_PG_URL")
     assert bindir is not None
+    if bindir.parts[:4] == ("/", "usr", "lib", "postgresql"):
+        control = Path("/usr/share/postgresql") / bindir.parent.name / "extension" / "postgis.control"
+        if not control.exists():
+            unavailable(f"PostGIS is not installed for PostgreSQL {bindir.parent.name} "
+                        f"(apt install postgresql-{bindir.parent.name}-postgis-3)")
     # PostgreSQL refuses to run as root: run it as the postgres system user then.
     as_user: list[str] = []
     if os.geteuid() == 0:

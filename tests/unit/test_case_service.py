@@ -457,3 +457,31 @@ def test_postgis_and_shapely_agree_on_many_random_locations(demo_db, backend):
                 differences.append((location.wkt, by_postgis, by_shapely))
     assert differences == []
     assert any(index.shares(loc) for loc in locations)
+
+
+def test_the_postgis_neighbour_trigger_uses_the_shapely_tolerance():
+    from pathlib import Path
+
+    from paragon_desktop.gis.territory import TOUCH_TOLERANCE_DEG
+    from paragon_desktop.storage import migrate
+
+    import re
+
+    migration = next((Path(migrate.MIGRATIONS) / "versions").glob("0003_*.py")).read_text()
+    found = re.search(r"ST_DWithin\(o\.jurisdiction_geom, NEW\.jurisdiction_geom, ([0-9.e-]+)\)", migration)
+    assert found is not None
+    assert float(found.group(1)) == TOUCH_TOLERANCE_DEG
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_postgis_neighbours_follow_a_jurisdiction_that_changes(empty_db, backend):
+    ids = _grid_organisations(empty_db)
+    service = CaseAdminService(empty_db)
+    with empty_db.sessions.begin() as session:
+        moved = session.get(Organisation, ids["Test 33"])  # a corner cell, moved far away
+        moved.jurisdiction_geojson = json.dumps(mapping(box(9, 9, 9.1, 9.1)))
+    with empty_db.sessions() as session:
+        shares = service.territorial_shares(session, mapping(Point(3.25, 50.25)))  # in Test 22
+    assert ids["Test 33"] not in shares
+    assert shares[ids["Test 23"]] is ShareReason.NEIGHBOUR

@@ -113,6 +113,12 @@ class CaseAdminService:
                 self._index = (key, index, {o.id: o for o in orgs})
             return self._index[1], self._index[2]
 
+    def warm_up(self) -> None:
+        """Build the jurisdiction index ahead of the first case start (about 0.4 s for 600
+        municipalities); call it off the GUI thread."""
+        with self._db.sessions() as session:
+            self._jurisdictions(session)
+
     def preview_shares(self, location: dict[str, Any]) -> list[ShareView]:
         """Who a public case at ``location`` would be shared with, for the form."""
         with self._db.sessions() as session:

@@ -13,36 +13,27 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from paragon_desktop.domain.enums import ShareReason
-from paragon_desktop.gis.territory import TOUCH_TOLERANCE_DEG
 
-# Jurisdictions meeting the location are competent; areas of the same level (kind, discipline)
-# within the touch tolerance of a competent one are its neighbours. The expression
-# ST_GeomFromGeoJSON(jurisdiction_geojson) matches the GiST index of migration 0003.
+# Jurisdictions meeting the location are competent; their neighbours (same level, within the
+# touch tolerance) come from ``jurisdiction_neighbours``, which a trigger keeps with the same
+# predicate as gis.territory whenever a jurisdiction changes. ``jurisdiction_geom`` is the
+# PostgreSQL-only geometry column a trigger keeps equal to ``jurisdiction_geojson``, with a GiST
+# index (migration 0003).
 _SHARES = text(
     """
-    WITH loc AS (SELECT ST_GeomFromGeoJSON(:location) AS g),
-    competent AS (
-        SELECT o.id, o.kind, coalesce(o.discipline, '') AS discipline,
-               ST_GeomFromGeoJSON(o.jurisdiction_geojson) AS g
-        FROM organisations o, loc
-        WHERE o.jurisdiction_geojson IS NOT NULL
-          AND ST_Intersects(ST_GeomFromGeoJSON(o.jurisdiction_geojson), loc.g)
+    WITH competent AS (
+        SELECT o.id FROM organisations o
+        WHERE ST_Intersects(o.jurisdiction_geom, ST_SetSRID(ST_GeomFromGeoJSON(:location), 4326))
     )
     SELECT id, 'competent' FROM competent
     UNION
-    SELECT o.id, 'neighbour'
-    FROM organisations o
-    JOIN competent c
-      ON o.kind = c.kind AND coalesce(o.discipline, '') = c.discipline
-     AND ST_DWithin(ST_GeomFromGeoJSON(o.jurisdiction_geojson), c.g, :tolerance)
-    WHERE o.jurisdiction_geojson IS NOT NULL
-      AND o.id NOT IN (SELECT id FROM competent)
+    SELECT n.neighbour_id, 'neighbour'
+    FROM jurisdiction_neighbours n JOIN competent c ON n.organisation_id = c.id
+    WHERE n.neighbour_id NOT IN (SELECT id FROM competent)
     """
 )
 
 
 def postgis_territorial_shares(session: Session, location: dict[str, Any]) -> dict[int, ShareReason]:
-    rows = session.execute(
-        _SHARES, {"location": json.dumps(location), "tolerance": TOUCH_TOLERANCE_DEG}
-    )
+    rows = session.execute(_SHARES, {"location": json.dumps(location)})
     return {int(org_id): ShareReason(reason) for org_id, reason in rows}

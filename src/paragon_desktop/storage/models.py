@@ -99,6 +99,12 @@ class Tombstone(Base):
     revision: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
 
 
+# Columns and tables only the PostgreSQL schema has, kept by triggers from what the app writes on
+# both backends (migration 0003). The ORM does not map them.
+POSTGRESQL_ONLY_COLUMNS = {"organisations": {"jurisdiction_geom"}}
+POSTGRESQL_ONLY_TABLES = {"jurisdiction_neighbours"}
+
+
 class Organisation(Revisioned, BBox, Base):
     __tablename__ = "organisations"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -3,6 +3,7 @@ than a month, a category filter and a search; "Nieuwe case…" starts one (DOMAI
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
@@ -90,6 +91,10 @@ class CaseListDialog(QDialog):
         self.search.textChanged.connect(self.reload)
         self.new_button.clicked.connect(self._new_case)
         self.reload()
+        if refusal is None:
+            # The form's sharing preview needs the jurisdiction index: build it while the user
+            # reads the list, not when the form first asks.
+            threading.Thread(target=admin.warm_up, name="warm-jurisdictions", daemon=True).start()
 
     def _table(self, extra: str | None = None) -> QTableWidget:
         table = QTableWidget(0, len(COLUMNS) + (1 if extra else 0))

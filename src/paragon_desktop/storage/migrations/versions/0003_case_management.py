@@ -28,11 +28,55 @@ def upgrade() -> None:
                 "apt install postgresql-<version>-postgis-3) and run `paragon-desktop db upgrade` "
                 "again.")
         op.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-        # Territorial sharing asks PostGIS which jurisdictions meet a case location; the index
-        # on the parsed geometry keeps that to the few areas whose boxes do.
-        op.execute(
-            "CREATE INDEX ix_organisations_jurisdiction_geom ON organisations "
-            "USING gist (ST_GeomFromGeoJSON(jurisdiction_geojson))")
+        # Territorial sharing asks PostGIS which jurisdictions meet a case location. The app
+        # writes GeoJSON text on both backends; here a trigger keeps a real geometry column
+        # beside it, so the query neither parses GeoJSON nor scans: a GiST index finds the few
+        # areas whose boxes meet the location.
+        op.execute("ALTER TABLE organisations ADD COLUMN jurisdiction_geom geometry(Geometry, 4326)")
+        op.execute("""
+            CREATE FUNCTION paragon_jurisdiction_geom() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                NEW.jurisdiction_geom := CASE WHEN NEW.jurisdiction_geojson IS NULL THEN NULL
+                    ELSE ST_SetSRID(ST_GeomFromGeoJSON(NEW.jurisdiction_geojson), 4326) END;
+                RETURN NEW;
+            END $$""")
+        op.execute("""
+            CREATE TRIGGER organisations_jurisdiction_geom
+            BEFORE INSERT OR UPDATE OF jurisdiction_geojson ON organisations
+            FOR EACH ROW EXECUTE FUNCTION paragon_jurisdiction_geom()""")
+        op.execute("CREATE INDEX ix_organisations_jurisdiction_geom ON organisations "
+                   "USING gist (jurisdiction_geom)")
+        # Who borders whom changes only when a jurisdiction does, and the distance between two
+        # large areas (provinces) costs PostGIS hundreds of ms: keep the neighbours in a table.
+        # Same level (kind, discipline), within gis.territory.TOUCH_TOLERANCE_DEG.
+        op.execute("""
+            CREATE TABLE jurisdiction_neighbours (
+                organisation_id integer NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+                neighbour_id integer NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+                PRIMARY KEY (organisation_id, neighbour_id))""")
+        op.execute("""
+            CREATE FUNCTION paragon_jurisdiction_neighbours() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                DELETE FROM jurisdiction_neighbours
+                WHERE organisation_id = NEW.id OR neighbour_id = NEW.id;
+                IF NEW.jurisdiction_geom IS NOT NULL THEN
+                    INSERT INTO jurisdiction_neighbours (organisation_id, neighbour_id)
+                    SELECT NEW.id, o.id FROM organisations o
+                    WHERE o.id <> NEW.id AND o.kind = NEW.kind
+                      AND coalesce(o.discipline, '') = coalesce(NEW.discipline, '')
+                      AND ST_DWithin(o.jurisdiction_geom, NEW.jurisdiction_geom, 1e-7);
+                    INSERT INTO jurisdiction_neighbours (organisation_id, neighbour_id)
+                    SELECT neighbour_id, organisation_id FROM jurisdiction_neighbours
+                    WHERE organisation_id = NEW.id;
+                END IF;
+                RETURN NULL;
+            END $$""")
+        op.execute("""
+            CREATE TRIGGER organisations_jurisdiction_neighbours
+            AFTER INSERT OR UPDATE OF jurisdiction_geojson, kind, discipline ON organisations
+            FOR EACH ROW EXECUTE FUNCTION paragon_jurisdiction_neighbours()""")
+        op.execute("UPDATE organisations SET jurisdiction_geojson = jurisdiction_geojson "
+                   "WHERE jurisdiction_geojson IS NOT NULL")
     op.create_table(
         'case_plans',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -69,4 +113,9 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_case_plans_case_id'), table_name='case_plans')
     op.drop_table('case_plans')
     if op.get_bind().dialect.name == 'postgresql':
-        op.execute("DROP INDEX IF EXISTS ix_organisations_jurisdiction_geom")
+        op.execute("DROP TRIGGER IF EXISTS organisations_jurisdiction_neighbours ON organisations")
+        op.execute("DROP FUNCTION IF EXISTS paragon_jurisdiction_neighbours()")
+        op.execute("DROP TABLE IF EXISTS jurisdiction_neighbours")
+        op.execute("DROP TRIGGER IF EXISTS organisations_jurisdiction_geom ON organisations")
+        op.execute("DROP FUNCTION IF EXISTS paragon_jurisdiction_geom()")
+        op.execute("ALTER TABLE organisations DROP COLUMN IF EXISTS jurisdiction_geom")
