@@ -460,12 +460,11 @@ def test_postgis_and_shapely_agree_on_many_random_locations(demo_db, backend):
 
 
 def test_the_postgis_neighbour_trigger_uses_the_shapely_tolerance():
+    import re
     from pathlib import Path
 
     from paragon_desktop.gis.territory import TOUCH_TOLERANCE_DEG
     from paragon_desktop.storage import migrate
-
-    import re
 
     migration = next((Path(migrate.MIGRATIONS) / "versions").glob("0003_*.py")).read_text()
     found = re.search(r"ST_DWithin\(o\.jurisdiction_geom, NEW\.jurisdiction_geom, ([0-9.e-]+)\)", migration)
