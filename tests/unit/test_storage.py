@@ -139,3 +139,44 @@ def test_naive_timestamps_are_refused(empty_db):
 
     with pytest.raises(StatementError, match="naive datetime"), empty_db.sessions.begin() as s:
         s.add(AuditEvent(at=datetime(2026, 11, 19, 9, 2), action="test"))
+
+
+def test_a_filled_embedded_database_of_an_older_version_upgrades_without_losing_rows(tmp_path):
+    """Bug: upgrading a SQLite database with rows failed in the batch migrations ("FOREIGN KEY
+    constraint failed" on DROP TABLE) and left a half-migrated file behind."""
+    from alembic import command
+
+    from paragon_desktop.storage.migrate import alembic_config
+
+    db = Database.open(tmp_path / "old.db")
+    command.upgrade(alembic_config(db.engine), "0001")
+    with db.engine.begin() as connection:
+        for statement in (
+            "INSERT INTO organisations (id, name, kind, crisis_roles, revision) "
+            "VALUES (1, 'Gemeente A', 'municipality', '', 1)",
+            "INSERT INTO users (id, username, display_name, password_hash, case_access_level, "
+            "active, revision) VALUES (1, 'a', 'A', 'x', 'agent', 1, 1)",
+            "INSERT INTO cases (id, name, name_suffix, category, access, case_type, location_name, "
+            "location_geojson, occurred_at, description, status, created_by_id, organisation_id, "
+            "created_at, revision) VALUES (1, 'Incident - Brand - A', '', 'incident', 'public', "
+            "'Brand', 'A', '{\"type\":\"Point\",\"coordinates\":[4,51]}', '2026-11-01 10:00:00', "
+            "'', 'open', 1, 1, '2026-11-01 10:00:00', 1)",
+            "INSERT INTO feeds (id, case_id, name, kind, position, revision) "
+            "VALUES (1, 1, 'Multi', 'multi', 0, 1)",
+            "INSERT INTO messages (id, case_id, feed_id, author_id, crisis_role, created_at, text, "
+            "tags, revision) VALUES (1, 1, 1, 1, 'observer', '2026-11-01 10:05:00', 'Hallo', '', 1)",
+            "INSERT INTO case_shares (id, case_id, organisation_id, reason, revision) "
+            "VALUES (1, 1, 1, 'competent', 1)",
+            # What the failed upgrade of an earlier version left behind.
+            "CREATE TABLE _alembic_tmp_messages (id INTEGER PRIMARY KEY)",
+        ):
+            connection.execute(text(statement))
+    upgrade(db.engine)
+    assert not needs_upgrade(db.engine)
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT text FROM messages")).scalar() == "Hallo"
+        assert connection.execute(text("SELECT location_kind FROM cases")).scalar() == "point"
+        assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
+        tables = {r[0] for r in connection.execute(text("SELECT name FROM sqlite_master"))}
+    assert not any(name.startswith("_alembic_tmp") for name in tables)
+    db.dispose()

@@ -74,6 +74,7 @@ class CaseDialog(QDialog):
         self.start_button = QPushButton("Aanpassingen opslaan" if editing else "Start case")
         self.start_button.setDefault(True)
         ui.buttonBox.addButton(self.start_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        ui.buttonBox.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuleren")
         ui.buttonBox.accepted.connect(self._submit)
         ui.buttonBox.rejected.connect(self.reject)
 
@@ -134,6 +135,7 @@ class CaseDialog(QDialog):
         ui.pickButton.clicked.connect(self._start_pick)
         ui.finishAreaButton.clicked.connect(self._finish_area)
         ui.cancelPickButton.clicked.connect(self._stop_pick)
+        self._on_category()
         if draft is not None:
             self._fill(draft)
         self._on_mode(LocationKind.POINT if draft is None or draft.location is None
