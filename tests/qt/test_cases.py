@@ -395,3 +395,16 @@ def test_a_case_that_is_one_point_opens_centred_on_it(qtbot, client, open_window
     assert stats["zoom"] == 15
     assert stats["center"]["lng"] == pytest.approx(4.36, abs=1e-6)
     assert stats["center"]["lat"] == pytest.approx(51.25, abs=1e-6)
+
+
+def test_escape_stops_picking_before_it_closes_the_form(qtbot, client):
+    dialog = dialog_for(qtbot, client)
+    dialog.ui.pickButton.click()
+    qtbot.waitUntil(lambda: dialog.map.bridge.settled)
+    assert json.loads(page_js(qtbot, dialog.map, "paragon.stats()"))["picking"] is not None
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: dialog.map.bridge.settled)
+    assert json.loads(page_js(qtbot, dialog.map, "paragon.stats()"))["picking"] is None
+    assert dialog.isVisible()
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()

@@ -68,6 +68,7 @@ class CaseDialog(QDialog):
         self._location: CaseLocation | None = None
         self._filling = False
         self._type_defaulted = False
+        self._picking = False
         ui = self.ui
         editing = case_id is not None
         self.setWindowTitle("Case aanpassen" if editing else "Nieuwe case")
@@ -254,6 +255,7 @@ class CaseDialog(QDialog):
         if self.map is None:
             return
         mode = "area" if self.ui.areaRadio.isChecked() else "point"
+        self._picking = True
         self.map.bridge.send([{"op": "pick.start", "mode": mode}])
         self.ui.pickHint.setText(PICK_HINTS[LocationKind(mode)] + " Esc of “Stop aanduiden” stopt.")
 
@@ -262,6 +264,7 @@ class CaseDialog(QDialog):
             self.map.bridge.send([{"op": "pick.finish"}])
 
     def _stop_pick(self) -> None:
+        self._picking = False
         if self.map is not None:
             self.map.bridge.send([{"op": "pick.stop"}])
 
@@ -269,6 +272,7 @@ class CaseDialog(QDialog):
         self.ui.pickHint.setText(f"{vertices} punt(en) van het gebied; dubbelklik of “Gebied sluiten”.")
 
     def _on_picked(self, geometry: dict) -> None:
+        self._picking = False
         kind = LocationKind.AREA if geometry.get("type") == "Polygon" else LocationKind.POINT
         self._set_location(CaseLocation(kind, self._admin.place_name(geometry), geometry), fit=False)
         if not self.ui.locationNameEdit.text():
@@ -323,14 +327,11 @@ class CaseDialog(QDialog):
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
         # Esc stops picking first; a second Esc closes the dialog as usual.
-        if event.key() == Qt.Key.Key_Escape and self.map is not None and self._picking_hint():
+        if event.key() == Qt.Key.Key_Escape and self._picking:
             self._stop_pick()
             self.ui.pickHint.setText(PICK_HINTS[self._mode()])
             return
         super().keyPressEvent(event)
-
-    def _picking_hint(self) -> bool:
-        return "stopt" in self.ui.pickHint.text() or "punt(en)" in self.ui.pickHint.text()
 
     def _mode(self) -> LocationKind:
         return next(k for k, b in self._mode_buttons.items() if b.isChecked())
