@@ -188,14 +188,9 @@ class CaseAdminService:
     def directory(self) -> tuple[list[DirectoryEntry], list[DirectoryEntry]]:
         """Active users and all organisations, for inviting."""
         with self._db.sessions() as session:
-            orgs_of: dict[int, list[str]] = {}
-            for user_id, org in session.execute(
-                select(Membership.user_id, Organisation.name)
-                .join(Organisation, Organisation.id == Membership.organisation_id)
-            ):
-                orgs_of.setdefault(user_id, []).append(org)
+            orgs_of = _organisations_by_user(session)
             users = [
-                DirectoryEntry(u.id, u.display_name, ", ".join(sorted(orgs_of.get(u.id, []))))
+                DirectoryEntry(u.id, u.display_name, orgs_of.get(u.id, ""))
                 for u in session.scalars(
                     select(User).where(User.active.is_(True)).order_by(User.display_name))
             ]
@@ -425,14 +420,9 @@ class CaseAdminService:
             visible_case(session, user.id, case_id)
             shares = {s.organisation_id: ShareReason(s.reason) for s in session.scalars(
                 select(CaseShare).where(CaseShare.case_id == case_id))}
-            orgs_of: dict[int, list[str]] = {}
-            for user_id, org in session.execute(
-                select(Membership.user_id, Organisation.name)
-                .join(Organisation, Organisation.id == Membership.organisation_id)
-            ):
-                orgs_of.setdefault(user_id, []).append(org)
+            orgs_of = _organisations_by_user(session)
             users = [
-                CaseUserView(cu.user_id, name, ", ".join(sorted(orgs_of.get(cu.user_id, []))),
+                CaseUserView(cu.user_id, name, orgs_of.get(cu.user_id, ""),
                              cu.invited, cu.participating, cu.crisis_role)
                 for cu, name in session.execute(
                     select(CaseUser, User.display_name).join(User, User.id == CaseUser.user_id)
@@ -603,6 +593,17 @@ class CaseAdminService:
 
     def _share_names(self, session: Session, shares: dict[int, ShareReason]) -> dict[str, str]:
         return {v.organisation: v.reason for v in self._share_views(session, shares)}
+
+
+def _organisations_by_user(session: Session) -> dict[int, str]:
+    """Each user's organisations, as the lists show them ("A, B")."""
+    names: dict[int, list[str]] = {}
+    for user_id, org in session.execute(
+        select(Membership.user_id, Organisation.name)
+        .join(Organisation, Organisation.id == Membership.organisation_id)
+    ):
+        names.setdefault(user_id, []).append(org)
+    return {user_id: ", ".join(sorted(orgs)) for user_id, orgs in names.items()}
 
 
 def _require(refusal: str | None) -> None:
