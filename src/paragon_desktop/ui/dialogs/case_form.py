@@ -125,7 +125,7 @@ class CaseDialog(QDialog):
         ui.typeCombo.activated.connect(self._on_type_chosen)
         ui.occurredEdit.dateTimeChanged.connect(self._on_changed)
         ui.suffixEdit.textChanged.connect(self._on_changed)
-        ui.locationNameEdit.textEdited.connect(self._on_location_name)
+        ui.locationNameEdit.textEdited.connect(self._on_changed)
         ui.astridEdit.textEdited.connect(lambda _t: ui.astridStatus.clear())
         ui.astridEdit.editingFinished.connect(self._check_astrid)
         for kind, button in self._mode_buttons.items():
@@ -246,9 +246,6 @@ class CaseDialog(QDialog):
         if self.map is not None:
             self.map.bridge.send([{"op": "location.show",
                                    "geometry": location.geometry if location else None, "fit": fit}])
-        self._on_changed()
-
-    def _on_location_name(self, _text: str) -> None:
         self._on_changed()
 
     def _start_pick(self) -> None:
