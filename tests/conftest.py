@@ -24,7 +24,9 @@ from paragon_desktop.services.case_admin import CaseAdminService  # noqa: E402
 from paragon_desktop.services.cases import CaseService  # noqa: E402
 from paragon_desktop.services.demo import build_demo  # noqa: E402
 from paragon_desktop.services.editing import EditingService  # noqa: E402
+from paragon_desktop.services.feeds import FeedService  # noqa: E402
 from paragon_desktop.services.layers import LayerService  # noqa: E402
+from paragon_desktop.services.participation import ParticipationService  # noqa: E402
 from paragon_desktop.services.views import UserView  # noqa: E402
 from paragon_desktop.storage.db import Database  # noqa: E402
 from paragon_desktop.storage.migrate import upgrade  # noqa: E402
@@ -143,6 +145,8 @@ class Client:
         self.editing = EditingService(db)
         self.layers = LayerService(db, self.editing.events)
         self.admin = CaseAdminService(db, self.editing.events)
+        self.feeds = FeedService(db, self.editing.events)
+        self.participation = ParticipationService(db, self.editing.events)
 
     def user(self, username: str) -> UserView:
         return self.auth.sign_in(username, DEMO_PASSWORD)

@@ -14,7 +14,9 @@ from paragon_desktop.services.cases import CaseService
 from paragon_desktop.services.demo import build_demo, is_empty
 from paragon_desktop.services.editing import EditingService
 from paragon_desktop.services.events import CaseEvents
+from paragon_desktop.services.feeds import FeedService
 from paragon_desktop.services.layers import LayerService
+from paragon_desktop.services.participation import ParticipationService
 from paragon_desktop.services.views import CaseSummary, UserView
 from paragon_desktop.settings import Settings, default_database_path
 from paragon_desktop.storage.db import Database, normalise_url
@@ -34,6 +36,8 @@ class Services:
     editing: EditingService
     layers: LayerService
     admin: CaseAdminService
+    feeds: FeedService
+    participation: ParticipationService
 
 
 def open_database(url: str | None) -> tuple[Database, bool]:
@@ -64,7 +68,8 @@ def build_services(db: Database) -> Services:
     # One event hub: whoever writes in a case, the open windows hear it.
     events = CaseEvents()
     return Services(db, AuthService(db), CaseService(db), EditingService(db, events),
-                    LayerService(db, events), CaseAdminService(db, events))
+                    LayerService(db, events), CaseAdminService(db, events),
+                    FeedService(db, events), ParticipationService(db, events))
 
 
 def prepare_qt_environment(offscreen: bool = False) -> None:

@@ -13,7 +13,7 @@ def test_docks_show_the_demo_case(open_window, client):
     snapshot = client.cases.open_case(client.user("an.peeters"), client.seveso_case_id())
     feeds = window.feeds
     assert [feeds.tabs.tabText(i) for i in range(feeds.tabs.count())] == [
-        "Multi", "CP-Ops", "D5 Communicatie", "GCC"]
+        "Multi", "CP-Ops", "GCC"]
     for feed in snapshot.changes.feeds:
         shown = feeds.tab(feed.id).model.messages()
         expected = [m for m in snapshot.changes.messages if m.feed_id == feed.id]

@@ -26,7 +26,7 @@ def test_message_and_anchor_written_behind_the_apps_back_appear_on_refresh(
 
     other = Client(Database.open(demo_url))
     tom = other.user("tom.declercq")
-    other.editing.post_message(tom, multi_id, "Nieuwe beslissing: vrijgave 12:00.",
+    other.feeds.post(tom, multi_id, "Nieuwe beslissing: vrijgave 12:00.",
                                [MessageTag.DECISION])
     anchor_id = other.editing.add_anchor(
         tom, window.case.id, "Verzamelplaats pers", {"type": "Point", "coordinates": [4.25, 51.23]},

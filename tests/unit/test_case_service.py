@@ -365,7 +365,7 @@ def test_report_lists_public_cases_inactive_for_more_than_a_month(client):
     # A message today makes the case active again.
     tom = client.user("tom.declercq")
     multi = next(f.id for f in client.cases.open_case(tom, seveso).changes.feeds if f.kind == "multi")
-    client.editing.post_message(tom, multi, "Nog actief.", at=later - timedelta(days=1))
+    client.feeds.post(tom, multi, "Nog actief.", at=later - timedelta(days=1))
     assert all(item.case.id != seveso for item in client.admin.inactive_public_cases(an, now=later))
     with client.db.sessions() as session:
         assert session.scalar(select(Message.id).where(Message.text == "Nog actief.")) is not None

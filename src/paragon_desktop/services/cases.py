@@ -17,6 +17,7 @@ from paragon_desktop.services.access import (
     visible_case_ids,
     visible_feed_ids,
 )
+from paragon_desktop.services.feeds import message_query, message_views
 from paragon_desktop.services.views import (
     AnchorView,
     CaseSnapshot,
@@ -208,7 +209,8 @@ class CaseService:
         if case.revision > since:
             result.case = summary_of(session, case)
         feed_ids = visible_feed_ids(session, case_id, user.id)
-        if since == 0 or self._any_changed(session, case_id, since, (Feed, FeedMember)):
+        # Who is in a feed, and who is in the case now, show with the feeds.
+        if since == 0 or self._any_changed(session, case_id, since, (Feed, FeedMember, CaseUser)):
             result.feeds = self._feeds(session, case_id, feed_ids)
         result.messages = self._messages(session, case_id, feed_ids, since)
         result.anchors = [
@@ -237,7 +239,7 @@ class CaseService:
     def _any_changed(self, session: Session, case_id: int, since: int, models: tuple) -> bool:
         for model in models:
             query = select(model.id).where(model.revision > since).limit(1)
-            if model is Feed or model is Layer:
+            if model is Feed or model is Layer or model is CaseUser:
                 query = query.where(model.case_id == case_id)
             if session.scalar(query) is not None:
                 return True
@@ -271,42 +273,39 @@ class CaseService:
             .order_by(User.display_name)
         ):
             members[feed_id].append(name)
-        participants = tuple(
-            session.scalars(
-                select(User.display_name)
-                .join(CaseUser, CaseUser.user_id == User.id)
-                .where(CaseUser.case_id == case_id, CaseUser.participating.is_(True))
-                .order_by(User.display_name)
-            )
-        )
+        participants: list[str] = []
+        present: set[str] = set()
+        for name, entered_at, left_at in session.execute(
+            select(User.display_name, CaseUser.entered_at, CaseUser.left_at)
+            .join(CaseUser, CaseUser.user_id == User.id)
+            .where(CaseUser.case_id == case_id, CaseUser.participating.is_(True))
+            .order_by(User.display_name)
+        ):
+            participants.append(name)
+            if entered_at is not None and left_at is None:
+                present.add(name)
         feeds = session.scalars(
             select(Feed).where(Feed.id.in_(feed_ids)).order_by(Feed.position, Feed.name)
         )
-        return [
-            FeedView(f.id, f.name, f.kind,
-                     participants if f.kind == "multi" else tuple(members[f.id]))
-            for f in feeds
-        ]
+        result = []
+        for f in feeds:
+            names = tuple(participants) if f.kind == "multi" else tuple(members[f.id])
+            result.append(FeedView(f.id, f.name, f.kind, names,
+                                   tuple(n for n in names if n in present)))
+        return result
 
     def _messages(
         self, session: Session, case_id: int, feed_ids: set[int], since: int
     ) -> list[MessageView]:
-        rows = session.execute(
-            select(Message, User.display_name, Organisation.name)
-            .join(User, User.id == Message.author_id)
-            .outerjoin(Organisation, Organisation.id == Message.organisation_id)
-            .where(
-                Message.case_id == case_id,
-                Message.revision > since,
-                Message.feed_id.in_(feed_ids),
-            )
-            .order_by(Message.created_at, Message.id)
-        )
-        return [
-            MessageView(m.id, m.feed_id, author, m.crisis_role, org or "", m.created_at,
-                        m.text, tuple(m.tags.split()), m.revision)
-            for m, author, org in rows
-        ]
+        """New messages since a refresh, oldest first. When a case opens (``since`` 0) the feeds
+        fetch their newest page themselves: a case may hold 100,000 messages."""
+        if since == 0:
+            return []
+        return message_views(session, message_query().where(
+            Message.case_id == case_id,
+            Message.revision > since,
+            Message.feed_id.in_(feed_ids),
+        ).order_by(Message.created_at, Message.id))
 
     def _contacts(self, session: Session, case_id: int, since: int) -> list[ContactView]:
         contacts = [

@@ -23,15 +23,17 @@ from paragon_desktop.services import audit
 from paragon_desktop.services import demo_data as data
 from paragon_desktop.services.auth import hash_password
 from paragon_desktop.services.layers import store_layer
+from paragon_desktop.services.participation import assign_feeds
 from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.models import (
+    Acknowledgement,
     Anchor,
+    Attachment,
     Case,
     CaseShare,
     CaseUser,
     Contact,
     Feed,
-    FeedMember,
     LayerVisibility,
     Membership,
     Message,
@@ -193,6 +195,33 @@ def _new_case(
     return case
 
 
+def _seveso_messages(session: Session, case: Case, feeds: dict[str, Feed],
+                     users: dict[str, User], memberships: dict[str, Organisation]) -> None:
+    """The exercise's log so far. An answer answers the last question of its feed; the D2
+    SITREP carries its report; everyone present has seen the Important messages."""
+    questions: dict[str, int] = {}
+    for hhmm, feed_name, username, tags, text in data.MESSAGES:
+        message = Message(case_id=case.id, feed_id=feeds[feed_name].id,
+                          author_id=users[username].id,
+                          organisation_id=memberships[username].id,
+                          crisis_role=data.PARTICIPANTS[username][0], created_at=_at(hhmm),
+                          text=text, tags=tags, answers_id=questions.get(feed_name)
+                          if "answer" in tags.split() else None)
+        session.add(message)
+        session.flush()
+        if "question" in tags.split():
+            questions[feed_name] = message.id
+        if "sitrep" in tags.split():
+            report = (text + "\n\nOpgemaakt door " + users[username].display_name + ".\n").encode()
+            session.add(Attachment(message_id=message.id, file_name=f"SITREP-{hhmm.replace(':', '')}.txt",
+                                   media_type="text/plain", size=len(report), data=report))
+        if "important" in tags.split() and feed_name == "Multi":
+            for other in data.PARTICIPANTS:
+                if other != username:
+                    session.add(Acknowledgement(message_id=message.id, user_id=users[other].id,
+                                                at=_at(hhmm)))
+
+
 def _seveso_case(session: Session, orgs: dict[str, Organisation], users: dict[str, User],
                  memberships: dict[str, Organisation]) -> Case:
     case = _new_case(
@@ -206,24 +235,21 @@ def _seveso_case(session: Session, orgs: dict[str, Organisation], users: dict[st
     session.add(CaseShare(case_id=case.id, organisation_id=orgs["Nordchem Scheldemonde NV"].id,
                           reason="invited"))
     feeds = {}
-    for position, (name, kind) in enumerate(data.FEEDS):
-        feeds[name] = Feed(case_id=case.id, name=name, kind=kind, position=position)
+    for position, (name, kind, discipline, cell, roles) in enumerate(data.FEEDS):
+        feeds[name] = Feed(case_id=case.id, name=name, kind=kind, position=position,
+                           discipline=discipline, cell=cell, roles="\n".join(roles))
         session.add(feeds[name])
     session.flush()
-    for username, (role, cell, feed_names) in data.PARTICIPANTS.items():
+    for username, (role, cell) in data.PARTICIPANTS.items():
         user = users[username]
+        org = memberships[username]
         session.add(CaseUser(case_id=case.id, user_id=user.id, invited=username == "marc.nordchem",
-                             participating=True, organisation_id=memberships[username].id,
-                             crisis_role=role, crisis_cell=cell))
-        for feed_name in feed_names:
-            session.add(FeedMember(feed_id=feeds[feed_name].id, user_id=user.id))
+                             participating=True, organisation_id=org.id,
+                             crisis_role=role, crisis_cell=cell, entered_at=_at("09:00")))
+        # The same rule as opening the case in the app: the role decides the specific feeds.
+        assign_feeds(session, case.id, user.id, org.discipline, role, cell)
         audit.record(session, "case.opened", user_id=user.id, case_id=case.id, crisis_role=role)
-    for hhmm, feed_name, username, tags, text in data.MESSAGES:
-        session.add(Message(case_id=case.id, feed_id=feeds[feed_name].id,
-                            author_id=users[username].id,
-                            organisation_id=memberships[username].id,
-                            crisis_role=data.PARTICIPANTS[username][0], created_at=_at(hhmm),
-                            text=text, tags=tags))
+    _seveso_messages(session, case, feeds, users, memberships)
     for name, category, description, kind, coords in data.ANCHORS:
         geometry = json.dumps({"type": kind, "coordinates": [coords] if kind == "Polygon" else coords})
         anchor = Anchor(case_id=case.id, name=name, category=category, description=description,

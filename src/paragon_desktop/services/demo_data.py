@@ -60,31 +60,34 @@ USERS = (
     ("marc.nordchem", "Marc Claes", "Nordchem Scheldemonde NV", "agent", None, ""),
 )
 
-# Feeds of the Seveso case: (name, kind). "Multi" is everyone's.
+# Feeds of the Seveso case: (name, kind, discipline, crisis cell, roles that give membership).
+# "Multi" is everyone's; the others follow the crisis role chosen on opening the case.
 FEEDS = (
-    ("Multi", "multi"),
-    ("CP-Ops", "cell"),
-    ("D1 Brandweer", "discipline"),
-    ("D2 Medisch", "discipline"),
-    ("D3 Politie", "discipline"),
-    ("D4 Civiele Bescherming", "discipline"),
-    ("D5 Communicatie", "discipline"),
-    ("GCC", "cell"),
+    ("Multi", "multi", None, None, ()),
+    ("CP-Ops", "cell", None, "CP-Ops",
+     ("Dir-CP-Ops", "Secretaris CP-Ops", "Dir-Brw", "Dir-Med", "Dir-Pol", "Dir-Log",
+      "Noodplanningsambtenaar")),
+    ("D1 Brandweer", "discipline", "D1", None, ()),
+    ("D2 Medisch", "discipline", "D2", None, ()),
+    ("D3 Politie", "discipline", "D3", None, ()),
+    ("D4 Civiele Bescherming", "discipline", "D4", None, ()),
+    ("D5 Communicatie", "discipline", "D5", None, ()),
+    ("GCC", "cell", None, "GCC", ("Provinciaal noodplanningscoördinator",)),
 )
 
-# username -> (crisis role, crisis cell, feeds besides Multi)
+# username -> (crisis role, crisis cell)
 PARTICIPANTS = {
-    "an.peeters": ("Noodplanningsambtenaar", "GCC", ("GCC", "D5 Communicatie", "CP-Ops")),
-    "tom.declercq": ("Dir-CP-Ops", "CP-Ops", ("CP-Ops", "D1 Brandweer")),
-    "sofie.janssens": ("Secretaris CP-Ops", "CP-Ops", ("CP-Ops",)),
-    "karim.elamrani": ("Dir-Med", "CP-Ops", ("CP-Ops", "D2 Medisch")),
-    "lotte.maes": ("Dir-Pol", "CP-Ops", ("CP-Ops", "D3 Politie")),
-    "jan.devos": ("Meetploegleider", None, ("D4 Civiele Bescherming",)),
-    "nina.desmet": ("Dir-Info", "GCC", ("GCC", "D5 Communicatie")),
-    "pieter.wouters": ("Dispatcher 112", None, ()),
-    "els.vandamme": ("Provinciaal noodplanningscoördinator", None, ("GCC",)),
-    "wim.verhaegen": ("observer", None, ()),
-    "marc.nordchem": ("Interne noodplanningscoördinator", None, ("CP-Ops",)),
+    "an.peeters": ("Noodplanningsambtenaar", "GCC"),
+    "tom.declercq": ("Dir-CP-Ops", "CP-Ops"),
+    "sofie.janssens": ("Secretaris CP-Ops", "CP-Ops"),
+    "karim.elamrani": ("Dir-Med", "CP-Ops"),
+    "lotte.maes": ("Dir-Pol", "CP-Ops"),
+    "jan.devos": ("Meetploegleider", "CP-Ops"),
+    "nina.desmet": ("Dir-Info", "GCC"),
+    "pieter.wouters": ("Dispatcher 112", None),
+    "els.vandamme": ("Provinciaal noodplanningscoördinator", None),
+    "wim.verhaegen": ("Observator", None),
+    "marc.nordchem": ("Interne noodplanningscoördinator", "CP-Ops"),
 }
 
 # (time, feed, author, tags, text)

@@ -55,7 +55,8 @@ class FeedView:
     id: int
     name: str
     kind: str
-    members: tuple[str, ...]
+    members: tuple[str, ...]  # who has access to the feed
+    present: tuple[str, ...] = ()  # of those, who is in the case now
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,21 @@ class MessageView:
     text: str
     tags: tuple[str, ...]
     revision: int
+    author_id: int = 0
+    organisation_id: int | None = None
+    thread_id: int = 0  # the message as written; its #FeedName copies share this id
+    answers_id: int | None = None  # thread id of the question answered
+    corrects_id: int | None = None  # thread id of the message corrected
+    copied_from: str = ""  # for a copy: the feed the message was written in
+    attachment: str = ""  # file name of the SITREP document
+    attachment_size: int = 0
+    answered: bool = False
+    corrected: bool = False
+
+    @property
+    def key(self) -> tuple[datetime, int]:
+        """Feed order: newest first is descending on this key."""
+        return (self.created_at, self.id)
 
 
 @dataclass(frozen=True)
@@ -128,6 +144,7 @@ class Participation:
     organisation: str
     crisis_role: str
     crisis_cell: str | None
+    description: str = ""
 
 
 @dataclass

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -213,9 +214,15 @@ class CaseUser(Revisioned, Base):
     crisis_role: Mapped[str | None] = mapped_column(String(100))
     crisis_cell: Mapped[str | None] = mapped_column(String(100))
     role_description: Mapped[str | None] = mapped_column(Text)
+    # In the case now: entered (role chosen) and not left since.
+    entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Feed(Revisioned, Base):
+    """A feed of a case. Besides Multi (everyone's), membership follows the crisis role:
+    the ``cell`` chosen, the ``discipline`` of the organisation acted for, or a listed role."""
+
     __tablename__ = "feeds"
     __table_args__ = (UniqueConstraint("case_id", "name"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -223,6 +230,10 @@ class Feed(Revisioned, Base):
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    discipline: Mapped[str | None] = mapped_column(String(4))
+    cell: Mapped[str | None] = mapped_column(String(100))
+    # Newline-separated crisis roles that make their holder a member.
+    roles: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
 
 class FeedMember(Revisioned, Base):
@@ -237,7 +248,11 @@ class Message(Revisioned, Base):
     """A feed message. History is never edited: corrections are new, linked messages."""
 
     __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_case_revision", "case_id", "revision"),)
+    __table_args__ = (
+        Index("ix_messages_case_revision", "case_id", "revision"),
+        # A feed is read newest first, a page at a time.
+        Index("ix_messages_feed_created", "feed_id", "created_at", "id"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False)
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id"), nullable=False, index=True)
@@ -248,10 +263,36 @@ class Message(Revisioned, Base):
     text: Mapped[str] = mapped_column(Text, nullable=False)
     # Space-separated MessageTag values.
     tags: Mapped[str] = mapped_column(String(100), nullable=False, default="")
-    answers_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
-    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    # Answers and corrections point to the message as written (the thread id: copy_of_id or id).
+    answers_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
     # A layer added from the composer is attached to the message that announces it.
     layer_id: Mapped[int | None] = mapped_column(ForeignKey("layers.id"))
+    # ``#FeedName`` copies: the copy in the other feed points to the message as written.
+    copy_of_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
+
+
+class Attachment(Revisioned, Base):
+    """The document of a SITREP message (PDF or text); copies share their original's."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), nullable=False, unique=True)
+    file_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    media_type: Mapped[str] = mapped_column(String(64), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
+class Acknowledgement(Revisioned, Base):
+    """Who saw an Important message of the Multi feed, and when (its pop-up was acknowledged)."""
+
+    __tablename__ = "acknowledgements"
+    __table_args__ = (UniqueConstraint("message_id", "user_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
 
 class Anchor(Revisioned, BBox, Base):
