@@ -21,7 +21,7 @@ db, _ = open_database(sys.argv[1])
 services = build_services(db)
 user, case = pick_user_and_case(services, None, None)
 window = MainWindow(services.cases, services.editing, services.layers, user, case, Settings(),
-                    restore_layout=False)
+                    restore_layout=False, feed_service=services.feeds)
 window.resize(1600, 1000)
 window.show()
 

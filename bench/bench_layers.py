@@ -128,7 +128,7 @@ def main() -> None:
     user = services.auth.user_by_name("sofie.janssens")
     case = services.cases.find_case(user, "Nordchem")
     window = MainWindow(services.cases, services.editing, services.layers, user, case, Settings(),
-                        restore_layout=False)
+                        restore_layout=False, feed_service=services.feeds)
     window.resize(1600, 1000)
     window.show()
 

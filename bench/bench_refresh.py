@@ -33,7 +33,7 @@ def main() -> None:
     services = build_services(db)
     user, case = pick_user_and_case(services, None, None)
     window = MainWindow(services.cases, services.editing, services.layers, user, case, Settings(),
-                        restore_layout=False)
+                        restore_layout=False, feed_service=services.feeds)
     window.show()
 
 

@@ -114,9 +114,8 @@ def run_gui(db_url: str | None) -> int:
     app = create_application(sys.argv)
     from PySide6.QtWidgets import QMessageBox
 
-    from paragon_desktop.ui.dialogs.case_list import CaseListDialog
+    from paragon_desktop.ui.case_session import CaseSession
     from paragon_desktop.ui.dialogs.sign_in import SignInDialog
-    from paragon_desktop.ui.main_window import MainWindow
 
     try:
         db, filled = open_database(db_url)
@@ -136,14 +135,12 @@ def run_gui(db_url: str | None) -> int:
     sign_in = SignInDialog(services.auth.sign_in, db.display_url)
     if not sign_in.exec() or sign_in.user is None:
         return 0
-    user = sign_in.user
-    settings = Settings.load()
-    chooser = CaseListDialog(services.cases, services.admin, user, settings)
-    if not chooser.exec() or chooser.case is None:
+    # Leaving a case goes back to the case list: the app ends when the main window is closed.
+    app.setQuitOnLastWindowClosed(False)
+    session = CaseSession(services, sign_in.user, Settings.load(), db.display_url)
+    if not session.start():
+        db.dispose()
         return 0
-    window = MainWindow(services.cases, services.editing, services.layers, user, chooser.case,
-                        settings, database_label=db.display_url, admin=services.admin)
-    window.show()
     code = app.exec()
     db.dispose()
     return code
@@ -184,7 +181,8 @@ def screenshot(out: Path, db_url: str | None, username: str | None, case_name: s
     user, case = pick_user_and_case(services, username, case_name)
     window = MainWindow(services.cases, services.editing, services.layers, user, case, Settings.load(),
                         database_label=db.display_url, restore_layout=False,
-                        admin=services.admin)
+                        admin=services.admin, feed_service=services.feeds,
+                        participation=services.participation)
     window.resize(*size)
     window.show()
     loop = QEventLoop()

@@ -62,7 +62,9 @@ def open_window(qtbot, client) -> Iterator[Any]:
                     if c.id == case_id)
         window = MainWindow(client.cases, client.editing, client.layers, user, case, settings or Settings(),
                             request_interceptor=interceptor, restore_layout=restore_layout,
-                            admin=client.admin)
+                            admin=client.admin, feed_service=client.feeds,
+                            participation=client.participation,
+                            database_label=client.db.display_url)
         window.resize(1400, 900)
         window.show()
         windows.append(window)

@@ -8,16 +8,19 @@ from paragon_desktop.services import demo_data
 from tests.qt.conftest import map_stats, run_js
 
 
-def test_docks_show_the_demo_case(open_window, client):
+def test_docks_show_the_demo_case(open_window, client, qtbot):
     window = open_window("an.peeters")
-    snapshot = client.cases.open_case(client.user("an.peeters"), client.seveso_case_id())
+    an = client.user("an.peeters")
+    snapshot = client.cases.open_case(an, client.seveso_case_id())
     feeds = window.feeds
     assert [feeds.tabs.tabText(i) for i in range(feeds.tabs.count())] == [
         "Multi", "CP-Ops", "GCC"]
     for feed in snapshot.changes.feeds:
-        shown = feeds.tab(feed.id).model.messages()
-        expected = [m for m in snapshot.changes.messages if m.feed_id == feed.id]
-        assert [m.text for m in shown] == [m.text for m in expected]
+        model = feeds.tab(feed.id).model
+        qtbot.waitUntil(lambda m=model: m.complete, timeout=10000)
+        expected = [m.text for m in client.feeds.page(an, feed.id)]  # newest first
+        assert expected
+        assert [m.text for m in model.messages()] == expected
         assert feed.name in feeds.tabs.tabText(feeds.tabs.indexOf(feeds.tab(feed.id)))
     multi = feeds.tab(snapshot.changes.feeds[0].id)
     assert "Pieter Wouters" in multi.members.text()

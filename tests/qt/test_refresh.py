@@ -42,7 +42,7 @@ def test_message_and_anchor_written_behind_the_apps_back_appear_on_refresh(
     assert changes.layers is None  # nothing about layers changed: nothing resent
 
     multi = feeds.tab(multi_id)
-    assert multi.model.messages()[-1].text == "Nieuwe beslissing: vrijgave 12:00."
+    assert multi.model.messages()[0].text == "Nieuwe beslissing: vrijgave 12:00."
     assert feeds.tabs.tabText(0) == "Multi (1)"  # unread in a tab the user is not reading
     assert "Verzamelplaats pers" in window.anchors.names()
     qtbot.waitUntil(lambda: map_stats(qtbot, window)["anchors"] == before["anchors"] + 1)
@@ -111,7 +111,7 @@ def test_composer_sends_with_ctrl_enter_and_keeps_text_on_failure(open_window, q
     with qtbot.waitSignal(window.sig_refreshed, timeout=10000,
                           check_params_cb=lambda changes: bool(changes.messages)):
         qtbot.keyClick(composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    last = window.feeds.tab(window.feeds.current_feed_id()).model.messages()[-1]
+    last = window.feeds.tab(window.feeds.current_feed_id()).model.messages()[0]
     assert (last.text, last.tags, last.author) == ("Is de N451 weer open?", ("question",), "An Peeters")
     assert composer.editor.toPlainText() == ""
     assert not composer.tags[MessageTag.QUESTION].isChecked()

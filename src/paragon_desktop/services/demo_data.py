@@ -140,6 +140,8 @@ MESSAGES = (
      "Meting MP10: 2 ppm NH3. Dalende trend op alle meetpunten."),
     ("11:10", "Multi", "tom.declercq", "important decision",
      "Rode zone opgeheven behalve het bedrijfsterrein. Oranje zone blijft tot 12:00."),
+    ("11:18", "Multi", "karim.elamrani", "question",
+     "Is het opvangcentrum Sporthal De Polder toegankelijk voor rolstoelgebruikers?"),
     ("11:25", "D5 Communicatie", "nina.desmet", "",
      "Persmoment 11:45 aan het gemeentehuis met burgemeester en Dir-CP-Ops."),
 )

@@ -37,6 +37,12 @@ class CaseActionsMixin:
             self.case_actions[action] = qaction
             if action is CaseAction.READ_AUDIT:
                 menu.addSeparator()
+        menu.addSeparator()
+        self.leave_action = QAction("Case &verlaten (andere rol kiezen)…", self)
+        self.leave_action.setToolTip("Terug naar de caselijst; open de case opnieuw om een andere "
+                                     "crisisrol te kiezen")
+        self.leave_action.triggered.connect(self.leave_case)
+        menu.addAction(self.leave_action)
         self.case_menu = menu
         menu.setToolTipsVisible(True)
 

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QToolButton,
     QVBoxLayout,
@@ -21,14 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from paragon_desktop.domain.access import can_add_layer, can_manage_layer, can_write_messages
-from paragon_desktop.domain.enums import AccessLevel, MessageTag
+from paragon_desktop.domain.enums import AccessLevel
 from paragon_desktop.domain.errors import AccessDenied
 from paragon_desktop.gis.crs import format_position
 from paragon_desktop.gis.geometry import union_bbox
 from paragon_desktop.services.case_admin import CaseAdminService
 from paragon_desktop.services.cases import CaseService
 from paragon_desktop.services.editing import EditingService
+from paragon_desktop.services.feeds import FeedService
 from paragon_desktop.services.layers import LayerService
+from paragon_desktop.services.participation import ParticipationService
 from paragon_desktop.services.views import CaseSnapshot, CaseSummary, ChangeSet, UserView
 from paragon_desktop.settings import Settings, config_dir
 from paragon_desktop.ui.case_actions import CaseActionsMixin
@@ -37,6 +38,7 @@ from paragon_desktop.ui.docks.anchors import AnchorsDockWidget
 from paragon_desktop.ui.docks.contacts import ContactsDockWidget
 from paragon_desktop.ui.docks.feeds import FeedsDockWidget
 from paragon_desktop.ui.docks.layers import LayersDockWidget
+from paragon_desktop.ui.feed_actions import FeedActionsMixin
 from paragon_desktop.ui.layer_actions import LayerActionsMixin
 from paragon_desktop.ui.layer_import import ImportReport, LayerImporter
 from paragon_desktop.ui.map.view import MapView
@@ -45,9 +47,10 @@ from paragon_desktop.ui.workers import Workers
 LAYOUT_VERSION = 1
 
 
-class MainWindow(CaseActionsMixin, LayerActionsMixin, QMainWindow):
+class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, QMainWindow):
     sig_refreshed = Signal(object)  # the ChangeSet just applied
     sig_case_changed = Signal(int)  # from any thread: a service wrote in a case
+    sig_closed = Signal(bool)  # True: the user left the case to open it (or another) again
 
     def __init__(
         self,
@@ -62,6 +65,8 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, QMainWindow):
         request_interceptor: QWebEngineUrlRequestInterceptor | None = None,
         restore_layout: bool = True,
         admin: CaseAdminService | None = None,
+        feed_service: FeedService,
+        participation: ParticipationService | None = None,
     ) -> None:
         super().__init__()
         # Closing deletes the window's Qt objects on this (the GUI) thread, never from a GC pass.
@@ -70,6 +75,10 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, QMainWindow):
         self.editing = editing
         self.layer_service = layer_service
         self.admin = admin
+        self.feed_service = feed_service
+        self.participation = participation
+        self.leaving = False
+        self.last_send_error = ""
         self.user = user
         self.case = case
         self.settings = settings
@@ -156,10 +165,10 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, QMainWindow):
         self.feeds.sig_add_layer.connect(self._on_add_layer_in_feed)
         self.importer.sig_progress.connect(self._on_import_progress)
         self.importer.sig_finished.connect(self._on_import_finished)
-        self.feeds.sig_send.connect(self._on_send)
         self.sig_case_changed.connect(self._on_case_changed)
         self._unsubscribe = editing.events.subscribe(self.sig_case_changed.emit)
 
+        self._init_feeds(database_label)
         self._update_titles()
         if restore_layout:
             self._restore_layout()
@@ -204,7 +213,8 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, QMainWindow):
     def _update_titles(self) -> None:
         participation = self.snapshot.participation if self.snapshot else None
         role = participation.crisis_role if participation else None
-        who = f"{self.user.display_name}" + (f" ({role})" if role else "")
+        cell = participation.crisis_cell if participation else None
+        who = f"{self.user.display_name}" + (f" ({role}{', ' + cell if cell else ''})" if role else "")
         prefix = "[OEFENING] " if self.case.is_exercise else ""
         self.setWindowTitle(f"{prefix}{self.case.name} - {who} - Paragon Desktop")
         parts = []
@@ -245,8 +255,18 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, QMainWindow):
         for dock in self.docks.values():
             dock.show()
 
+    def leave_case(self) -> None:
+        """Leave the case, e.g. to open it again in another crisis role (§4.6)."""
+        self.leaving = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.save_draft()
         self.timer.stop()
+        if self.participation is not None and self.snapshot is not None:
+            participation, user, case_id = self.participation, self.user, self.case.id
+            self.workers.run(lambda: participation.leave_case(user, case_id),
+                             lambda _none: None, lambda _exc: None)
         self.importer.cancel()
         self._unsubscribe()
         self.save_layout()
@@ -254,6 +274,7 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, QMainWindow):
         self.workers.shutdown()
         self.map.shutdown()
         super().closeEvent(event)
+        self.sig_closed.emit(self.leaving)
 
     # -- loading and refreshing ----------------------------------------------------------------
     def open_case(self) -> None:
@@ -273,6 +294,7 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, QMainWindow):
         self._update_titles()
         self._apply(snapshot.changes, data, fit=True)
         self._update_composer()
+        self._load_pending_important()
         self.timer.start()
         self._refresh_finished()
 
@@ -332,6 +354,8 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, QMainWindow):
         if changes.messages:
             # What was there when the case opened is history, not news.
             self.feeds.add_messages(changes.messages, count_unread=not fit)
+            if not fit:
+                self._pop_up_new(changes.messages)
         if changes.removed_anchor_ids:
             self.anchors.remove(changes.removed_anchor_ids)
         if changes.anchors:
@@ -379,24 +403,6 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, QMainWindow):
             add_reason)
 
     # -- user actions --------------------------------------------------------------------------
-    def _on_send(self, feed_id: int, text: str, tags: list[MessageTag]) -> None:
-        self.feeds.composer.set_busy(True)
-        user = self.user
-        self.workers.run(
-            lambda: self.editing.post_message(user, feed_id, text, tags),
-            self._on_sent,
-            self._on_send_failed,
-        )
-
-    def _on_sent(self, _message_id: Any) -> None:
-        self.feeds.composer.set_busy(False)
-        self.feeds.composer.clear_sent()
-
-    def _on_send_failed(self, exc: Exception) -> None:
-        # The text stays in the composer: nothing the user typed is lost.
-        self.feeds.composer.set_busy(False)
-        QMessageBox.warning(self, "Bericht niet verstuurd", str(exc))
-
     def _on_case_changed(self, case_id: int) -> None:
         if case_id != self.case.id:
             return

@@ -41,8 +41,12 @@ class Workers(QObject):
         self._callbacks: dict[int, tuple[Callback, Callback]] = {}
         self._futures: dict[int, Future[None]] = {}
         self._next = 0
+        self._closed = False
 
     def run(self, fn: Callable[[], Any], on_done: Callback, on_failed: Callback) -> None:
+        if self._closed:
+            # The window is gone: a late event (another window's write) asks for nothing.
+            return
         self._next += 1
         job = self._next
         self._callbacks[job] = (on_done, on_failed)
@@ -83,4 +87,5 @@ class Workers(QObject):
         return not pending
 
     def shutdown(self) -> None:
+        self._closed = True
         self.pool.shutdown(wait=False, cancel_futures=True)

@@ -1,34 +1,54 @@
-"""Feeds dock: one tab per feed the user may see, plus the composer."""
+"""Feeds dock: a filter bar, one tab per feed the user may see (unread count, members), and
+the composer. Messages come a page at a time (newest first)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListView,
-    QPlainTextEdit,
-    QPushButton,
+    QMenu,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from paragon_desktop.domain.enums import MessageTag
+from paragon_desktop.domain.feeds import FeedFilter
+from paragon_desktop.services.feeds import FeedFacets
 from paragon_desktop.services.views import FeedView, MessageView
-from paragon_desktop.ui.models.messages import MessageDelegate, MessagesModel
+from paragon_desktop.ui.docks.composer import Composer
+from paragon_desktop.ui.models.messages import MessageDelegate, MessageRole, MessagesModel
+
+
+def members_text(feed: FeedView) -> str:
+    present = [n for n in feed.members if n in feed.present]
+    away = [n for n in feed.members if n not in feed.present]
+    parts = [f"Nu in de case ({len(present)}): {', '.join(present) or 'niemand'}"]
+    if away:
+        parts.append(f"ook toegang ({len(away)}): {', '.join(away)}")
+    return "  ·  ".join(parts)
 
 
 class FeedTab(QWidget):
+    sig_context = Signal(object, QPoint)  # MessageView, global position
+
     def __init__(self, feed: FeedView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.feed = feed
         self.unread = 0
+        self.filter = FeedFilter()
+        self.facets: FeedFacets | None = None
         self.members = QLabel()
         self.members.setWordWrap(True)
+        self.members.setTextFormat(Qt.TextFormat.PlainText)
         self.members.setStyleSheet("color: palette(placeholder-text); padding: 2px 4px;")
         self.model = MessagesModel(self)
         self.view = QListView()
@@ -39,95 +59,145 @@ class FeedTab(QWidget):
         self.view.setResizeMode(QListView.ResizeMode.Adjust)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._on_context)
+        self.empty = QLabel()
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet("color: palette(placeholder-text);")
+        self.empty.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.members)
-        layout.addWidget(self.view)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.view, 1)
         self.set_feed(feed)
 
     def set_feed(self, feed: FeedView) -> None:
         self.feed = feed
-        names = ", ".join(feed.members) if feed.members else "niemand"
-        self.members.setText(f"In deze feed ({len(feed.members)}): {names}")
+        self.members.setText(members_text(feed))
+        self.members.setToolTip("Wie deze feed ziet. Vermoed je dat iemand hier onterecht "
+                                "toegang heeft? Meld het aan een coördinator van de case.")
+
+    def load_first_page(self) -> None:
+        if self.model.canFetchMore():
+            self.model.fetchMore()
 
     def add_messages(self, messages: list[MessageView]) -> int:
         bar = self.view.verticalScrollBar()
-        at_bottom = bar.value() >= bar.maximum() - 4
+        at_top = bar.value() <= bar.minimum() + 4
+        before = bar.maximum()
         added = self.model.upsert(messages)
-        # Follow new messages only when the reader was already at the end; never yank them away.
-        if added and at_bottom:
-            self.view.scrollToBottom()
+        if added and not at_top:
+            # The reader is further down in the history: keep what they read in place.
+            QTimer.singleShot(0, lambda: bar.setValue(bar.value() + bar.maximum() - before))
         return added
 
+    def update_empty_hint(self) -> None:
+        empty = self.model.rowCount() == 0 and self.model.complete
+        self.empty.setText("Geen berichten die aan de filter voldoen." if not self.filter.is_empty
+                           else "Nog geen berichten in deze feed.")
+        self.empty.setVisible(empty)
 
-class Composer(QWidget):
-    sig_send = Signal(str, list)
-    sig_add_layer = Signal()
+    def _on_context(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if index.isValid():
+            self.sig_context.emit(index.data(MessageRole), self.view.viewport().mapToGlobal(pos))
+
+
+class FilterBar(QWidget):
+    sig_changed = Signal(object)  # FeedFilter
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.editor = QPlainTextEdit()
-        self.editor.setPlaceholderText("Nieuw bericht… (Ctrl+Enter om te versturen)")
-        self.editor.setMaximumHeight(90)
-        self.tags: dict[MessageTag, QCheckBox] = {}
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Zoeken in berichten…")
+        self.search.setClearButtonEnabled(True)
+        self.tag = QComboBox()
+        self.tag.addItem("Alle tags", None)
         for tag in MessageTag:
-            box = QCheckBox(tag.label_nl)
-            self.tags[tag] = box
-            row.addWidget(box)
-        row.addStretch(1)
-        self.layer_button = QPushButton("Laag…")
-        self.layer_button.setToolTip("Een kaartlaag bij een bericht in deze feed voegen: de leden van "
-                                     "de feed zien de laag")
-        self.layer_button.clicked.connect(self.sig_add_layer)
-        row.addWidget(self.layer_button)
-        self.send_button = QPushButton("Versturen")
-        self.send_button.clicked.connect(self._send)
-        row.addWidget(self.send_button)
-        self.reason = QLabel()
-        self.reason.setWordWrap(True)
-        self.reason.setStyleSheet("color: #a61e4d;")
-        self.reason.hide()
+            self.tag.addItem(tag.label_nl, tag.value)
+        self.author = QComboBox()
+        self.organisation = QComboBox()
+        self.open_questions = QCheckBox("Open vragen")
+        self.open_questions.setToolTip("Vragen waarop nog geen antwoord kwam")
+        self.export_button = QToolButton()
+        self.export_button.setText("Exporteren")
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.export_menu = QMenu(self.export_button)
+        self.export_csv = QAction("Als CSV…", self)
+        self.export_pdf = QAction("Als PDF-logboek…", self)
+        self.export_menu.addAction(self.export_csv)
+        self.export_menu.addAction(self.export_pdf)
+        self.export_button.setMenu(self.export_menu)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(300)
+        self._timer.timeout.connect(self._emit)
+        self._quiet = False
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        for combo in (self.tag, self.author, self.organisation):
+            combo.currentIndexChanged.connect(self._emit)
+        self.open_questions.toggled.connect(self._emit)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.open_questions)
+        top.addWidget(self.export_button)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(0, 0, 0, 0)
+        bottom.addWidget(self.tag)
+        bottom.addWidget(self.author, 1)
+        bottom.addWidget(self.organisation, 1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.addWidget(self.reason)
-        layout.addWidget(self.editor)
-        layout.addLayout(row)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self.editor, self._send,
-                      context=Qt.ShortcutContext.WidgetShortcut)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addLayout(bottom)
+        self.show_filter(FeedFilter(), None)
 
-    def _send(self) -> None:
-        text = self.editor.toPlainText()
-        if not text.strip() or not self.editor.isEnabled():
-            return
-        self.sig_send.emit(text, [tag for tag, box in self.tags.items() if box.isChecked()])
+    def current(self) -> FeedFilter:
+        tag = self.tag.currentData()
+        return FeedFilter(self.search.text(), MessageTag(tag) if tag else None,
+                          self.author.currentData(), self.organisation.currentData(),
+                          self.open_questions.isChecked())
 
-    def set_busy(self, busy: bool) -> None:
-        self.send_button.setEnabled(not busy)
+    def show_filter(self, flt: FeedFilter, facets: FeedFacets | None) -> None:
+        """Show a tab's filter (and its authors and organisations) without emitting changes."""
+        self._quiet = True
+        try:
+            self.search.setText(flt.text)
+            self.tag.setCurrentIndex(max(0, self.tag.findData(flt.tag.value if flt.tag else None)))
+            for combo, label, items, chosen in (
+                (self.author, "Alle auteurs", facets.authors if facets else (), flt.author_id),
+                (self.organisation, "Alle organisaties", facets.organisations if facets else (),
+                 flt.organisation_id),
+            ):
+                combo.clear()
+                combo.addItem(label, None)
+                for item_id, name in items:
+                    combo.addItem(name, item_id)
+                combo.setCurrentIndex(max(0, combo.findData(chosen)))
+            self.open_questions.setChecked(flt.open_questions)
+        finally:
+            self._quiet = False
 
-    def clear_sent(self) -> None:
-        self.editor.clear()
-        for box in self.tags.values():
-            box.setChecked(False)
-
-    def set_writable(self, writable: bool, reason: str = "") -> None:
-        self.editor.setEnabled(writable)
-        self.send_button.setEnabled(writable)
-        self.layer_button.setEnabled(writable)
-        for box in self.tags.values():
-            box.setEnabled(writable)
-        self.reason.setText(reason)
-        self.reason.setVisible(bool(reason))
+    def _emit(self, *_args: object) -> None:
+        if not self._quiet:
+            self._timer.stop()
+            self.sig_changed.emit(self.current())
 
 
 class FeedsDockWidget(QWidget):
-    sig_send = Signal(int, str, list)
+    sig_send = Signal(int, object)  # feed id, Draft
     sig_add_layer = Signal(int)  # feed id
+    sig_load_page = Signal(int, object, object)  # feed id, FeedFilter, before key
+    sig_tab_shown = Signal(int)  # feed id: its filter lists may want loading
+    sig_message_menu = Signal(object, QPoint)  # MessageView, global position
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.filters = FilterBar()
+        self.filters.sig_changed.connect(self._on_filter)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.currentChanged.connect(self._on_tab_changed)
@@ -137,15 +207,25 @@ class FeedsDockWidget(QWidget):
         self._tabs: dict[int, FeedTab] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.filters)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.composer)
 
     def tab(self, feed_id: int) -> FeedTab | None:
         return self._tabs.get(feed_id)
 
-    def current_feed_id(self) -> int | None:
+    def current_tab(self) -> FeedTab | None:
         widget = self.tabs.currentWidget()
-        return widget.feed.id if isinstance(widget, FeedTab) else None
+        return widget if isinstance(widget, FeedTab) else None
+
+    def current_feed_id(self) -> int | None:
+        tab = self.current_tab()
+        return tab.feed.id if tab else None
+
+    def show_feed(self, feed_id: int) -> None:
+        tab = self._tabs.get(feed_id)
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
 
     def set_feeds(self, feeds: list[FeedView]) -> None:
         wanted = {f.id for f in feeds}
@@ -158,11 +238,16 @@ class FeedsDockWidget(QWidget):
             tab = self._tabs.get(feed.id)
             if tab is None:
                 tab = FeedTab(feed)
+                tab.model.loader = lambda before, t=tab: self.sig_load_page.emit(
+                    t.feed.id, t.filter, before)
+                tab.sig_context.connect(self.sig_message_menu)
                 self._tabs[feed.id] = tab
                 self.tabs.insertTab(position, tab, feed.name)
+                tab.load_first_page()
             else:
                 tab.set_feed(feed)
             self._update_title(tab)
+        self.composer.editor.set_feed_names([f.name for f in feeds])
 
     def add_messages(self, messages: list[MessageView], *, count_unread: bool = True) -> None:
         by_feed: dict[int, list[MessageView]] = {}
@@ -172,20 +257,49 @@ class FeedsDockWidget(QWidget):
             tab = self._tabs.get(feed_id)
             if tab is None:
                 continue
-            added = tab.add_messages(items)
+            if not tab.filter.is_empty:
+                # What matches a filter can change with any message (an answer closes a
+                # question): ask again rather than guess.
+                self.reload(tab)
+                added = len(items)
+            else:
+                added = tab.add_messages(items)
+            tab.update_empty_hint()
             if added and count_unread and tab is not self.tabs.currentWidget():
                 tab.unread += added
                 self._update_title(tab)
+
+    def reload(self, tab: FeedTab) -> None:
+        tab.model.reset()
+        tab.load_first_page()
 
     def _update_title(self, tab: FeedTab) -> None:
         title = tab.feed.name + (f" ({tab.unread})" if tab.unread else "")
         self.tabs.setTabText(self.tabs.indexOf(tab), title)
 
     def _on_tab_changed(self, _index: int) -> None:
-        tab = self.tabs.currentWidget()
-        if isinstance(tab, FeedTab) and tab.unread:
+        tab = self.current_tab()
+        if tab is None:
+            return
+        if tab.unread:
             tab.unread = 0
             self._update_title(tab)
+        self.filters.show_filter(tab.filter, tab.facets)
+        self.sig_tab_shown.emit(tab.feed.id)
+
+    def set_facets(self, feed_id: int, facets: FeedFacets) -> None:
+        tab = self._tabs.get(feed_id)
+        if tab is None:
+            return
+        tab.facets = facets
+        if tab is self.current_tab():
+            self.filters.show_filter(tab.filter, facets)
+
+    def _on_filter(self, flt: FeedFilter) -> None:
+        tab = self.current_tab()
+        if tab is not None and flt != tab.filter:
+            tab.filter = flt
+            self.reload(tab)
 
     def feeds(self) -> list[FeedView]:
         return [self._tabs[fid].feed for fid in self._tabs]
@@ -195,7 +309,8 @@ class FeedsDockWidget(QWidget):
         if feed_id is not None:
             self.sig_add_layer.emit(feed_id)
 
-    def _on_send(self, text: str, tags: list) -> None:
-        feed_id = self.current_feed_id()
+    def _on_send(self, draft: object) -> None:
+        # An answer or a correction goes to the feed of the message it answers or corrects.
+        feed_id = self.composer.link_feed_id or self.current_feed_id()
         if feed_id is not None:
-            self.sig_send.emit(feed_id, text, tags)
+            self.sig_send.emit(feed_id, draft)

@@ -1,0 +1,60 @@
+"""One signed-in user's way through the app: the case list, the crisis role for the case
+chosen, the main window; leaving the case leads back to the list (to choose another role)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from paragon_desktop.services.views import CaseSummary, UserView
+from paragon_desktop.settings import Settings
+from paragon_desktop.ui.dialogs.case_list import CaseListDialog
+from paragon_desktop.ui.dialogs.crisis_role import CrisisRoleDialog
+from paragon_desktop.ui.main_window import MainWindow
+
+
+class CaseSession(QObject):
+    def __init__(self, services: Any, user: UserView, settings: Settings, database_label: str):
+        super().__init__()
+        self.services = services
+        self.user = user
+        self.settings = settings
+        self.database_label = database_label
+        self.window: MainWindow | None = None
+
+    def start(self) -> bool:
+        """Show the case list; False when the user closed it without opening a case."""
+        while True:
+            chooser = CaseListDialog(self.services.cases, self.services.admin, self.user,
+                                     self.settings)
+            if not chooser.exec() or chooser.case is None:
+                return False
+            if self.open(chooser.case):
+                return True
+
+    def open(self, case: CaseSummary) -> bool:
+        # A closed case is only read: no crisis role is taken in it.
+        if case.is_open:
+            dialog = CrisisRoleDialog(self.services.participation, self.user, case)
+            if not dialog.exec():
+                return False
+        s = self.services
+        self.window = MainWindow(s.cases, s.editing, s.layers, self.user, case, self.settings,
+                                 database_label=self.database_label, admin=s.admin,
+                                 feed_service=s.feeds, participation=s.participation)
+        self.window.sig_closed.connect(self._on_window_closed)
+        self.window.show()
+        return True
+
+    def _on_window_closed(self, leaving: bool) -> None:
+        self.window = None
+        if leaving:
+            QTimer.singleShot(0, self._back_to_list)
+        else:
+            QApplication.quit()
+
+    def _back_to_list(self) -> None:
+        if not self.start():
+            QApplication.quit()

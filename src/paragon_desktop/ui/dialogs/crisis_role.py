@@ -1,0 +1,136 @@
+"""Opening a case: the crisis role dialog (DOMAIN.md, Opening a case: crisis role, §4.6)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from paragon_desktop.domain.errors import ParagonError
+from paragon_desktop.domain.feeds import GENERIC_ROLES, MAX_DESCRIPTION, OBSERVER_HINT, RoleChoice
+from paragon_desktop.services.participation import ParticipationService, RoleOptions
+from paragon_desktop.services.views import CaseSummary, Participation, UserView
+
+NO_CELL = "(geen crisiscel)"
+HONESTY = ("Kies de rol die je in deze case effectief opneemt: ze staat bij elk bericht en wordt "
+           "bijgehouden. Verandert je rol, verlaat de case en open ze opnieuw.")
+
+
+class CrisisRoleDialog(QDialog):
+    def __init__(self, participation: ParticipationService, user: UserView, case: CaseSummary,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Case openen: crisisrol")
+        self.service = participation
+        self.user = user
+        self.case = case
+        self.result_participation: Participation | None = None
+        self.options: RoleOptions = participation.role_options(user, case.id)
+
+        title = QLabel(case.name)
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        title.setWordWrap(True)
+        title.setStyleSheet("font-weight: bold; font-size: 11pt;")
+        self.organisation = QComboBox()
+        for org in self.options.organisations:
+            self.organisation.addItem(org.name, org.id)
+        self.organisation_label = QLabel("Organisatie")
+        self.role = QComboBox()
+        self.cell = QComboBox()
+        self.cell.setEditable(True)
+        self.cell.addItem(NO_CELL)
+        self.cell.addItems(list(self.options.cells))
+        self.cell.lineEdit().setMaxLength(100)
+        self.cell.setToolTip("Enkel als je in een crisiscel zetelt (bv. CP-Ops)")
+        self.description = QLineEdit()
+        self.description.setMaxLength(MAX_DESCRIPTION)
+        self.description.setPlaceholderText("Optioneel: je functie nader omschreven")
+        self.hint = QLabel(HONESTY)
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: palette(placeholder-text);")
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setStyleSheet("color: #c92a2a;")
+        self.error.hide()
+
+        form = QFormLayout()
+        form.addRow(self.organisation_label, self.organisation)
+        form.addRow("Crisisrol", self.role)
+        form.addRow("Crisiscel", self.cell)
+        form.addRow("Beschrijving", self.description)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.open_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.open_button.setText("Case openen")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuleren")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(form)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        # One organisation: nothing to choose (§4.6 asks only when linked to several).
+        several = len(self.options.organisations) > 1
+        self.organisation.setVisible(several)
+        self.organisation_label.setVisible(several)
+        self.organisation.currentIndexChanged.connect(self._fill_roles)
+        self.role.currentIndexChanged.connect(self._on_role)
+        self._prefill()
+        self.resize(460, self.sizeHint().height())
+
+    def _prefill(self) -> None:
+        last = self.options.last
+        if last is not None:
+            index = self.organisation.findData(last.organisation_id)
+            if index >= 0:
+                self.organisation.setCurrentIndex(index)
+        self._fill_roles()
+        if last is not None:
+            self.role.setCurrentIndex(max(0, self.role.findText(last.crisis_role)))
+            if last.crisis_cell:
+                self.cell.setCurrentText(last.crisis_cell)
+            self.description.setText(last.description)
+
+    def _fill_roles(self) -> None:
+        org_id = self.organisation.currentData()
+        org = next((o for o in self.options.organisations if o.id == org_id), None)
+        self.role.clear()
+        roles = list(org.roles) if org else list(GENERIC_ROLES)
+        own = [r for r in roles if r not in GENERIC_ROLES]
+        self.role.addItems(own)
+        if own:
+            self.role.insertSeparator(len(own))
+        self.role.addItems([r for r in roles if r in GENERIC_ROLES])
+        self._on_role()
+
+    def _on_role(self) -> None:
+        observer = self.role.currentText() == GENERIC_ROLES[0]
+        self.hint.setText(f"{OBSERVER_HINT} {HONESTY}" if observer else HONESTY)
+
+    def choice(self) -> RoleChoice:
+        cell = self.cell.currentText().strip()
+        return RoleChoice(self.organisation.currentData(), self.role.currentText(),
+                          None if cell in ("", NO_CELL) else cell, self.description.text())
+
+    def accept(self) -> None:
+        try:
+            self.result_participation = self.service.enter_case(self.user, self.case.id,
+                                                                self.choice())
+        except ParagonError as exc:
+            # The dialog stays open with every choice as it was.
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        super().accept()
