@@ -61,7 +61,8 @@ def test_role_dialog_offers_the_organisations_roles_and_records_the_choice(clien
     dialog.cell.setCurrentText("#Multi")
     dialog.description.setText("Volgt op voor de FOD")
     dialog.open_button.click()
-    assert dialog.isVisible() and "no leading #" in dialog.error.text()
+    assert dialog.isVisible()
+    assert "no leading #" in dialog.error.text()
     assert dialog.description.text() == "Volgt op voor de FOD"
     dialog.cell.setCurrentText(NO_CELL)
     dialog.open_button.click()
@@ -83,7 +84,8 @@ def test_a_user_of_several_organisations_picks_one_first(client, qtbot):
     dialog = CrisisRoleDialog(client.participation, els, client.cases.find_case(els, "Nordchem"))
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.organisation.isVisible() and dialog.organisation.count() == 2
+    assert dialog.organisation.isVisible()
+    assert dialog.organisation.count() == 2
     dialog.organisation.setCurrentText("Gemeente Scheldemonde")
     assert dialog.role.itemText(0) == "Burgemeester"
     dialog.role.setCurrentText("Burgemeester")
@@ -117,7 +119,8 @@ def test_compose_with_tag_shortcuts_and_send_with_ctrl_enter(client, qtbot, open
                    Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: tab.model.messages()[0].text == "Is de N451 weer vrij?", timeout=10000)
     sent = tab.model.messages()[0]
-    assert sent.tags == ("question",) and sent.crisis_role == "Dir-CP-Ops"
+    assert sent.tags == ("question",)
+    assert sent.crisis_role == "Dir-CP-Ops"
     assert window.feeds.composer.editor.toPlainText() == ""
     assert not window.feeds.composer.tags[MessageTag.QUESTION].isChecked()
 
@@ -161,7 +164,8 @@ def test_answering_a_question_from_its_menu_closes_it_in_the_open_questions_filt
     window.feeds.filters.open_questions.setChecked(True)
     qtbot.waitUntil(lambda: tab.filter.open_questions and tab.model.complete, timeout=10000)
     questions = tab.model.messages()
-    assert questions and all("question" in m.tags and not m.answered for m in questions)
+    assert questions
+    assert all("question" in m.tags and not m.answered for m in questions)
     question = questions[0]
     window.feeds.composer.answer(question)
     assert "Antwoord op: Karim El Amrani: Is het opvangcentrum" in (
@@ -174,7 +178,8 @@ def test_answering_a_question_from_its_menu_closes_it_in_the_open_questions_filt
     qtbot.waitUntil(lambda: not tab.filter.open_questions and tab.model.rowCount() > 3,
                     timeout=10000)
     answer = tab.model.messages()[0]
-    assert answer.answers_id == question.thread_id and answer.tags == ("answer",)
+    assert answer.answers_id == question.thread_id
+    assert answer.tags == ("answer",)
 
 
 def test_a_correction_marks_the_corrected_message(client, qtbot, open_window):
@@ -196,7 +201,8 @@ def test_read_only_users_get_no_composer_but_the_reason(client, qtbot, open_wind
     composer = window.feeds.composer
     assert not composer.editor.isVisible()
     assert not composer.send_button.isVisible()
-    assert composer.reason.isVisible() and "Alleen lezen" in composer.reason.text()
+    assert composer.reason.isVisible()
+    assert "Alleen lezen" in composer.reason.text()
 
 
 # -- drafts --------------------------------------------------------------------------------------
@@ -228,7 +234,8 @@ def test_drafts_are_per_user_and_case(tmp_path):
     from paragon_desktop.ui.docks.composer import Draft
 
     a.save(Draft("voor gebruiker 1"))
-    assert b.load() is None and a.load().text == "voor gebruiker 1"
+    assert b.load() is None
+    assert a.load().text == "voor gebruiker 1"
     a.save(Draft("  "))
     assert not a.path.exists()
     a.path.write_text("{kapot")
@@ -248,10 +255,12 @@ def test_important_in_multi_pops_up_in_another_users_window_until_acknowledged(
         qtbot.waitUntil(lambda w=window: posted in w.popups.shown_ids(), timeout=10000)
     card = an_window.popups.cards[posted]
     assert card.isVisible()
-    assert card.text.textFormat() == Qt.TextFormat.PlainText and card.text.text() == script
+    assert card.text.textFormat() == Qt.TextFormat.PlainText
+    assert card.text.text() == script
     central = an_window.centralWidget()
     corner = card.mapTo(central, card.rect().topRight())
-    assert corner.x() > central.width() - 40 and corner.y() < 60  # top right
+    assert corner.x() > central.width() - 40
+    assert corner.y() < 60
     tab = an_window.feeds.tab(multi)
     qtbot.waitUntil(lambda: tab.model.messages()[0].id == posted, timeout=10000)
     tooltip = tab.model.data(tab.model.index(0), Qt.ItemDataRole.ToolTipRole)
@@ -312,7 +321,8 @@ def test_export_as_csv_and_pdf(client, qtbot, open_window, tmp_path):
     qtbot.waitUntil(lambda: window.last_export == str(pdf_path), timeout=20000)
     assert csv_path.read_text(encoding="utf-8-sig").count("\n") > 10
     data = pdf_path.read_bytes()
-    assert data.startswith(b"%PDF") and len(data) > 2000
+    assert data.startswith(b"%PDF")
+    assert len(data) > 2000
     assert "berichten geëxporteerd naar multi.pdf" in window.refresh_label.text()
 
 
@@ -323,8 +333,10 @@ def test_the_pdf_log_escapes_what_users_typed():
     message = MessageView(1, 1, "<i>X</i>", "Dir", "Org & co", datetime(2026, 1, 1, tzinfo=UTC),
                           "<script>alert(1)</script>", ("important",), 1)
     page = log_html([message], "Case <b>", FeedFilter())
-    assert "<script>" not in page and "&lt;script&gt;" in page
-    assert "&lt;i&gt;X&lt;/i&gt;" in page and "Org &amp; co" in page
+    assert "<script>" not in page
+    assert "&lt;script&gt;" in page
+    assert "&lt;i&gt;X&lt;/i&gt;" in page
+    assert "Org &amp; co" in page
     assert "Case &lt;b&gt;" in page
 
 

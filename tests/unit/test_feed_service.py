@@ -258,11 +258,12 @@ def test_filters_by_text_tag_author_and_organisation(client):
         "BE-Alert verstuurd om 09:54 naar oranje zone (sms, spraak, e-mail)."]
     assert texts(FeedFilter(text="100%")) == []  # % is a character, not a wildcard
     decisions = texts(FeedFilter(tag=MessageTag.DECISION))
-    assert decisions and all(
-        "decision" in m[3].split() for m in _demo(decisions))
+    assert decisions
+    assert all("decision" in m[3].split() for m in _demo(decisions))
     tom = client.user("tom.declercq")
     by_tom = client.feeds.page(an, multi, FeedFilter(author_id=tom.id))
-    assert by_tom and {m.author for m in by_tom} == {"Tom De Clercq"}
+    assert by_tom
+    assert {m.author for m in by_tom} == {"Tom De Clercq"}
     facets = client.feeds.facets(an, multi)
     assert ("Tom De Clercq" in dict(facets.authors).values())
     pol = org_id(client.user("lotte.maes"), "Politiezone Scheldemonde-Polderkerke")
@@ -293,7 +294,8 @@ def test_membership_changes_reach_other_clients_as_feed_changes(client):
     client.participation.leave_case(jan, case_id)
     changes = client.cases.changes_since(an, case_id, revision)
     cp_ops = next(f for f in changes.feeds if f.name == "CP-Ops")
-    assert "Jan De Vos" in cp_ops.members and "Jan De Vos" not in cp_ops.present
+    assert "Jan De Vos" in cp_ops.members
+    assert "Jan De Vos" not in cp_ops.present
     with client.db.sessions() as session:
         in_cp = session.scalar(select(func.count()).select_from(FeedMember).join(Feed).where(
             Feed.name == "CP-Ops", Feed.case_id == case_id))
@@ -312,6 +314,7 @@ def test_export_writes_every_message_as_csv_text(client, tmp_path):
         table = list(csv.reader(handle, delimiter=";"))
     assert table[0][:6] == ["Tijd", "Auteur", "Crisisrol", "Organisatie", "Tags", "Bericht"]
     assert len(table) == len(rows) + 1
-    assert table[1][1] == "Pieter Wouters" and table[1][4] == "Belangrijk"
+    assert table[1][1] == "Pieter Wouters"
+    assert table[1][4] == "Belangrijk"
     # A spreadsheet must not run a formula someone typed in the feed.
     assert table[-1][5] == "'=HYPERLINK(\"http://evil\") en \"quotes\",\nnieuwe regel"
