@@ -55,7 +55,7 @@ class FeedActionsMixin:
     def _init_feeds(self: MainWindow, database_key: str) -> None:
         self.drafts = DraftStore(database_key, self.user.id, self.case.id)
         central = self.centralWidget()
-        self.popups = ImportantPopups(central)
+        self.popups = ImportantPopups(central, below=self.banner)
         central.installEventFilter(_Resized(self.popups))
         self.popups.sig_acknowledged.connect(self._on_acknowledge)
         self._draft_timer = QTimer(self)

@@ -21,10 +21,12 @@ class ImportantCard(QFrame):
         self.setObjectName("importantCard")
         self.setStyleSheet(
             "#importantCard { background: #fff5f5; border: 2px solid #c92a2a; border-radius: 6px; }")
-        title = QLabel("BELANGRIJK  ·  " + header_text(message))
-        title.setTextFormat(Qt.TextFormat.PlainText)
+        title = QLabel("BELANGRIJK")
         title.setStyleSheet("color: #c92a2a; font-weight: bold;")
-        title.setWordWrap(True)
+        header = QLabel(header_text(message))
+        header.setTextFormat(Qt.TextFormat.PlainText)
+        header.setWordWrap(True)
+        header.setStyleSheet("color: #862e2e;")
         self.text = QLabel(message.text)
         # What users typed is data: shown as typed, never interpreted as markup.
         self.text.setTextFormat(Qt.TextFormat.PlainText)
@@ -39,6 +41,7 @@ class ImportantCard(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addWidget(title)
+        layout.addWidget(header)
         layout.addWidget(self.text)
         layout.addLayout(row)
 
@@ -53,8 +56,9 @@ class ImportantPopups(QWidget):
 
     sig_acknowledged = Signal(int)
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, below: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.below = below  # e.g. the exercise banner: cards start under it
         self.cards: dict[int, ImportantCard] = {}
         self.more = QLabel()
         self.more.setStyleSheet("background: #c92a2a; color: white; padding: 2px 6px;")
@@ -105,7 +109,11 @@ class ImportantPopups(QWidget):
         if parent is None:
             return
         width = min(380, max(220, parent.width() // 3))
-        self.setFixedWidth(width)
-        self.adjustSize()
-        self.move(parent.width() - width - 12, 12)
+        # Wrapped labels: the height follows from the width, or text would be cut off.
+        height = self._layout.totalHeightForWidth(width)
+        self.setFixedSize(width, height if height > 0 else self.sizeHint().height())
+        top = 12
+        if self.below is not None and self.below.isVisible():
+            top += self.below.geometry().bottom()
+        self.move(parent.width() - width - 12, top)
         self.raise_()
