@@ -155,6 +155,11 @@ def measure_model() -> None:
     view.setModel(model)
     view.setItemDelegate(MessageDelegate(view))
     view.setWordWrap(True)
+    view.setUniformItemSizes(False)
+    view.setResizeMode(QListView.ResizeMode.Adjust)
+    view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+    view.setLayoutMode(QListView.LayoutMode.Batched)  # as the feeds dock
+    view.setBatchSize(100)
     view.resize(440, 700)
     view.show()
     values = []
@@ -169,6 +174,9 @@ def measure_model() -> None:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["model"]:
+        measure_model()
+        return
     print("SQLite (embedded):")
     sqlite_db = Database.open(HOME / "feeds.db")
     measure(sqlite_db, "SQLite")

@@ -347,3 +347,32 @@ def test_participation_survives_a_reopen_in_the_same_role(client):
     client.participation.enter_case(karim, case_id, options.last)
     assert client.participation.role_options(karim, case_id).last == RoleChoice(
         options.last.organisation_id, "Dir-Med", "CP-Ops", "")
+
+
+def test_the_case_session_asks_the_role_then_opens_a_writable_window(client, qtbot, monkeypatch):
+    from paragon_desktop.settings import Settings
+    from paragon_desktop.ui.case_session import CaseSession
+
+    asked = []
+
+    def accept_as_observer(dialog):
+        asked.append([dialog.role.itemText(i) for i in range(dialog.role.count())])
+        dialog.role.setCurrentText("Expert")
+        dialog.cell.setCurrentText(NO_CELL)
+        dialog.open_button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(CrisisRoleDialog, "exec", accept_as_observer)
+    lotte = client.user("lotte.maes")
+    session = CaseSession(client, lotte, Settings(), client.db.display_url)
+    assert session.open(client.cases.find_case(lotte, "Nordchem"))
+    window = session.window
+    qtbot.waitUntil(lambda: window.snapshot is not None, timeout=30000)
+    assert asked[0][0] == "Dir-Pol"
+    assert "Lotte Maes (Expert)" in window.windowTitle()
+    assert window.feeds.composer.editor.isVisible()
+    assert [f.name for f in window.feeds.feeds()] == ["Multi", "D3 Politie"]
+    back = []
+    monkeypatch.setattr(session, "start", lambda: back.append(True) or True)
+    window.leave_case()
+    qtbot.waitUntil(lambda: back == [True], timeout=5000)

@@ -318,3 +318,20 @@ def test_export_writes_every_message_as_csv_text(client, tmp_path):
     assert table[1][4] == "Belangrijk"
     # A spreadsheet must not run a formula someone typed in the feed.
     assert table[-1][5] == "'=HYPERLINK(\"http://evil\") en \"quotes\",\nnieuwe regel"
+
+
+def test_a_new_case_is_written_in_once_its_starter_takes_a_role(client):
+    from tests.unit.test_case_service import draft
+
+    tom = client.user("tom.declercq")
+    case = client.admin.start_case(tom, draft()).case
+    multi = feed_ids(client, tom, case.id)["Multi"]
+    with pytest.raises(AccessDenied, match="crisis role"):
+        client.feeds.post(tom, multi, "Eerste melding")
+    brw = org_id(tom, "Brandweerzone Waasland")
+    client.participation.enter_case(tom, case.id, RoleChoice(brw, "Dir-CP-Ops", "CP-Ops"))
+    feeds = feed_ids(client, tom, case.id)
+    assert list(feeds) == ["Multi", "CP-Ops", "D1 Brandweer"]
+    result = client.feeds.post(tom, feeds["D1 Brandweer"], "Eerste ploeg vertrekt #Multi")
+    assert result.copied_to == ("Multi",)
+    assert client.feeds.page(tom, multi)[0].crisis_role == "Dir-CP-Ops"

@@ -187,6 +187,12 @@ class MessageDelegate(QStyledItemDelegate):
 
     PAD = 6
 
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        # Wrapping a text to measure it is the costly part of laying out a long feed; a message
+        # never changes its text, so its height is kept per width (and its notes line count).
+        self._heights: dict[tuple[int, int, bool], int] = {}
+
     def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
         header = QFont(option.font)
         header.setPointSizeF(max(7.0, option.font.pointSizeF() - 1))
@@ -194,14 +200,20 @@ class MessageDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option, index) -> QSize:  # noqa: N802 (Qt API)
         message: MessageView = index.data(MessageRole)
-        header_font, body_font = self._fonts(option)
         width = max(120, (option.rect.width() or 360) - 2 * self.PAD)
-        body = QFontMetrics(body_font).boundingRect(
-            QRect(0, 0, width, 100000), int(Qt.TextFlag.TextWordWrap), message.text
-        )
         lines = 2 if notes(message) else 1
-        return QSize(width, lines * QFontMetrics(header_font).height() + body.height()
-                     + 2 * self.PAD + 4)
+        key = (message.id, width, lines == 2)
+        height = self._heights.get(key)
+        if height is None:
+            if len(self._heights) > 50_000:
+                self._heights.clear()
+            header_font, body_font = self._fonts(option)
+            body = QFontMetrics(body_font).boundingRect(
+                QRect(0, 0, width, 100000), int(Qt.TextFlag.TextWordWrap), message.text
+            )
+            height = lines * QFontMetrics(header_font).height() + body.height() + 2 * self.PAD + 4
+            self._heights[key] = height
+        return QSize(width, height)
 
     def paint(self, painter: QPainter, option, index) -> None:
         message: MessageView = index.data(MessageRole)
