@@ -20,9 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import HOME, summary  # noqa: E402
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from _common import HOME, pg_database, summary  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 
 from paragon_desktop.domain.enums import MessageTag  # noqa: E402
 from paragon_desktop.domain.feeds import FeedFilter  # noqa: E402
@@ -182,21 +181,11 @@ def main() -> None:
     measure(sqlite_db, "SQLite")
     sqlite_db.dispose()
     try:
-        from tests import pg
-
-        with pg.server() as server:
-            admin = create_engine(server, isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                connection.execute(text("DROP DATABASE IF EXISTS paragon_bench_feeds"))
-                connection.execute(text("CREATE DATABASE paragon_bench_feeds"))
-            url = make_url(server).set(database="paragon_bench_feeds")
+        with pg_database("paragon_bench_feeds") as url:
             print("PostgreSQL:")
-            pg_db = Database.open(url.render_as_string(hide_password=False))
+            pg_db = Database.open(url)
             measure(pg_db, "PostgreSQL")
             pg_db.dispose()
-            with admin.connect() as connection:
-                connection.execute(text("DROP DATABASE paragon_bench_feeds WITH (FORCE)"))
-            admin.dispose()
     except BaseException as exc:  # pytest.skip raises outside pytest too
         print(f"PostgreSQL: not measured ({exc})")
     print("Feed list model:")

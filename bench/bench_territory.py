@@ -24,10 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import shapely  # noqa: E402
-from _common import HOME, summary  # noqa: E402
+from _common import HOME, pg_database, summary  # noqa: E402
 from shapely.geometry import MultiPoint, Point, box, mapping  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from paragon_desktop.domain.cases import CaseDraft, CaseLocation, LocationKind  # noqa: E402
 from paragon_desktop.domain.enums import CaseAccess, CaseCategory  # noqa: E402
@@ -141,21 +140,11 @@ def main() -> None:
     measure(sqlite_db, "SQLite", areas)
     sqlite_db.dispose()
     try:
-        from tests import pg
-
-        with pg.server() as server:
-            admin_engine = create_engine(server, isolation_level="AUTOCOMMIT")
-            with admin_engine.connect() as connection:
-                connection.execute(text("DROP DATABASE IF EXISTS paragon_bench_territory"))
-                connection.execute(text("CREATE DATABASE paragon_bench_territory"))
-            url = make_url(server).set(database="paragon_bench_territory")
+        with pg_database("paragon_bench_territory") as url:
             print("PostgreSQL + PostGIS:")
-            pg_db = Database.open(url.render_as_string(hide_password=False))
+            pg_db = Database.open(url)
             measure(pg_db, "PostgreSQL", areas)
             pg_db.dispose()
-            with admin_engine.connect() as connection:
-                connection.execute(text("DROP DATABASE paragon_bench_territory WITH (FORCE)"))
-            admin_engine.dispose()
     except BaseException as exc:  # pytest.skip raises outside pytest too
         print(f"PostgreSQL + PostGIS: not measured ({exc})")
 

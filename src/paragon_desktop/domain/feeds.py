@@ -205,7 +205,6 @@ class MessageDraft:
     text: str
     tags: frozenset[MessageTag] = frozenset()
     answers_tags: tuple[str, ...] | None = None  # tags of the message answered, if any
-    corrects: bool = False
     attachment_name: str | None = None
 
 

@@ -170,7 +170,7 @@ class FeedService:
             media_type = check_attachment(*attachment) if attachment else None
             validate_message(MessageDraft(
                 text, tag_set, tuple(answered.tags.split()) if answered else None,
-                corrected is not None, attachment[0] if attachment else None))
+                attachment[0] if attachment else None))
             when = at or datetime.now(UTC)
             fields = dict(
                 case_id=case.id, author_id=user.id, organisation_id=role.organisation_id,

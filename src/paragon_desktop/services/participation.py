@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from paragon_desktop.domain.enums import FeedKind
@@ -56,8 +56,7 @@ def assign_feeds(session: Session, case_id: int, user_id: int, discipline: str |
     """Create the cell and discipline feeds the case lacks for this role, and make the user a
     member of exactly the specific feeds the role gives. Returns those feed ids."""
     rules = feed_rules(session, case_id)
-    position = max((f.position for f in session.scalars(
-        select(Feed).where(Feed.case_id == case_id))), default=0)
+    position = session.scalar(select(func.max(Feed.position)).where(Feed.case_id == case_id)) or 0
     for new in feeds_to_create(rules, discipline, crisis_cell):
         position += 1
         feed = Feed(case_id=case_id, name=new.name, kind=new.kind.value, position=position,

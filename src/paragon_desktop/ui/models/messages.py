@@ -174,12 +174,6 @@ class MessagesModel(QAbstractListModel):
     def messages(self) -> list[MessageView]:
         return list(self._messages)
 
-    def row_of(self, message_id: int) -> int | None:
-        for row, m in enumerate(self._messages):
-            if m.id == message_id:
-                return row
-        return None
-
 
 class MessageDelegate(QStyledItemDelegate):
     """A grey header line with tag chips, a note line (links, report), then the wrapped text:
