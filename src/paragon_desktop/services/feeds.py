@@ -235,8 +235,8 @@ class FeedService:
             if seen is None:
                 session.add(Acknowledgement(message_id=message_id, user_id=user.id,
                                             at=datetime.now(UTC)))
-            case_id = message.case_id
-        self.events.case_changed(case_id)
+        # No case event: an acknowledgement changes nothing an open window shows (the pop-up is
+        # closed by the caller; "Gezien door" is read when asked), so no window need refresh.
 
     # -- reading ------------------------------------------------------------------------------
     def page(self, user: UserView, feed_id: int, flt: FeedFilter | None = None, *,
