@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -42,13 +43,33 @@ def unavailable(reason: str) -> None:
     pytest.skip(f"PostgreSQL tests skipped: {reason}")
 
 
+class Cluster:
+    """A throwaway server this test run controls (stop and start it again, as an outage)."""
+
+    def __init__(self, bindir: Path, base: Path, as_user: list[str], port: int,
+                 password: str) -> None:
+        self.bindir, self.base, self.as_user, self.port = bindir, base, as_user, port
+        self.url = f"postgresql+psycopg://{ROLE}:{password}@127.0.0.1:{port}/postgres"
+
+    def run(self, *args: str) -> None:
+        result = subprocess.run([*self.as_user, *args], capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+
+    def start(self) -> None:
+        self.run(str(self.bindir / "pg_ctl"), "-D", str(self.base / "data"),
+                 "-l", str(self.base / "server.log"), "-w", "-o",
+                 f"-h 127.0.0.1 -p {self.port} -k {self.base} -c fsync=off "
+                 "-c full_page_writes=off", "start")
+
+    def stop(self) -> None:
+        self.run(str(self.bindir / "pg_ctl"), "-D", str(self.base / "data"), "-m", "immediate",
+                 "stop")
+
+
 @contextmanager
-def server() -> Iterator[str]:
-    """Yield a server URL (maintenance database ``postgres``)."""
-    existing = os.environ.get("PARAGON_TEST_PG_URL")
-    if existing:
-        yield existing
-        return
+def cluster() -> Iterator[Cluster]:
+    """Start a new cluster on 127.0.0.1 (a free port), with SCRAM passwords; remove it after."""
     bindir = _binaries()
     if bindir is None:
         unavailable("no PostgreSQL server binaries (initdb) on this machine; "
@@ -71,22 +92,35 @@ def server() -> Iterator[str]:
         as_user = ["runuser", "-u", "postgres", "--"]
     base = Path(tempfile.mkdtemp(prefix="paragon-pg-"))
     base.chmod(0o755)
-    data = base / "data"
     if as_user:
         os.chown(base, owner.pw_uid, owner.pw_gid)
-    port = _free_port()
-
-    def run(*args: str) -> None:
-        result = subprocess.run([*as_user, *args], capture_output=True, text=True, timeout=120)
-        if result.returncode != 0:
-            raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-
-    run(str(bindir / "initdb"), "-D", str(data), "-U", ROLE, "--auth=trust", "-E", "UTF8",
-        "--no-locale")
-    run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-w",
-        "-o", f"-h 127.0.0.1 -p {port} -k {base} -c fsync=off -c full_page_writes=off", "start")
+    # Passwords are checked (SCRAM), as on a real server: sign-in tests need wrong ones refused.
+    password = secrets.token_urlsafe(16)
+    pwfile = base / "pwfile"
+    pwfile.write_text(password + "\n")
+    if as_user:
+        os.chown(pwfile, owner.pw_uid, owner.pw_gid)
+    result = Cluster(bindir, base, as_user, _free_port(), password)
+    result.run(str(bindir / "initdb"), "-D", str(base / "data"), "-U", ROLE,
+               "--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}",
+               "-E", "UTF8", "--no-locale")
+    result.start()
     try:
-        yield f"postgresql+psycopg://{ROLE}@127.0.0.1:{port}/postgres"
+        yield result
     finally:
-        run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
+        try:
+            result.stop()
+        except RuntimeError:
+            pass  # already stopped by the test
         shutil.rmtree(base, ignore_errors=True)
+
+
+@contextmanager
+def server() -> Iterator[str]:
+    """Yield a server URL (maintenance database ``postgres``)."""
+    existing = os.environ.get("PARAGON_TEST_PG_URL")
+    if existing:
+        yield existing
+        return
+    with cluster() as running:
+        yield running.url

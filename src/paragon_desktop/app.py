@@ -6,7 +6,11 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy.engine import URL
+
+from paragon_desktop import credentials
 from paragon_desktop.domain.errors import ParagonError
 from paragon_desktop.services.auth import AuthService
 from paragon_desktop.services.case_admin import CaseAdminService
@@ -20,6 +24,7 @@ from paragon_desktop.services.participation import ParticipationService
 from paragon_desktop.services.views import CaseSummary, UserView
 from paragon_desktop.settings import Settings, default_database_path
 from paragon_desktop.storage.db import Database, normalise_url
+from paragon_desktop.storage.logins import uses_login_roles
 from paragon_desktop.storage.migrate import needs_upgrade, upgrade
 
 CHROMIUM_FLAGS = (
@@ -114,9 +119,11 @@ def run_gui(db_url: str | None) -> int:
     app = create_application(sys.argv)
     from PySide6.QtWidgets import QMessageBox
 
-    from paragon_desktop.ui.case_session import CaseSession
     from paragon_desktop.ui.dialogs.sign_in import SignInDialog
 
+    target = normalise_url(db_url) if db_url else None
+    if target is not None and uses_login_roles(target):
+        return _run_with_login(app, target)
     try:
         db, filled = open_database(db_url)
     except ParagonError as exc:
@@ -135,15 +142,69 @@ def run_gui(db_url: str | None) -> int:
     sign_in = SignInDialog(services.auth.sign_in, db.display_url)
     if not sign_in.exec() or sign_in.user is None:
         return 0
+    return _run_session(app, services, sign_in.user)
+
+
+def _run_session(app: Any, services: Services, user: UserView) -> int:
+    from paragon_desktop.ui.case_session import CaseSession
+
+    db = services.db
     # Leaving a case goes back to the case list: the app ends when the main window is closed.
     app.setQuitOnLastWindowClosed(False)
-    session = CaseSession(services, sign_in.user, Settings.load(), db.display_url)
+    session = CaseSession(services, user, Settings.load(), db.display_url)
     if not session.start():
         db.dispose()
         return 0
     code = app.exec()
     db.dispose()
     return code
+
+
+def sign_in_with_login(url: URL, username: str, password: str) -> tuple[Database, UserView]:
+    """Connect as the user's own PostgreSQL login role (row-level security applies to it) and
+    find the Paragon user it belongs to."""
+    db = Database.open_login(url, username, password)
+    try:
+        if needs_upgrade(db.engine):
+            raise ParagonError(
+                "This PostgreSQL database has no (current) Paragon schema. Ask its administrator "
+                "to run `paragon-desktop db upgrade --db URL`.")
+        return db, AuthService(db).current_login()
+    except BaseException:
+        db.dispose()
+        raise
+
+
+def _run_with_login(app: Any, url: URL) -> int:
+    from PySide6.QtWidgets import QMessageBox
+
+    from paragon_desktop.ui.dialogs.sign_in import SignInDialog
+
+    settings = Settings.load()
+    opened: list[Database] = []
+
+    def sign_in(username: str, password: str) -> UserView:
+        db, user = sign_in_with_login(url, username, password)
+        opened.append(db)
+        return user
+
+    label = url.render_as_string(hide_password=True)
+    username = settings.last_username
+    dialog = SignInDialog(sign_in, label, username=username,
+                          password=credentials.load_password(url, username),
+                          offer_keyring=credentials.keyring_available())
+    if not dialog.exec() or dialog.user is None:
+        return 0
+    name, password = dialog.username.text().strip(), dialog.password.text()
+    if dialog.remember.isChecked():
+        if not credentials.save_password(url, name, password):
+            QMessageBox.information(None, "Sleutelbos", "The password could not be kept in the "
+                                    "system keyring; you will be asked for it next time.")
+    else:
+        credentials.forget_password(url, name)
+    settings.last_username = name
+    settings.save()
+    return _run_session(app, build_services(opened[-1]), dialog.user)
 
 
 def pick_user_and_case(

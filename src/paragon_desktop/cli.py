@@ -39,6 +39,21 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database administration")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", parents=[common], help="create or migrate the schema")
+    create = db_sub.add_parser(
+        "create-user", parents=[common],
+        help="add a user (on PostgreSQL with their own login role; run as the database owner)")
+    create.add_argument("username", help="user name, also the PostgreSQL login role")
+    create.add_argument("--name", required=True, help="full name, e.g. 'An Peeters'")
+    create.add_argument("--organisation", action="append", required=True,
+                        help="organisation name (repeat for several)")
+    create.add_argument("--level", choices=["read_only", "agent", "coordinator"], default="agent",
+                        help="case access level (default: agent)")
+    create.add_argument("--role", action="append", default=[],
+                        choices=["org_admin", "contact_manager", "plan_manager"],
+                        help="management role (repeat for several)")
+    create.add_argument("--label", help="coordinator label")
+    create.add_argument("--existing-role", action="store_true",
+                        help="link a login role that already exists on the server (new password)")
     user_help = "acting user (the password comes from PARAGON_PASSWORD or a prompt)"
     imp = sub.add_parser("import-layer", parents=[common], help="add layer files to a case")
     imp.add_argument("files", type=Path, nargs="+", metavar="FILE")
@@ -76,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_gui(db_url)
         if args.command == "demo":
             return _demo(db_url)
+        if args.command == "db" and args.db_command == "create-user":
+            return _create_user(db_url, args)
         if args.command == "db":
             return _upgrade(db_url)
         if args.command == "import-layer":
@@ -123,15 +140,46 @@ def _upgrade(db_url: str | None) -> int:
     return 0
 
 
-def _signed_in(db_url: str | None, username: str):  # -> (Services, UserView)
+def _password(prompt: str) -> str:
     import getpass
     import os
 
-    from paragon_desktop.app import build_services, open_database
-
     password = os.environ.get("PARAGON_PASSWORD")
-    if password is None:
-        password = getpass.getpass(f"Password for {username}: ")
+    return password if password is not None else getpass.getpass(prompt)
+
+
+def _create_user(db_url: str | None, args: argparse.Namespace) -> int:
+    from paragon_desktop.domain.enums import AccessLevel, ManagementRole
+    from paragon_desktop.services.accounts import create_user
+    from paragon_desktop.settings import default_database_path
+    from paragon_desktop.storage.db import Database
+
+    password = _password(f"Password for the new user {args.username}: ")
+    db = Database.open(db_url or default_database_path())
+    try:
+        user = create_user(db, username=args.username, display_name=args.name,
+                           password=password, access_level=AccessLevel(args.level),
+                           organisations=args.organisation,
+                           management_roles=[ManagementRole(r) for r in args.role],
+                           coordinator_label=args.label, existing_role=args.existing_role)
+    finally:
+        db.dispose()
+    how = ("signs in with the login role of the same name" if db.engine.dialect.name ==
+           "postgresql" else "signs in with the password given")
+    print(f"User {user.username} ({user.display_name}, {user.access_level.label_nl}) added to "
+          f"{db.display_url}; {how}.")
+    return 0
+
+
+def _signed_in(db_url: str | None, username: str):  # -> (Services, UserView)
+    from paragon_desktop.app import build_services, open_database, sign_in_with_login
+    from paragon_desktop.storage.db import normalise_url
+    from paragon_desktop.storage.logins import uses_login_roles
+
+    password = _password(f"Password for {username}: ")
+    if db_url and uses_login_roles(normalise_url(db_url)):
+        db, user = sign_in_with_login(normalise_url(db_url), username, password)
+        return build_services(db), user
     db, _ = open_database(db_url)
     services = build_services(db)
     return services, services.auth.sign_in(username, password)

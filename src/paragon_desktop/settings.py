@@ -36,6 +36,8 @@ class Settings:
     refresh_seconds: int = DEFAULT_REFRESH_SECONDS
     # Layer files (and what archives unpack to) larger than this are refused.
     max_layer_mb: int = DEFAULT_MAX_LAYER_MB
+    # The user name last used to sign in to a shared server (the password is in the keyring).
+    last_username: str = ""
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:

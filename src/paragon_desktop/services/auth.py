@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
 
 from paragon_desktop.domain.enums import AccessLevel
 from paragon_desktop.domain.errors import NotFound, SignInError
 from paragon_desktop.services.views import UserView
 from paragon_desktop.storage.db import Database
+from paragon_desktop.storage.logins import LOGIN_ROLE_MARK
 from paragon_desktop.storage.models import Membership, Organisation, User
 
 _hasher = PasswordHasher()
@@ -51,10 +52,27 @@ class AuthService:
             wrong = SignInError("Unknown user name or wrong password. Check both and try again.")
             if user is None or not user.active:
                 raise wrong
+            if user.password_hash == LOGIN_ROLE_MARK:
+                raise SignInError(
+                    f"{user.username} signs in with their own database login: open the database "
+                    "with an address without a user name (postgresql+psycopg://HOST/DB).")
             try:
                 _hasher.verify(user.password_hash, password)
             except (VerificationError, InvalidHashError):
                 raise wrong from None
+            return user_view(session, user)
+
+    def current_login(self) -> UserView:
+        """The user this connection's PostgreSQL login role belongs to (the server checked the
+        password when it accepted the connection)."""
+        with self._db.sessions() as session:
+            login = session.scalar(select(literal_column("current_user")))
+            user = session.execute(
+                select(User).where(User.db_role == login, User.active)).scalar_one_or_none()
+            if user is None:
+                raise SignInError(
+                    f"The database login {login!r} is not an active Paragon user. Ask the "
+                    "administrator (paragon-desktop db create-user).")
             return user_view(session, user)
 
     def user_by_name(self, username: str) -> UserView:

@@ -25,6 +25,7 @@ from paragon_desktop.services.auth import hash_password
 from paragon_desktop.services.layers import store_layer
 from paragon_desktop.services.participation import assign_feeds
 from paragon_desktop.storage.db import Database
+from paragon_desktop.storage.logins import ensure_login_role
 from paragon_desktop.storage.models import (
     Acknowledgement,
     Anchor,
@@ -114,6 +115,12 @@ def build_demo(db: Database) -> None:
         raise DemoAlreadyPresent("This database already holds the demo exercise.")
     with db.sessions.begin() as session:
         _build(session)
+        if db.engine.dialect.name == "postgresql":
+            # Each demo user can sign in with their own login role (row-level security), with
+            # the demo password; roles are per server, so other demo databases share them.
+            for user in session.scalars(select(User)):
+                ensure_login_role(session, user.username, data.DEMO_PASSWORD, reuse=True)
+                user.db_role = user.username
 
 
 def _build(session: Session) -> None:

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from paragon_desktop.domain.errors import ValidationError
+from paragon_desktop.domain.errors import SignInError, ValidationError
 from paragon_desktop.storage import revisions
 
 
@@ -54,7 +54,9 @@ def create_db_engine(value: str | Path | URL) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4)
+    # A server that does not answer must not hang a worker (or the sign-in) for minutes.
+    return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4,
+                         connect_args={"connect_timeout": 5})
 
 
 @dataclass
@@ -71,9 +73,42 @@ class Database:
         revisions.install(factory)
         return cls(engine, factory)
 
+    @classmethod
+    def open_login(cls, url: URL, username: str, password: str) -> Database:
+        """Connect to PostgreSQL as a user's own login role; the server checks the password.
+
+        Refusals are worded for the person signing in: a wrong name or password does not say
+        which, an unreachable server says where it was looked for.
+        """
+        db = cls.open(url.set(username=username.strip(), password=password))
+        try:
+            with db.engine.connect():
+                pass
+        except OperationalError as exc:
+            db.dispose()
+            reason = str(exc.orig)
+            if "authentication failed" in reason or "does not exist" in reason and "role" in reason:
+                raise SignInError(
+                    "Unknown user name or wrong password. Check both and try again.") from None
+            raise SignInError(
+                f"Cannot reach the database server {url.host or 'localhost'}:{url.port or 5432} "
+                f"({reason.strip().splitlines()[0] if reason.strip() else 'no answer'}).") from None
+        return db
+
     @property
     def display_url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def is_connection_lost(exc: BaseException) -> bool:
+    """Whether a failure means the database server went away (as opposed to a refusal)."""
+    if isinstance(exc, DBAPIError):
+        return bool(exc.connection_invalidated) or isinstance(exc, OperationalError)
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return False
+    return isinstance(exc, psycopg.OperationalError)

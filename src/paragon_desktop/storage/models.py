@@ -102,8 +102,14 @@ class Tombstone(Base):
 
 # Columns and tables only the PostgreSQL schema has, kept by triggers from what the app writes on
 # both backends (migration 0003). The ORM does not map them.
-POSTGRESQL_ONLY_COLUMNS = {"organisations": {"jurisdiction_geom"}}
-POSTGRESQL_ONLY_TABLES = {"jurisdiction_neighbours"}
+# Migration 0005 adds the geometry columns a GIS analyst opens in QGIS (cases, anchors, and one
+# row per feature of every layer in ``layer_features``).
+POSTGRESQL_ONLY_COLUMNS = {
+    "organisations": {"jurisdiction_geom"},
+    "cases": {"location_geom"},
+    "anchors": {"geom"},
+}
+POSTGRESQL_ONLY_TABLES = {"jurisdiction_neighbours", "layer_features"}
 
 
 class Organisation(Revisioned, BBox, Base):
@@ -122,10 +128,14 @@ class User(Revisioned, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     display_name: Mapped[str] = mapped_column(String(200), nullable=False)
-    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    # Deferred: on PostgreSQL the users' login roles may not read this column (they sign in
+    # with their own database role), so an ordinary ``select(User)`` must not ask for it.
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False, deferred=True)
     case_access_level: Mapped[str] = mapped_column(String(16), nullable=False)
     coordinator_label: Mapped[str | None] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # PostgreSQL: the user's own login role (row-level security knows the user by it).
+    db_role: Mapped[str | None] = mapped_column(String(63), unique=True)
 
 
 class Membership(Revisioned, Base):
@@ -187,6 +197,21 @@ class CasePlan(Revisioned, Base):
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     activated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class EmergencyPlan(Revisioned, Base):
+    """An emergency plan (DOMAIN.md, Emergency plans). Drafts are seen only by the responsible
+    organisation, approved plans by all; the plans issue builds the screens on this table."""
+
+    __tablename__ = "emergency_plans"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id"), nullable=False, index=True)
+    key_anchor_id: Mapped[int] = mapped_column(ForeignKey("anchors.id"), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="draft")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
 
 
 class CaseShare(Revisioned, Base):

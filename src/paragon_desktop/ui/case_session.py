@@ -15,6 +15,12 @@ from paragon_desktop.ui.dialogs.crisis_role import CrisisRoleDialog
 from paragon_desktop.ui.main_window import MainWindow
 
 
+def live_url_of(db: Any) -> Any:
+    """PostgreSQL notifies every commit (LISTEN/NOTIFY); the embedded database has no server."""
+    url = db.engine.url
+    return url if url.get_backend_name() == "postgresql" else None
+
+
 class CaseSession(QObject):
     def __init__(self, services: Any, user: UserView, settings: Settings, database_label: str):
         super().__init__()
@@ -43,7 +49,8 @@ class CaseSession(QObject):
         s = self.services
         self.window = MainWindow(s.cases, s.editing, s.layers, self.user, case, self.settings,
                                  database_label=self.database_label, admin=s.admin,
-                                 feed_service=s.feeds, participation=s.participation)
+                                 feed_service=s.feeds, participation=s.participation,
+                                 live_url=live_url_of(s.db))
         self.window.sig_closed.connect(self._on_window_closed)
         self.window.show()
         return True

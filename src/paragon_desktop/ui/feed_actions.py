@@ -136,7 +136,13 @@ class FeedActionsMixin:
         # The text stays in the composer (and in the draft file): nothing typed is lost.
         self.feeds.composer.set_busy(False)
         self.last_send_error = str(exc)
-        QMessageBox.warning(self, "Bericht niet verstuurd", str(exc))
+        if self._connection_failed(exc):
+            # Not queued: the message is refused clearly and stays in the composer (and in the
+            # draft file) to send again once the status bar says the connection is back.
+            self.last_send_error = (
+                "Geen verbinding met de server: je bericht is NIET verstuurd. Het blijft staan; "
+                "verstuur het opnieuw zodra de verbinding hersteld is.")
+        QMessageBox.warning(self, "Bericht niet verstuurd", self.last_send_error)
 
     def _on_pick_question(self: MainWindow) -> None:
         feed_id = self.feeds.current_feed_id()

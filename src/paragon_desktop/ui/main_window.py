@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.engine import URL
 
 from paragon_desktop.domain.access import can_add_layer, can_manage_layer, can_write_messages
 from paragon_desktop.domain.enums import AccessLevel
@@ -33,6 +34,7 @@ from paragon_desktop.services.participation import ParticipationService
 from paragon_desktop.services.views import CaseSnapshot, CaseSummary, ChangeSet, UserView
 from paragon_desktop.settings import Settings, config_dir
 from paragon_desktop.ui.case_actions import CaseActionsMixin
+from paragon_desktop.ui.connection import ConnectionMixin
 from paragon_desktop.ui.dialogs.settings import SettingsDialog
 from paragon_desktop.ui.docks.anchors import AnchorsDockWidget
 from paragon_desktop.ui.docks.contacts import ContactsDockWidget
@@ -47,7 +49,8 @@ from paragon_desktop.ui.workers import Workers
 LAYOUT_VERSION = 1
 
 
-class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, QMainWindow):
+class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, ConnectionMixin,
+                 QMainWindow):
     sig_refreshed = Signal(object)  # the ChangeSet just applied
     sig_case_changed = Signal(int)  # from any thread: a service wrote in a case
     sig_closed = Signal(bool)  # True: the user left the case to open it (or another) again
@@ -67,6 +70,7 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, QMainWin
         admin: CaseAdminService | None = None,
         feed_service: FeedService,
         participation: ParticipationService | None = None,
+        live_url: URL | None = None,
     ) -> None:
         super().__init__()
         # Closing deletes the window's Qt objects on this (the GUI) thread, never from a GC pass.
@@ -143,6 +147,8 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, QMainWin
         self.statusBar().addPermanentWidget(self.refresh_label)
         if database_label:
             self.statusBar().addPermanentWidget(QLabel(database_label))
+        self._init_connection(live_url)
+        self._live_started = False
         self._build_menus()
 
         self.timer = QTimer(self)
@@ -263,6 +269,7 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, QMainWin
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.save_draft()
         self.timer.stop()
+        self._stop_live()
         if self.participation is not None and self.snapshot is not None:
             participation, user, case_id = self.participation, self.user, self.case.id
             self.workers.run(lambda: participation.leave_case(user, case_id),
@@ -296,6 +303,7 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, QMainWin
         self._update_composer()
         self._load_pending_important()
         self.timer.start()
+        self._start_live()
         self._refresh_finished()
 
     def refresh(self) -> None:
@@ -331,12 +339,16 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, QMainWin
             self.feeds.composer.set_writable(False, str(exc))
             self.layers.set_permissions(False, lambda _layer: False, str(exc))
             return
-        self.refresh_label.setText(f"Vernieuwen mislukt: {exc}")
+        if not self._connection_failed(exc):
+            self.refresh_label.setText(f"Vernieuwen mislukt: {exc}")
         if self.snapshot is not None:
             self.timer.start()
 
     def _refresh_finished(self) -> None:
         self._refreshing = False
+        if self.offline and (self.live is None or self.live.connected):
+            self.offline = False
+            self.connection_label.hide()
         self.last_refresh = datetime.now()
         self.refresh_label.setText(f"Bijgewerkt om {self.last_refresh:%H:%M:%S}")
         if self._refresh_again:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -20,7 +21,8 @@ from paragon_desktop.services.views import UserView
 
 class SignInDialog(QDialog):
     def __init__(self, sign_in: Callable[[str, str], UserView], database: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, username: str = "",
+                 password: str | None = None, offer_keyring: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle("Paragon Desktop - aanmelden")
         self._sign_in = sign_in
@@ -34,6 +36,15 @@ class SignInDialog(QDialog):
         form = QFormLayout()
         form.addRow("Gebruikersnaam", self.username)
         form.addRow("Wachtwoord", self.password)
+        # Shown only when a system keyring can hold the password; otherwise it is asked each time.
+        self.remember = QCheckBox("Wachtwoord bewaren in de sleutelbos van het systeem")
+        self.remember.setVisible(offer_keyring)
+        self.remember.setChecked(offer_keyring and password is not None)
+        self.username.setText(username)
+        if password is not None:
+            self.password.setText(password)
+        if username:
+            self.password.setFocus()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Aanmelden")
@@ -45,6 +56,7 @@ class SignInDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(form)
+        layout.addWidget(self.remember)
         layout.addWidget(self.error)
         layout.addWidget(where)
         layout.addWidget(buttons)
