@@ -79,6 +79,8 @@ def pg_demo_template(pg_server: str) -> str:
 
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+# The service tests also run with every call on the acting user's own login role.
+SERVICE_BACKENDS = [*BACKENDS, pytest.param("postgresql-login", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -105,9 +107,22 @@ def demo_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> It
         path = tmp_path / "demo.db"
         shutil.copy(request.getfixturevalue("demo_template"), path)
         yield f"sqlite:///{path}"
-    else:
+    else:  # postgresql, postgresql-login
         with _pg_database(request, request.getfixturevalue("pg_demo_template")) as url:
             yield url
+
+
+@pytest.fixture
+def pg_demo_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh copy of the demo database on PostgreSQL (for tests only PostgreSQL can run)."""
+    with _pg_database(request, request.getfixturevalue("pg_demo_template")) as url:
+        yield url
+
+
+def login_url(url: str, username: str, password: str = DEMO_PASSWORD) -> str:
+    """The same database as a user's own login role (row-level security applies)."""
+    return make_url(url).set(username=username, password=password).render_as_string(
+        hide_password=False)
 
 
 @pytest.fixture
@@ -157,6 +172,57 @@ class Client:
         return case.id
 
 
+class _AsUser:
+    """A service whose calls for a user run on that user's own login-role connection."""
+
+    def __init__(self, owner: object, for_user) -> None:
+        self._owner, self._for_user = owner, for_user
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._owner, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args, **kwargs):
+            if args and isinstance(args[0], UserView):
+                return getattr(self._for_user(args[0].username), name)(*args, **kwargs)
+            return attr(*args, **kwargs)
+
+        return call
+
+
+class LoginClient(Client):
+    """The app's services as each user's own PostgreSQL login role: row-level security applies
+    to every call, while ``db`` (for the tests' own checks) stays the owner's connection."""
+
+    def __init__(self, db: Database, url: str) -> None:
+        super().__init__(db)
+        self._url = url
+        self._clients: dict[str, Client] = {}
+        for name in ("cases", "editing", "layers", "admin", "feeds", "participation"):
+            setattr(self, name, _AsUser(getattr(self, name),
+                                        lambda user, name=name: getattr(self._as(user), name)))
+
+    def _as(self, username: str) -> Client:
+        if username not in self._clients:
+            login = Client(Database.open(login_url(self._url, username)))
+            # One event hub for everyone, as in one app.
+            login.editing.events = self.editing.events
+            for service in (login.layers, login.admin, login.feeds, login.participation):
+                service.events = self.editing.events
+            self._clients[username] = login
+        return self._clients[username]
+
+    def close(self) -> None:
+        for login in self._clients.values():
+            login.db.dispose()
+
+
 @pytest.fixture
-def client(demo_db: Database) -> Client:
-    return Client(demo_db)
+def client(demo_db: Database, backend: str, demo_url: str) -> Iterator[Client]:
+    if backend != "postgresql-login":
+        yield Client(demo_db)
+        return
+    login = LoginClient(demo_db, demo_url)
+    yield login
+    login.close()

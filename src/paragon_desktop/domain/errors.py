@@ -23,3 +23,8 @@ class AccessDenied(ParagonError):
 
 class NotFound(ParagonError):
     pass
+
+
+class NotAvailable(AccessDenied, NotFound):
+    """Not there, or not for this user: on a shared server the database itself hides what a
+    user may not see, so the two cannot (and should not) be told apart."""

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from paragon_desktop.domain.access import CaseAccessFacts, can_see_case, can_see_feed
 from paragon_desktop.domain.enums import CaseAccess, FeedKind
-from paragon_desktop.domain.errors import AccessDenied, NotFound
+from paragon_desktop.domain.errors import AccessDenied, NotAvailable
 from paragon_desktop.storage.models import Case, CaseShare, CaseUser, Feed, FeedMember, Membership
 
 
@@ -69,7 +69,9 @@ def visible_case(session: Session, user_id: int, case_id: int) -> Case:
     """The case, if this user may see it; otherwise a plain-language refusal."""
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFound(f"Case {case_id} does not exist (any more) in this database.")
+        raise NotAvailable(
+            f"Case {case_id} is not available to you: it does not exist, or you have no access "
+            "to it. Ask a coordinator of the case to invite you.")
     if not can_see_case(case_facts(session, case, user_id, user_organisation_ids(session, user_id))):
         raise AccessDenied(
             f"You have no access to case “{case.name}”. Ask a coordinator of the case to invite you."

@@ -37,7 +37,7 @@ from paragon_desktop.services import audit
 from paragon_desktop.services.access import visible_case, visible_case_ids
 from paragon_desktop.services.cases import summary_of
 from paragon_desktop.services.events import CaseEvents
-from paragon_desktop.services.postgis import postgis_territorial_shares
+from paragon_desktop.services.postgis import hidden_astrid_holder, postgis_territorial_shares
 from paragon_desktop.services.views import (
     AuditEntry,
     CaseSummary,
@@ -216,7 +216,13 @@ class CaseAdminService:
             query = query.where(Case.id != except_case_id)
         holder = session.scalars(query).first()
         if holder is None:
-            return None
+            hidden = (hidden_astrid_holder(session, block, except_case_id)
+                      if session.get_bind().dialect.name == "postgresql" else None)
+            if hidden is None:
+                return None
+            return (f"Astrid block index {block} is reserved by another open case (of {hidden}) "
+                    "you have no access to. Choose another block index, or ask that case to "
+                    "clear it.")
         if holder.id in visible_case_ids(session, user.id):
             who = f"case “{holder.name}”"
         else:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from paragon_desktop.domain.access import can_write_messages
 from paragon_desktop.domain.enums import FeedKind, MessageTag
-from paragon_desktop.domain.errors import AccessDenied, NotFound, ValidationError
+from paragon_desktop.domain.errors import AccessDenied, NotAvailable, NotFound, ValidationError
 from paragon_desktop.domain.feeds import (
     FeedFilter,
     MessageDraft,
@@ -319,7 +319,9 @@ class FeedService:
     def _readable_message(self, session: Session, user: UserView, message_id: int) -> Message:
         message = session.get(Message, message_id)
         if message is None:
-            raise NotFound("That message no longer exists.")
+            raise NotAvailable(
+                "That message is not available to you: it does not exist, or it is in a feed "
+                "you are not a member of.")
         self._readable_feed(session, user, message.feed_id)
         return message
 

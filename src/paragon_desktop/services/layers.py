@@ -214,10 +214,14 @@ class LayerService:
             case_id, name = layer.case_id, layer.name
             for message in session.scalars(select(Message).where(Message.layer_id == layer_id)):
                 message.layer_id = None
-            for model in (LayerShare, LayerVisibility):
-                for row in session.scalars(select(model).where(model.layer_id == layer_id)):
-                    session.delete(row)
-            session.execute(delete(LayerData).where(LayerData.layer_id == layer_id))
+            if session.get_bind().dialect.name != "postgresql":
+                # PostgreSQL removes these itself (ON DELETE CASCADE, migration 0005): there,
+                # row-level security hides other users' ticks, and removing the shares first
+                # would hide the layer from a coordinator who sees it only through them.
+                for model in (LayerShare, LayerVisibility):
+                    for row in session.scalars(select(model).where(model.layer_id == layer_id)):
+                        session.delete(row)
+                session.execute(delete(LayerData).where(LayerData.layer_id == layer_id))
             session.delete(layer)
             audit.record(session, "layer.removed", user_id=user.id, case_id=case_id,
                          layer=layer_id, name=name)

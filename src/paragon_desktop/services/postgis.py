@@ -37,3 +37,10 @@ _SHARES = text(
 def postgis_territorial_shares(session: Session, location: dict[str, Any]) -> dict[int, ShareReason]:
     rows = session.execute(_SHARES, {"location": json.dumps(location)})
     return {int(org_id): ShareReason(reason) for org_id, reason in rows}
+
+
+def hidden_astrid_holder(session: Session, block: str, except_case_id: int | None) -> str | None:
+    """The organisation of an open case holding this Astrid block index that row-level security
+    hides from the user (a PostgreSQL function that names nothing else)."""
+    return session.scalar(text("SELECT paragon_astrid_holder(:block, :except_case)"),
+                          {"block": block, "except_case": except_case_id})

@@ -150,21 +150,28 @@ $$;
 
 -- Joining a feed follows the role one entered the case with (domain.feeds.member_feed_ids):
 -- the feed of one's crisis cell, of the discipline of the organisation one acts for, or a feed
--- that lists one's role. Coordinators of the case may add anyone.
+-- that lists one's role. Nobody adds anyone else (the app has no such action).
 CREATE FUNCTION paragon_may_join(target integer, member integer) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    SELECT EXISTS (
+    SELECT member = paragon_uid() AND EXISTS (
         SELECT 1 FROM feeds f
         JOIN case_users u ON u.case_id = f.case_id AND u.user_id = member
         LEFT JOIN organisations o ON o.id = u.organisation_id
         WHERE f.id = target AND f.kind <> 'multi' AND u.participating
           AND f.case_id IN (SELECT paragon_visible_cases())
-          AND ((member = paragon_uid() AND (
-                   (f.cell IS NOT NULL AND lower(btrim(f.cell)) = lower(btrim(u.crisis_cell)))
-                   OR (f.discipline IS NOT NULL AND f.discipline = o.discipline)
-                   OR lower(btrim(u.crisis_role)) IN (
-                       SELECT lower(btrim(r)) FROM regexp_split_to_table(f.roles, E'\n') AS r)))
-               OR paragon_coordinates(f.case_id)))
+          AND ((f.cell IS NOT NULL AND lower(btrim(f.cell)) = lower(btrim(u.crisis_cell)))
+               OR (f.discipline IS NOT NULL AND f.discipline = o.discipline)
+               OR lower(btrim(u.crisis_role)) IN (
+                   SELECT lower(btrim(r)) FROM regexp_split_to_table(f.roles, E'\n') AS r)))
+$$;
+
+-- An Astrid block index is reserved across all open cases; someone who cannot see the holding
+-- case is told only its organisation (CaseAdminService._astrid_refusal).
+CREATE FUNCTION paragon_astrid_holder(block text, except_case integer) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT o.name FROM cases c JOIN organisations o ON o.id = c.organisation_id
+    WHERE c.status = 'open' AND c.astrid_block = block AND c.id IS DISTINCT FROM except_case
+    LIMIT 1
 $$;
 """
 
@@ -204,6 +211,8 @@ POLICIES = [
     ('messages', 'SELECT', FEEDS, None),
     ('messages', 'INSERT', None, f"author_id = (SELECT paragon_uid()) "
                                  "AND paragon_writes_feed(feed_id)"),
+    # History is never edited; the one change allowed is detaching a layer being removed.
+    ('messages', 'UPDATE', "paragon_manages_layer(layer_id)", "layer_id IS NULL"),
     ('attachments', 'SELECT',
      "message_id IN (SELECT coalesce(copy_of_id, id) FROM messages)", None),
     ('attachments', 'INSERT', None,
@@ -352,6 +361,7 @@ def _postgresql() -> None:
     for table, privileges in WRITES.items():
         op.execute(f"GRANT SELECT, {privileges} ON {table} TO {APP_ROLE}")
     op.execute(f"GRANT SELECT ON layer_features TO {APP_ROLE}")
+    op.execute(f"GRANT UPDATE (layer_id, revision) ON messages TO {APP_ROLE}")
     op.execute(FUNCTIONS)
     for table in {*WRITES, 'layer_features'} - {'revision_counter'}:
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
@@ -401,7 +411,7 @@ def downgrade() -> None:
         op.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {APP_ROLE}")
         op.execute(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {APP_ROLE}")
         op.execute(f"REVOKE ALL ON SCHEMA public FROM {APP_ROLE}")
-        for name in ('paragon_may_join(integer, integer)', 'paragon_role_allowed(integer, text)',
+        for name in ('paragon_astrid_holder(text, integer)', 'paragon_may_join(integer, integer)', 'paragon_role_allowed(integer, text)',
                      'paragon_manages_layer(integer)', 'paragon_writes_feed(integer)',
                      'paragon_coordinates(integer)', 'paragon_writes_case(integer)',
                      'paragon_visible_layers()', 'paragon_visible_feeds()',
