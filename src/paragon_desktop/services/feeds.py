@@ -34,6 +34,7 @@ from paragon_desktop.storage.models import (
     Organisation,
     User,
 )
+from paragon_desktop.storage.revisions import write_time
 
 PAGE_SIZE = 100
 Rows = Select[*tuple[Any, ...]]
@@ -171,7 +172,7 @@ class FeedService:
             validate_message(MessageDraft(
                 text, tag_set, tuple(answered.tags.split()) if answered else None,
                 attachment[0] if attachment else None))
-            when = at or datetime.now(UTC)
+            when = at or write_time(session)
             fields = dict(
                 case_id=case.id, author_id=user.id, organisation_id=role.organisation_id,
                 crisis_role=role.crisis_role, created_at=when, text=text,

@@ -7,9 +7,10 @@ transaction up to N. Deleted rows leave a tombstone so refreshes can remove them
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from paragon_desktop.storage.models import RevisionCounter, Revisioned, Tombstone
@@ -33,6 +34,17 @@ def _transaction_revision(session: Session) -> int:
         revision = current_revision(session)
         session.info[_KEY] = revision
     return int(revision)
+
+
+def write_time(session: Session) -> datetime:
+    """A timestamp that follows commit order: taken after this transaction holds the write
+    lock (the revision counter row), from the server's clock on PostgreSQL so that clients
+    whose clocks differ still agree. Rows ordered by it (feeds) are in the order committed."""
+    _transaction_revision(session)
+    if session.get_bind().dialect.name == "postgresql":
+        value = session.execute(select(func.clock_timestamp())).scalar_one()
+        return value.astimezone(UTC)
+    return datetime.now(UTC)
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
