@@ -16,6 +16,7 @@ from paragon_desktop import credentials
 from paragon_desktop.app import sign_in_with_login
 from paragon_desktop.cli import main
 from paragon_desktop.domain.errors import SignInError
+from paragon_desktop.services.auth import AuthService
 from paragon_desktop.settings import Settings, config_dir
 from paragon_desktop.storage.db import Database, normalise_url
 from paragon_desktop.storage.models import User
@@ -46,15 +47,11 @@ def test_db_create_user_then_sign_in(demo_url, backend, monkeypatch, capsys):
             stored = user.password_hash
         assert "Veilig-2026" not in stored
         if backend == "sqlite":
-            from paragon_desktop.services.auth import AuthService
-
             assert AuthService(db).sign_in("noor.claes", "Veilig-2026").display_name == "Noor Claes"
             return
         # PostgreSQL: the server keeps the password; Paragon keeps none.
         assert user.db_role == "noor.claes"
         with pytest.raises(SignInError, match="own database login"):
-            from paragon_desktop.services.auth import AuthService
-
             AuthService(db).sign_in("noor.claes", "Veilig-2026")
     finally:
         db.dispose()
