@@ -179,7 +179,7 @@ class Case(Revisioned, BBox, Base):
     astrid_block: Mapped[str | None] = mapped_column(String(32))
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -221,7 +221,9 @@ class CaseShare(Revisioned, Base):
     __table_args__ = (UniqueConstraint("case_id", "organisation_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False, index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), nullable=False)
+    # Indexed: "which cases are shared with my organisations" decides visibility (and RLS).
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id"), nullable=False, index=True)
     reason: Mapped[str] = mapped_column(String(16), nullable=False)
 
 
