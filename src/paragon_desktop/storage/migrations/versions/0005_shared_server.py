@@ -184,6 +184,13 @@ FEEDS = "feed_id IN (SELECT paragon_visible_feeds())"
 LAYERS = "layer_id IN (SELECT paragon_visible_layers())"
 ME = "user_id = (SELECT paragon_uid())"
 WRITER = "(SELECT paragon_level()) IN ('agent', 'coordinator')"
+# An organisation's own anchors: its agents and coordinators; a case's: those who write in it.
+ANCHOR_WRITER = ("CASE WHEN case_id IS NULL THEN organisation_id IN (SELECT "
+                 f"paragon_my_organisations()) AND {WRITER} ELSE paragon_writes_case(case_id) END")
+# The global contact directory: contact managers; a case's contacts: those who write in it.
+CONTACT_WRITER = ("CASE WHEN case_id IS NULL THEN EXISTS (SELECT 1 FROM memberships m WHERE "
+                  "m.user_id = (SELECT paragon_uid()) AND m.management_roles LIKE "
+                  "'%contact_manager%') ELSE paragon_writes_case(case_id) END")
 POLICIES = [
     ('cases', 'SELECT', "id IN (SELECT paragon_visible_cases()) "
                         "OR (created_by_id = (SELECT paragon_uid()) AND status = 'open' "
@@ -229,27 +236,18 @@ POLICIES = [
      f"{ME} AND EXISTS (SELECT 1 FROM messages m WHERE m.id = acknowledgements.message_id)"),
     ('anchors', 'SELECT', f"case_id IS NULL OR {CASES}", None),
     ('anchors', 'INSERT', None,
-     "CASE WHEN case_id IS NULL THEN organisation_id IN (SELECT paragon_my_organisations()) "
-     f"AND {WRITER} ELSE paragon_writes_case(case_id) END"),
+     ANCHOR_WRITER),
     ('anchors', 'UPDATE',
-     "CASE WHEN case_id IS NULL THEN organisation_id IN (SELECT paragon_my_organisations()) "
-     f"AND {WRITER} ELSE paragon_writes_case(case_id) END", None),
+     ANCHOR_WRITER, None),
     ('anchors', 'DELETE',
-     "CASE WHEN case_id IS NULL THEN organisation_id IN (SELECT paragon_my_organisations()) "
-     f"AND {WRITER} ELSE paragon_writes_case(case_id) END", None),
+     ANCHOR_WRITER, None),
     ('contacts', 'SELECT', f"case_id IS NULL OR {CASES}", None),
     ('contacts', 'INSERT', None,
-     "CASE WHEN case_id IS NULL THEN EXISTS (SELECT 1 FROM memberships m WHERE "
-     "m.user_id = (SELECT paragon_uid()) AND m.management_roles LIKE '%contact_manager%') "
-     "ELSE paragon_writes_case(case_id) END"),
+     CONTACT_WRITER),
     ('contacts', 'UPDATE',
-     "CASE WHEN case_id IS NULL THEN EXISTS (SELECT 1 FROM memberships m WHERE "
-     "m.user_id = (SELECT paragon_uid()) AND m.management_roles LIKE '%contact_manager%') "
-     "ELSE paragon_writes_case(case_id) END", None),
+     CONTACT_WRITER, None),
     ('contacts', 'DELETE',
-     "CASE WHEN case_id IS NULL THEN EXISTS (SELECT 1 FROM memberships m WHERE "
-     "m.user_id = (SELECT paragon_uid()) AND m.management_roles LIKE '%contact_manager%') "
-     "ELSE paragon_writes_case(case_id) END", None),
+     CONTACT_WRITER, None),
     ('layers', 'SELECT', "id IN (SELECT paragon_visible_layers()) "
                          f"OR (owner_id = (SELECT paragon_uid()) AND {CASES})", None),
     ('layers', 'INSERT', None, "owner_id = (SELECT paragon_uid()) AND paragon_writes_case(case_id)"),
