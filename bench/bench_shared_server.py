@@ -24,7 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _common import pg_database, summary, wait_until  # noqa: E402
 from sqlalchemy import text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
 from paragon_desktop.services.demo import build_demo  # noqa: E402
 from paragon_desktop.storage.db import Database, normalise_url  # noqa: E402
@@ -37,10 +36,9 @@ BIG_CASE_MESSAGES = 50_000  # the opened case's share of the million
 
 def login(url: str, username: str):
     from paragon_desktop.app import build_services, sign_in_with_login
+    from paragon_desktop.storage.logins import server_address
 
-    server = normalise_url(make_url(url).set(username=None, password=None)
-                           .render_as_string(hide_password=False))
-    db, user = sign_in_with_login(server, username, PASSWORD)
+    db, user = sign_in_with_login(server_address(normalise_url(url)), username, PASSWORD)
     return db, build_services(db), user
 
 

@@ -22,6 +22,7 @@ from paragon_desktop.app import Services, build_services, sign_in_with_login
 from paragon_desktop.services.demo import build_demo
 from paragon_desktop.settings import Settings
 from paragon_desktop.storage.db import Database, normalise_url
+from paragon_desktop.storage.logins import server_address
 from paragon_desktop.storage.migrate import upgrade
 from paragon_desktop.storage.notify import ChangeListener
 from paragon_desktop.ui.main_window import MainWindow
@@ -33,17 +34,11 @@ pytestmark = pytest.mark.postgres
 SLOW_POLL = Settings(refresh_seconds=50)  # the poll cannot explain anything that arrives sooner
 
 
-def server_url(url: str):
-    """The database's address without credentials: users sign in with their own login role."""
-    return normalise_url(make_url(url).set(username=None, password=None)
-                         .render_as_string(hide_password=False))
-
-
 class Operator:
     """One user's app: services on their login role, and optionally a main window."""
 
     def __init__(self, url: str, username: str) -> None:
-        self.db, self.user = sign_in_with_login(server_url(url), username, DEMO_PASSWORD)
+        self.db, self.user = sign_in_with_login(server_address(normalise_url(url)), username, DEMO_PASSWORD)
         self.services: Services = build_services(self.db)
         case = self.services.cases.find_case(self.user, "Nordchem")
         assert case is not None

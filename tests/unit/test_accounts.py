@@ -10,7 +10,6 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 
 from paragon_desktop import credentials
 from paragon_desktop.app import sign_in_with_login
@@ -19,6 +18,7 @@ from paragon_desktop.domain.errors import SignInError
 from paragon_desktop.services.auth import AuthService
 from paragon_desktop.settings import Settings, config_dir
 from paragon_desktop.storage.db import Database, normalise_url
+from paragon_desktop.storage.logins import server_address
 from paragon_desktop.storage.models import User
 from tests.conftest import BACKENDS
 
@@ -30,8 +30,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 def without_credentials(url: str):
-    return normalise_url(make_url(url).set(username=None, password=None)
-                         .render_as_string(hide_password=False))
+    return server_address(normalise_url(url))
 
 
 def test_db_create_user_then_sign_in(demo_url, backend, monkeypatch, capsys):

@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from paragon_desktop.domain.access import can_add_layer, can_manage_layer, can_write_messages
@@ -214,14 +214,9 @@ class LayerService:
             case_id, name = layer.case_id, layer.name
             for message in session.scalars(select(Message).where(Message.layer_id == layer_id)):
                 message.layer_id = None
-            if session.get_bind().dialect.name != "postgresql":
-                # PostgreSQL removes these itself (ON DELETE CASCADE, migration 0005): there,
-                # row-level security hides other users' ticks, and removing the shares first
-                # would hide the layer from a coordinator who sees it only through them.
-                for model in (LayerShare, LayerVisibility):
-                    for row in session.scalars(select(model).where(model.layer_id == layer_id)):
-                        session.delete(row)
-                session.execute(delete(LayerData).where(LayerData.layer_id == layer_id))
+            # Its data, shares and everyone's ticks go with it (ON DELETE CASCADE): under
+            # row-level security the remover sees neither other users' ticks nor shares in
+            # feeds they are not in, and removing the shares first would hide the layer itself.
             session.delete(layer)
             audit.record(session, "layer.removed", user_id=user.id, case_id=case_id,
                          layer=layer_id, name=name)

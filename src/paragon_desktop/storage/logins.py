@@ -29,6 +29,11 @@ def uses_login_roles(url: URL) -> bool:
     return url.get_backend_name() == "postgresql" and not url.username
 
 
+def server_address(url: URL) -> URL:
+    """The same database without credentials: where users sign in with their own login role."""
+    return url.set(username=None, password=None)
+
+
 def check_role_name(name: str) -> str:
     if not _NAME.match(name):
         raise ValidationError(

@@ -294,7 +294,7 @@ class Message(Revisioned, Base):
     answers_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
     # A layer added from the composer is attached to the message that announces it.
-    layer_id: Mapped[int | None] = mapped_column(ForeignKey("layers.id"))
+    layer_id: Mapped[int | None] = mapped_column(ForeignKey("layers.id", ondelete="SET NULL"))
     # ``#FeedName`` copies: the copy in the other feed points to the message as written.
     copy_of_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
 
@@ -373,7 +373,8 @@ class Layer(Revisioned, BBox, Base):
 
 class LayerData(Revisioned, Base):
     __tablename__ = "layer_data"
-    layer_id: Mapped[int] = mapped_column(ForeignKey("layers.id"), primary_key=True)
+    layer_id: Mapped[int] = mapped_column(ForeignKey("layers.id", ondelete="CASCADE"),
+                                          primary_key=True)
     # A GeoJSON FeatureCollection in EPSG:4326; per-feature styles in properties._style.
     geojson: Mapped[str] = mapped_column(Text, nullable=False)
 
@@ -384,7 +385,8 @@ class LayerShare(Revisioned, Base):
     __tablename__ = "layer_shares"
     __table_args__ = (UniqueConstraint("layer_id", "feed_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    layer_id: Mapped[int] = mapped_column(ForeignKey("layers.id"), nullable=False, index=True)
+    layer_id: Mapped[int] = mapped_column(ForeignKey("layers.id", ondelete="CASCADE"),
+                                          nullable=False, index=True)
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id"), nullable=False, index=True)
 
 
@@ -394,7 +396,8 @@ class LayerVisibility(Revisioned, Base):
     __tablename__ = "layer_visibility"
     __table_args__ = (UniqueConstraint("layer_id", "user_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    layer_id: Mapped[int] = mapped_column(ForeignKey("layers.id"), nullable=False)
+    layer_id: Mapped[int] = mapped_column(ForeignKey("layers.id", ondelete="CASCADE"),
+                                          nullable=False)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
     visible: Mapped[bool] = mapped_column(Boolean, nullable=False)
     # The user's own opacity for the layer (0.1-1); NULL: as the layer comes.

@@ -7,15 +7,17 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
+from sqlalchemy.engine import URL
 
 from paragon_desktop.services.views import CaseSummary, UserView
 from paragon_desktop.settings import Settings
+from paragon_desktop.storage.db import Database
 from paragon_desktop.ui.dialogs.case_list import CaseListDialog
 from paragon_desktop.ui.dialogs.crisis_role import CrisisRoleDialog
 from paragon_desktop.ui.main_window import MainWindow
 
 
-def live_url_of(db: Any) -> Any:
+def live_url_of(db: Database) -> URL | None:
     """PostgreSQL notifies every commit (LISTEN/NOTIFY); the embedded database has no server."""
     url = db.engine.url
     return url if url.get_backend_name() == "postgresql" else None

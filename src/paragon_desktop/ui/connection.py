@@ -25,6 +25,7 @@ OFFLINE_STYLE = "background: #c92a2a; color: white; font-weight: bold; padding: 
 class ConnectionMixin:
     def _init_connection(self: MainWindow, live_url: URL | None) -> None:
         self.offline = False
+        self._live_started = False
         self.connection_label = QLabel()
         self.connection_label.setStyleSheet(OFFLINE_STYLE)
         self.connection_label.hide()
@@ -52,8 +53,7 @@ class ConnectionMixin:
     def _on_connection_status(self: MainWindow, connected: bool, retry_in: float) -> None:
         if connected:
             if self.offline:
-                self.offline = False
-                self.connection_label.hide()
+                self._clear_offline()
                 self.statusBar().showMessage("Verbinding met de server hersteld.", 8000)
             # Whatever was committed while we were not listening.
             self.refresh()
@@ -67,6 +67,10 @@ class ConnectionMixin:
             f"Geen verbinding met de server ({detail}). Je ziet de stand van {seen}; "
             "wat je typt blijft bewaard.")
         self.connection_label.show()
+
+    def _clear_offline(self: MainWindow) -> None:
+        self.offline = False
+        self.connection_label.hide()
 
     def _connection_failed(self: MainWindow, exc: Exception) -> bool:
         """Handle a failure that means the server is gone; False for any other failure."""

@@ -148,7 +148,6 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, Connecti
         if database_label:
             self.statusBar().addPermanentWidget(QLabel(database_label))
         self._init_connection(live_url)
-        self._live_started = False
         self._build_menus()
 
         self.timer = QTimer(self)
@@ -347,8 +346,7 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, Connecti
     def _refresh_finished(self) -> None:
         self._refreshing = False
         if self.offline and (self.live is None or self.live.connected):
-            self.offline = False
-            self.connection_label.hide()
+            self._clear_offline()
         self.last_refresh = datetime.now()
         self.refresh_label.setText(f"Bijgewerkt om {self.last_refresh:%H:%M:%S}")
         if self._refresh_again:

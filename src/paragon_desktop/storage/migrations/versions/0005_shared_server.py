@@ -41,6 +41,8 @@ WRITES = {
     'emergency_plans': 'INSERT, UPDATE',
     'revision_counter': 'UPDATE',
 }
+LAYER_REFERENCES = (('layer_data', 'CASCADE'), ('layer_shares', 'CASCADE'),
+                    ('layer_visibility', 'CASCADE'), ('messages', 'SET NULL'))
 READ_ALL = ('organisations', 'memberships', 'revision_counter', 'workspace_info',
             'jurisdiction_neighbours', 'alembic_version', 'spatial_ref_sys')
 USER_COLUMNS = ('id', 'username', 'display_name', 'case_access_level', 'coordinator_label',
@@ -332,15 +334,6 @@ def _postgresql() -> None:
         FOR EACH ROW EXECUTE FUNCTION paragon_layer_features()""")
     op.execute("UPDATE layer_data SET geojson = geojson")
 
-    # Removing a layer takes along what other users hold of it (their ticks, shares in feeds
-    # the remover is not in, messages that announced it), which row-level security hides.
-    for table, action in (('layer_data', 'CASCADE'), ('layer_shares', 'CASCADE'),
-                          ('layer_visibility', 'CASCADE'), ('messages', 'SET NULL')):
-        name = f"fk_{table}_layer_id_layers"
-        op.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
-        op.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} FOREIGN KEY (layer_id) "
-                   f"REFERENCES layers (id) ON DELETE {action}")
-
     # Live updates: every committed write bumps the counter; NOTIFY is delivered at commit.
     op.execute("""
         CREATE FUNCTION paragon_notify_revision() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -403,6 +396,14 @@ def upgrade() -> None:
     op.create_index(op.f('ix_emergency_plans_organisation_id'), 'emergency_plans',
                     ['organisation_id'])
     op.create_index(op.f('ix_emergency_plans_revision'), 'emergency_plans', ['revision'])
+    # Removing a layer takes along what others hold of it (their ticks, shares in feeds the
+    # remover is not in, messages that announced it), which row-level security hides from the
+    # remover on PostgreSQL: the database does it, on both backends.
+    for table, action in LAYER_REFERENCES:
+        name = f"fk_{table}_layer_id_layers"
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_constraint(name, type_='foreignkey')
+            batch_op.create_foreign_key(name, 'layers', ['layer_id'], ['id'], ondelete=action)
     op.create_index(op.f('ix_case_shares_organisation_id'), 'case_shares', ['organisation_id'])
     op.create_index(op.f('ix_cases_created_by_id'), 'cases', ['created_by_id'])
     if op.get_bind().dialect.name == 'postgresql':
@@ -434,6 +435,11 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER {table}_geom ON {table}")
             op.execute(f"DROP FUNCTION paragon_{table}_geom()")
             op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    for table, _action in LAYER_REFERENCES:
+        name = f"fk_{table}_layer_id_layers"
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_constraint(name, type_='foreignkey')
+            batch_op.create_foreign_key(name, 'layers', ['layer_id'], ['id'])
     op.drop_index(op.f('ix_cases_created_by_id'), table_name='cases')
     op.drop_index(op.f('ix_case_shares_organisation_id'), table_name='case_shares')
     op.drop_index(op.f('ix_emergency_plans_revision'), table_name='emergency_plans')
