@@ -30,6 +30,8 @@ def create_user(db: Database, *, username: str, display_name: str, password: str
         raise ValidationError("Give the user's full name.", ("display_name",))
     if not organisations:
         raise ValidationError("Link the user to at least one organisation.", ("organisations",))
+    if len(password) < 8:
+        raise ValidationError("The password must have at least 8 characters.", ("password",))
     postgresql = db.engine.dialect.name == "postgresql"
     with db.sessions.begin() as session:
         if session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -42,8 +44,6 @@ def create_user(db: Database, *, username: str, display_name: str, password: str
             orgs.append(org)
         if postgresql:
             ensure_login_role(session, username, password, reuse=existing_role)
-        elif len(password) < 8:
-            raise ValidationError("The password must have at least 8 characters.", ("password",))
         user = User(username=username, display_name=display_name.strip(),
                     password_hash=LOGIN_ROLE_MARK if postgresql else hash_password(password),
                     case_access_level=access_level.value,

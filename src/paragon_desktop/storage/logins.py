@@ -54,8 +54,6 @@ def ensure_login_role(session: Session, name: str, password: str, *, reuse: bool
     """Create the login role (a member of the app role), or with ``reuse`` give an existing one
     this password and membership. Runs in the caller's transaction (roles are transactional)."""
     check_role_name(name)
-    if len(password) < 8:
-        raise ValidationError("The password must have at least 8 characters.", ("password",))
     exists = session.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first()
     if exists and not reuse:
         raise ValidationError(
