@@ -8,22 +8,19 @@ computed by the app's own rules (services.access) on the owner's connection and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
-from paragon_desktop.domain.enums import AccessLevel
 from paragon_desktop.services.access import visible_case_ids, visible_feed_ids
-from paragon_desktop.services.accounts import create_user
 from paragon_desktop.services.cases import CaseService
 from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.models import (
     Anchor,
     Case,
-    CaseShare,
+    CaseUser,
     Contact,
     Feed,
     Message,
@@ -31,54 +28,9 @@ from paragon_desktop.storage.models import (
     User,
 )
 from tests.conftest import DEMO_PASSWORD, Client, login_url
+from tests.integration.conftest import OUTSIDER_PASSWORD, REFUSED, ids, user_id
 
 pytestmark = pytest.mark.postgres
-OUTSIDER_PASSWORD = "buiten-2026!"
-
-
-@pytest.fixture
-def owner(pg_demo_url: str) -> Iterator[Database]:
-    db = Database.open(pg_demo_url)
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
-def outsider(owner: Database) -> str:
-    """An agent of an organisation that no case is shared with."""
-    with owner.sessions() as session:
-        shared = select(CaseShare.organisation_id)
-        org = session.scalars(select(Organisation.name).where(Organisation.id.not_in(shared))
-                              .order_by(Organisation.name)).first()
-    assert org is not None
-    create_user(owner, username="olaf.buiten", display_name="Olaf Buiten",
-                password=OUTSIDER_PASSWORD, access_level=AccessLevel.AGENT, organisations=[org],
-                existing_role=True)
-    return "olaf.buiten"
-
-
-@pytest.fixture
-def connect(pg_demo_url: str) -> Iterator:
-    engines: list[Engine] = []
-
-    def as_role(username: str, password: str = DEMO_PASSWORD) -> Engine:
-        engine = create_engine(login_url(pg_demo_url, username, password))
-        engines.append(engine)
-        return engine
-
-    yield as_role
-    for engine in engines:
-        engine.dispose()
-
-
-def ids(engine: Engine, sql: str, **params) -> set[int]:
-    with engine.connect() as c:
-        return {row[0] for row in c.execute(text(sql), params)}
-
-
-def user_id(owner: Database, username: str) -> int:
-    with owner.sessions() as session:
-        return session.scalars(select(User.id).where(User.username == username)).one()
 
 
 def expected(owner: Database, username: str) -> dict[str, set[int]]:
@@ -162,14 +114,14 @@ def test_feeds_the_role_is_not_in_stay_closed(owner, connect):
     # Its name is known (the crisis-role rules and #-references need it), its content is not.
     assert ids(coordinator, "SELECT id FROM feeds WHERE id = :f", f=feed_id) == {feed_id}
     me = user_id(owner, "an.peeters")
-    with pytest.raises(ProgrammingError, match="row-level security"), \
+    with pytest.raises(ProgrammingError, match=REFUSED), \
             coordinator.begin() as c:
         c.execute(text(
             "INSERT INTO messages (case_id, feed_id, author_id, crisis_role, created_at, text, "
             "tags, revision) VALUES (:c, :f, :u, 'Burgemeester', now(), 'sneaky', '', 0)"),
             dict(c=case_id, f=feed_id, u=me))
     # Joining it by hand is refused too: membership follows the crisis role.
-    with pytest.raises(ProgrammingError, match="row-level security"), \
+    with pytest.raises(ProgrammingError, match=REFUSED), \
             coordinator.begin() as c:
         c.execute(text("INSERT INTO feed_members (feed_id, user_id, revision) VALUES (:f, :u, 0)"),
                   dict(f=feed_id, u=me))
@@ -187,12 +139,21 @@ def test_writes_that_are_not_theirs_are_refused(owner, outsider, connect):
     # Read-only: sees the Multi feed but may not write in it.
     read_only = connect("wim.verhaegen")
     assert ids(read_only, "SELECT id FROM feeds WHERE id = :f", f=multi) == {multi}
-    with pytest.raises(ProgrammingError, match="row-level security"), read_only.begin() as c:
+    with pytest.raises(ProgrammingError, match=REFUSED), read_only.begin() as c:
         c.execute(text(insert), dict(c=case_id, f=multi, u=wim))
-    # A coordinator may write in Multi, but only as themself.
+    # A coordinator may write in Multi, but only as themself: the server stamps the author,
+    # organisation, crisis role and time, whatever the statement says.
     coordinator = connect("an.peeters")
-    with pytest.raises(ProgrammingError, match="row-level security"), coordinator.begin() as c:
-        c.execute(text(insert), dict(c=case_id, f=multi, u=tom))
+    with coordinator.begin() as c:
+        forged = c.execute(text(insert.replace("'x'", "'as tom'") + " RETURNING id"),
+                           dict(c=case_id, f=multi, u=tom)).scalar_one()
+    with owner.sessions() as session:
+        stored = session.get(Message, forged)
+        role = session.scalars(select(CaseUser).where(
+            CaseUser.case_id == case_id, CaseUser.user_id == user_id(owner, "an.peeters"))).one()
+        assert stored.author_id == role.user_id != tom
+        assert (stored.organisation_id, stored.crisis_role) == (role.organisation_id, role.crisis_role)
+        assert abs((stored.created_at - datetime.now(UTC)).total_seconds()) < 60
     # The outsider can change nothing of a case they do not see: the UPDATE finds no row.
     with connect(outsider, OUTSIDER_PASSWORD).begin() as c:
         assert c.execute(text("UPDATE cases SET name = 'hijacked' WHERE id = :c"),
@@ -202,7 +163,7 @@ def test_writes_that_are_not_theirs_are_refused(owner, outsider, connect):
         assert c.execute(text("UPDATE layer_visibility SET visible = false WHERE user_id = :u"),
                          dict(u=tom)).rowcount == 0
     # A crisis role that is neither the organisation's nor generic is refused.
-    with pytest.raises(ProgrammingError, match="row-level security"), coordinator.begin() as c:
+    with pytest.raises(ProgrammingError, match=REFUSED), coordinator.begin() as c:
         c.execute(text("UPDATE case_users SET crisis_role = 'Gouverneur' "
                        "WHERE case_id = :c AND user_id = (SELECT paragon_uid())"), dict(c=case_id))
     # Tables the app never writes, and password hashes, are out of reach.
@@ -215,6 +176,7 @@ def test_writes_that_are_not_theirs_are_refused(owner, outsider, connect):
     with owner.sessions() as session:
         assert session.get(Case, case_id).name == name_before
         assert session.scalars(select(Message).where(Message.text.in_(["x", "sneaky"]))).all() == []
+        assert session.get(Message, forged).text == "as tom"
 
 
 def test_draft_plans_of_other_organisations_are_hidden(owner, connect):
@@ -241,7 +203,7 @@ def test_draft_plans_of_other_organisations_are_hidden(owner, connect):
               "updated_at, updated_by_id, revision) VALUES (:t, :o, :a, :s, now(), "
               "(SELECT paragon_uid()), 0)")
     # Not for another organisation...
-    with pytest.raises(ProgrammingError, match="row-level security"), municipality.begin() as c:
+    with pytest.raises(ProgrammingError, match=REFUSED), municipality.begin() as c:
         c.execute(text(insert), dict(t="BNIP x", o=province, a=anchor, s="draft"))
     # ...and their draft cannot be changed (the UPDATE sees no row).
     with municipality.begin() as c:
@@ -253,7 +215,7 @@ def test_draft_plans_of_other_organisations_are_hidden(owner, connect):
             Organisation.name == "Gemeente Scheldemonde")).one()
     with municipality.begin() as c:
         c.execute(text(insert), dict(t="ANIP Scheldemonde", o=town, a=anchor, s="approved"))
-    with pytest.raises(ProgrammingError, match="row-level security"), \
+    with pytest.raises(ProgrammingError, match=REFUSED), \
             connect("sofie.janssens").begin() as c:
         c.execute(text(insert), dict(t="ANIP Scheldemonde 2", o=town, a=anchor, s="approved"))
 

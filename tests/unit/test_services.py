@@ -6,6 +6,7 @@ from paragon_desktop.domain.errors import AccessDenied, SignInError, ValidationE
 from paragon_desktop.services import demo_data
 from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.models import Anchor, User
+from paragon_desktop.storage.revisions import remove
 from tests.conftest import DEMO_PASSWORD, Client
 
 
@@ -120,7 +121,7 @@ def test_removed_anchor_is_reported(client):
     with client.db.sessions.begin() as session:
         anchor = session.scalars(select(Anchor).where(Anchor.name.like("Gewondennest%"))).one()
         anchor_id = anchor.id
-        session.delete(anchor)
+        remove(session, anchor)
     changes = client.cases.changes_since(an, case_id, revision)
     assert changes.removed_anchor_ids == [anchor_id]
 

@@ -13,7 +13,7 @@ from paragon_desktop.storage.models import (
     Base,
     Tombstone,
 )
-from paragon_desktop.storage.revisions import current_revision
+from paragon_desktop.storage.revisions import current_revision, remove
 
 
 def test_migrations_create_exactly_the_model_schema(fresh_url):
@@ -78,7 +78,7 @@ def test_deleting_a_row_leaves_a_tombstone_with_the_new_revision(empty_db):
     with empty_db.sessions.begin() as session:
         session.add(_anchor("gone soon"))
     with empty_db.sessions.begin() as session:
-        session.delete(session.scalars(select(Anchor)).one())
+        remove(session, session.scalars(select(Anchor)).one())
     with empty_db.sessions() as session:
         stone = session.scalars(select(Tombstone)).one()
         assert (stone.table_name, stone.revision) == ("anchors", 2)

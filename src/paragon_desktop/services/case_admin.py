@@ -65,6 +65,7 @@ from paragon_desktop.storage.models import (
     Organisation,
     User,
 )
+from paragon_desktop.storage.revisions import remove
 
 INACTIVE_AFTER = timedelta(days=30)
 _PLACE_PREFIXES = ("Gemeente ", "Stad ", "Provincie ")
@@ -359,7 +360,7 @@ class CaseAdminService:
             # A private case is for users invited one by one (§4.2, access): no organisation
             # keeps it. Invited users and those taking part keep their access.
             for org_id, share in existing.items():
-                session.delete(share)
+                remove(session, share)
                 dropped.append(org_id)
         names = dict(session.execute(select(Organisation.id, Organisation.name).where(
             Organisation.id.in_([*added, *dropped]))).all())
@@ -473,11 +474,11 @@ class CaseAdminService:
                 raise NotFound("That user is not invited to or taking part in this case.")
             row.invited = False
             row.participating = False
-            for member in session.scalars(
+            for member in list(session.scalars(
                 select(FeedMember).join(Feed, Feed.id == FeedMember.feed_id)
                 .where(Feed.case_id == case_id, FeedMember.user_id == removed_id)
-            ):
-                session.delete(member)
+            )):
+                remove(session, member)
             audit.record(session, "case.user_removed", user_id=user.id, case_id=case_id,
                          crisis_role=_role(session, case_id, user.id), removed=removed.display_name)
             session.flush()
@@ -520,7 +521,7 @@ class CaseAdminService:
             org = session.get(Organisation, organisation_id)
             if share is None or org is None:
                 raise NotFound("The case is not shared with that organisation.")
-            session.delete(share)
+            remove(session, share)
             audit.record(session, "case.organisation_removed", user_id=user.id, case_id=case_id,
                          crisis_role=_role(session, case_id, user.id), organisation=org.name,
                          reason=share.reason)

@@ -32,6 +32,7 @@ from paragon_desktop.storage.models import (
     LayerVisibility,
     Message,
 )
+from paragon_desktop.storage.revisions import remove
 
 NAME_MAX = 200
 
@@ -217,7 +218,7 @@ class LayerService:
             # Its data, shares and everyone's ticks go with it (ON DELETE CASCADE): under
             # row-level security the remover sees neither other users' ticks nor shares in
             # feeds they are not in, and removing the shares first would hide the layer itself.
-            session.delete(layer)
+            remove(session, layer)
             audit.record(session, "layer.removed", user_id=user.id, case_id=case_id,
                          layer=layer_id, name=name)
         self.events.case_changed(case_id)

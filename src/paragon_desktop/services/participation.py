@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from paragon_desktop.domain.enums import FeedKind
+from paragon_desktop.domain.enums import AccessLevel, FeedKind
 from paragon_desktop.domain.errors import AccessDenied
 from paragon_desktop.domain.feeds import (
     KNOWN_CELLS,
@@ -25,6 +25,7 @@ from paragon_desktop.services.events import CaseEvents
 from paragon_desktop.services.views import Participation, UserView
 from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.models import CaseUser, Feed, FeedMember, Membership, Organisation
+from paragon_desktop.storage.revisions import remove
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,13 @@ def feed_rules(session: Session, case_id: int) -> list[FeedRule]:
 
 
 def assign_feeds(session: Session, case_id: int, user_id: int, discipline: str | None,
-                 crisis_role: str, crisis_cell: str | None) -> set[int]:
-    """Create the cell and discipline feeds the case lacks for this role, and make the user a
-    member of exactly the specific feeds the role gives. Returns those feed ids."""
+                 crisis_role: str, crisis_cell: str | None, *, create: bool = True) -> set[int]:
+    """Create the cell and discipline feeds the case lacks for this role (with ``create``: a
+    read-only user creates nothing), and make the user a member of exactly the specific feeds
+    the role gives. Returns those feed ids."""
     rules = feed_rules(session, case_id)
     position = session.scalar(select(func.max(Feed.position)).where(Feed.case_id == case_id)) or 0
-    for new in feeds_to_create(rules, discipline, crisis_cell):
+    for new in feeds_to_create(rules, discipline, crisis_cell) if create else ():
         position += 1
         feed = Feed(case_id=case_id, name=new.name, kind=new.kind.value, position=position,
                     discipline=new.discipline, cell=new.cell, roles="\n".join(new.roles))
@@ -69,10 +71,10 @@ def assign_feeds(session: Session, case_id: int, user_id: int, discipline: str |
     have = set(session.scalars(select(FeedMember.feed_id).where(
         FeedMember.user_id == user_id, FeedMember.feed_id.in_(case_feed_ids))))
     if have - wanted:
-        # Through the ORM, so that the removal leaves tombstones for other clients' refresh.
-        for member in session.scalars(select(FeedMember).where(
-                FeedMember.user_id == user_id, FeedMember.feed_id.in_(have - wanted))):
-            session.delete(member)
+        # One by one, so that each removal leaves a tombstone for other clients' refresh.
+        for member in list(session.scalars(select(FeedMember).where(
+                FeedMember.user_id == user_id, FeedMember.feed_id.in_(have - wanted)))):
+            remove(session, member)
     for feed_id in wanted - have:
         session.add(FeedMember(feed_id=feed_id, user_id=user_id))
     return wanted
@@ -132,7 +134,8 @@ class ParticipationService:
             row.entered_at = datetime.now(UTC)
             row.left_at = None
             feeds = assign_feeds(session, case_id, user.id, organisation.discipline,
-                                 choice.crisis_role, choice.crisis_cell)
+                                 choice.crisis_role, choice.crisis_cell,
+                                 create=user.access_level is not AccessLevel.READ_ONLY)
             names = sorted(session.scalars(select(Feed.name).where(Feed.id.in_(feeds))))
             audit.record(session, "case.opened", user_id=user.id, case_id=case_id,
                          crisis_role=choice.crisis_role, organisation=organisation.name,

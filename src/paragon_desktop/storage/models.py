@@ -104,7 +104,10 @@ class Tombstone(Base):
 # both backends (migration 0003). The ORM does not map them.
 # Migration 0005 adds the geometry columns a GIS analyst opens in QGIS (cases, anchors, and one
 # row per feature of every layer in ``layer_features``).
+# Migration 0006: the revision counter remembers which transaction took the current revision and
+# when (``paragon_revision()``), so the server stamps one revision per transaction.
 POSTGRESQL_ONLY_COLUMNS = {
+    "revision_counter": {"txid", "at"},
     "organisations": {"jurisdiction_geom"},
     "cases": {"location_geom"},
     "anchors": {"geom"},
@@ -413,6 +416,19 @@ class AuditEvent(Revisioned, Base):
     crisis_role: Mapped[str | None] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(64), nullable=False)
     details_json: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+
+
+class ClientOp(Base):
+    """A write a client made, by the id the client gave it (a UUID): a resend of the same id
+    (after a cut connection, a crash or from the outbox) is answered "already stored" with the
+    row it made, and never stored twice."""
+
+    __tablename__ = "client_ops"
+    op_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    result_id: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
 
 class WorkspaceInfo(Base):
