@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, exists, func, literal, select, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from paragon_desktop.domain.access import can_write_messages
@@ -23,12 +24,14 @@ from paragon_desktop.domain.feeds import (
 )
 from paragon_desktop.services.access import crisis_role, visible_case, visible_feed_ids
 from paragon_desktop.services.events import CaseEvents
+from paragon_desktop.services.once import remember, replayed_after, stored
 from paragon_desktop.services.views import MessageView, UserView
 from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.models import (
     Acknowledgement,
     Attachment,
     Case,
+    ClientOp,
     Feed,
     Message,
     Organisation,
@@ -44,6 +47,14 @@ Rows = Select[*tuple[Any, ...]]
 class PostResult:
     message_id: int
     copied_to: tuple[str, ...]  # feeds the message was copied to with #FeedName
+    replayed: bool = False  # this operation id was stored before: nothing new was stored
+
+POST = "message.post"
+
+
+def _replayed(op: ClientOp) -> PostResult:
+    assert op.result_id is not None
+    return PostResult(op.result_id, (), replayed=True)
 
 
 @dataclass(frozen=True)
@@ -146,13 +157,37 @@ class FeedService:
         corrects_id: int | None = None,
         attachment: tuple[str, bytes] | None = None,
         at: datetime | None = None,
+        op_id: str | None = None,
     ) -> PostResult:
         """Write a message in the user's crisis role. ``#FeedName`` in the text copies it to that
         feed; an Answer links to its question, a correction to the message it corrects (history
-        is never edited). Refused as a whole, with the reason, when any part is not allowed."""
+        is never edited). Refused as a whole, with the reason, when any part is not allowed.
+
+        ``op_id`` (a UUID the client made for this message) makes a resend safe: a message
+        stored before under the same id is not stored again (``PostResult.replayed``)."""
+        try:
+            return self._post(user, feed_id, text, tags, answers_id, corrects_id, attachment, at,
+                              op_id)
+        except IntegrityError as exc:
+            return replayed_after(self._db, exc, op_id, user.id, POST, _replayed)
+
+    def stored_message(self, user: UserView, op_id: str) -> int | None:
+        """The message stored under this operation id, if it was (a draft or outbox item that
+        reached the server before the client knew)."""
+        with self._db.sessions() as session:
+            op = stored(session, op_id, user.id, POST)
+            return op.result_id if op is not None else None
+
+    def _post(self, user: UserView, feed_id: int, text: str, tags: Iterable[MessageTag | str],
+              answers_id: int | None, corrects_id: int | None,
+              attachment: tuple[str, bytes] | None, at: datetime | None,
+              op_id: str | None) -> PostResult:
         tag_set = frozenset(MessageTag(t) for t in tags)
         text = text.strip()
         with self._db.sessions.begin() as session:
+            # Before any check: a message stored before stays stored, whatever changed since.
+            if (op := stored(session, op_id, user.id, POST)) is not None:
+                return _replayed(op)
             feed = session.get(Feed, feed_id)
             if feed is None:
                 raise NotFound("That feed no longer exists; refresh with F5.")
@@ -189,6 +224,8 @@ class FeedService:
                                        data=attachment[1]))
             for target in targets:
                 session.add(Message(feed_id=target.id, copy_of_id=message.id, **fields))
+            remember(session, op_id, user.id, POST, message.id)
+            session.flush()
             result = PostResult(message.id, tuple(t.name for t in targets))
             case_id = case.id
         self.events.case_changed(case_id)

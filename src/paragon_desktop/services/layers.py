@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from paragon_desktop.domain.access import can_add_layer, can_manage_layer, can_write_messages
@@ -22,6 +23,7 @@ from paragon_desktop.gis.layers import LayerRead
 from paragon_desktop.services import audit
 from paragon_desktop.services.access import crisis_role, visible_case, visible_feed_ids
 from paragon_desktop.services.events import CaseEvents
+from paragon_desktop.services.once import remember, replayed_after, stored
 from paragon_desktop.services.views import UserView
 from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.models import (
@@ -35,6 +37,7 @@ from paragon_desktop.storage.models import (
 from paragon_desktop.storage.revisions import remove
 
 NAME_MAX = 200
+ADD_LAYER = "layer.add"
 
 
 def store_layer(
@@ -116,38 +119,54 @@ class LayerService:
         feed_ids: Collection[int] = (),
         announce_in: int | None = None,
         style: dict[str, Any] | None = None,
+        op_id: str | None = None,
     ) -> int:
         """Add a layer read from a file. No feeds: personal. ``announce_in``: a feed in which a
         message announces the layer, with the layer attached (the composer's way of adding).
-        Nothing is written when any check fails."""
+        Nothing is written when any check fails. A resend of the same ``op_id`` returns the
+        layer stored the first time."""
         name = _clean_name(name)
-        with self._db.sessions.begin() as session:
-            case = visible_case(session, user.id, case_id)
-            is_open = case.status == "open"
-            if not can_add_layer(user.access_level, is_open):
-                reason = "the case is closed" if not is_open else "your access is read-only"
-                raise AccessDenied(f"You cannot add layers to this case: {reason}.")
-            feeds = set(feed_ids) | ({announce_in} if announce_in is not None else set())
-            allowed = visible_feed_ids(session, case_id, user.id)
-            names = dict(session.execute(select(Feed.id, Feed.name).where(Feed.id.in_(feeds))).all())
-            for feed_id in feeds:
-                if feed_id not in names:
-                    raise ValidationError("That feed no longer exists; refresh with F5.", ("feeds",))
-                if feed_id not in allowed:
-                    raise AccessDenied(
-                        f"You cannot share in feed “{names[feed_id]}”: you are not a member of it.")
-            layer = store_layer(
-                session, case_id=case_id, owner_id=user.id, name=name, read=read,
-                source_name=source_name, description=description.strip(), feed_ids=feeds,
-                style=style,
-            )
-            # The owner sees what they just added.
-            session.add(LayerVisibility(layer_id=layer.id, user_id=user.id, visible=True))
-            if announce_in is not None:
-                self._announce(session, user, case_id, announce_in, layer)
-            layer_id = layer.id
+        try:
+            with self._db.sessions.begin() as session:
+                if (op := stored(session, op_id, user.id, ADD_LAYER)) is not None:
+                    return int(op.result_id or 0)
+                layer_id = self._add_layer(session, user, case_id, read, name, source_name,
+                                           description, feed_ids, announce_in, style)
+                remember(session, op_id, user.id, ADD_LAYER, layer_id)
+                session.flush()
+        except IntegrityError as exc:
+            return replayed_after(self._db, exc, op_id, user.id, ADD_LAYER,
+                                  lambda op: int(op.result_id or 0))
         self.events.case_changed(case_id)
         return layer_id
+
+    def _add_layer(self, session: Session, user: UserView, case_id: int, read: LayerRead,
+                   name: str, source_name: str, description: str, feed_ids: Collection[int],
+                   announce_in: int | None, style: dict[str, Any] | None) -> int:
+        case = visible_case(session, user.id, case_id)
+        is_open = case.status == "open"
+        if not can_add_layer(user.access_level, is_open):
+            reason = "the case is closed" if not is_open else "your access is read-only"
+            raise AccessDenied(f"You cannot add layers to this case: {reason}.")
+        feeds = set(feed_ids) | ({announce_in} if announce_in is not None else set())
+        allowed = visible_feed_ids(session, case_id, user.id)
+        names = dict(session.execute(select(Feed.id, Feed.name).where(Feed.id.in_(feeds))).all())
+        for feed_id in feeds:
+            if feed_id not in names:
+                raise ValidationError("That feed no longer exists; refresh with F5.", ("feeds",))
+            if feed_id not in allowed:
+                raise AccessDenied(
+                    f"You cannot share in feed “{names[feed_id]}”: you are not a member of it.")
+        layer = store_layer(
+            session, case_id=case_id, owner_id=user.id, name=name, read=read,
+            source_name=source_name, description=description.strip(), feed_ids=feeds,
+            style=style,
+        )
+        # The owner sees what they just added.
+        session.add(LayerVisibility(layer_id=layer.id, user_id=user.id, visible=True))
+        if announce_in is not None:
+            self._announce(session, user, case_id, announce_in, layer)
+        return layer.id
 
     @staticmethod
     def _announce(session: Session, user: UserView, case_id: int, feed_id: int, layer: Layer) -> None:

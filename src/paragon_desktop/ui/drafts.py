@@ -6,10 +6,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer
 
 from paragon_desktop.settings import data_dir
 from paragon_desktop.ui.docks.composer import Draft
+
+# A pause in typing saves after QUIET seconds; typing without pause saves at least every
+# LONGEST seconds, so a crash (or kill -9) loses at most about a second of typing.
+QUIET, LONGEST = 0.25, 0.75
 
 
 class DraftStore:
@@ -31,9 +39,11 @@ class DraftStore:
         if draft.is_empty:
             self.clear()
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = self.path.with_suffix(".tmp")
-        with tmp.open("w", encoding="utf-8") as handle:
+        # Readable by this user only: a draft may hold what was not meant to be sent yet.
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+                       "w", encoding="utf-8") as handle:
             json.dump(draft.to_json(), handle, ensure_ascii=False)
             handle.flush()
             os.fsync(handle.fileno())
@@ -41,3 +51,37 @@ class DraftStore:
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)
+
+
+class DraftSaver(QObject):
+    """Calls ``save`` once typing pauses, and at least every ``LONGEST`` seconds while it goes on
+    (a timer restarted on every key alone would never fire during continuous typing)."""
+
+    def __init__(self, save: Callable[[], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._save = save
+        self._pending_since: float | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(int(QUIET * 1000))
+        self._timer.timeout.connect(self.flush)
+
+    def changed(self) -> None:
+        now = time.monotonic()
+        if self._pending_since is None:
+            self._pending_since = now
+        elif now - self._pending_since >= LONGEST:
+            self.flush()
+            return
+        self._timer.start()
+
+    def flush(self) -> None:
+        """Save now, if anything is waiting (on close, before sending)."""
+        self._timer.stop()
+        if self._pending_since is not None:
+            self._pending_since = None
+            self._save()
+
+    def cancel(self) -> None:
+        self._timer.stop()
+        self._pending_since = None

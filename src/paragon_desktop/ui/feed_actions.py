@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
@@ -18,7 +18,7 @@ from paragon_desktop.services.feed_export import write_csv
 from paragon_desktop.services.feeds import PAGE_SIZE, PostResult
 from paragon_desktop.services.views import MessageView
 from paragon_desktop.ui.docks.composer import Draft
-from paragon_desktop.ui.drafts import DraftStore
+from paragon_desktop.ui.drafts import DraftSaver, DraftStore
 from paragon_desktop.ui.feed_pdf import write_pdf
 from paragon_desktop.ui.important import ImportantPopups
 from paragon_desktop.ui.models.messages import LOCAL_TZ
@@ -58,12 +58,9 @@ class FeedActionsMixin:
         self.popups = ImportantPopups(central, below=self.banner)
         central.installEventFilter(_Resized(self.popups))
         self.popups.sig_acknowledged.connect(self._on_acknowledge)
-        self._draft_timer = QTimer(self)
-        self._draft_timer.setSingleShot(True)
-        self._draft_timer.setInterval(250)
-        self._draft_timer.timeout.connect(self.save_draft)
+        self._draft_saver = DraftSaver(self.save_draft, self)
         composer = self.feeds.composer
-        composer.sig_draft_changed.connect(lambda _draft: self._draft_timer.start())
+        composer.sig_draft_changed.connect(lambda _draft: self._draft_saver.changed())
         composer.sig_pick_question.connect(self._on_pick_question)
         self.feeds.sig_send.connect(self._on_send)
         self.feeds.sig_load_page.connect(self._on_load_page)
@@ -74,10 +71,30 @@ class FeedActionsMixin:
         draft = self.drafts.load()
         if draft is not None:
             composer.restore(draft)
+            self._forget_draft_if_sent(draft)
 
     # -- drafts ----------------------------------------------------------------------------------
+    def _forget_draft_if_sent(self: MainWindow, draft: Draft) -> None:
+        """A draft whose message reached the server (the app was killed right after sending, or
+        the connection broke before the answer came) is not offered again as unsent."""
+        if not draft.op_id:
+            return
+        user, op_id = self.user, draft.op_id
+
+        def done(message_id: int | None) -> None:
+            if message_id is not None and self.feeds.composer.op_id == op_id:
+                self.feeds.composer.clear_sent()
+                self._draft_saver.cancel()
+                self.drafts.clear()
+                self.statusBar().showMessage(
+                    "Je laatste bericht was al verstuurd voor de app sloot: het staat in de feed.",
+                    15000)
+
+        self.workers.run(lambda: self.feed_service.stored_message(user, op_id), done,
+                         lambda _exc: None)  # unknown now: the draft stays, a send is safe
+
     def save_draft(self: MainWindow) -> None:
-        self._draft_timer.stop()
+        self._draft_saver.cancel()
         try:
             self.drafts.save(self.feeds.composer.draft())
         except OSError as exc:
@@ -111,6 +128,9 @@ class FeedActionsMixin:
     # -- sending ---------------------------------------------------------------------------------
     def _on_send(self: MainWindow, feed_id: int, draft: Draft) -> None:
         self.feeds.composer.set_busy(True)
+        # The draft, with the id the message is sent under, is on disk before it leaves: killed
+        # right after the send, the app finds it stored and does not offer it again.
+        self.save_draft()
         user, service = self.user, self.feed_service
 
         def job() -> PostResult:
@@ -119,16 +139,19 @@ class FeedActionsMixin:
                 user, feed_id, draft.text, [MessageTag(t) for t in draft.tags],
                 answers_id=draft.link_id if draft.link_kind == "answer" else None,
                 corrects_id=draft.link_id if draft.link_kind == "correct" else None,
-                attachment=attachment)
+                attachment=attachment, op_id=draft.op_id or None)
 
         self.workers.run(job, self._on_sent, self._on_send_failed)
 
     def _on_sent(self: MainWindow, result: PostResult) -> None:
         self.feeds.composer.set_busy(False)
         self.feeds.composer.clear_sent()
-        self._draft_timer.stop()
+        self._draft_saver.cancel()
         self.drafts.clear()
-        if result.copied_to:
+        if result.replayed:
+            self.statusBar().showMessage(
+                "Dit bericht had de server al bereikt: het is niet dubbel opgeslagen.", 15000)
+        elif result.copied_to:
             self.statusBar().showMessage(
                 "Verstuurd en gekopieerd naar " + ", ".join(result.copied_to), 15000)
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from paragon_desktop.domain.enums import MessageTag
 from paragon_desktop.domain.feeds import hashtag_prefix
+from paragon_desktop.services.once import new_op_id
 from paragon_desktop.services.views import MessageView
 
 TAG_KEYS = {MessageTag.IMPORTANT: "Ctrl+1", MessageTag.QUESTION: "Ctrl+2",
@@ -40,6 +41,9 @@ class Draft:
     link_feed_id: int | None = None
     link_excerpt: str = ""
     attachment: str = ""  # path of the SITREP document on this machine
+    # The id this message is sent with (services.once): a resend after a cut connection or a
+    # crash is stored once, and a draft of a message that reached the server is not offered again.
+    op_id: str = ""
 
     @property
     def is_empty(self) -> bool:
@@ -129,6 +133,7 @@ class Composer(QWidget):
         self.link_feed_id: int | None = None
         self.link_excerpt = ""
         self.attachment_path = ""
+        self.op_id = new_op_id()
         self._restoring = False
         self.editor = HashtagEdit()
         self.editor.setPlaceholderText(
@@ -200,7 +205,7 @@ class Composer(QWidget):
     def draft(self) -> Draft:
         return Draft(self.editor.toPlainText(), [t.value for t, b in self.tags.items() if b.isChecked()],
                      self.link_kind, self.link_id, self.link_feed_id, self.link_excerpt,
-                     self.attachment_path)
+                     self.attachment_path, self.op_id)
 
     def restore(self, draft: Draft) -> None:
         self._restoring = True
@@ -212,6 +217,7 @@ class Composer(QWidget):
             self.link_kind, self.link_id = draft.link_kind, draft.link_id
             self.link_feed_id, self.link_excerpt = draft.link_feed_id, draft.link_excerpt
             self.attachment_path = draft.attachment
+            self.op_id = draft.op_id or new_op_id()
         finally:
             self._restoring = False
         self._show_link()

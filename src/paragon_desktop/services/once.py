@@ -1,0 +1,65 @@
+"""Exactly once: every write a client makes carries an id the client generated (a UUID). The
+first time the id arrives the write is stored together with it (``client_ops``, in the same
+transaction); a resend of the same id (after a cut connection, a crash, from the outbox) finds
+it and is answered "already stored" with what the first one made, and nothing is stored twice.
+
+Two sends of one id racing each other meet at the table's primary key: the second fails on it,
+and the caller answers from the first (``replayed_after``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from paragon_desktop.domain.errors import ValidationError
+from paragon_desktop.storage.db import Database
+from paragon_desktop.storage.models import ClientOp
+
+T = TypeVar("T")
+
+
+def new_op_id() -> str:
+    return str(uuid.uuid4())
+
+
+def check_op_id(op_id: str) -> str:
+    try:
+        return str(uuid.UUID(op_id))
+    except (ValueError, TypeError, AttributeError):
+        raise ValidationError(f"{op_id!r} is not an operation id (a UUID).") from None
+
+
+def stored(session: Session, op_id: str | None, user_id: int, kind: str) -> ClientOp | None:
+    """The earlier write with this id, if there was one (of this user and this kind)."""
+    if op_id is None:
+        return None
+    row = session.get(ClientOp, check_op_id(op_id))
+    if row is not None and (row.user_id != user_id or row.kind != kind):
+        raise ValidationError("That operation id was used for something else; nothing was stored.")
+    return row
+
+
+def remember(session: Session, op_id: str | None, user_id: int, kind: str,
+             result_id: int | None) -> None:
+    if op_id is not None:
+        session.add(ClientOp(op_id=check_op_id(op_id), user_id=user_id, kind=kind,
+                             result_id=result_id, at=datetime.now(UTC)))
+
+
+def replayed_after(db: Database, exc: IntegrityError, op_id: str | None, user_id: int, kind: str,
+                   answer: Callable[[ClientOp], T]) -> T:
+    """After a write failed on a constraint: if a racing send of the same id was stored, answer
+    from it; otherwise the failure was something else and is raised again."""
+    if op_id is None or "client_ops" not in str(exc.orig):
+        raise exc
+    with db.sessions() as session:
+        row = stored(session, op_id, user_id, kind)
+    if row is None:
+        raise exc
+    return answer(row)
