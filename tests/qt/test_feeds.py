@@ -228,6 +228,33 @@ def test_a_draft_survives_a_crash(client, qtbot, open_window):
     window.hide()
 
 
+def test_a_draft_whose_message_reached_the_server_is_not_offered_again(client, qtbot, open_window):
+    """Killed right after sending (the draft was not cleared yet), or cut off before the answer:
+    on the next start the draft's message is found stored under its id and not offered again,
+    while a draft that never reached the server stays."""
+    window = open_window("sofie.janssens")
+    type_in(qtbot, window, "Verzonden vlak voor de crash")
+    draft = window.feeds.composer.draft()
+    window.save_draft()
+    user = client.user("sofie.janssens")
+    multi = feed_id(window, "Multi")
+    client.feeds.post(user, multi, draft.text, op_id=draft.op_id)  # the send that got through
+    window.hide()  # the crash: the window never hears back, its draft file stays
+    assert window.drafts.load().op_id == draft.op_id
+    again = open_window("sofie.janssens")
+    qtbot.waitUntil(lambda: again.feeds.composer.editor.toPlainText() == "", timeout=5000)
+    assert again.drafts.load() is None
+    assert "al verstuurd" in again.statusBar().currentMessage()
+    # Sending the restored text would not have doubled it either.
+    assert client.feeds.post(user, multi, draft.text, op_id=draft.op_id).replayed
+    type_in(qtbot, again, "Nooit verstuurd")
+    again.save_draft()
+    third = open_window("sofie.janssens")
+    qtbot.wait(500)
+    assert third.feeds.composer.editor.toPlainText() == "Nooit verstuurd"
+    assert third.feeds.composer.op_id != draft.op_id
+
+
 def test_drafts_are_per_user_and_case(tmp_path):
     a = DraftStore("sqlite:///x.db", 1, 5, tmp_path)
     b = DraftStore("sqlite:///x.db", 2, 5, tmp_path)
