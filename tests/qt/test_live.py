@@ -158,11 +158,18 @@ def test_the_server_stops_and_comes_back_mid_session(qtbot, operators, own_serve
     cluster.stop()
     qtbot.waitUntil(lambda: window.connection_label.isVisible(), timeout=10000)
     assert "Geen verbinding met de server" in window.connection_label.text()
-    # Sending now is refused clearly; the text stays.
+    # Sending now keeps the message on this machine, greyed, "wacht op verbinding"; a second
+    # one queues behind it. Nothing is refused and the composer is free again.
     QTest.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: bool(refusals), timeout=20000)
-    assert "NIET verstuurd" in refusals[0]
-    assert editor.toPlainText() == "Getypt tijdens de storing"
+    qtbot.waitUntil(lambda: window.feeds.outbox.isVisible(), timeout=20000)
+    assert editor.toPlainText() == ""
+    QTest.keyClicks(editor, "Tweede tijdens de storing")
+    QTest.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    waiting = window.outbox.waiting()
+    assert [i.draft.text for i in waiting] == ["Getypt tijdens de storing",
+                                               "Tweede tijdens de storing"]
+    assert "wacht op verbinding" in window.feeds.outbox.list.item(0).text()
+    assert refusals == []
     # The last picture stays: feed and map as they were.
     assert "Voor de storing vastgelegd" in multi_texts(window)
     assert map_stats(qtbot, window)["featuresOnMap"] == layers_before
@@ -177,10 +184,14 @@ def test_the_server_stops_and_comes_back_mid_session(qtbot, operators, own_serve
     a.services.feeds.post(a.user, a.multi(), "Na de storing", [])
     qtbot.waitUntil(lambda: "Na de storing" in multi_texts(window), timeout=5000)
     assert "Voor de storing vastgelegd" in multi_texts(window)
-    # What was kept can now be sent.
-    QTest.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: "Getypt tijdens de storing" in multi_texts(window), timeout=10000)
-    assert len(refusals) == 1
+    # What waited went out by itself, in order, each once.
+    qtbot.waitUntil(lambda: "Tweede tijdens de storing" in multi_texts(window), timeout=20000)
+    assert not window.feeds.outbox.isVisible()
+    assert window.outbox.items() == []
+    texts = multi_texts(window)
+    assert texts.count("Getypt tijdens de storing") == texts.count("Tweede tijdens de storing") == 1
+    assert texts.index("Tweede tijdens de storing") < texts.index("Getypt tijdens de storing")
+    assert refusals == []
 
 
 def test_concurrent_writers_lose_nothing_and_keep_commit_order(operators, pg_demo_url):

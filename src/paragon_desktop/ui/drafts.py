@@ -9,6 +9,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -20,12 +21,28 @@ from paragon_desktop.ui.docks.composer import Draft
 QUIET, LONGEST = 0.25, 0.75
 
 
+def store_key(database: str, user_id: int, case_id: int) -> str:
+    return hashlib.sha256(f"{database}|{user_id}|{case_id}".encode()).hexdigest()[:24]
+
+
+def write_private_json(path: Path, data: Any) -> None:
+    """Replace ``path`` atomically with ``data``, on disk (fsync) before this returns, readable
+    by this user only: drafts and the outbox hold what was not meant to be seen yet."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_suffix(".tmp")
+    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+                   "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
 class DraftStore:
     """One small JSON file per database, user and case, replaced atomically on each save."""
 
     def __init__(self, database: str, user_id: int, case_id: int, folder: Path | None = None):
-        key = hashlib.sha256(f"{database}|{user_id}|{case_id}".encode()).hexdigest()[:24]
-        self.path = (folder or data_dir() / "drafts") / f"{key}.json"
+        self.path = (folder or data_dir() / "drafts") / f"{store_key(database, user_id, case_id)}.json"
 
     def load(self) -> Draft | None:
         try:
@@ -39,15 +56,7 @@ class DraftStore:
         if draft.is_empty:
             self.clear()
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = self.path.with_suffix(".tmp")
-        # Readable by this user only: a draft may hold what was not meant to be sent yet.
-        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
-                       "w", encoding="utf-8") as handle:
-            json.dump(draft.to_json(), handle, ensure_ascii=False)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
+        write_private_json(self.path, draft.to_json())
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)

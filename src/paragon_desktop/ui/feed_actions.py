@@ -4,6 +4,7 @@ drafts, Important pop-ups, SITREP documents and exports. All database work runs 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -127,10 +128,19 @@ class FeedActionsMixin:
 
     # -- sending ---------------------------------------------------------------------------------
     def _on_send(self: MainWindow, feed_id: int, draft: Draft) -> None:
+        if self.offline or self.outbox.waiting():
+            # Known to be away, or earlier messages still wait: this one goes after them.
+            self.queue_message(feed_id, draft)
+            self.flush_outbox()
+            return
         self.feeds.composer.set_busy(True)
         # The draft, with the id the message is sent under, is on disk before it leaves: killed
         # right after the send, the app finds it stored and does not offer it again.
         self.save_draft()
+        self.workers.run(self._post_job(feed_id, draft), self._on_sent,
+                         lambda exc: self._on_send_failed(feed_id, draft, exc))
+
+    def _post_job(self: MainWindow, feed_id: int, draft: Draft) -> Callable[[], PostResult]:
         user, service = self.user, self.feed_service
 
         def job() -> PostResult:
@@ -141,7 +151,7 @@ class FeedActionsMixin:
                 corrects_id=draft.link_id if draft.link_kind == "correct" else None,
                 attachment=attachment, op_id=draft.op_id or None)
 
-        self.workers.run(job, self._on_sent, self._on_send_failed)
+        return job
 
     def _on_sent(self: MainWindow, result: PostResult) -> None:
         self.feeds.composer.set_busy(False)
@@ -155,16 +165,16 @@ class FeedActionsMixin:
             self.statusBar().showMessage(
                 "Verstuurd en gekopieerd naar " + ", ".join(result.copied_to), 15000)
 
-    def _on_send_failed(self: MainWindow, exc: Exception) -> None:
-        # The text stays in the composer (and in the draft file): nothing typed is lost.
+    def _on_send_failed(self: MainWindow, feed_id: int, draft: Draft, exc: Exception) -> None:
         self.feeds.composer.set_busy(False)
-        self.last_send_error = str(exc)
         if self._connection_failed(exc):
-            # Not queued: the message is refused clearly and stays in the composer (and in the
-            # draft file) to send again once the status bar says the connection is back.
-            self.last_send_error = (
-                "Geen verbinding met de server: je bericht is NIET verstuurd. Het blijft staan; "
-                "verstuur het opnieuw zodra de verbinding hersteld is.")
+            # Stored or not, the server did not say: it waits in the outbox under the same id,
+            # so the resend stores it once.
+            self.last_send_error = ""
+            self.queue_message(feed_id, draft)
+            return
+        # A refusal: the text stays in the composer (and in the draft file) with the reason.
+        self.last_send_error = str(exc)
         QMessageBox.warning(self, "Bericht niet verstuurd", self.last_send_error)
 
     def _on_pick_question(self: MainWindow) -> None:

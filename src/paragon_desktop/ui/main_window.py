@@ -44,12 +44,13 @@ from paragon_desktop.ui.feed_actions import FeedActionsMixin
 from paragon_desktop.ui.layer_actions import LayerActionsMixin
 from paragon_desktop.ui.layer_import import ImportReport, LayerImporter
 from paragon_desktop.ui.map.view import MapView
+from paragon_desktop.ui.outbox_actions import OutboxMixin
 from paragon_desktop.ui.workers import Workers
 
 LAYOUT_VERSION = 1
 
 
-class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, ConnectionMixin,
+class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, OutboxMixin, ConnectionMixin,
                  QMainWindow):
     sig_refreshed = Signal(object)  # the ChangeSet just applied
     sig_case_changed = Signal(int)  # from any thread: a service wrote in a case
@@ -174,6 +175,7 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, Connecti
         self._unsubscribe = editing.events.subscribe(self.sig_case_changed.emit)
 
         self._init_feeds(database_label)
+        self._init_outbox(database_label)
         self._update_titles()
         if restore_layout:
             self._restore_layout()
@@ -349,6 +351,7 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, Connecti
             self._clear_offline()
         self.last_refresh = datetime.now()
         self.refresh_label.setText(f"Bijgewerkt om {self.last_refresh:%H:%M:%S}")
+        self.flush_outbox()  # the server answers: what waited goes out
         if self._refresh_again:
             self._refresh_again = False
             self.refresh()

@@ -25,6 +25,7 @@ from paragon_desktop.domain.feeds import FeedFilter
 from paragon_desktop.services.feeds import FeedFacets
 from paragon_desktop.services.views import FeedView, MessageView
 from paragon_desktop.ui.docks.composer import Composer
+from paragon_desktop.ui.docks.outbox import OutboxView
 from paragon_desktop.ui.models.messages import MessageDelegate, MessageRole, MessagesModel
 
 
@@ -205,6 +206,7 @@ class FeedsDockWidget(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.composer = Composer()
+        self.outbox = OutboxView()
         self.composer.sig_send.connect(self._on_send)
         self.composer.sig_add_layer.connect(self._on_add_layer)
         self._tabs: dict[int, FeedTab] = {}
@@ -212,6 +214,7 @@ class FeedsDockWidget(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.filters)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.outbox)
         layout.addWidget(self.composer)
 
     def tab(self, feed_id: int) -> FeedTab | None:
