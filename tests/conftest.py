@@ -34,6 +34,14 @@ from paragon_desktop.storage.migrate import upgrade  # noqa: E402
 DEMO_PASSWORD = "oefening2026"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_throttle() -> None:
+    """Wrong passwords in one test do not slow down the next one's sign-ins."""
+    from paragon_desktop.services.auth import throttle
+
+    throttle._failures.clear()
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:
     from tests import pg

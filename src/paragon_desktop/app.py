@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy.engine import URL
 
 from paragon_desktop import credentials
-from paragon_desktop.domain.errors import ParagonError
-from paragon_desktop.services.auth import AuthService
+from paragon_desktop.domain.errors import ParagonError, SignInError
+from paragon_desktop.services.auth import AuthService, throttle
 from paragon_desktop.services.case_admin import CaseAdminService
 from paragon_desktop.services.cases import CaseService
 from paragon_desktop.services.demo import build_demo, is_empty
@@ -163,7 +163,14 @@ def _run_session(app: Any, services: Services, user: UserView) -> int:
 def sign_in_with_login(url: URL, username: str, password: str) -> tuple[Database, UserView]:
     """Connect as the user's own PostgreSQL login role (row-level security applies to it) and
     find the Paragon user it belongs to."""
-    db = Database.open_login(url, username, password)
+    throttle.check(username)
+    try:
+        db = Database.open_login(url, username, password)
+    except SignInError as exc:
+        if "wrong password" in str(exc):
+            throttle.failed(username)
+        raise
+    throttle.succeeded(username)
     try:
         if needs_upgrade(db.engine):
             raise ParagonError(

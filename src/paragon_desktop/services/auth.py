@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import time
+from collections.abc import Callable
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import literal_column, select
@@ -15,10 +19,46 @@ from paragon_desktop.storage.logins import LOGIN_ROLE_MARK
 from paragon_desktop.storage.models import Membership, Organisation, User
 
 _hasher = PasswordHasher()
+# Verified against when the user name is unknown, so that a wrong name costs as long as a wrong
+# password and the answer's timing does not tell which names exist.
+_NOBODY = _hasher.hash("no user has this password")
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+class SignInThrottle:
+    """Repeated wrong passwords for one user name slow down: after ``FREE`` failures each further
+    attempt waits ``2 ** n`` seconds (at most ``LONGEST``) before it is even tried. Refused at
+    once rather than by sleeping, so the sign-in dialog never freezes."""
+
+    FREE, LONGEST = 3, 300.0
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._failures: dict[str, tuple[int, float]] = {}  # name -> (count, not before)
+
+    def check(self, username: str) -> None:
+        count, not_before = self._failures.get(username.strip().lower(), (0, 0.0))
+        wait = not_before - self._clock()
+        if wait > 0:
+            raise SignInError(
+                f"Too many wrong attempts for {username.strip()!r}: wait {math.ceil(wait)} s and "
+                "try again, or ask the administrator to check the account.")
+
+    def failed(self, username: str) -> None:
+        key = username.strip().lower()
+        count = self._failures.get(key, (0, 0.0))[0] + 1
+        delay = 0.0 if count < self.FREE else min(2.0 ** (count - self.FREE + 1), self.LONGEST)
+        self._failures[key] = (count, self._clock() + delay)
+
+    def succeeded(self, username: str) -> None:
+        self._failures.pop(username.strip().lower(), None)
+
+
+# One per process: the app's sign-in dialog and the command line count together.
+throttle = SignInThrottle()
 
 
 def user_view(session: Session, user: User) -> UserView:
@@ -45,21 +85,26 @@ class AuthService:
     def sign_in(self, username: str, password: str) -> UserView:
         """Check the password against the stored argon2 hash; the error does not say which
         of the two was wrong."""
+        throttle.check(username)
         with self._db.sessions() as session:
             user = session.execute(
                 select(User).where(User.username == username.strip())
             ).scalar_one_or_none()
             wrong = SignInError("Unknown user name or wrong password. Check both and try again.")
-            if user is None or not user.active:
-                raise wrong
-            if user.password_hash == LOGIN_ROLE_MARK:
+            if user is not None and user.active and user.password_hash == LOGIN_ROLE_MARK:
                 raise SignInError(
                     f"{user.username} signs in with their own database login: open the database "
                     "with an address without a user name (postgresql+psycopg://HOST/DB).")
+            known = user is not None and user.active
             try:
-                _hasher.verify(user.password_hash, password)
+                _hasher.verify(user.password_hash if known and user else _NOBODY, password)
             except (VerificationError, InvalidHashError):
+                throttle.failed(username)
                 raise wrong from None
+            if not known or user is None:
+                throttle.failed(username)
+                raise wrong
+            throttle.succeeded(username)
             return user_view(session, user)
 
     def current_login(self) -> UserView:

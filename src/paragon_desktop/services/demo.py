@@ -147,9 +147,10 @@ def _build(session: Session) -> None:
         add_org(name, kind, discipline, province_json if area == "province" else None, roles)
 
     users: dict[str, User] = {}
-    password_hash = hash_password(data.DEMO_PASSWORD)
     for username, display, org_name, level, label, management in data.USERS:
-        user = User(username=username, display_name=display, password_hash=password_hash,
+        # A hash (and salt) of each user's own: equal hashes would show who shares a password.
+        user = User(username=username, display_name=display,
+                    password_hash=hash_password(data.DEMO_PASSWORD),
                     case_access_level=level, coordinator_label=label)
         session.add(user)
         users[username] = user

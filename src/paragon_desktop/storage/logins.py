@@ -50,6 +50,16 @@ def _quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def scram_verifier(session: Session, name: str, password: str) -> str:
+    """The SCRAM-SHA-256 verifier of the password, computed here by libpq: the server stores it
+    as it is, so the password itself never travels in a statement and never reaches a server
+    log (``log_statement``, errors that quote the statement)."""
+    driver = session.connection().connection.driver_connection
+    verifier: bytes = driver.pgconn.encrypt_password(  # type: ignore[union-attr]
+        password.encode(), name.encode(), b"scram-sha-256")
+    return verifier.decode("ascii")
+
+
 def ensure_login_role(session: Session, name: str, password: str, *, reuse: bool) -> None:
     """Create the login role (a member of the app role), or with ``reuse`` give an existing one
     this password and membership. Runs in the caller's transaction (roles are transactional)."""
@@ -63,7 +73,8 @@ def ensure_login_role(session: Session, name: str, password: str, *, reuse: bool
     try:
         session.execute(text(
             f"{verb} ROLE {_quote_identifier(name)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
-            f"PASSWORD {_quote_literal(password)}".replace(":", r"\:")))
+            f"PASSWORD {_quote_literal(scram_verifier(session, name, password))}"
+            .replace(":", r"\:")))
         session.execute(text(f"GRANT {APP_ROLE} TO {_quote_identifier(name)}"))
     except DBAPIError as exc:
         raise ParagonError(
