@@ -62,3 +62,59 @@ def test_a_send_cut_off_at_its_commit_is_stored_exactly_once(when, owner, throug
     again = service.post(tom, multi, text, op_id=op_id)
     assert again.replayed == (when == "after-commit")
     assert stored(owner, text) == 1
+
+
+def test_a_commit_wakes_only_the_listeners_of_its_case(owner, pg_demo_url):
+    """Notifications name the case a commit touched: a window on another case is not woken
+    (at national scale every commit waking every client cost minutes of server time)."""
+    import threading
+    import time
+
+    from paragon_desktop.storage.notify import ChangeListener
+
+    with owner.sessions() as session:
+        seveso = session.scalars(select(Case.id).where(Case.name.like("%Nordchem%"))).one()
+        other = session.scalars(select(Case.id).where(Case.name.like("%Winterfeesten%"))).one()
+    heard: dict[str, list[int]] = {"seveso": [], "other": [], "all": []}
+    ready = threading.Event()
+    listeners = [
+        ChangeListener(make_url(login_url(pg_demo_url, "an.peeters")), heard[name].append,
+                       lambda up, _retry: up and ready.set(), case_id=case)
+        for name, case in (("seveso", seveso), ("other", other), ("all", None))]
+    for listener in listeners:
+        listener.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not all(listener.connected for listener in listeners) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        tom_db = Database.open(login_url(pg_demo_url, "tom.declercq"))
+        try:
+            service, tom = FeedService(tom_db), AuthService(tom_db).current_login()
+            with owner.sessions() as session:
+                multi = session.scalars(select(Feed.id).where(Feed.kind == "multi",
+                                                              Feed.case_id == seveso)).one()
+            service.post(tom, multi, "Alleen voor de Nordchem-case", op_id=new_op_id())
+        finally:
+            tom_db.dispose()
+        deadline = time.monotonic() + 5
+        while not (heard["seveso"] and heard["all"]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # give a wrong notification time to arrive
+    finally:
+        for listener in listeners:
+            listener.stop()
+    assert len(heard["seveso"]) == 1  # one notification per case and commit
+    assert heard["all"] == heard["seveso"]
+    assert heard["other"] == []
+
+
+def test_a_forged_or_foreign_notification_is_ignored():
+    from paragon_desktop.storage.notify import ChangeListener
+
+    listener = ChangeListener(make_url("postgresql+psycopg://x/y"), print, print, case_id=7)
+    assert listener.concerns("12:7") == 12
+    assert listener.concerns("13:*") == 13
+    assert listener.concerns("14:8") is None
+    assert listener.concerns("x:7") is None
+    assert listener.concerns("'; DROP TABLE x") is None
+    assert listener.concerns("15") == 15  # a server before targeted notifications

@@ -30,15 +30,18 @@ def conninfo_of(url: URL) -> str:
 
 
 class ChangeListener:
-    """Calls ``on_change(revision)`` for every commit anyone makes, and ``on_status(connected,
+    """Calls ``on_change(revision)`` for every commit that touched ``case_id`` (or, without one,
+    for every commit anyone makes), and ``on_status(connected,
     retry_in_seconds)`` when the connection is lost (with the wait before the next attempt) and
     when it is back (``retry_in`` None). After a reconnection the caller must ask what changed:
     notifications sent while away are not replayed."""
 
     def __init__(self, url: URL, on_change: Callable[[int], None],
                  on_status: Callable[[bool, float | None], None], *,
-                 first_backoff: float = 1.0, max_backoff: float = 30.0) -> None:
+                 first_backoff: float = 1.0, max_backoff: float = 30.0,
+                 case_id: int | None = None) -> None:
         self._conninfo = conninfo_of(url)
+        self._case = str(case_id) if case_id is not None else None
         self._on_change = on_change
         self._on_status = on_status
         self._first, self._max = first_backoff, max_backoff
@@ -52,6 +55,16 @@ class ChangeListener:
     def stop(self, timeout: float = 2.0) -> None:
         self._stop.set()
         self._thread.join(timeout)
+
+    def concerns(self, payload: str) -> int | None:
+        """The revision of a notification about our case (or about what every window shows);
+        None for another case's or a malformed one. Anyone may NOTIFY: a forged notification
+        costs one "what changed since" that finds nothing."""
+        revision, _, case = payload.partition(":")
+        if not revision.isdigit() or (case and self._case is not None
+                                      and case not in ("*", self._case)):
+            return None
+        return int(revision)
 
     def _run(self) -> None:
         backoff = self._first
@@ -77,11 +90,9 @@ class ChangeListener:
         last_beat = time.monotonic()
         while not self._stop.is_set():
             for notify in conn.notifies(timeout=0.25):
-                try:
-                    revision = int(notify.payload)
-                except ValueError:
-                    continue
-                self._on_change(revision)
+                revision = self.concerns(notify.payload)
+                if revision is not None:
+                    self._on_change(revision)
             if time.monotonic() - last_beat > HEARTBEAT_S:
                 conn.execute("SELECT 1")
                 last_beat = time.monotonic()

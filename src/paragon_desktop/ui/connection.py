@@ -32,7 +32,8 @@ class ConnectionMixin:
         self.statusBar().addPermanentWidget(self.connection_label)
         self.live: LiveUpdates | None = None
         if live_url is not None:
-            self.live = LiveUpdates(live_url, self)
+            # Only commits that touched this case (or what every window shows) wake it.
+            self.live = LiveUpdates(live_url, self, case_id=self.case.id)
             self.live.sig_changed.connect(self._on_live_change)
             self.live.sig_status.connect(self._on_connection_status)
 

@@ -110,20 +110,29 @@ BEGIN
     RETURN (SELECT at FROM revision_counter WHERE id = 1);
 END $$;
 
-CREATE FUNCTION paragon_stamp_revision() RETURNS trigger
-LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+-- Live updates say which case a commit touched ("revision:case", "*" for what every window
+-- shows), so a window wakes only for its own case. PostgreSQL delivers one notification per
+-- distinct payload and transaction, at commit.
+CREATE FUNCTION paragon_touch(target integer) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-    NEW.revision := paragon_revision();
-    RETURN NEW;
+    PERFORM pg_notify('paragon_changes',
+                      paragon_revision()::text || ':' || coalesce(target::text, '*'));
 END $$;
 
 CREATE FUNCTION paragon_tombstone() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-DECLARE old_row jsonb := to_jsonb(OLD);
+DECLARE old_row jsonb := to_jsonb(OLD); target integer;
 BEGIN
+    target := CASE TG_TABLE_NAME
+        WHEN 'feed_members' THEN (SELECT case_id FROM feeds WHERE id = (old_row ->> 'feed_id')::integer)
+        WHEN 'layer_shares' THEN (SELECT case_id FROM layers WHERE id = (old_row ->> 'layer_id')::integer)
+        WHEN 'layer_visibility' THEN (SELECT case_id FROM layers WHERE id = (old_row ->> 'layer_id')::integer)
+        ELSE (old_row ->> 'case_id')::integer END;
     INSERT INTO tombstones (table_name, row_id, case_id, revision)
     VALUES (TG_TABLE_NAME, (old_row ->> 'id')::integer, (old_row ->> 'case_id')::integer,
             paragon_revision());
+    PERFORM paragon_touch(target);
     RETURN NULL;
 END $$;
 
@@ -632,8 +641,32 @@ BEGIN
 END $$;
 """
 
+# The case a written row belongs to, for the live-update notification (NULL: every window).
+CASE_OF = {
+    'cases': 'NEW.id',
+    **{t: 'NEW.case_id' for t in ('case_plans', 'case_shares', 'case_users', 'feeds', 'messages',
+                                  'anchors', 'contacts', 'layers', 'audit_events')},
+    'feed_members': '(SELECT case_id FROM feeds WHERE id = NEW.feed_id)',
+    **{t: '(SELECT case_id FROM messages WHERE id = NEW.message_id)'
+       for t in ('attachments', 'acknowledgements')},
+    **{t: '(SELECT case_id FROM layers WHERE id = NEW.layer_id)'
+       for t in ('layer_data', 'layer_shares', 'layer_visibility')},
+    **{t: 'NULL' for t in ('organisations', 'users', 'memberships', 'emergency_plans')},
+}
+assert set(CASE_OF) == set(REVISIONED)
+STAMP = """
+CREATE FUNCTION paragon_stamp_{table}() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    NEW.revision := paragon_revision();
+    PERFORM paragon_touch({case});
+    RETURN NEW;
+END $$;
+"""
+
 NEW_FUNCTIONS = ('paragon_trusted()', 'paragon_revision()', 'paragon_current_revision()',
-                 'paragon_txn_time()', 'paragon_stamp_revision()', 'paragon_tombstone()',
+                 'paragon_txn_time()', *(f'paragon_stamp_{t}()' for t in REVISIONED),
+                 'paragon_touch(integer)', 'paragon_tombstone()',
                  'paragon_refuse(text)', 'paragon_me()', 'paragon_case_name(text, text, text, text)',
                  'paragon_case_row(integer)', 'paragon_started_now(integer)',
                  'paragon_admitted(integer)', 'paragon_took_part(integer)',
@@ -650,13 +683,18 @@ POLICY_FUNCTIONS = ('paragon_uid()', 'paragon_level()', 'paragon_my_organisation
                     'paragon_astrid_holder(text, integer)')
 # The functions a login role may call itself (the rest run inside triggers and policies).
 CALLABLE = ('paragon_revision()', 'paragon_current_revision()', 'paragon_txn_time()',
-            'paragon_delete(text, integer)', 'paragon_stamp_revision()')
+            'paragon_delete(text, integer)')
 
 
 def _postgresql() -> None:
     op.execute("ALTER TABLE revision_counter ADD COLUMN txid bigint")
     op.execute("ALTER TABLE revision_counter ADD COLUMN at timestamptz")
     op.execute(FUNCTIONS)
+    for table, case in CASE_OF.items():
+        op.execute(STAMP.format(table=table, case=case))
+    # Notifications now come from the rows written, naming their case (paragon_touch).
+    op.execute("DROP TRIGGER revision_counter_notify ON revision_counter")
+    op.execute("DROP FUNCTION paragon_notify_revision()")
     # Nobody but the app role calls Paragon's functions, and it only those that policies use and
     # the few a client calls itself; the checks run inside triggers as the owner. (PostGIS's
     # functions in the same schema keep their own grants.)
@@ -674,7 +712,7 @@ def _postgresql() -> None:
 
     for table in REVISIONED:
         op.execute(f"CREATE TRIGGER a_revision BEFORE INSERT OR UPDATE ON {table} "
-                   "FOR EACH ROW EXECUTE FUNCTION paragon_stamp_revision()")
+                   f"FOR EACH ROW EXECUTE FUNCTION paragon_stamp_{table}()")
     for table in CHECKED:
         op.execute(f"CREATE TRIGGER b_check BEFORE INSERT OR UPDATE ON {table} "
                    f"FOR EACH ROW EXECUTE FUNCTION paragon_check_{table}()")
