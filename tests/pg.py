@@ -47,8 +47,9 @@ class Cluster:
     """A throwaway server this test run controls (stop and start it again, as an outage)."""
 
     def __init__(self, bindir: Path, base: Path, as_user: list[str], port: int,
-                 password: str) -> None:
+                 password: str, settings: dict[str, str] | None = None) -> None:
         self.bindir, self.base, self.as_user, self.port = bindir, base, as_user, port
+        self.settings = settings or {}
         self.url = f"postgresql+psycopg://{ROLE}:{password}@127.0.0.1:{port}/postgres"
 
     def run(self, *args: str) -> None:
@@ -60,7 +61,12 @@ class Cluster:
         self.run(str(self.bindir / "pg_ctl"), "-D", str(self.base / "data"),
                  "-l", str(self.base / "server.log"), "-w", "-o",
                  f"-h 127.0.0.1 -p {self.port} -k {self.base} -c fsync=off "
-                 "-c full_page_writes=off", "start")
+                 "-c full_page_writes=off"
+                 + "".join(f" -c {k}={v}" for k, v in self.settings.items()), "start")
+
+    @property
+    def postmaster_pid(self) -> int:
+        return int((self.base / "data" / "postmaster.pid").read_text().split()[0])
 
     def stop(self) -> None:
         self.run(str(self.bindir / "pg_ctl"), "-D", str(self.base / "data"), "-m", "immediate",
@@ -68,8 +74,9 @@ class Cluster:
 
 
 @contextmanager
-def cluster() -> Iterator[Cluster]:
-    """Start a new cluster on 127.0.0.1 (a free port), with SCRAM passwords; remove it after."""
+def cluster(**settings: str) -> Iterator[Cluster]:
+    """Start a new cluster on 127.0.0.1 (a free port), with SCRAM passwords; remove it after.
+    ``settings`` are server settings (``max_connections="300"``)."""
     bindir = _binaries()
     if bindir is None:
         unavailable("no PostgreSQL server binaries (initdb) on this machine; "
@@ -100,7 +107,7 @@ def cluster() -> Iterator[Cluster]:
     pwfile.write_text(password + "\n")
     if as_user:
         os.chown(pwfile, owner.pw_uid, owner.pw_gid)
-    result = Cluster(bindir, base, as_user, _free_port(), password)
+    result = Cluster(bindir, base, as_user, _free_port(), password, settings)
     result.run(str(bindir / "initdb"), "-D", str(base / "data"), "-U", ROLE,
                "--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}",
                "-E", "UTF8", "--no-locale")

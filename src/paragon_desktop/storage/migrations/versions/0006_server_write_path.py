@@ -277,6 +277,47 @@ BEGIN
     RETURN true;
 END $$;
 
+-- ---- the write rules of 0005, answered for one row instead of from the user's whole visible
+-- set (the same rule: taking part in a case means seeing it). A message's policy computed all
+-- visible cases twice; these are index lookups.
+CREATE FUNCTION paragon_sees_case(target integer) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT EXISTS (SELECT 1 FROM case_users WHERE case_id = target
+                   AND user_id = (SELECT paragon_uid()) AND (invited OR participating))
+        OR EXISTS (SELECT 1 FROM case_shares s JOIN cases c ON c.id = s.case_id
+                   WHERE s.case_id = target AND c.access = 'public'
+                     AND s.organisation_id IN (SELECT paragon_my_organisations()))
+        OR EXISTS (SELECT 1 FROM cases c WHERE c.id = target
+                   AND c.created_by_id = (SELECT paragon_uid())
+                   AND NOT EXISTS (SELECT 1 FROM case_users u
+                                   WHERE u.case_id = c.id AND u.user_id = c.created_by_id))
+$$;
+
+CREATE OR REPLACE FUNCTION paragon_writes_case(target integer) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT (SELECT paragon_level()) IN ('agent', 'coordinator')
+       AND EXISTS (SELECT 1 FROM cases WHERE id = target AND status = 'open')
+       AND paragon_sees_case(target)
+$$;
+
+CREATE OR REPLACE FUNCTION paragon_coordinates(target integer) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT (SELECT paragon_level()) = 'coordinator' AND paragon_sees_case(target)
+$$;
+
+CREATE OR REPLACE FUNCTION paragon_writes_feed(target integer) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT (SELECT paragon_level()) IN ('agent', 'coordinator') AND EXISTS (
+        SELECT 1 FROM feeds f
+        JOIN case_users u ON u.case_id = f.case_id
+        JOIN cases c ON c.id = f.case_id
+        WHERE f.id = target AND u.user_id = (SELECT paragon_uid()) AND u.participating
+          AND u.crisis_role IS NOT NULL AND c.status = 'open'
+          AND (f.kind = 'multi' OR EXISTS (SELECT 1 FROM feed_members m
+                                           WHERE m.feed_id = f.id
+                                             AND m.user_id = (SELECT paragon_uid()))))
+$$;
+
 -- ---- checks: what the app refuses, refused by the server too --------------------------------
 CREATE FUNCTION paragon_check_cases() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
@@ -664,7 +705,7 @@ BEGIN
 END $$;
 """
 
-NEW_FUNCTIONS = ('paragon_trusted()', 'paragon_revision()', 'paragon_current_revision()',
+NEW_FUNCTIONS = ('paragon_trusted()', 'paragon_sees_case(integer)', 'paragon_revision()', 'paragon_current_revision()',
                  'paragon_txn_time()', *(f'paragon_stamp_{t}()' for t in REVISIONED),
                  'paragon_touch(integer)', 'paragon_tombstone()',
                  'paragon_refuse(text)', 'paragon_me()', 'paragon_case_name(text, text, text, text)',
@@ -680,7 +721,7 @@ POLICY_FUNCTIONS = ('paragon_uid()', 'paragon_level()', 'paragon_my_organisation
                     'paragon_writes_case(integer)', 'paragon_coordinates(integer)',
                     'paragon_writes_feed(integer)', 'paragon_manages_layer(integer)',
                     'paragon_role_allowed(integer, text)', 'paragon_may_join(integer, integer)',
-                    'paragon_astrid_holder(text, integer)')
+                    'paragon_astrid_holder(text, integer)', 'paragon_sees_case(integer)')
 # The functions a login role may call itself (the rest run inside triggers and policies).
 CALLABLE = ('paragon_revision()', 'paragon_current_revision()', 'paragon_txn_time()',
             'paragon_delete(text, integer)')
