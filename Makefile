@@ -28,6 +28,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_territory.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_feeds.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_shared_server.py
+	$(BIN)/python bench/bench_write_path.py
 
 # Compile the Qt Designer forms of ui/ into the package (a test checks they are current).
 forms: $(BIN)/.installed

@@ -65,8 +65,10 @@ class ConnectionMixin:
         self.offline = True
         seen = f"{self.last_refresh:%H:%M:%S}" if self.last_refresh else "het openen"
         self.connection_label.setText(
-            f"Geen verbinding met de server ({detail}). Je ziet de stand van {seen}; "
-            "wat je typt blijft bewaard.")
+            f"Geen verbinding met de server ({detail}) · stand van {seen} · je werk blijft bewaard")
+        self.connection_label.setToolTip(
+            f"Je ziet de stand van {seen}. Wat je typt blijft bewaard; wat je verstuurt wacht en "
+            "gaat vanzelf weg zodra de server weer antwoordt.")
         self.connection_label.show()
 
     def _clear_offline(self: MainWindow) -> None:

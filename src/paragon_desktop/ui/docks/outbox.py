@@ -52,10 +52,10 @@ class OutboxView(QWidget):
             when = item.written_at.astimezone(LOCAL_TZ).strftime("%H:%M")
             text = " ".join(item.draft.text.split())
             if item.refused:
-                label = f"✖ {when} · {item.feed_name} · NIET verstuurd: {item.refused}\n{text}"
+                label = f"{when} · {item.feed_name} · NIET verstuurd: {item.refused}\n{text}"
                 tip = "Geweigerd. Dubbelklik om de tekst terug in het invoerveld te zetten."
             else:
-                label = f"⏳ {when} · {item.feed_name} · wacht op verbinding: {text}"
+                label = f"{when} · {item.feed_name} · wacht op verbinding: {text}"
                 tip = "Wordt vanzelf verstuurd zodra de server bereikbaar is."
             row = QListWidgetItem(label)
             row.setData(Qt.ItemDataRole.UserRole, item.op_id)
