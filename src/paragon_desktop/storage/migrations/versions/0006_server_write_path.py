@@ -60,10 +60,12 @@ UPDATES = {
     'layer_visibility': ('visible', 'opacity'),
     'emergency_plans': ('title', 'key_anchor_id', 'status', 'updated_at', 'updated_by_id'),
 }
-# Checked tables: a BEFORE trigger paragon_check_<table>() each.
+# Checked tables: a BEFORE trigger each, paragon_check_<table>() unless named here.
 CHECKED = ('cases', 'case_users', 'case_shares', 'feeds', 'messages', 'attachments',
            'acknowledgements', 'layers', 'layer_shares', 'emergency_plans', 'audit_events',
            'client_ops')
+CHECK_FUNCTION = {table: f'paragon_check_{table}' for table in CHECKED} | {
+    'acknowledgements': 'paragon_stamp_user_and_time', 'client_ops': 'paragon_stamp_user_and_time'}
 # A change to these needs an audit entry of the same transaction (checked at commit).
 AUDITED = {'cases': 'id', 'case_users': 'case_id'}
 
@@ -577,7 +579,8 @@ BEGIN
     RETURN NEW;
 END $$;
 
-CREATE FUNCTION paragon_check_acknowledgements() RETURNS trigger
+-- Acknowledgements and operation ids: whose and when are the server's.
+CREATE FUNCTION paragon_stamp_user_and_time() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
     IF paragon_trusted() THEN RETURN NEW; END IF;
@@ -659,15 +662,6 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION paragon_check_client_ops() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-BEGIN
-    IF paragon_trusted() THEN RETURN NEW; END IF;
-    NEW.user_id := paragon_me();
-    NEW.at := paragon_txn_time();
-    RETURN NEW;
-END $$;
-
 -- At commit: a change to a case or its participants by a login role has its audit entry.
 CREATE FUNCTION paragon_require_audit() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
@@ -714,7 +708,7 @@ NEW_FUNCTIONS = ('paragon_trusted()', 'paragon_sees_case(integer)', 'paragon_rev
                  'paragon_share_reason(integer, integer)', 'paragon_case_written_now(integer)',
                  'paragon_delete(text, integer)', 'paragon_require_audit()',
                  'paragon_audit_matches()',
-                 *(f'paragon_check_{table}()' for table in CHECKED))
+                 *(f'{name}()' for name in sorted(set(CHECK_FUNCTION.values()))))
 # Migration 0005's functions, which policies call as the querying user.
 POLICY_FUNCTIONS = ('paragon_uid()', 'paragon_level()', 'paragon_my_organisations()',
                     'paragon_visible_cases()', 'paragon_visible_feeds()', 'paragon_visible_layers()',
@@ -756,7 +750,7 @@ def _postgresql() -> None:
                    f"FOR EACH ROW EXECUTE FUNCTION paragon_stamp_{table}()")
     for table in CHECKED:
         op.execute(f"CREATE TRIGGER b_check BEFORE INSERT OR UPDATE ON {table} "
-                   f"FOR EACH ROW EXECUTE FUNCTION paragon_check_{table}()")
+                   f"FOR EACH ROW EXECUTE FUNCTION {CHECK_FUNCTION[table]}()")
     for table in DELETABLE:
         op.execute(f"CREATE TRIGGER tombstone AFTER DELETE ON {table} "
                    "FOR EACH ROW EXECUTE FUNCTION paragon_tombstone()")
