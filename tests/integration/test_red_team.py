@@ -395,3 +395,46 @@ def test_the_server_refuses_exactly_what_the_app_refuses(action, owner, outsider
     assert disagreements == [], f"{action.value}: allowed only by " + repr(disagreements)
     assert refused, "the matrix has refusals"
     assert allowed, "the matrix has allowed writes"
+
+
+def test_operation_ids_are_private_and_stamped(owner, connect):
+    """The exactly-once table: whose id it is comes from the server, and nobody reads (or
+    pre-empts by guessing) another user's operations through it."""
+    tom, an = connect("tom.declercq"), connect("an.peeters")
+    with tom.begin() as c:
+        c.execute(text("INSERT INTO client_ops (op_id, user_id, kind, result_id, at) VALUES "
+                       "('00000000-0000-4000-8000-000000000001', 1, 'message.post', 7, "
+                       "'2001-01-01')"))
+    with owner.sessions() as session:
+        row = session.execute(text("SELECT user_id, at FROM client_ops")).one()
+    assert row.user_id == user_id(owner, "tom.declercq")
+    assert row.at.year == datetime.now(UTC).year
+    assert ids(an, "SELECT result_id FROM client_ops") == set()
+    assert ids(tom, "SELECT result_id FROM client_ops") == {7}
+    for sql in ("UPDATE client_ops SET result_id = 1", "DELETE FROM client_ops"):
+        with pytest.raises(ProgrammingError, match=DENIED), tom.begin() as c:
+            c.execute(text(sql))
+
+
+def test_a_document_goes_only_on_ones_own_new_message(owner, connect):
+    case_id = case_named(owner, "Nordchem")
+    with owner.sessions() as session:
+        multi = session.scalars(select(Feed.id).where(Feed.case_id == case_id,
+                                                     Feed.kind == "multi")).one()
+        others = session.scalars(select(Message.id).where(
+            Message.feed_id == multi, Message.author_id != user_id(owner, "an.peeters"),
+            Message.id.not_in(select(text("message_id FROM attachments"))))).first()
+    coordinator = connect("an.peeters")
+    attach = ("INSERT INTO attachments (message_id, file_name, media_type, size, data, revision) "
+              "VALUES (:m, 'x.pdf', :t, 1, :d, 0)")
+    with pytest.raises(ProgrammingError, match=REFUSED), coordinator.begin() as c:
+        c.execute(text(attach), dict(m=others, t="text/plain", d=b"untergeschoben"))
+    # On her own message of the same transaction, a "PDF" that is none is refused too.
+    with coordinator.connect() as c:
+        mine = c.execute(text(
+            "INSERT INTO messages (case_id, feed_id, author_id, crisis_role, created_at, text, "
+            "tags, revision) VALUES (:c, :f, 0, 'x', now(), 'met bijlage', 'sitrep', 0) "
+            "RETURNING id"), dict(c=case_id, f=multi)).scalar_one()
+        with pytest.raises(ProgrammingError, match=REFUSED):
+            c.execute(text(attach), dict(m=mine, t="application/pdf", d=b"MZ\x90\x00 not a pdf"))
+        c.rollback()
