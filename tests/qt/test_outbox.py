@@ -96,3 +96,27 @@ def test_the_outbox_shows_text_as_text(qtbot, tmp_path):
     store = OutboxStore("db", 1, 1, folder=tmp_path)
     store.add(OutboxItem(1, "Multi", Draft("x", op_id="a")))
     assert oct(store.path.stat().st_mode & 0o777) == oct(0o600)
+
+
+def test_a_tick_made_offline_is_kept_and_saved_when_the_server_answers(client, qtbot, open_window):
+    from tests.qt.conftest import map_stats
+
+    window = open_window("an.peeters")
+    layer = next(lyr for lyr in window.snapshot.changes.layers if lyr.name == "Gasmetingen NH3")
+    window._show_offline("test")
+    window.layers.item_for(layer.id).setCheckState(0, Qt.CheckState.Unchecked)
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(layer.id)]["onMap"] is False)
+    assert window.outbox.ticks() == {layer.id: False}
+    an = client.user("an.peeters")
+
+    def stored_tick() -> bool:
+        return next(lyr.visible for lyr in client.cases.open_case(an, window.case.id).changes.layers
+                    if lyr.id == layer.id)
+
+    assert stored_tick() is True  # not on the server yet
+    window.hide()  # a crash while away; the next start shows the choice and saves it
+    again = open_window("an.peeters")
+    assert again.layers.item_for(layer.id).checkState(0) == Qt.CheckState.Unchecked
+    qtbot.waitUntil(lambda: again.outbox.ticks() == {}, timeout=10000)
+    assert stored_tick() is False
+    assert map_stats(qtbot, again)["layers"][str(layer.id)]["onMap"] is False

@@ -430,12 +430,19 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, OutboxMi
         self.map.set_layer_visible(layer_id, visible)
         self._pending_ticks[layer_id] = visible
         user = self.user
+        if self.offline or self.outbox.ticks():
+            self.queue_tick(layer_id, visible)
+            self.flush_outbox()
+            return
 
         def saved(_none: None) -> None:
             if self._pending_ticks.get(layer_id) == visible:
                 del self._pending_ticks[layer_id]
 
         def failed(exc: Exception) -> None:
+            if self._connection_failed(exc):
+                self.queue_tick(layer_id, visible)  # kept, shown as chosen, sent when back
+                return
             self._pending_ticks.pop(layer_id, None)
             self.refresh_label.setText(f"Laagkeuze niet bewaard: {exc}")
 

@@ -1,6 +1,7 @@
 """The outbox on this machine: what a user sent while the server could not be reached waits here,
 on disk, and goes out in order, exactly once (each item carries its message's operation id),
-when the server is back. It survives a crash, kill -9 and a reboot. An item the server refuses
+when the server is back, and so do layer ticks (the last choice per layer). It survives a crash,
+kill -9 and a reboot. An item the server refuses
 (rights changed, case closed) stays, with the reason, until the user takes the text back or
 discards it: nothing is dropped silently."""
 
@@ -44,6 +45,31 @@ class OutboxStore:
 
     def __init__(self, database: str, user_id: int, case_id: int, folder: Path | None = None):
         self.path = (folder or data_dir() / "outbox") / f"{store_key(database, user_id, case_id)}.json"
+        self.ticks_path = self.path.with_suffix(".ticks.json")
+
+    # -- layer ticks: only the last choice per layer matters ---------------------------------------
+    def ticks(self) -> dict[int, bool]:
+        try:
+            data = json.loads(self.ticks_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {int(k): bool(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def set_tick(self, layer_id: int, visible: bool) -> None:
+        self._write_ticks({**self.ticks(), layer_id: visible})
+
+    def drop_tick(self, layer_id: int, visible: bool) -> None:
+        """Forget a tick once the server has it, unless the user changed it again meanwhile."""
+        ticks = self.ticks()
+        if ticks.get(layer_id) == visible:
+            del ticks[layer_id]
+            self._write_ticks(ticks)
+
+    def _write_ticks(self, ticks: dict[int, bool]) -> None:
+        if ticks:
+            write_private_json(self.ticks_path, {str(k): v for k, v in ticks.items()})
+        else:
+            self.ticks_path.unlink(missing_ok=True)
 
     def items(self) -> list[OutboxItem]:
         try:

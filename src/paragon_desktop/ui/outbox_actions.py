@@ -23,6 +23,8 @@ class OutboxMixin:
         self._outbox_sending = False
         self.feeds.outbox.sig_take_back.connect(self._on_take_back)
         self.feeds.outbox.sig_discard.connect(self._on_discard)
+        # Ticks made while the server was away show as chosen until the server has them.
+        self._pending_ticks.update(self.outbox.ticks())
         self._show_outbox()
 
     def _show_outbox(self: MainWindow) -> None:
@@ -41,9 +43,27 @@ class OutboxMixin:
             "Geen verbinding met de server: je bericht wacht en wordt vanzelf verstuurd zodra "
             "de verbinding terug is.", 15000)
 
+    def queue_tick(self: MainWindow, layer_id: int, visible: bool) -> None:
+        self.outbox.set_tick(layer_id, visible)
+        self.refresh_label.setText("Laagkeuze wacht op verbinding; ze wordt bewaard zodra de "
+                                   "server weer antwoordt.")
+
     def flush_outbox(self: MainWindow) -> None:
-        """Send the oldest waiting message; each success sends the next."""
+        """Send the waiting layer ticks and the oldest waiting message; each success sends the
+        next."""
         if self._outbox_sending or self.offline:
+            return
+        ticks = self.outbox.ticks()
+        if ticks:
+            self._outbox_sending = True
+            user, editing = self.user, self.editing
+
+            def send_ticks() -> dict[int, bool]:
+                for layer_id, visible in ticks.items():
+                    editing.set_layer_visible(user, layer_id, visible)
+                return ticks
+
+            self.workers.run(send_ticks, self._on_ticks_sent, self._on_ticks_failed)
             return
         waiting = self.outbox.waiting()
         if not waiting:
@@ -53,6 +73,25 @@ class OutboxMixin:
         self.workers.run(self._post_job(item.feed_id, item.draft),
                          lambda result: self._on_outbox_sent(item, result),
                          lambda exc: self._on_outbox_failed(item, exc))
+
+    def _on_ticks_sent(self: MainWindow, ticks: dict[int, bool]) -> None:
+        self._outbox_sending = False
+        for layer_id, visible in ticks.items():
+            self.outbox.drop_tick(layer_id, visible)
+            if self._pending_ticks.get(layer_id) == visible:
+                del self._pending_ticks[layer_id]
+        self.flush_outbox()
+
+    def _on_ticks_failed(self: MainWindow, exc: Exception) -> None:
+        self._outbox_sending = False
+        if self._connection_failed(exc):
+            return
+        # A layer that is gone or no longer visible to the user: nothing left to keep.
+        for layer_id, visible in self.outbox.ticks().items():
+            self.outbox.drop_tick(layer_id, visible)
+            self._pending_ticks.pop(layer_id, None)
+        self.refresh_label.setText(f"Laagkeuze niet bewaard: {exc}")
+        self.flush_outbox()
 
     def _on_outbox_sent(self: MainWindow, item: OutboxItem, _result: PostResult) -> None:
         self._outbox_sending = False
