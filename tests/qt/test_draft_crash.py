@@ -51,3 +51,39 @@ def test_a_draft_survives_kill_9_while_typing(tmp_path):
 def draft_path_mode(folder: Path) -> int:
     (path,) = folder.glob("*.json")
     return path.stat().st_mode & 0o777
+
+
+def test_killed_right_after_a_send_the_message_is_stored_once_and_its_draft_known(
+        client, tmp_path):
+    """kill -9 right after the send returned, before the draft was cleared: the message is
+    stored once, and the draft left behind carries the id that finds it stored (so the next
+    start does not offer it again, and a resend would not double it)."""
+    from sqlalchemy import func, select
+
+    from paragon_desktop.storage.models import Message
+
+    url = client.db.engine.url.render_as_string(hide_password=False)
+    text = "Verstuurd, daarna kill -9"
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent.parent)}
+    child = subprocess.Popen([sys.executable, str(HERE / "sender.py"), url, str(tmp_path), text],
+                             stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "SENT"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+    user = client.user("tom.declercq")
+    (left,) = tmp_path.glob("*.json")
+    draft = DraftStore(url, user.id, client.seveso_case_id(), folder=tmp_path).load()
+    assert draft is not None
+    assert draft.text == text
+    assert left.exists()
+    message_id = client.feeds.stored_message(user, draft.op_id)
+    assert message_id is not None
+    multi = next(f.id for f in client.cases.open_case(user, client.seveso_case_id()).changes.feeds
+                 if f.kind == "multi")
+    assert client.feeds.post(user, multi, draft.text, op_id=draft.op_id).message_id == message_id
+    with client.db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Message).where(
+            Message.text == text)) == 1
