@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -79,16 +81,20 @@ def visible_case(session: Session, user_id: int, case_id: int) -> Case:
     return case
 
 
-def visible_feed_ids(session: Session, case_id: int, user_id: int) -> set[int]:
-    member_of = set(
-        session.scalars(
-            select(FeedMember.feed_id)
-            .join(Feed, Feed.id == FeedMember.feed_id)
-            .where(Feed.case_id == case_id, FeedMember.user_id == user_id)
-        )
-    )
-    feeds = session.execute(select(Feed.id, Feed.kind).where(Feed.case_id == case_id)).all()
-    return {row.id for row in feeds if can_see_feed(FeedKind(row.kind), row.id, member_of)}
+def case_feeds(session: Session, case_id: int) -> list[Feed]:
+    return list(session.scalars(select(Feed).where(Feed.case_id == case_id)))
+
+
+def visible_feed_ids(session: Session, case_id: int, user_id: int,
+                     feeds: Sequence[Feed] | None = None) -> set[int]:
+    """The feeds of a case this user reads: Multi and the feeds they are a member of. ``feeds``:
+    the case's feeds when the caller has them already (each read costs a row-level security
+    check on PostgreSQL)."""
+    feeds = case_feeds(session, case_id) if feeds is None else feeds
+    ids = [f.id for f in feeds]
+    member_of = set(session.scalars(select(FeedMember.feed_id).where(
+        FeedMember.user_id == user_id, FeedMember.feed_id.in_(ids)))) if ids else set()
+    return {f.id for f in feeds if can_see_feed(FeedKind(f.kind), f.id, member_of)}
 
 
 def crisis_role(session: Session, case_id: int, user_id: int) -> CaseUser:

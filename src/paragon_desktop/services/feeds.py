@@ -22,7 +22,12 @@ from paragon_desktop.domain.feeds import (
     parse_feed_references,
     validate_message,
 )
-from paragon_desktop.services.access import crisis_role, visible_case, visible_feed_ids
+from paragon_desktop.services.access import (
+    case_feeds,
+    crisis_role,
+    visible_case,
+    visible_feed_ids,
+)
 from paragon_desktop.services.events import CaseEvents
 from paragon_desktop.services.once import remember, replayed_after, stored
 from paragon_desktop.services.views import MessageView, UserView
@@ -196,11 +201,12 @@ class FeedService:
                 reason = ("the case is closed" if case.status != "open"
                           else "your case access is read-only")
                 raise AccessDenied(f"You cannot write in this case: {reason}.")
-            visible = visible_feed_ids(session, case.id, user.id)
+            feeds = case_feeds(session, case.id)
+            visible = visible_feed_ids(session, case.id, user.id, feeds)
             if feed.id not in visible:
                 raise AccessDenied(f"You are not a member of feed “{feed.name}”.")
             role = crisis_role(session, case.id, user.id)
-            targets = self._copy_targets(session, case, feed, text, visible)
+            targets = self._copy_targets(feeds, feed, text, visible)
             answered = self._linked(session, case, visible, answers_id, "answer")
             corrected = self._linked(session, case, visible, corrects_id, "correct")
             media_type = check_attachment(*attachment) if attachment else None
@@ -231,9 +237,10 @@ class FeedService:
         self.events.case_changed(case_id)
         return result
 
-    def _copy_targets(self, session: Session, case: Case, feed: Feed, text: str,
+    @staticmethod
+    def _copy_targets(case_feeds: list[Feed], feed: Feed, text: str,
                       visible: set[int]) -> list[Feed]:
-        feeds = {f.name: f for f in session.scalars(select(Feed).where(Feed.case_id == case.id))}
+        feeds = {f.name: f for f in case_feeds}
         refs = parse_feed_references(text, feeds)
         if refs.unknown:
             mine = sorted(f.name for f in feeds.values() if f.id in visible)
