@@ -12,7 +12,13 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
-from paragon_desktop.domain.access import CaseAction, case_refusal
+from paragon_desktop.domain.access import (
+    CaseAction,
+    can_manage_layer,
+    can_see_layer,
+    can_write_messages,
+    case_refusal,
+)
 from paragon_desktop.domain.errors import NotAvailable
 from paragon_desktop.services.access import visible_case_ids, visible_feed_ids
 from paragon_desktop.services.auth import AuthService
@@ -61,16 +67,17 @@ def commit_checks(c) -> None:
 ALLOWED, NO_ROW = "allowed", "no row"
 
 
-def attempt(engine: Engine, sql: str, action: str, params: dict) -> str:
-    """Try a write and its audit entry as the app would make them, up to the checks PostgreSQL
-    runs at commit, then roll back: ``ALLOWED``, ``NO_ROW`` (an UPDATE that found nothing it
-    may change) or the server's refusal."""
+def attempt(engine: Engine, sql: str, action: str, params: dict, *, audited: bool = True) -> str:
+    """Try a write and (``audited``) its audit entry as the app would make them, up to the
+    checks PostgreSQL runs at commit, then roll back: ``ALLOWED``, ``NO_ROW`` (an UPDATE that
+    found nothing it may change) or the server's refusal."""
     try:
         with engine.connect() as c, c.begin() as transaction:
             if c.execute(text(sql), params).rowcount == 0:
                 transaction.rollback()
                 return NO_ROW
-            audit(c, params["c"], action)
+            if audited:
+                audit(c, params["c"], action)
             commit_checks(c)
             transaction.rollback()  # leave the case as it was for the next attempt
             return ALLOWED
@@ -438,3 +445,71 @@ def test_a_document_goes_only_on_ones_own_new_message(owner, connect):
         with pytest.raises(ProgrammingError, match=REFUSED):
             c.execute(text(attach), dict(m=mine, t="application/pdf", d=b"MZ\x90\x00 not a pdf"))
         c.rollback()
+
+
+def app_may_post(owner: Database, username: str, feed: Feed) -> bool:
+    """FeedService.post's decision: write access, a feed one reads, a crisis role taken."""
+    user = AuthService(owner).user_by_name(username)
+    with owner.sessions() as session:
+        case = session.get(Case, feed.case_id)
+        if feed.case_id not in visible_case_ids(session, user.id):
+            return False
+        role = session.scalars(select(CaseUser).where(
+            CaseUser.case_id == feed.case_id, CaseUser.user_id == user.id)).first()
+        return (can_write_messages(user.access_level, case.status == "open")
+                and feed.id in visible_feed_ids(session, feed.case_id, user.id)
+                and role is not None and role.participating and bool(role.crisis_role))
+
+
+def app_may_manage(owner: Database, username: str, layer: Layer) -> bool:
+    """LayerService._managed's decision: a layer one sees, owned or as a coordinator, open case."""
+    user = AuthService(owner).user_by_name(username)
+    with owner.sessions() as session:
+        case = session.get(Case, layer.case_id)
+        if layer.case_id not in visible_case_ids(session, user.id):
+            return False
+        shares = set(session.execute(text("SELECT feed_id FROM layer_shares WHERE layer_id = :l"),
+                                     dict(l=layer.id)).scalars())
+        sees = can_see_layer(layer.owner_id, user.id, shares,
+                             visible_feed_ids(session, layer.case_id, user.id))
+        return sees and can_manage_layer(layer.owner_id, user.id, user.access_level,
+                                         case.status == "open")
+
+
+def test_the_server_lets_post_exactly_where_the_app_does(owner, connect):
+    with owner.sessions() as session:
+        feeds = session.scalars(select(Feed).order_by(Feed.id)).all()
+    disagreements, allowed = [], 0
+    for username in USERS:
+        engine = connect(username)
+        for feed in feeds:
+            want = app_may_post(owner, username, feed)
+            outcome = attempt(engine, (
+                "INSERT INTO messages (case_id, feed_id, author_id, crisis_role, created_at, text, "
+                "tags, revision) VALUES (:c, :f, 0, 'x', now(), 'matrix', '', 0)"),
+                "", dict(c=feed.case_id, f=feed.id), audited=False)
+            assert outcome in (ALLOWED, NO_ROW) or "paragon: " in outcome or "row-level" in outcome
+            allowed += outcome == ALLOWED
+            if want != (outcome == ALLOWED):
+                disagreements.append((username, feed.id, feed.name, "app" if want else "server"))
+    assert disagreements == []
+    assert allowed, "some users may post somewhere"
+
+
+def test_the_server_lets_manage_layers_exactly_where_the_app_does(owner, connect):
+    with owner.sessions() as session:
+        layers = session.scalars(select(Layer).order_by(Layer.id)).all()
+    assert layers
+    disagreements, allowed = [], 0
+    for username in USERS:
+        engine = connect(username)
+        for layer in layers:
+            want = app_may_manage(owner, username, layer)
+            outcome = attempt(engine, "UPDATE layers SET name = name || ' (matrix)' WHERE id = :l",
+                              "layer.renamed", dict(c=layer.case_id, l=layer.id))
+            assert outcome in (ALLOWED, NO_ROW) or "paragon: " in outcome or "row-level" in outcome
+            allowed += outcome == ALLOWED
+            if want != (outcome == ALLOWED):
+                disagreements.append((username, layer.name, "app" if want else "server"))
+    assert disagreements == []
+    assert allowed, "owners and coordinators manage some layers"
