@@ -118,3 +118,71 @@ def test_a_forged_or_foreign_notification_is_ignored():
     assert listener.concerns("x:7") is None
     assert listener.concerns("'; DROP TABLE x") is None
     assert listener.concerns("15") == 15  # a server before targeted notifications
+
+
+def test_a_stalled_writer_is_ended_so_others_can_write(owner, pg_demo_url):
+    """A user's session that keeps a write transaction open holds the write lock; the next
+    writer waits out the limit, ends that session and writes. The owner's sessions are never
+    ended (a long import by the administrator is waited for)."""
+    import threading
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    with owner.engine.begin() as c:
+        c.execute(text("INSERT INTO workspace_info (key, value) VALUES ('write_lock_seconds', '2')"))
+    with owner.sessions() as session:
+        case_id = session.scalars(select(Case.id).where(Case.name.like("%Nordchem%"))).one()
+        multi = session.scalars(select(Feed.id).where(Feed.kind == "multi",
+                                                      Feed.case_id == case_id)).one()
+    insert = text("INSERT INTO messages (case_id, feed_id, author_id, crisis_role, created_at, "
+                  "text, tags, revision) VALUES (:c, :f, 0, 'x', now(), :t, '', 0)")
+    an_db = Database.open(login_url(pg_demo_url, "an.peeters"))
+    an, service = AuthService(an_db).current_login(), FeedService(an_db)
+    stalled = create_engine(login_url(pg_demo_url, "tom.declercq"))
+    ended: list[BaseException] = []
+
+    def stall() -> None:
+        try:
+            with stalled.begin() as c:
+                c.execute(insert, dict(c=case_id, f=multi, t="Nooit gecommit"))
+                c.execute(text("SELECT pg_sleep(30)"))
+        except Exception as exc:  # noqa: BLE001 - the server ends this session
+            ended.append(exc)
+
+    holder = threading.Thread(target=stall)
+    holder.start()
+    time.sleep(0.5)
+    start = time.monotonic()
+    service.post(an, multi, "Na de blokkade", op_id=new_op_id())
+    waited = time.monotonic() - start
+    holder.join(30)
+    assert 1.5 < waited < 15
+    assert ended
+    assert is_connection_lost(ended[0])
+    assert stored(owner, "Nooit gecommit") == 0
+    assert stored(owner, "Na de blokkade") == 1
+    # The write lock taken by hand, outside any transaction, is ended the same way.
+    by_hand = create_engine(login_url(pg_demo_url, "tom.declercq"), isolation_level="AUTOCOMMIT")
+    with by_hand.connect() as c:
+        c.execute(text("SELECT pg_advisory_lock(7234, 1)"))
+        start = time.monotonic()
+        service.post(an, multi, "Na het handmatige slot", op_id=new_op_id())
+        assert 1.5 < time.monotonic() - start < 15
+        with pytest.raises(Exception) as gone:  # noqa: PT011 - whatever the driver raises
+            c.execute(text("SELECT 1"))
+        assert is_connection_lost(gone.value)
+    by_hand.dispose()
+    assert stored(owner, "Na het handmatige slot") == 1
+    # The owner's own long transaction is waited for, not ended.
+    with owner.engine.connect() as c, c.begin():
+        c.execute(text("SELECT paragon_revision()"))
+        done = threading.Thread(target=lambda: service.post(an, multi, "Na de beheerder",
+                                                            op_id=new_op_id()))
+        done.start()
+        time.sleep(3)
+        assert done.is_alive()  # still waiting behind the owner
+    done.join(15)
+    assert stored(owner, "Na de beheerder") == 1
+    stalled.dispose()
+    an_db.dispose()

@@ -81,19 +81,60 @@ LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
                          ELSE current_setting('role') END), false)
 $$;
 
--- The transaction's revision: the first call bumps the counter (and so takes the write lock,
--- ordering writers by commit), later calls in the same transaction return the same number.
--- A writer kept waiting behind a stalled one gives up after 15 s instead of hanging.
-CREATE FUNCTION paragon_revision() RETURNS integer
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
-SET lock_timeout = '15s' AS $$
-DECLARE rev integer;
+-- How long one transaction may hold the write lock before the next writer ends it (seconds;
+-- the owner may set workspace_info 'write_lock_seconds').
+CREATE FUNCTION paragon_write_lock_seconds() RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT coalesce((SELECT value::integer FROM workspace_info WHERE key = 'write_lock_seconds'), 120)
+$$;
+
+-- The write lock is the advisory lock (7234, 1): held by one writing transaction at a time, it
+-- orders writers by commit. Unlike a row lock it shows in pg_locks with its holder's pid.
+-- A user's session that has held it longer than the limit (a transaction left open, on purpose
+-- or not, or the advisory lock taken by hand) is ended, so it cannot stall every writer.
+-- Never the owner's or a superuser's session (migrations, an administrator's long import).
+CREATE FUNCTION paragon_release_stalled(limit_s integer) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE holder integer;
 BEGIN
-    UPDATE revision_counter SET value = value + 1, txid = txid_current(), at = clock_timestamp()
-    WHERE id = 1 AND txid IS DISTINCT FROM txid_current() RETURNING value INTO rev;
-    IF rev IS NULL THEN
-        SELECT value INTO rev FROM revision_counter WHERE id = 1;
+    FOR holder IN
+        SELECT a.pid FROM pg_locks l
+        JOIN pg_stat_activity a ON a.pid = l.pid
+        JOIN pg_roles r ON r.rolname = a.usename
+        WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 7234 AND l.objid = 1
+          AND l.objsubid = 2
+          AND coalesce(a.xact_start, a.state_change) < clock_timestamp() - make_interval(secs => limit_s)
+          AND NOT r.rolsuper
+          AND r.oid <> (SELECT relowner FROM pg_class WHERE oid = 'public.cases'::regclass)
+          AND pg_has_role(r.oid, 'paragon_user', 'MEMBER')
+    LOOP
+        PERFORM pg_terminate_backend(holder);
+    END LOOP;
+END $$;
+
+-- The transaction's revision: the first call takes the write lock and bumps the counter, later
+-- calls in the same transaction return the same number. A writer kept waiting longer than the
+-- limit ends a stalled holder and waits once more.
+CREATE FUNCTION paragon_revision() RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE rev integer; limit_s integer; previous text;
+BEGIN
+    SELECT value INTO rev FROM revision_counter WHERE id = 1 AND txid = txid_current();
+    IF rev IS NOT NULL THEN
+        RETURN rev;
     END IF;
+    limit_s := paragon_write_lock_seconds();
+    previous := current_setting('lock_timeout');
+    PERFORM set_config('lock_timeout', (limit_s * 1000)::text, true);
+    BEGIN
+        PERFORM pg_advisory_xact_lock(7234, 1);
+    EXCEPTION WHEN lock_not_available THEN
+        PERFORM paragon_release_stalled(limit_s);
+        PERFORM pg_advisory_xact_lock(7234, 1);
+    END;
+    PERFORM set_config('lock_timeout', previous, true);
+    UPDATE revision_counter SET value = value + 1, txid = txid_current(), at = clock_timestamp()
+    WHERE id = 1 RETURNING value INTO rev;
     RETURN rev;
 END $$;
 
@@ -699,7 +740,8 @@ BEGIN
 END $$;
 """
 
-NEW_FUNCTIONS = ('paragon_trusted()', 'paragon_sees_case(integer)', 'paragon_revision()', 'paragon_current_revision()',
+NEW_FUNCTIONS = ('paragon_trusted()', 'paragon_sees_case(integer)',
+                 'paragon_write_lock_seconds()', 'paragon_release_stalled(integer)', 'paragon_revision()', 'paragon_current_revision()',
                  'paragon_txn_time()', *(f'paragon_stamp_{t}()' for t in REVISIONED),
                  'paragon_touch(integer)', 'paragon_tombstone()',
                  'paragon_refuse(text)', 'paragon_me()', 'paragon_case_name(text, text, text, text)',
@@ -722,6 +764,16 @@ CALLABLE = ('paragon_revision()', 'paragon_current_revision()', 'paragon_txn_tim
 
 
 def _postgresql() -> None:
+    # Ending a user's stalled session needs pg_signal_backend when the owner is no superuser
+    # (a role with CREATEROLE may grant it); without it the limit only makes writers give up.
+    op.execute("""
+        DO $$ BEGIN
+            IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+                GRANT pg_signal_backend TO CURRENT_USER;
+            END IF;
+        EXCEPTION WHEN insufficient_privilege THEN
+            RAISE NOTICE 'pg_signal_backend not granted: stalled writers are not ended';
+        END $$""")
     op.execute("ALTER TABLE revision_counter ADD COLUMN txid bigint")
     op.execute("ALTER TABLE revision_counter ADD COLUMN at timestamptz")
     op.execute(FUNCTIONS)
