@@ -55,8 +55,9 @@ def org_named(owner: Database, name: str) -> int:
 
 
 def audit(c, case_id: int, action: str) -> None:
-    c.execute(text("INSERT INTO audit_events (case_id, user_id, at, action, details_json, revision) "
-                   "VALUES (:c, 0, now(), :a, '{}', 0)"), dict(c=case_id, a=action))
+    """An audit entry, written as the app writes it: through the server's function."""
+    c.execute(text("SELECT paragon_audit(:c, :a, '{}', 0, NULL, now())"),
+              dict(c=case_id, a=action))
 
 
 def commit_checks(c) -> None:
@@ -259,13 +260,16 @@ def test_audit_entries_cannot_be_forged(owner, connect):
     for action in ("case.closed", "case.edited", "case.started"):
         with pytest.raises(ProgrammingError, match=REFUSED), coordinator.begin() as c:
             audit(c, case_id, action)
-    # Alongside a real change, the entry is hers, now, in her role, whatever it claims.
+    # Only the server writes entries...
+    with pytest.raises(ProgrammingError, match=DENIED), coordinator.begin() as c:
+        c.execute(text("INSERT INTO audit_events (case_id, user_id, at, action, details_json, "
+                       "revision) VALUES (:c, 2, now(), 'case.closed', '{}', 0)"), dict(c=case_id))
+    # ...and alongside a real change, the entry is hers, now, in her role, whatever it claims.
     with coordinator.begin() as c:
         c.execute(text("UPDATE cases SET description = description || '.' WHERE id = :c"),
                   dict(c=case_id))
-        c.execute(text("INSERT INTO audit_events (case_id, user_id, at, crisis_role, action, "
-                       "details_json, revision) VALUES (:c, 2, '2001-01-01', 'Gouverneur', "
-                       "'case.edited', '{}', 0)"), dict(c=case_id))
+        c.execute(text("SELECT paragon_audit(:c, 'case.edited', '{}', 2, 'Gouverneur', "
+                       "'2001-01-01')"), dict(c=case_id))
     with owner.sessions() as session:
         entry = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
         an = user_id(owner, "an.peeters")

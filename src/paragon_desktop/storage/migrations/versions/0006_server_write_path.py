@@ -44,7 +44,7 @@ DELETABLE = ('case_shares', 'feed_members', 'anchors', 'contacts', 'layers', 'la
              'layer_visibility')
 INSERTS = ('cases', 'case_shares', 'case_users', 'case_plans', 'feeds', 'feed_members', 'messages',
            'attachments', 'acknowledgements', 'anchors', 'contacts', 'layers', 'layer_data',
-           'layer_shares', 'layer_visibility', 'audit_events', 'emergency_plans', 'client_ops')
+           'layer_shares', 'layer_visibility', 'emergency_plans', 'client_ops')
 BBOX = ('min_lon', 'min_lat', 'max_lon', 'max_lat')
 UPDATES = {
     'cases': ('name', 'name_suffix', 'category', 'access', 'case_type', 'location_name',
@@ -683,6 +683,20 @@ BEGIN
     RETURN NEW;
 END $$;
 
+-- The one way an audit entry is written on PostgreSQL: by the server. For a login role its
+-- BEFORE trigger replaces who, when and in which role with the server's own; the entry is
+-- matched to the change at commit. A trusted session's values are stored as given.
+CREATE FUNCTION paragon_audit(target integer, action text, details text, by_user integer,
+                              in_role text, at_time timestamptz) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF NOT paragon_trusted() THEN
+        PERFORM paragon_me();
+    END IF;
+    INSERT INTO audit_events (case_id, user_id, at, crisis_role, action, details_json, revision)
+    VALUES (target, by_user, at_time, in_role, action, coalesce(details, '{}'), 0);
+END $$;
+
 -- At commit: the entry records a change the same transaction made to its case (a closing, the
 -- case's closing; a start, the start), whatever order the statements came in.
 CREATE FUNCTION paragon_audit_matches() RETURNS trigger
@@ -749,7 +763,7 @@ NEW_FUNCTIONS = ('paragon_trusted()', 'paragon_sees_case(integer)',
                  'paragon_admitted(integer)', 'paragon_took_part(integer)',
                  'paragon_share_reason(integer, integer)', 'paragon_case_written_now(integer)',
                  'paragon_delete(text, integer)', 'paragon_require_audit()',
-                 'paragon_audit_matches()',
+                 'paragon_audit_matches()', 'paragon_audit(integer, text, text, integer, text, timestamptz)',
                  *(f'{name}()' for name in sorted(set(CHECK_FUNCTION.values()))))
 # Migration 0005's functions, which policies call as the querying user.
 POLICY_FUNCTIONS = ('paragon_uid()', 'paragon_level()', 'paragon_my_organisations()',
@@ -760,7 +774,7 @@ POLICY_FUNCTIONS = ('paragon_uid()', 'paragon_level()', 'paragon_my_organisation
                     'paragon_astrid_holder(text, integer)', 'paragon_sees_case(integer)')
 # The functions a login role may call itself (the rest run inside triggers and policies).
 CALLABLE = ('paragon_revision()', 'paragon_current_revision()', 'paragon_txn_time()',
-            'paragon_delete(text, integer)')
+            'paragon_delete(text, integer)', 'paragon_audit(integer, text, text, integer, text, timestamptz)')
 
 
 def _postgresql() -> None:
@@ -829,10 +843,9 @@ def _postgresql() -> None:
     # Deletes go through paragon_delete(); its policies are no longer reachable.
     for table in DELETABLE:
         op.execute(f"DROP POLICY IF EXISTS paragon_delete ON {table}")
+    # Audit entries and tombstones are written by the server's functions only.
     for table in ('audit_events', 'tombstones'):
         op.execute(f"DROP POLICY IF EXISTS paragon_insert ON {table}")
-    # An audit entry needs no WITH CHECK of its own: its trigger stamps and checks it.
-    op.execute(f"CREATE POLICY paragon_insert ON audit_events FOR INSERT TO {APP_ROLE} WITH CHECK (true)")
 
 
 def upgrade() -> None:
