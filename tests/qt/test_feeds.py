@@ -205,6 +205,30 @@ def test_read_only_users_get_no_composer_but_the_reason(client, qtbot, open_wind
     assert "Alleen lezen" in composer.reason.text()
 
 
+def test_what_is_typed_while_a_send_is_under_way_is_kept_under_a_new_id(
+        client, qtbot, open_window, warnings):
+    """The composer is cleared only of what was sent: text typed while the send (or its queueing
+    in the outbox) was under way stays, and goes out later as a message of its own."""
+    window = open_window("tom.declercq")
+    tab = loaded(qtbot, window, "Multi")
+    window.feeds.show_feed(tab.feed.id)
+    composer = window.feeds.composer
+    for queue in (False, True):
+        type_in(qtbot, window, f"Eerste {queue}")
+        sent = composer.draft()
+        type_in(qtbot, window, " en meer")  # typed after pressing send, before the answer
+        if queue:
+            window.queue_message(tab.feed.id, sent)
+        else:
+            window._on_sent(sent, client.feeds.post(client.user("tom.declercq"), tab.feed.id,
+                                                    sent.text, op_id=sent.op_id))
+        assert composer.editor.toPlainText() == f"Eerste {queue} en meer"
+        assert composer.op_id != sent.op_id
+        composer.restore(type(sent)())
+    window.outbox.remove(window.outbox.items()[0].op_id)
+    window._show_outbox()
+
+
 # -- drafts --------------------------------------------------------------------------------------
 def test_a_draft_survives_closing_the_window(client, qtbot, open_window):
     window = open_window("sofie.janssens")

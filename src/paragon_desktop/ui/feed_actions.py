@@ -84,15 +84,23 @@ class FeedActionsMixin:
 
         def done(message_id: int | None) -> None:
             if message_id is not None and self.feeds.composer.op_id == op_id:
-                self.feeds.composer.clear_sent()
-                self._draft_saver.cancel()
-                self.drafts.clear()
+                self._message_left(draft)
                 self.statusBar().showMessage(
                     "Je laatste bericht was al verstuurd voor de app sloot: het staat in de feed.",
                     15000)
 
         self.workers.run(lambda: self.feed_service.stored_message(user, op_id), done,
                          lambda _exc: None)  # unknown now: the draft stays, a send is safe
+
+    def _message_left(self: MainWindow, draft: Draft) -> None:
+        """The message ``draft`` was sent or queued: the composer and the draft file keep only
+        what was typed since."""
+        self.feeds.composer.message_left(draft)
+        if self.feeds.composer.draft().is_empty:
+            self._draft_saver.cancel()
+            self.drafts.clear()
+        else:
+            self.save_draft()
 
     def save_draft(self: MainWindow) -> None:
         self._draft_saver.cancel()
@@ -137,7 +145,8 @@ class FeedActionsMixin:
         # The draft, with the id the message is sent under, is on disk before it leaves: killed
         # right after the send, the app finds it stored and does not offer it again.
         self.save_draft()
-        self.workers.run(self._post_job(feed_id, draft), self._on_sent,
+        self.workers.run(self._post_job(feed_id, draft),
+                         lambda result: self._on_sent(draft, result),
                          lambda exc: self._on_send_failed(feed_id, draft, exc))
 
     def _post_job(self: MainWindow, feed_id: int, draft: Draft) -> Callable[[], PostResult]:
@@ -153,11 +162,9 @@ class FeedActionsMixin:
 
         return job
 
-    def _on_sent(self: MainWindow, result: PostResult) -> None:
+    def _on_sent(self: MainWindow, draft: Draft, result: PostResult) -> None:
         self.feeds.composer.set_busy(False)
-        self.feeds.composer.clear_sent()
-        self._draft_saver.cancel()
-        self.drafts.clear()
+        self._message_left(draft)
         if result.replayed:
             self.statusBar().showMessage(
                 "Dit bericht had de server al bereikt: het is niet dubbel opgeslagen.", 15000)

@@ -35,9 +35,7 @@ class OutboxMixin:
         feed = next((f for f in self.feeds.feeds() if f.id == feed_id), None)
         self.outbox.add(OutboxItem(feed_id, feed.name if feed else "?", draft))
         self.feeds.composer.set_busy(False)
-        self.feeds.composer.clear_sent()
-        self._draft_saver.cancel()
-        self.drafts.clear()
+        self._message_left(draft)
         self._show_outbox()
         self.statusBar().showMessage(
             "Geen verbinding met de server: je bericht wacht en wordt vanzelf verstuurd zodra "

@@ -302,6 +302,16 @@ class Composer(QWidget):
         self.restore(Draft())
         self._changed()
 
+    def message_left(self, draft: Draft) -> None:
+        """``draft`` was sent or queued. The composer is cleared only if it still holds just
+        that; what was typed since stays, under a new id, so it is a message of its own (under
+        the old id the server would answer "already stored" and drop it)."""
+        if self.draft() == draft:
+            self.clear_sent()
+        else:
+            self.op_id = new_op_id()
+            self._changed()
+
     def set_writable(self, writable: bool, reason: str = "") -> None:
         for widget in (self.editor, self.send_button, self.layer_button, self.attach_button,
                        *self.tags.values()):
