@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from paragon_desktop.domain.access import can_edit_case
 from paragon_desktop.domain.errors import AccessDenied, ValidationError
@@ -14,7 +14,7 @@ from paragon_desktop.services import audit
 from paragon_desktop.services.access import visible_case
 from paragon_desktop.services.events import CaseEvents
 from paragon_desktop.services.layers import personal_view
-from paragon_desktop.services.once import remember, replayed_after, stored
+from paragon_desktop.services.once import exactly_once
 from paragon_desktop.services.views import UserView
 from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.models import Anchor, Layer
@@ -45,20 +45,8 @@ class EditingService:
         shape = from_geojson(geometry)
         if shape.is_empty or not shape.is_valid:
             raise ValidationError(f"The geometry of anchor “{name}” is empty or invalid.")
-        try:
-            anchor_id = self._add_anchor(user, case_id, name, geometry, shape, category,
-                                         description, op_id)
-        except IntegrityError as exc:
-            return replayed_after(self._db, exc, op_id, user.id, ADD_ANCHOR,
-                                  lambda op: int(op.result_id or 0))
-        self.events.case_changed(case_id)
-        return anchor_id
 
-    def _add_anchor(self, user: UserView, case_id: int, name: str, geometry: dict[str, Any],
-                    shape: Any, category: str, description: str, op_id: str | None) -> int:
-        with self._db.sessions.begin() as session:
-            if (op := stored(session, op_id, user.id, ADD_ANCHOR)) is not None:
-                return int(op.result_id or 0)
+        def write(session: Session) -> int:
             case = visible_case(session, user.id, case_id)
             if not can_edit_case(user.access_level, case.status == "open"):
                 raise AccessDenied("You cannot add anchors to this case: your access is read-only "
@@ -72,9 +60,12 @@ class EditingService:
             session.add(anchor)
             session.flush()
             audit.record(session, "anchor.added", user_id=user.id, case_id=case_id, name=name)
-            remember(session, op_id, user.id, ADD_ANCHOR, anchor.id)
-            session.flush()
             return anchor.id
+
+        outcome = exactly_once(self._db, op_id, user.id, ADD_ANCHOR, write)
+        if not outcome.replayed:
+            self.events.case_changed(case_id)
+        return outcome.result_id
 
     def set_layer_visible(self, user: UserView, layer_id: int, visible: bool) -> None:
         """Keep the user's tick for a layer; it survives refreshes and restarts."""

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, exists, func, literal, select, tuple_
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from paragon_desktop.domain.access import can_write_messages
@@ -29,14 +28,13 @@ from paragon_desktop.services.access import (
     visible_feed_ids,
 )
 from paragon_desktop.services.events import CaseEvents
-from paragon_desktop.services.once import remember, replayed_after, stored
+from paragon_desktop.services.once import exactly_once, stored
 from paragon_desktop.services.views import MessageView, UserView
 from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.models import (
     Acknowledgement,
     Attachment,
     Case,
-    ClientOp,
     Feed,
     Message,
     Organisation,
@@ -54,12 +52,8 @@ class PostResult:
     copied_to: tuple[str, ...]  # feeds the message was copied to with #FeedName
     replayed: bool = False  # this operation id was stored before: nothing new was stored
 
+
 POST = "message.post"
-
-
-def _replayed(op: ClientOp) -> PostResult:
-    assert op.result_id is not None
-    return PostResult(op.result_id, (), replayed=True)
 
 
 @dataclass(frozen=True)
@@ -170,11 +164,19 @@ class FeedService:
 
         ``op_id`` (a UUID the client made for this message) makes a resend safe: a message
         stored before under the same id is not stored again (``PostResult.replayed``)."""
-        try:
-            return self._post(user, feed_id, text, tags, answers_id, corrects_id, attachment, at,
-                              op_id)
-        except IntegrityError as exc:
-            return replayed_after(self._db, exc, op_id, user.id, POST, _replayed)
+        written: list[tuple[PostResult, int]] = []
+
+        def write(session: Session) -> int:
+            written.append(self._write_message(session, user, feed_id, text, tags, answers_id,
+                                               corrects_id, attachment, at))
+            return written[-1][0].message_id
+
+        outcome = exactly_once(self._db, op_id, user.id, POST, write)
+        if outcome.replayed:
+            return PostResult(outcome.result_id, (), replayed=True)
+        result, case_id = written[-1]
+        self.events.case_changed(case_id)
+        return result
 
     def stored_message(self, user: UserView, op_id: str) -> int | None:
         """The message stored under this operation id, if it was (a draft or outbox item that
@@ -183,59 +185,50 @@ class FeedService:
             op = stored(session, op_id, user.id, POST)
             return op.result_id if op is not None else None
 
-    def _post(self, user: UserView, feed_id: int, text: str, tags: Iterable[MessageTag | str],
-              answers_id: int | None, corrects_id: int | None,
-              attachment: tuple[str, bytes] | None, at: datetime | None,
-              op_id: str | None) -> PostResult:
+    def _write_message(self, session: Session, user: UserView, feed_id: int, text: str,
+                       tags: Iterable[MessageTag | str], answers_id: int | None,
+                       corrects_id: int | None, attachment: tuple[str, bytes] | None,
+                       at: datetime | None) -> tuple[PostResult, int]:
         tag_set = frozenset(MessageTag(t) for t in tags)
         text = text.strip()
-        with self._db.sessions.begin() as session:
-            # Before any check: a message stored before stays stored, whatever changed since.
-            if (op := stored(session, op_id, user.id, POST)) is not None:
-                return _replayed(op)
-            feed = session.get(Feed, feed_id)
-            if feed is None:
-                raise NotFound("That feed no longer exists; refresh with F5.")
-            case = visible_case(session, user.id, feed.case_id)
-            if not can_write_messages(user.access_level, case.status == "open"):
-                reason = ("the case is closed" if case.status != "open"
-                          else "your case access is read-only")
-                raise AccessDenied(f"You cannot write in this case: {reason}.")
-            feeds = case_feeds(session, case.id)
-            visible = visible_feed_ids(session, case.id, user.id, feeds)
-            if feed.id not in visible:
-                raise AccessDenied(f"You are not a member of feed “{feed.name}”.")
-            role = crisis_role(session, case.id, user.id)
-            targets = self._copy_targets(feeds, feed, text, visible)
-            answered = self._linked(session, case, visible, answers_id, "answer")
-            corrected = self._linked(session, case, visible, corrects_id, "correct")
-            media_type = check_attachment(*attachment) if attachment else None
-            validate_message(MessageDraft(
-                text, tag_set, tuple(answered.tags.split()) if answered else None,
-                attachment[0] if attachment else None))
-            when = at or write_time(session)
-            fields = dict(
-                case_id=case.id, author_id=user.id, organisation_id=role.organisation_id,
-                crisis_role=role.crisis_role, created_at=when, text=text,
-                tags=" ".join(t.value for t in MessageTag if t in tag_set),
-                answers_id=(answered.copy_of_id or answered.id) if answered else None,
-                corrects_id=(corrected.copy_of_id or corrected.id) if corrected else None,
-            )
-            message = Message(feed_id=feed.id, **fields)
-            session.add(message)
-            session.flush()
-            if attachment and media_type:
-                session.add(Attachment(message_id=message.id, file_name=attachment[0][:255],
-                                       media_type=media_type, size=len(attachment[1]),
-                                       data=attachment[1]))
-            for target in targets:
-                session.add(Message(feed_id=target.id, copy_of_id=message.id, **fields))
-            remember(session, op_id, user.id, POST, message.id)
-            session.flush()
-            result = PostResult(message.id, tuple(t.name for t in targets))
-            case_id = case.id
-        self.events.case_changed(case_id)
-        return result
+        feed = session.get(Feed, feed_id)
+        if feed is None:
+            raise NotFound("That feed no longer exists; refresh with F5.")
+        case = visible_case(session, user.id, feed.case_id)
+        if not can_write_messages(user.access_level, case.status == "open"):
+            reason = ("the case is closed" if case.status != "open"
+                      else "your case access is read-only")
+            raise AccessDenied(f"You cannot write in this case: {reason}.")
+        feeds = case_feeds(session, case.id)
+        visible = visible_feed_ids(session, case.id, user.id, feeds)
+        if feed.id not in visible:
+            raise AccessDenied(f"You are not a member of feed “{feed.name}”.")
+        role = crisis_role(session, case.id, user.id)
+        targets = self._copy_targets(feeds, feed, text, visible)
+        answered = self._linked(session, case, visible, answers_id, "answer")
+        corrected = self._linked(session, case, visible, corrects_id, "correct")
+        media_type = check_attachment(*attachment) if attachment else None
+        validate_message(MessageDraft(
+            text, tag_set, tuple(answered.tags.split()) if answered else None,
+            attachment[0] if attachment else None))
+        when = at or write_time(session)
+        fields = dict(
+            case_id=case.id, author_id=user.id, organisation_id=role.organisation_id,
+            crisis_role=role.crisis_role, created_at=when, text=text,
+            tags=" ".join(t.value for t in MessageTag if t in tag_set),
+            answers_id=(answered.copy_of_id or answered.id) if answered else None,
+            corrects_id=(corrected.copy_of_id or corrected.id) if corrected else None,
+        )
+        message = Message(feed_id=feed.id, **fields)
+        session.add(message)
+        session.flush()
+        if attachment and media_type:
+            session.add(Attachment(message_id=message.id, file_name=attachment[0][:255],
+                                   media_type=media_type, size=len(attachment[1]),
+                                   data=attachment[1]))
+        for target in targets:
+            session.add(Message(feed_id=target.id, copy_of_id=message.id, **fields))
+        return PostResult(message.id, tuple(t.name for t in targets)), case.id
 
     @staticmethod
     def _copy_targets(case_feeds: list[Feed], feed: Feed, text: str,

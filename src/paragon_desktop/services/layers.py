@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from paragon_desktop.domain.access import can_add_layer, can_manage_layer, can_write_messages
@@ -23,7 +22,7 @@ from paragon_desktop.gis.layers import LayerRead
 from paragon_desktop.services import audit
 from paragon_desktop.services.access import crisis_role, visible_case, visible_feed_ids
 from paragon_desktop.services.events import CaseEvents
-from paragon_desktop.services.once import remember, replayed_after, stored
+from paragon_desktop.services.once import exactly_once
 from paragon_desktop.services.views import UserView
 from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.models import (
@@ -126,19 +125,13 @@ class LayerService:
         Nothing is written when any check fails. A resend of the same ``op_id`` returns the
         layer stored the first time."""
         name = _clean_name(name)
-        try:
-            with self._db.sessions.begin() as session:
-                if (op := stored(session, op_id, user.id, ADD_LAYER)) is not None:
-                    return int(op.result_id or 0)
-                layer_id = self._add_layer(session, user, case_id, read, name, source_name,
-                                           description, feed_ids, announce_in, style)
-                remember(session, op_id, user.id, ADD_LAYER, layer_id)
-                session.flush()
-        except IntegrityError as exc:
-            return replayed_after(self._db, exc, op_id, user.id, ADD_LAYER,
-                                  lambda op: int(op.result_id or 0))
-        self.events.case_changed(case_id)
-        return layer_id
+        outcome = exactly_once(
+            self._db, op_id, user.id, ADD_LAYER,
+            lambda session: self._add_layer(session, user, case_id, read, name, source_name,
+                                            description, feed_ids, announce_in, style))
+        if not outcome.replayed:
+            self.events.case_changed(case_id)
+        return outcome.result_id
 
     def _add_layer(self, session: Session, user: UserView, case_id: int, read: LayerRead,
                    name: str, source_name: str, description: str, feed_ids: Collection[int],

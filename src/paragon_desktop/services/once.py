@@ -3,16 +3,16 @@ first time the id arrives the write is stored together with it (``client_ops``, 
 transaction); a resend of the same id (after a cut connection, a crash, from the outbox) finds
 it and is answered "already stored" with what the first one made, and nothing is stored twice.
 
-Two sends of one id racing each other meet at the table's primary key: the second fails on it,
-and the caller answers from the first (``replayed_after``).
+Two sends of one id racing each other meet at the table's primary key: the second fails on it
+and answers from the first (``exactly_once``).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -20,8 +20,6 @@ from sqlalchemy.orm import Session
 from paragon_desktop.domain.errors import ValidationError
 from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.models import ClientOp
-
-T = TypeVar("T")
 
 
 def new_op_id() -> str:
@@ -52,14 +50,31 @@ def remember(session: Session, op_id: str | None, user_id: int, kind: str,
                              result_id=result_id, at=datetime.now(UTC)))
 
 
-def replayed_after(db: Database, exc: IntegrityError, op_id: str | None, user_id: int, kind: str,
-                   answer: Callable[[ClientOp], T]) -> T:
-    """After a write failed on a constraint: if a racing send of the same id was stored, answer
-    from it; otherwise the failure was something else and is raised again."""
-    if op_id is None or "client_ops" not in str(exc.orig):
-        raise exc
-    with db.sessions() as session:
-        row = stored(session, op_id, user_id, kind)
-    if row is None:
-        raise exc
-    return answer(row)
+@dataclass(frozen=True)
+class Once:
+    result_id: int  # the row the write made (now, or the first time)
+    replayed: bool  # stored before under this id: nothing new was written
+
+
+def exactly_once(db: Database, op_id: str | None, user_id: int, kind: str,
+                 write: Callable[[Session], int]) -> Once:
+    """Run ``write`` (which returns the id of the row it made) in one transaction, stored under
+    ``op_id``. A resend finds the id first and answers from it, before any check: what was
+    stored stays stored, whatever changed since. A racing send of the same id fails on the
+    table's key and answers from the winner."""
+    try:
+        with db.sessions.begin() as session:
+            if (op := stored(session, op_id, user_id, kind)) is not None:
+                return Once(int(op.result_id or 0), True)
+            result_id = write(session)
+            remember(session, op_id, user_id, kind, result_id)
+            session.flush()
+            return Once(result_id, False)
+    except IntegrityError as exc:
+        if op_id is None or "client_ops" not in str(exc.orig):
+            raise
+        with db.sessions() as session:
+            op = stored(session, op_id, user_id, kind)
+        if op is None:
+            raise
+        return Once(int(op.result_id or 0), True)
