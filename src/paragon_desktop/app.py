@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.engine import URL
 
 from paragon_desktop import credentials
-from paragon_desktop.domain.errors import ParagonError, SignInError
+from paragon_desktop.domain.errors import CredentialsRefused, ParagonError
 from paragon_desktop.services.auth import AuthService, throttle
 from paragon_desktop.services.case_admin import CaseAdminService
 from paragon_desktop.services.cases import CaseService
@@ -166,9 +166,8 @@ def sign_in_with_login(url: URL, username: str, password: str) -> tuple[Database
     throttle.check(username)
     try:
         db = Database.open_login(url, username, password)
-    except SignInError as exc:
-        if "wrong password" in str(exc):
-            throttle.failed(username)
+    except CredentialsRefused:
+        throttle.failed(username)
         raise
     throttle.succeeded(username)
     try:

@@ -17,6 +17,13 @@ class SignInError(ParagonError):
     pass
 
 
+class CredentialsRefused(SignInError):
+    """The user name or the password is wrong (which of the two is not said)."""
+
+    def __init__(self) -> None:
+        super().__init__("Unknown user name or wrong password. Check both and try again.")
+
+
 class AccessDenied(ParagonError):
     pass
 

@@ -12,7 +12,7 @@ from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
 
 from paragon_desktop.domain.enums import AccessLevel
-from paragon_desktop.domain.errors import NotFound, SignInError
+from paragon_desktop.domain.errors import CredentialsRefused, NotFound, SignInError
 from paragon_desktop.services.views import UserView
 from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.logins import LOGIN_ROLE_MARK
@@ -90,22 +90,20 @@ class AuthService:
             user = session.execute(
                 select(User).where(User.username == username.strip())
             ).scalar_one_or_none()
-            wrong = SignInError("Unknown user name or wrong password. Check both and try again.")
-            if user is not None and user.active and user.password_hash == LOGIN_ROLE_MARK:
+            account = user if user is not None and user.active else None
+            if account is not None and account.password_hash == LOGIN_ROLE_MARK:
                 raise SignInError(
-                    f"{user.username} signs in with their own database login: open the database "
-                    "with an address without a user name (postgresql+psycopg://HOST/DB).")
-            known = user is not None and user.active
+                    f"{account.username} signs in with their own database login: open the "
+                    "database with an address without a user name (postgresql+psycopg://HOST/DB).")
             try:
-                _hasher.verify(user.password_hash if known and user else _NOBODY, password)
+                right = _hasher.verify(account.password_hash if account else _NOBODY, password)
             except (VerificationError, InvalidHashError):
+                right = False
+            if account is None or not right:
                 throttle.failed(username)
-                raise wrong from None
-            if not known or user is None:
-                throttle.failed(username)
-                raise wrong
+                raise CredentialsRefused
             throttle.succeeded(username)
-            return user_view(session, user)
+            return user_view(session, account)
 
     def current_login(self) -> UserView:
         """The user this connection's PostgreSQL login role belongs to (the server checked the

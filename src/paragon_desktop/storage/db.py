@@ -13,7 +13,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from paragon_desktop.domain.errors import SignInError, ValidationError
+from paragon_desktop.domain.errors import CredentialsRefused, SignInError, ValidationError
 from paragon_desktop.storage import revisions
 
 
@@ -100,8 +100,7 @@ class Database:
             db.dispose()
             reason = str(exc.orig)
             if "authentication failed" in reason or "does not exist" in reason and "role" in reason:
-                raise SignInError(
-                    "Unknown user name or wrong password. Check both and try again.") from None
+                raise CredentialsRefused from None
             raise SignInError(
                 f"Cannot reach the database server {url.host or 'localhost'}:{url.port or 5432} "
                 f"({reason.strip().splitlines()[0] if reason.strip() else 'no answer'}).") from None
