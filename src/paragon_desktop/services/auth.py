@@ -96,7 +96,7 @@ class AuthService:
                     f"{account.username} signs in with their own database login: open the "
                     "database with an address without a user name (postgresql+psycopg://HOST/DB).")
             try:
-                right = _hasher.verify(account.password_hash if account else _NOBODY, password)
+                right: bool = _hasher.verify(account.password_hash if account else _NOBODY, password)
             except (VerificationError, InvalidHashError):
                 right = False
             if account is None or not right:
