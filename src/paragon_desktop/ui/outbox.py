@@ -41,62 +41,66 @@ class OutboxItem:
 
 
 class OutboxStore:
-    """One file per database, user and case; every change is on disk before it returns."""
+    """One file per database, user and case (and one for its ticks), read once: the window is
+    its only writer. Every change is on disk before it returns."""
 
     def __init__(self, database: str, user_id: int, case_id: int, folder: Path | None = None):
         self.path = (folder or data_dir() / "outbox") / f"{store_key(database, user_id, case_id)}.json"
         self.ticks_path = self.path.with_suffix(".ticks.json")
+        data = _read_json(self.path)
+        self._items = [OutboxItem.from_json(i) for i in data if isinstance(i, dict)] \
+            if isinstance(data, list) else []
+        ticks = _read_json(self.ticks_path)
+        self._ticks = {int(k): bool(v) for k, v in ticks.items()} if isinstance(ticks, dict) else {}
 
-    # -- layer ticks: only the last choice per layer matters ---------------------------------------
-    def ticks(self) -> dict[int, bool]:
-        try:
-            data = json.loads(self.ticks_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return {int(k): bool(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-    def set_tick(self, layer_id: int, visible: bool) -> None:
-        self._write_ticks({**self.ticks(), layer_id: visible})
-
-    def drop_tick(self, layer_id: int, visible: bool) -> None:
-        """Forget a tick once the server has it, unless the user changed it again meanwhile."""
-        ticks = self.ticks()
-        if ticks.get(layer_id) == visible:
-            del ticks[layer_id]
-            self._write_ticks(ticks)
-
-    def _write_ticks(self, ticks: dict[int, bool]) -> None:
-        if ticks:
-            write_private_json(self.ticks_path, {str(k): v for k, v in ticks.items()})
-        else:
-            self.ticks_path.unlink(missing_ok=True)
-
+    # -- messages, in the order they were sent -------------------------------------------------
     def items(self) -> list[OutboxItem]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return []
-        return [OutboxItem.from_json(item) for item in data if isinstance(item, dict)]
+        return list(self._items)
 
     def waiting(self) -> list[OutboxItem]:
-        return [item for item in self.items() if not item.refused]
+        return [item for item in self._items if not item.refused]
 
     def add(self, item: OutboxItem) -> None:
-        items = [i for i in self.items() if i.op_id != item.op_id]
-        self._write([*items, item])
+        self._write([*(i for i in self._items if i.op_id != item.op_id), item])
 
     def remove(self, op_id: str) -> None:
-        self._write([i for i in self.items() if i.op_id != op_id])
+        self._write([i for i in self._items if i.op_id != op_id])
 
     def refuse(self, op_id: str, reason: str) -> None:
-        items = self.items()
-        for item in items:
+        for item in self._items:
             if item.op_id == op_id:
                 item.refused = reason
-        self._write(items)
+        self._write(self._items)
 
     def _write(self, items: list[OutboxItem]) -> None:
         if items:
             write_private_json(self.path, [i.to_json() for i in items])
         else:
             self.path.unlink(missing_ok=True)
+        self._items = items
+
+    # -- layer ticks: only the last choice per layer matters ---------------------------------------
+    def ticks(self) -> dict[int, bool]:
+        return dict(self._ticks)
+
+    def set_tick(self, layer_id: int, visible: bool) -> None:
+        self._write_ticks({**self._ticks, layer_id: visible})
+
+    def drop_tick(self, layer_id: int, visible: bool) -> None:
+        """Forget a tick once the server has it, unless the user changed it again meanwhile."""
+        if self._ticks.get(layer_id) == visible:
+            self._write_ticks({k: v for k, v in self._ticks.items() if k != layer_id})
+
+    def _write_ticks(self, ticks: dict[int, bool]) -> None:
+        if ticks:
+            write_private_json(self.ticks_path, {str(k): v for k, v in ticks.items()})
+        else:
+            self.ticks_path.unlink(missing_ok=True)
+        self._ticks = ticks
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
