@@ -18,9 +18,11 @@ Now, for a login role (a member of ``paragon_user``):
 - BEFORE triggers check what policies cannot (the old row against the new: who may close,
   reopen, invite, remove, switch role) and stamp author, organisation, crisis role and time
   from the server's own tables and clock;
-- an audit entry is stamped (user, time, crisis role) and must record a change the same
-  transaction made; a change to a case or its participants without an audit entry is refused
-  at commit.
+- audit entries are written only by ``paragon_audit()``, stamped (user, time, crisis role) and
+  must record a change the same transaction made; a change to a case or its participants
+  without an audit entry is refused at commit;
+- the write lock is an advisory lock; a user's session holding it past the limit is ended;
+- live-update notifications name the case a commit touched.
 The database owner and superusers (administrators' connections, ``db upgrade``, the demo) are
 trusted: only the revision is stamped for them.
 """
