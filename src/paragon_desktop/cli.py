@@ -193,7 +193,8 @@ def _case(services, user, name: str):
 
 
 def _import_layers(db_url: str | None, args: argparse.Namespace) -> int:
-    from paragon_desktop.gis.layers import proposed_name, read_layer
+    from paragon_desktop.gis.layers import proposed_name
+    from paragon_desktop.gis.reader import LayerReader
     from paragon_desktop.settings import Settings
 
     if args.name and len(args.files) > 1:
@@ -207,7 +208,8 @@ def _import_layers(db_url: str | None, args: argparse.Namespace) -> int:
         feeds = [] if share == "personal" else services.layers.feed_ids_by_name(
             user, case.id, [n.strip() for n in share[5:].split(",") if n.strip()])
         # Read everything first: one bad file means nothing is added.
-        reads = [(path, read_layer(path, crs=args.crs, max_bytes=Settings.load().max_layer_bytes))
+        reader = LayerReader(spare=False)
+        reads = [(path, reader.read(path, crs=args.crs, max_bytes=Settings.load().max_layer_bytes))
                  for path in args.files]
         for path, read in reads:
             for warning in read.warnings:

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import warnings as py_warnings
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,15 +25,18 @@ import numpy as np
 import pyogrio
 import shapely
 from pyproj import CRS
-from pyproj.exceptions import CRSError
+from pyproj.exceptions import CRSError, ProjError
 
 from paragon_desktop.domain.errors import ParagonError
-from paragon_desktop.gis import safety
+from paragon_desktop.gis import repair, safety
 from paragon_desktop.gis.crs import WGS84, guess_belgian_crs, is_lonlat, transformer
 from paragon_desktop.gis.safety import LayerReadError
+from paragon_desktop.gis.sandbox import NO_NETWORK_ENV
 from paragon_desktop.gis.styles import ogr_style_to_leaflet
 
 DEFAULT_MAX_BYTES = 200_000_000
+# Opening a GeoPackage costs time per layer it holds; 3,000 layers took minutes.
+MAX_LAYERS = 200
 FORMATS = {
     ".kml": "KML", ".kmz": "KMZ", ".geojson": "GeoJSON", ".json": "GeoJSON", ".gpx": "GPX",
     ".gpkg": "GeoPackage", ".zip": "Shapefile",
@@ -46,8 +52,12 @@ _CONTENT_EXT = {"kml": ".kml", "gpx": ".gpx", "json": ".geojson", "sqlite": ".gp
 _KML_NOISE = {"tessellate", "extrude", "visibility", "drawOrder", "altitudeMode", "icon", "id",
               "begin", "end", "timestamp", "snippet"}
 _GPX_SUBLAYERS = ("waypoints", "routes", "tracks")
+_LINKED_CRS = re.compile(rb'"crs"\s*:\s*\{[^{}]*"type"\s*:\s*"link"')
 
 pyogrio.set_gdal_config_options({"LIBKML_RESOLVE_STYLE": "YES"})
+# Files never make GDAL go on the network, in this process either (the reader process also has
+# no sockets at all, see sandbox.py).
+pyogrio.set_gdal_config_options({k: v for k, v in NO_NETWORK_ENV.items() if k.startswith(("GDAL_", "CPL_"))})
 
 Progress = Callable[[float, str], None]
 
@@ -110,15 +120,48 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
-    return value
+    if isinstance(value, np.ndarray):  # list-valued fields (GeoJSON arrays, GeoPackage JSON)
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
 
 
-def _crs_name(crs: str | None) -> str | None:
+def _crs_name(crs: str | None, name: str = "") -> str | None:
+    """A file's or user's coordinate system as text for pyproj: its EPSG code where it has one.
+
+    Only coordinate systems that place features on a map are taken: geographic or projected, or
+    the horizontal part of a compound one. Vertical, geocentric and engineering (local) systems
+    would put the file's numbers in the wrong place, so they are refused by name.
+    """
     if not crs:
         return None
-    parsed = CRS.from_user_input(crs)
+    try:
+        parsed = CRS.from_user_input(crs)
+    except CRSError as exc:
+        raise LayerReadError(
+            f"{name or crs}: the coordinate system is not one PROJ knows ({_short(str(exc))}). "
+            "Choose the file's coordinate system in the import dialog."
+        ) from None
+    if parsed.is_compound and parsed.sub_crs_list:
+        parsed = parsed.sub_crs_list[0]
+    if not (parsed.is_projected or parsed.is_geographic) or parsed.is_geocentric:
+        kind = ("vertical (heights)" if parsed.is_vertical else "geocentric (x, y, z from the "
+                "earth's centre)" if parsed.is_geocentric else parsed.type_name.lower())
+        raise LayerReadError(
+            f"{name or crs}: the file states the coordinate system {parsed.name!r}, which is "
+            f"{kind}, not a map coordinate system; its coordinates cannot be placed on the map. "
+            "Choose the file's map coordinate system (for example Lambert 72) in the import dialog."
+        )
     epsg = parsed.to_epsg()
-    return f"EPSG:{epsg}" if epsg else parsed.to_string()
+    return f"EPSG:{epsg}" if epsg else parsed.to_wkt()
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def normalise_crs(crs: str) -> str:
@@ -131,43 +174,91 @@ def normalise_crs(crs: str) -> str:
         text = f"EPSG:{text}"
     try:
         name = _crs_name(text)
-    except CRSError:
+    except LayerReadError:
         name = None
     if not name:
         raise LayerReadError(f"{crs!r} is not a coordinate system pyproj knows (try EPSG:31370).")
     return name
 
 
+_STYLE_FIELD = "paragon_ogr_style"
+
+
 def _read_part(name: str, source: str, layer: str | None, is_kml: bool,
-               sublayer: str | None) -> _Part:
+               sublayer: str | None, notes: Counter[str], left_out: Counter[str]) -> _Part:
     kwargs: dict[str, Any] = {}
+    table = ""
     if is_kml:
         table = (layer or pyogrio.list_layers(source)[0][0]).replace('"', '""')
-        kwargs = {"sql": f'SELECT *, OGR_STYLE FROM "{table}"', "sql_dialect": "OGRSQL"}
+        kwargs = {"sql": f'SELECT *, OGR_STYLE AS {_STYLE_FIELD} FROM "{table}"',
+                  "sql_dialect": "OGRSQL"}
     elif layer:
         kwargs = {"layer": layer}
-    meta, _fids, geometries, values = pyogrio.raw.read(source, **kwargs)
+    try:
+        with py_warnings.catch_warnings():
+            # GDAL's notes ("Non closed ring detected") are answered by the repairs below.
+            py_warnings.simplefilter("ignore", RuntimeWarning)
+            meta, _fids, geometries, values = pyogrio.raw.read(source, **kwargs)
+    except Exception as exc:
+        if "projection" in str(exc).lower() or "crs" in str(exc).lower():
+            raise LayerReadError(
+                f"{name}: the coordinate system the file states cannot be used "
+                f"({_short(str(exc))}). Choose the file's coordinate system in the import dialog."
+            ) from None
+        raise
     names = list(meta["fields"])
     raw = {n: values[i] for i, n in enumerate(names)}
-    styles = raw.pop("OGR_STYLE", None)
+    styles = raw.pop(_STYLE_FIELD, None) if is_kml else None
     if geometries is None:
         geoms = np.array([None] * (len(values[0]) if values else 0), dtype=object)
     else:
-        geoms = shapely.from_wkb(geometries)
+        with py_warnings.catch_warnings():
+            py_warnings.simplefilter("ignore", RuntimeWarning)
+            geoms = repair.from_wkb(geometries, notes, left_out)
+        if is_kml:
+            _linear_rings(source, table, geometries, geoms, notes)
     columns: dict[str, list[Any]] = {}
     for n, column in raw.items():
         if is_kml and n in _KML_NOISE:
             continue
         converted = _column(column)
-        if any(v not in (None, "") for v in converted):
+        if any(v is not None and v != "" for v in converted):
             columns[n] = converted
     return _Part(
         geoms=geoms,
         columns=columns,
         styles=None if styles is None else [_plain(s) for s in styles],
         sublayer=sublayer,
-        crs=_crs_name(meta.get("crs")) or "",
+        crs=_crs_name(meta.get("crs"), name) or "",
     )
+
+
+def _linear_rings(source: str, table: str, wkb: np.ndarray, geoms: np.ndarray,
+                  notes: Counter[str]) -> None:
+    """A KML ``<LinearRing>`` used directly as a Placemark's geometry has no WKB in GDAL; read
+    those few from OGR's WKT and draw them as the closed lines Google Earth draws."""
+    empty = [i for i, w in enumerate(wkb) if w is not None and len(w) == 0]
+    if not empty:
+        return
+    _meta, _fids, _geometries, values = pyogrio.raw.read(
+        source, sql=f'SELECT OGR_GEOM_WKT AS paragon_wkt FROM "{table}"', sql_dialect="OGRSQL",
+        read_geometry=False)
+    texts = values[0]
+    for i in empty:
+        ring = shapely.from_wkt(texts[i], on_invalid="fix") if texts[i] else None
+        if ring is None or ring.is_empty or len(set(ring.coords)) < 2:
+            continue
+        geoms[i] = shapely.LineString(ring.coords)
+        notes[repair.LINEAR_RING] += 1
+
+
+def _at_most(name: str, layers: list[str]) -> list[str]:
+    if len(layers) > MAX_LAYERS:
+        raise LayerReadError(
+            f"{name}: the file holds {len(layers):,} layers; at most {MAX_LAYERS} are read from one "
+            "file. Save the layers you need into a smaller file (QGIS: Export > Save Features As)."
+        )
+    return layers
 
 
 def _sources(path: Path, source_format: str, zipped: safety.ZipContents | None
@@ -175,13 +266,14 @@ def _sources(path: Path, source_format: str, zipped: safety.ZipContents | None
     """(GDAL source, layer, read KML styles, sublayer label) for every layer in the file."""
     text = str(path)
     if source_format in ("KML", "KMZ"):
-        layers = [n for n, _ in pyogrio.list_layers(text)]
+        layers = _at_most(path.name, [n for n, _ in pyogrio.list_layers(text)])
         return [(text, n, True, n if len(layers) > 1 else None) for n in layers]
     if source_format == "GPX":
         available = {n for n, _ in pyogrio.list_layers(text)}
         return [(text, n, False, n) for n in _GPX_SUBLAYERS if n in available]
     if source_format == "GeoPackage":
-        layers = [n for n, geometry_type in pyogrio.list_layers(text) if geometry_type]
+        layers = _at_most(path.name, [n for n, geometry_type in pyogrio.list_layers(text)
+                                      if geometry_type])
         return [(text, n, False, n if len(layers) > 1 else None) for n in layers]
     if source_format == "Shapefile":
         assert zipped is not None
@@ -225,17 +317,35 @@ def _check_format(path: Path, claimed: str, max_bytes: int) -> tuple[str, safety
     return "Shapefile", zipped
 
 
-def _resolve_crs(name: str, part: _Part, override: str | None, warnings: list[str]) -> str:
+# Belgium (with a margin) in longitude/latitude, to notice files that give latitude first.
+_BELGIUM_LONLAT = (2.0, 49.0, 7.0, 52.0)
+
+
+def _crs_label(crs: str) -> str:
+    return crs if crs.startswith("EPSG:") else CRS.from_user_input(crs).name
+
+
+def _resolve_crs(name: str, part: _Part, override: str | None, warnings: list[str]
+                 ) -> tuple[str, bool]:
+    """The coordinate system to read the part in, and whether its x and y must be swapped."""
     if override:
-        return override
+        return override, False
     if part.crs and part.crs != WGS84:
-        return part.crs
+        return part.crs, False
     present = part.geoms[~shapely.is_missing(part.geoms) & ~shapely.is_empty(part.geoms)]
     if not len(present):
-        return WGS84
+        return WGS84, False
     bounds = tuple(float(v) for v in shapely.total_bounds(present))
+    west, south, east, north = _BELGIUM_LONLAT
+    if south <= bounds[0] and bounds[2] <= north and west <= bounds[1] and bounds[3] <= east:
+        warnings.append(
+            f"{name}: the coordinates give latitude before longitude: read as written they lie in "
+            "the Indian Ocean, swapped they lie in Belgium, so they were swapped. If the layer "
+            "really lies near Somalia, import it again with WGS84 chosen as coordinate system."
+        )
+        return WGS84, True
     if is_lonlat(bounds):  # type: ignore[arg-type]
-        return WGS84
+        return WGS84, False
     guess = guess_belgian_crs(bounds)  # type: ignore[arg-type]
     if guess is not None:
         label = {"EPSG:31370": "Belgian Lambert 72", "EPSG:3812": "Belgian Lambert 2008"}[guess]
@@ -243,7 +353,7 @@ def _resolve_crs(name: str, part: _Part, override: str | None, warnings: list[st
             f"{name}: the file does not state its coordinate system; its coordinates fit {label} "
             f"({guess}), so that was used. Choose another if the layer lands in the wrong place."
         )
-        return guess
+        return guess, False
     raise LayerReadError(
         f"{name}: the coordinates are out of range for longitude/latitude "
         f"(x {bounds[0]:,.6g} to {bounds[2]:,.6g}, y {bounds[1]:,.6g} to {bounds[3]:,.6g}) and fit no "
@@ -251,16 +361,31 @@ def _resolve_crs(name: str, part: _Part, override: str | None, warnings: list[st
     )
 
 
-def _to_wgs84(name: str, geoms: np.ndarray, crs: str) -> np.ndarray:
+def _to_wgs84(name: str, geoms: np.ndarray, crs: str, swap: bool = False) -> np.ndarray:
+    if swap:
+        geoms = shapely.transform(geoms, lambda xy: xy[:, ::-1].copy())
     if crs != WGS84 and len(geoms):
-        convert = transformer(crs, WGS84)
-        geoms = shapely.transform(
-            geoms, lambda xy: np.column_stack(convert.transform(xy[:, 0], xy[:, 1]))
-        )
+        try:
+            convert = transformer(crs, WGS84)
+            geoms = shapely.transform(
+                geoms, lambda xy: np.column_stack(convert.transform(xy[:, 0], xy[:, 1], errcheck=False))
+            )
+        except (CRSError, ProjError) as exc:
+            raise LayerReadError(
+                f"{name}: the coordinates cannot be converted from {_crs_label(crs)} to longitude/"
+                f"latitude ({_short(str(exc))}). Choose the file's coordinate system in the import "
+                "dialog."
+            ) from None
     present = geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)]
     if len(present):
         bounds = shapely.total_bounds(present)
-        if not np.all(np.isfinite(bounds)) or not is_lonlat(tuple(bounds)):  # type: ignore[arg-type]
+        if not np.all(np.isfinite(bounds)):
+            raise LayerReadError(
+                f"{name}: some coordinates cannot be converted from {_crs_label(crs)} to longitude/"
+                "latitude: they lie outside the area that coordinate system covers. Is it the "
+                "file's real coordinate system? Choose another in the import dialog."
+            )
+        if not is_lonlat(tuple(bounds)):  # type: ignore[arg-type]
             raise LayerReadError(
                 f"{name}: some coordinates are out of range (longitude must be -180 to 180, latitude "
                 f"-90 to 90; found {bounds[0]:.6g} to {bounds[2]:.6g}, {bounds[1]:.6g} to "
@@ -325,28 +450,38 @@ def read_layer(
     source_format, zipped = _check_format(path, claimed, max_bytes)
     step(0.08, "lezen")
     warnings: list[str] = []
+    if source_format == "GeoJSON" and _LINKED_CRS.search(path.open("rb").read(safety.HEAD_BYTES)):
+        warnings.append(
+            f"{path.name}: the file refers to its coordinate system by a web link; the link was not "
+            "followed (files never make Paragon go on the network). Longitude/latitude was assumed;"
+            " choose the coordinate system if the layer lands in the wrong place."
+        )
     parts: list[_Part] = []
+    notes: Counter[str] = Counter()
+    left_out: Counter[str] = Counter()
     try:
         sources = _sources(path, source_format, zipped)
         for i, (source, layer, is_kml, sublayer) in enumerate(sources):
-            parts.append(_read_part(path.name, source, layer, is_kml, sublayer))
+            parts.append(_read_part(path.name, source, layer, is_kml, sublayer, notes, left_out))
             step(0.08 + 0.4 * (i + 1) / len(sources), "lezen")
     except (LayerReadError, LayerReadCancelled):
         raise
     except Exception as exc:  # GDAL reports broken files with many exception types
         raise LayerReadError(
             f"{path.name}: could not be read as {source_format}; the file is damaged or not what "
-            f"its name says (GDAL: {exc})."
+            f"its name says (GDAL: {_short(str(exc))})."
         ) from exc
     crs_used: list[str] = []
     missing = 0
     for part in parts:
-        part_crs = _resolve_crs(path.name, part, override, warnings)
-        crs_used.append(part_crs)
+        part_crs, swap = _resolve_crs(path.name, part, override, warnings)
+        crs_used.append(_crs_label(part_crs))
         keep = ~shapely.is_missing(part.geoms) & ~shapely.is_empty(part.geoms)
         missing += int((~keep).sum())
-        part.geoms = _repair(path.name, _to_wgs84(path.name, part.geoms, part_crs), warnings)
+        part.geoms = _repair(path.name, _to_wgs84(path.name, part.geoms, part_crs, swap), warnings)
         step(0.55, "omrekenen")
+    warnings.extend(repair.describe(path.name, notes, left_out))
+    missing -= sum(left_out.values())
     if missing:
         warnings.append(f"{path.name}: {missing} features without geometry were left out.")
     geojson, count, types, bbox = _assemble(parts, step)

@@ -2,12 +2,16 @@
 
 What is checked here, cheaply and without parsing the file:
 - what the content is (zip, SQLite, JSON, KML, GPX), whatever the extension claims;
-- XML prologs: KML and GPX never need a DOCTYPE, and a DOCTYPE is how entity bombs
-  ("billion laughs") and external entities (reading local files) get in, so any is refused;
+- XML: KML and GPX never need a DOCTYPE, and a DOCTYPE is how entity bombs ("billion laughs")
+  and external entities (reading local files) get in, so any is refused. A cheap look at the
+  first bytes answers most files; then the whole document goes through expat with handlers that
+  refuse a DOCTYPE, an entity declaration or an external entity wherever it stands, so no trick in
+  the prolog (``<!-->``, a DOCTYPE after the first 256 KiB) gets one past to GDAL;
 - XML and JSON that stop before their end (a cut-off download or copy);
 - text that is not valid UTF-8 where the format requires it;
 - archives (KMZ, zipped Shapefile) whose members would unpack to more than the size limit,
-  or compress suspiciously well (zip bombs), or hold no layer at all.
+  or compress suspiciously well (zip bombs), or hold no layer at all; that are encrypted, use a
+  compression method other than deflate (Deflate64 from Windows Explorer), or fail their CRC.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
+from xml.parsers import expat
 
 from paragon_desktop.domain.errors import ParagonError
 
@@ -80,7 +86,7 @@ def sniff(path: Path) -> Sniffed:
         declared = _XML_DECL.match(text)
         encoding = declared.group(1).decode("ascii").lower() if declared else None
         root = _ROOT.search(_skip_prolog(text))
-        local = root.group(2).decode("ascii", "replace").lower() if root else ""
+        local = root.group(2).decode("ascii", "replace").lower() if root else _root_element(path)
         if local in ("kml", "gpx"):
             return Sniffed(local, encoding)
         raise LayerReadError(
@@ -101,6 +107,72 @@ def check_xml_prolog(name: str, head: bytes) -> None:
             "they are how entity bombs and attempts to read local files get in, so the file is "
             "refused. Remove the <!DOCTYPE ...> part if you trust the file."
         )
+
+
+class _Refused(Exception):
+    pass
+
+
+def _refuse(*_args: object) -> None:
+    raise _Refused
+
+
+def check_xml_document(name: str, handle: IO[bytes], kind: str) -> None:
+    """Parse the whole XML document with expat, refusing any DOCTYPE or entity declaration;
+    a document expat cannot parse is refused with the line where it breaks."""
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.UnparsedEntityDeclHandler = _refuse
+    parser.NotationDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse  # type: ignore[assignment]
+    try:
+        while chunk := handle.read(1 << 20):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _Refused:
+        raise LayerReadError(
+            f"{name}: the file declares a DOCTYPE or XML entities (line {parser.CurrentLineNumber}). "
+            "KML and GPX never need them, and they are how entity bombs and attempts to read local "
+            "files get in, so the file is refused. Remove the <!DOCTYPE ...> part if you trust "
+            "the file."
+        ) from None
+    except expat.ExpatError as exc:
+        raise LayerReadError(
+            f"{name}: the {kind.upper()} is not well-formed XML ({expat.ErrorString(exc.code)} on "
+            f"line {exc.lineno}, column {exc.offset + 1}). Open it in a text editor or get the "
+            "file again."
+        ) from None
+
+
+class _Root(Exception):
+    pass
+
+
+def _root_element(path: Path) -> str:
+    """The root element's local name, for a prolog longer than the bytes ``sniff`` looks at;
+    a DOCTYPE on the way is refused like anywhere else."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+
+    def found(name: str, _attributes: object) -> None:
+        raise _Root(name.rsplit(" ", 1)[-1])
+
+    parser.StartElementHandler = found
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                parser.Parse(chunk, False)
+    except _Root as root:
+        return str(root.args[0]).lower()
+    except _Refused:
+        check_xml_prolog(path.name, b"<!DOCTYPE")
+    except expat.ExpatError:
+        return ""
+    return ""
 
 
 def check_complete(name: str, kind: str, tail: bytes) -> None:
@@ -131,13 +203,16 @@ def check_utf8(name: str, data: bytes, what: str) -> None:
 
 
 def check_text_file(path: Path, sniffed: Sniffed) -> None:
-    """Completeness and encoding of a KML, GPX or GeoJSON file."""
+    """Completeness, encoding and (for XML) a hardened parse of a KML, GPX or GeoJSON file."""
     data = path.read_bytes()
     check_complete(path.name, sniffed.kind, data[-4096:])
     if sniffed.kind == "json":
         check_utf8(path.name, data, "GeoJSON")
-    elif sniffed.xml_encoding in (None, "utf-8", "utf8"):
+        return
+    if sniffed.xml_encoding in (None, "utf-8", "utf8"):
         check_utf8(path.name, data, f"{sniffed.kind.upper()} without another declared encoding")
+    with path.open("rb") as handle:
+        check_xml_document(path.name, handle, sniffed.kind)
 
 
 @dataclass(frozen=True)
@@ -164,16 +239,42 @@ def inspect_zip(path: Path, max_bytes: int) -> ZipContents:
                 f"limit of {max_bytes / 1e6:,.0f} MB (Settings)."
             )
         for member in members:
+            if member.flag_bits & 0x1:
+                raise LayerReadError(
+                    f"{path.name}: {member.filename} is encrypted (password-protected). Unpack it "
+                    "with its password and add the files themselves, or zip them again without one."
+                )
+            if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                method = {9: "Deflate64", 12: "bzip2", 14: "LZMA", 93: "Zstandard"}.get(
+                    member.compress_type, f"method {member.compress_type}")
+                raise LayerReadError(
+                    f"{path.name}: {member.filename} is compressed with {method}, which cannot be "
+                    "read here. Unpack the archive and zip it again with standard compression "
+                    "(deflate), or add the files themselves."
+                )
             ratio = member.file_size / max(member.compress_size, 1)
             if member.file_size > 1_000_000 and ratio > MAX_ZIP_RATIO:
                 raise LayerReadError(
                     f"{path.name}: {member.filename} would unpack {ratio:,.0f} times larger than it "
                     "is stored; that is a zip bomb, not a map layer. Refused."
                 )
+        for member in members:
+            try:
+                with archive.open(member) as handle:
+                    while handle.read(1 << 20):
+                        pass
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+                raise LayerReadError(
+                    f"{path.name}: {member.filename} in the archive is damaged ({exc}). Get the "
+                    "file again."
+                ) from None
         names = [m.filename for m in members]
         kml = [n for n in names if n.lower().endswith(".kml")]
         for inner in kml:
+            label = f"{path.name} ({inner})"
             with archive.open(inner) as handle:
-                check_xml_prolog(f"{path.name} ({inner})", handle.read(HEAD_BYTES))
+                check_xml_prolog(label, handle.read(HEAD_BYTES))
+            with archive.open(inner) as handle:
+                check_xml_document(label, handle, "kml")
         shp = [n for n in names if n.lower().endswith(".shp")]
         return ZipContents(kml=kml, shp=shp, names=names)

@@ -40,11 +40,13 @@ class LayerActionsMixin:
 
     # -- import --------------------------------------------------------------------------------
     def _on_add_layers(self: MainWindow) -> None:
+        self.importer.reader.warm_up()
         paths, _ = QFileDialog.getOpenFileNames(self, "Kaartlagen toevoegen", "", FILE_FILTER)
         if paths:
             self.ask_import([Path(p) for p in paths])
 
     def _on_add_layer_in_feed(self: MainWindow, feed_id: int) -> None:
+        self.importer.reader.warm_up()
         paths, _ = QFileDialog.getOpenFileNames(self, "Kaartlaag bij een bericht", "", FILE_FILTER)
         if paths:
             self.ask_import([Path(p) for p in paths], announce_in=feed_id)
@@ -55,8 +57,12 @@ class LayerActionsMixin:
             self._tell("Geen lagen toevoegen", "Je kunt in deze case geen lagen toevoegen: de case is "
                        "afgesloten of je toegang is 'Alleen lezen'.", QMessageBox.Icon.Information)
             return
-        dialog = ImportLayerDialog(paths, self.feeds.feeds(), announce_in=announce_in, parent=self)
-        if dialog.exec():
+        if self.importer.busy:
+            self.statusBar().showMessage("Er loopt al een import; wacht of annuleer.", 5000)
+            return
+        dialog = ImportLayerDialog(paths, self.feeds.feeds(), announce_in=announce_in, parent=self,
+                                   importer=self.importer, max_bytes=self.settings.max_layer_bytes)
+        if dialog.exec() and dialog.choice().files:
             self.import_layers(dialog.choice())
 
     def import_layers(self: MainWindow, choice: ImportChoice) -> None:

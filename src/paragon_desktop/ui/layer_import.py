@@ -1,20 +1,26 @@
 """Importing layer files off the GUI thread, with progress and Cancel.
 
-Each file is read (gis.read_layer) and stored (LayerService.add_layer) on a worker thread. A file
-that fails is reported with its own message and changes nothing; the others still go in.
-Cancel stops at the next step of the file being read; nothing of that file is stored.
+Each file is read in a reader process (gis.reader: no network, memory and time limits) waited for
+on a worker thread, and stored (LayerService.add_layer) on that worker thread. The import dialog
+first *inspects* the files (reads them, so it can show what each holds before anything is asked);
+storing then uses those reads. A file that fails is reported with its own message and changes
+nothing; the others still go in, and every file already stored is reported even when a later one
+fails in an unexpected way. Cancel kills the reader process at once; nothing of that file is
+stored.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from paragon_desktop.domain.errors import ParagonError
-from paragon_desktop.gis.layers import LayerReadCancelled, read_layer
+from paragon_desktop.gis.layers import LayerRead, LayerReadCancelled
+from paragon_desktop.gis.reader import LayerReader
 from paragon_desktop.services.layers import LayerService
 from paragon_desktop.services.views import UserView
 from paragon_desktop.ui.dialogs.import_layer import ImportChoice
@@ -52,26 +58,37 @@ class ImportReport:
         return "\n\n".join(lines)
 
 
+@dataclass
+class Inspection:
+    """What the import dialog shows before it asks anything: per file, its read or its refusal."""
+
+    reads: dict[Path, LayerRead] = field(default_factory=dict)
+    errors: dict[Path, str] = field(default_factory=dict)
+    cancelled: bool = False
+
+
 class LayerImporter(QObject):
     sig_progress = Signal(int, str)  # percent, what is happening
     sig_finished = Signal(object)  # ImportReport
+    sig_inspected = Signal(object)  # Inspection
 
-    def __init__(self, layers: LayerService, workers: Workers, parent: QObject | None = None) -> None:
+    def __init__(self, layers: LayerService, workers: Workers, parent: QObject | None = None,
+                 reader: LayerReader | None = None) -> None:
         super().__init__(parent)
         self._layers = layers
         self._workers = workers
+        self.reader = reader or LayerReader()
         self._cancel = threading.Event()
         self.busy = False
 
     def cancel(self) -> None:
         self._cancel.set()
 
-    def start(self, user: UserView, case_id: int, choice: ImportChoice, *, max_bytes: int) -> None:
-        if self.busy:
-            raise ParagonError("An import is already running; wait for it or cancel it.")
-        self.busy = True
-        self._cancel.clear()
-        total = len(choice.files)
+    def close(self) -> None:
+        self._cancel.set()
+        self.reader.close()
+
+    def _progress(self, total: int) -> Callable[[int, str, float, str], None]:
         last = [-1]
 
         def progress(done: int, name: str, fraction: float, stage: str) -> None:
@@ -80,6 +97,51 @@ class LayerImporter(QObject):
                 last[0] = percent
                 self.sig_progress.emit(percent, f"{name}: {stage}")
 
+        return progress
+
+    def _read(self, path: Path, crs: str | None, max_bytes: int, done: int,
+              progress: Callable[[int, str, float, str], None], share: float) -> LayerRead:
+        return self.reader.read(  # type: ignore[no-any-return]
+            path, crs=crs, max_bytes=max_bytes, cancelled=self._cancel.is_set,
+            progress=lambda f, s: progress(done, path.name, f * share, s))
+
+    def inspect(self, paths: list[Path], crs: str | None, *, max_bytes: int) -> None:
+        """Read the files (in reader processes) for the dialog; ``sig_inspected`` answers."""
+        if self.busy:
+            raise ParagonError("An import is already running; wait for it or cancel it.")
+        self.busy = True
+        self._cancel.clear()
+        progress = self._progress(len(paths))
+
+        def job() -> Inspection:
+            found = Inspection()
+            for done, path in enumerate(paths):
+                try:
+                    found.reads[path] = self._read(path, crs, max_bytes, done, progress, 1.0)
+                except LayerReadCancelled:
+                    found.cancelled = True
+                    break
+                except ParagonError as exc:
+                    found.errors[path] = str(exc)
+            return found
+
+        def finished(found: Inspection) -> None:
+            self.busy = False
+            self.sig_inspected.emit(found)
+
+        def failed(exc: Exception) -> None:
+            self.busy = False
+            self.sig_inspected.emit(Inspection(errors={p: f"{p.name}: {exc}" for p in paths}))
+
+        self._workers.run(job, finished, failed)
+
+    def start(self, user: UserView, case_id: int, choice: ImportChoice, *, max_bytes: int) -> None:
+        if self.busy:
+            raise ParagonError("An import is already running; wait for it or cancel it.")
+        self.busy = True
+        self._cancel.clear()
+        progress = self._progress(len(choice.files))
+
         def job() -> ImportReport:
             report = ImportReport()
             for done, (path, name) in enumerate(choice.files):
@@ -87,9 +149,8 @@ class LayerImporter(QObject):
                     report.cancelled = True
                     break
                 try:
-                    read = read_layer(
-                        path, crs=choice.crs, max_bytes=max_bytes, cancelled=self._cancel.is_set,
-                        progress=lambda f, s, d=done, p=path: progress(d, p.name, f * 0.9, s))
+                    read = choice.reads.get(path) or self._read(
+                        path, choice.crs, max_bytes, done, progress, 0.9)
                     if self._cancel.is_set():
                         raise LayerReadCancelled(f"{path.name}: import cancelled.")
                     progress(done, path.name, 0.92, "opslaan")
@@ -103,6 +164,9 @@ class LayerImporter(QObject):
                     break
                 except ParagonError as exc:
                     report.errors.append(str(exc))
+                    continue
+                except Exception as exc:  # noqa: BLE001 - the layers stored so far are still reported
+                    report.errors.append(f"{Path(path).name}: not added ({type(exc).__name__}: {exc}).")
                     continue
                 report.warnings.extend(read.warnings)
                 report.added.append(ImportedLayer(

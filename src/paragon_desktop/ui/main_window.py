@@ -275,7 +275,7 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, OutboxMi
             participation, user, case_id = self.participation, self.user, self.case.id
             self.workers.run(lambda: participation.leave_case(user, case_id),
                              lambda _none: None, lambda _exc: None)
-        self.importer.cancel()
+        self.importer.close()
         self._unsubscribe()
         self.save_layout()
         self.workers.wait(5000)

@@ -1,9 +1,16 @@
-"""Asking how to add one or more layer files: name, description, sharing, coordinate system."""
+"""Asking how to add one or more layer files: name, description, sharing, coordinate system.
+
+With an importer, the dialog first reads the files (in the reader process) and shows what each
+holds: features per type, coordinate system, extent, repairs and refusals. Name and sharing are
+asked only once something can be added, so a bad file is refused before anything is typed.
+Changing the coordinate system reads the files again.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -14,11 +21,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -27,6 +36,9 @@ from PySide6.QtWidgets import (
 
 from paragon_desktop.gis.layers import proposed_name
 from paragon_desktop.services.views import FeedView
+
+if TYPE_CHECKING:
+    from paragon_desktop.ui.layer_import import Inspection, LayerImporter
 
 CRS_CHOICES = (
     ("Automatisch (zoals het bestand zegt of laat zien)", None),
@@ -45,6 +57,8 @@ class ImportChoice:
     crs: str | None = None
     colour: str | None = None
     announce_in: int | None = None
+    # What the dialog already read (shown before asking); files not in it are read when stored.
+    reads: dict[Path, Any] = field(default_factory=dict)
 
 
 class ImportLayerDialog(QDialog):
@@ -52,8 +66,13 @@ class ImportLayerDialog(QDialog):
     composer's way) and sharing is fixed."""
 
     def __init__(self, paths: list[Path], feeds: list[FeedView], *, announce_in: int | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, importer: LayerImporter | None = None,
+                 max_bytes: int = 0) -> None:
         super().__init__(parent)
+        self._importer = importer
+        self._max_bytes = max_bytes
+        self.inspection: Inspection | None = None
+        self._reinspect = False
         self.setWindowTitle("Kaartlaag toevoegen" if len(paths) == 1
                             else f"{len(paths)} kaartlagen toevoegen")
         self.setMinimumWidth(480)
@@ -63,6 +82,25 @@ class ImportLayerDialog(QDialog):
         files = QLabel("\n".join(p.name for p in paths))
         files.setTextFormat(Qt.TextFormat.PlainText)
         form.addRow("Bestand" if len(paths) == 1 else "Bestanden", files)
+        self.contents = QPlainTextEdit()
+        self.contents.setReadOnly(True)
+        self.contents.setFixedHeight(110)
+        self.reading = QProgressBar()
+        self.reading.setFormat("lezen… %p%")
+        self.stop_reading = QPushButton("Stoppen")
+        self.stop_reading.clicked.connect(self._stop)
+        reading = QHBoxLayout()
+        reading.addWidget(self.reading)
+        reading.addWidget(self.stop_reading)
+        contents = QVBoxLayout()
+        contents.addWidget(self.contents)
+        contents.addLayout(reading)
+        if importer is not None:
+            form.addRow("Inhoud", contents)
+        else:
+            self.contents.hide()
+            self.reading.hide()
+            self.stop_reading.hide()
         self.name = QLineEdit(proposed_name(paths[0]))
         self.name.setMaxLength(200)
         self.name.textChanged.connect(self._update_ok)
@@ -107,6 +145,7 @@ class ImportLayerDialog(QDialog):
         for label, code in CRS_CHOICES:
             self.crs.addItem(label, code)
         self.crs.setToolTip("Alleen nodig als een bestand zijn coördinatenstelsel niet of verkeerd vermeldt.")
+        self.crs.currentIndexChanged.connect(self._crs_changed)
         form.addRow("&Coördinaten", self.crs)
         self._colour = DEFAULT_COLOUR
         self.colour = QPushButton()
@@ -126,7 +165,77 @@ class ImportLayerDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
+        self._asked = [self.name, self.description, self.personal, self.shared, self.feeds,
+                       self.colour]
+        self._sharing_fixed = announce_in is not None
+        if importer is not None:
+            importer.sig_progress.connect(self._on_progress)
+            importer.sig_inspected.connect(self._on_inspected)
+            self._inspect()
         self._update_ok()
+
+    # -- reading the files first ---------------------------------------------------------------
+    def _inspect(self) -> None:
+        assert self._importer is not None
+        if self._importer.busy:
+            self._reinspect = True
+            self._importer.cancel()
+            return
+        self.inspection = None
+        self.contents.setPlainText("De bestanden worden gelezen…")
+        self.reading.setValue(0)
+        self.reading.show()
+        self.stop_reading.show()
+        self._enable_questions(False)
+        self._importer.inspect(self._paths, self.crs.currentData(), max_bytes=self._max_bytes)
+        self._update_ok()
+
+    def _crs_changed(self, _index: int) -> None:
+        if self._importer is not None:
+            self._inspect()
+
+    def _stop(self) -> None:
+        if self._importer is not None:
+            self._importer.cancel()
+
+    def _on_progress(self, percent: int, _text: str) -> None:
+        self.reading.setValue(percent)
+
+    def _on_inspected(self, inspection: Inspection) -> None:
+        if self._reinspect:
+            self._reinspect = False
+            self._inspect()
+            return
+        self.inspection = inspection
+        self.reading.hide()
+        self.stop_reading.hide()
+        self.contents.setPlainText(describe_inspection(self._paths, inspection))
+        self._enable_questions(bool(inspection.reads))
+        self._update_ok()
+
+    def _enable_questions(self, enabled: bool) -> None:
+        for widget in self._asked:
+            widget.setEnabled(enabled and not (self._sharing_fixed and widget in (self.personal,
+                                                                                  self.feeds)))
+
+    def reject(self) -> None:
+        if self._importer is not None and self.inspection is None:
+            self._importer.cancel()
+        self._disconnect()
+        super().reject()
+
+    def accept(self) -> None:
+        self._disconnect()
+        super().accept()
+
+    def _disconnect(self) -> None:
+        if self._importer is not None:
+            for signal, slot in ((self._importer.sig_progress, self._on_progress),
+                                 (self._importer.sig_inspected, self._on_inspected)):
+                try:
+                    signal.disconnect(slot)
+                except (RuntimeError, TypeError):
+                    pass
 
     def _on_feed_ticked(self, _item: QListWidgetItem) -> None:
         if self.selected_feed_ids():
@@ -149,7 +258,12 @@ class ImportLayerDialog(QDialog):
 
     def _update_ok(self) -> None:
         problem = ""
-        if len(self._paths) == 1 and not self.name.text().strip():
+        if self._importer is not None and self.inspection is None:
+            problem = "Even geduld: de bestanden worden gelezen."
+        elif self.inspection is not None and not self.inspection.reads:
+            problem = ("Geen van de bestanden kan worden toegevoegd (zie hierboven)."
+                       if not self.inspection.cancelled else "Lezen gestopt.")
+        elif len(self._paths) == 1 and not self.name.text().strip():
             problem = "Geef de laag een naam."
         elif self.shared.isChecked() and not self.selected_feed_ids():
             problem = "Kies minstens één feed om in te delen, of kies Persoonlijk."
@@ -161,6 +275,10 @@ class ImportLayerDialog(QDialog):
             files = [(self._paths[0], self.name.text().strip())]
         else:
             files = [(p, proposed_name(p)) for p in self._paths]
+        reads: dict[Path, Any] = {}
+        if self.inspection is not None:
+            reads = dict(self.inspection.reads)
+            files = [(p, n) for p, n in files if p in reads]
         feed_ids = self.selected_feed_ids() if self.shared.isChecked() else []
         if self._announce_in is not None:
             feed_ids = [f for f in feed_ids if f != self._announce_in]
@@ -171,4 +289,34 @@ class ImportLayerDialog(QDialog):
             crs=self.crs.currentData(),
             colour=self._colour if self._colour != DEFAULT_COLOUR else None,
             announce_in=self._announce_in,
+            reads=reads,
         )
+
+
+_TYPE_NAMES = {"Point": ("punt", "punten"), "LineString": ("lijn", "lijnen"),
+               "Polygon": ("vlak", "vlakken"), "GeometryCollection": ("verzameling", "verzamelingen")}
+
+
+def describe_inspection(paths: list[Path], inspection: Inspection) -> str:
+    """Per file: what it holds, or why it cannot be added (plain text: names are data)."""
+    blocks = []
+    for path in paths:
+        read = inspection.reads.get(path)
+        if read is None:
+            error = inspection.errors.get(path)
+            if error is None:
+                blocks.append(f"{path.name}: niet gelezen (gestopt).")
+            else:
+                blocks.append(f"✗ {path.name}: wordt niet toegevoegd.\n   {error}")
+            continue
+        kinds = ", ".join(
+            f"{n} {_TYPE_NAMES.get(t, (t, t))[0 if n == 1 else 1]}"
+            for t, n in sorted(read.geometry_types.items()))
+        lines = [f"✓ {path.name}: {read.feature_count} objecten ({kinds}); {read.source_format}, "
+                 f"{read.source_crs}"]
+        if read.bbox is not None:
+            west, south, east, north = read.bbox
+            lines.append(f"   gebied {south:.4f}–{north:.4f}° N, {west:.4f}–{east:.4f}° O")
+        lines.extend(f"   ⚠ {warning}" for warning in read.warnings)
+        blocks.append("\n".join(lines))
+    return "\n".join(blocks)

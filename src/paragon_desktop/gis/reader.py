@@ -1,0 +1,273 @@
+"""Reading layer files in a separate, locked-down process that Cancel can really stop.
+
+A hostile file can at worst fail its own import: the reader process has no network (see
+``sandbox``), a memory and CPU limit, and the parent kills it on Cancel or when it runs past its
+time limit. GDAL no longer holds the app's GIL while it parses, so the GUI does not stall.
+
+One process reads one file and exits. To hide Python's start-up (about 0.4 s importing numpy,
+shapely, pyproj and GDAL) a spare process is started ahead and waits on its stdin; taking it
+starts the next spare.
+
+The wire format is deliberately not pickle: a process that read a hostile file is not trusted
+to send objects. Frames are ``kind (1 byte) + length (4 bytes) + payload``: ``P`` progress (JSON),
+``E`` refusal (JSON), ``R`` result (JSON header, a NUL, then the GeoJSON text).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from paragon_desktop.gis.safety import LayerReadError
+
+Progress = Callable[[float, str], None]
+
+DEFAULT_TIME_LIMIT = 120.0
+DEFAULT_MEMORY_LIMIT = 3 * 1024**3
+# Names of environment variables the reader does not get (database passwords, tokens).
+_SECRET_MARKERS = ("PASSWORD", "SECRET", "TOKEN", "KEY", "CREDENTIAL")
+_HEADER = struct.Struct(">cI")
+
+
+def _child_env() -> dict[str, str]:
+    env = {}
+    for key, value in os.environ.items():
+        upper = key.upper()
+        if upper.startswith("PG") or any(marker in upper for marker in _SECRET_MARKERS):
+            continue
+        env[key] = value
+    return env
+
+
+class _Child:
+    """One reader process, started now, waiting for its request."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "paragon_desktop.gis.reader"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            env=_child_env(), close_fds=True, start_new_session=True,
+        )
+        self.started = time.monotonic()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
+
+
+class LayerReader:
+    """Reads layer files through reader processes; ``read`` is called on a worker thread."""
+
+    def __init__(self, *, time_limit: float = DEFAULT_TIME_LIMIT,
+                 memory_limit: int = DEFAULT_MEMORY_LIMIT, spare: bool = True) -> None:
+        self.time_limit = time_limit
+        self.memory_limit = memory_limit
+        self._keep_spare = spare
+        self._spare: _Child | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+        self._warm = False
+        self.last_pid: int | None = None
+
+    def warm_up(self) -> None:
+        """Start the spare process now (it imports while the user chooses a file); from now on a
+        new spare is started after each read."""
+        with self._lock:
+            self._warm = self._keep_spare
+            if self._spare is None and not self._closed and self._keep_spare:
+                self._spare = _Child()
+
+    def _take(self) -> _Child:
+        with self._lock:
+            if self._closed:
+                raise LayerReadError("The layer reader is closed.")
+            child = self._spare if self._spare and self._spare.process.poll() is None else None
+            self._spare = _Child() if self._warm else None
+        return child or _Child()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            spare, self._spare = self._spare, None
+        if spare is not None:
+            spare.kill()
+
+    def read(self, path: str | Path, *, crs: str | None = None, max_bytes: int,
+             progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> Any:
+        """Read one file; returns a ``LayerRead``. Raises ``LayerReadError`` (with the reason,
+        including the time and memory limits) or ``LayerReadCancelled``."""
+        from paragon_desktop.gis.layers import LayerRead, LayerReadCancelled
+
+        path = Path(path)
+        child = self._take()
+        self.last_pid = child.process.pid
+        request = {"path": str(path.resolve()), "crs": crs, "max_bytes": max_bytes,
+                   "memory": self.memory_limit, "cpu": int(self.time_limit) + 5}
+        deadline = time.monotonic() + self.time_limit
+        try:
+            assert child.process.stdin is not None
+            assert child.process.stdout is not None
+            try:
+                child.process.stdin.write(json.dumps(request).encode() + b"\n")
+                child.process.stdin.flush()
+            except BrokenPipeError:
+                pass  # the child died before reading: reported below from its exit
+            frames = _Frames(child.process.stdout)
+            while True:
+                if cancelled is not None and cancelled():
+                    raise LayerReadCancelled(f"{path.name}: import cancelled.")
+                if time.monotonic() > deadline:
+                    raise LayerReadError(
+                        f"{path.name}: reading took longer than {self.time_limit:.0f} s and was "
+                        "stopped. A normal layer file reads in seconds; this one may hold a query "
+                        "that never ends (a GeoPackage view) or be far too large."
+                    )
+                frame = frames.next(0.05)
+                if frame is None:
+                    if frames.closed:
+                        raise self._died(path, child)
+                    continue
+                kind, payload = frame
+                if kind == b"P":
+                    fraction, stage = json.loads(payload)
+                    if progress is not None:
+                        progress(float(fraction), str(stage))
+                elif kind == b"E":
+                    refusal = json.loads(payload)
+                    raise LayerReadError(str(refusal["message"]))
+                elif kind == b"R":
+                    head, _, text = payload.partition(b"\0")
+                    meta = json.loads(head)
+                    bbox = meta["bbox"]
+                    return LayerRead(
+                        geojson=text.decode("utf-8"), feature_count=int(meta["feature_count"]),
+                        bbox=tuple(float(v) for v in bbox) if bbox else None,  # type: ignore[arg-type]
+                        source_crs=str(meta["source_crs"]), source_format=str(meta["source_format"]),
+                        geometry_types={str(k): int(v) for k, v in meta["geometry_types"].items()},
+                        warnings=[str(w) for w in meta["warnings"]])
+        finally:
+            child.kill()
+
+    def _died(self, path: Path, child: _Child) -> LayerReadError:
+        code = child.process.wait()
+        if code in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS):
+            what = {-signal.SIGKILL: "was stopped", -signal.SIGSEGV: "crashed",
+                    -signal.SIGABRT: "aborted", -signal.SIGBUS: "crashed"}[code]
+            return LayerReadError(
+                f"{path.name}: the reader {what} while reading this file (it may need more than "
+                f"the {self.memory_limit / 1024**3:.1f} GB memory limit, or be made to break "
+                "readers). Nothing was added.")
+        if code == -signal.SIGXCPU:
+            return LayerReadError(f"{path.name}: reading used more than {self.time_limit:.0f} s of "
+                                  "processor time and was stopped. Nothing was added.")
+        return LayerReadError(f"{path.name}: the reader stopped unexpectedly (exit code {code}). "
+                              "Nothing was added.")
+
+
+class _Frames:
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._fd = stream.fileno()
+        self._buffer = bytearray()
+        self.closed = False
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self._fd, selectors.EVENT_READ)
+
+    def _parse(self) -> tuple[bytes, bytes] | None:
+        if len(self._buffer) < _HEADER.size:
+            return None
+        kind, length = _HEADER.unpack_from(self._buffer)
+        end = _HEADER.size + length
+        if len(self._buffer) < end:
+            return None
+        payload = bytes(self._buffer[_HEADER.size:end])
+        del self._buffer[:end]
+        return kind, payload
+
+    def next(self, timeout: float) -> tuple[bytes, bytes] | None:
+        frame = self._parse()
+        if frame is not None or self.closed:
+            return frame
+        if self._selector.select(timeout):
+            chunk = os.read(self._fd, 1 << 22)
+            if not chunk:
+                self.closed = True
+                self._selector.close()
+            self._buffer += chunk
+        return self._parse()
+
+
+# -- the reader process -------------------------------------------------------------------------
+
+def _send(out: IO[bytes], kind: bytes, payload: bytes) -> None:
+    out.write(_HEADER.pack(kind, len(payload)) + payload)
+    out.flush()
+
+
+def child_main() -> int:
+    """Import everything, wait for one request, lock down, read, answer, exit."""
+    from paragon_desktop.gis import sandbox
+    from paragon_desktop.gis.layers import read_layer  # the slow imports, before the request
+
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing else may write into the frames
+    line = sys.stdin.buffer.readline()
+    if not line:
+        return 0
+    request = json.loads(line)
+    sandbox.forbid_network()
+    sandbox.limit_resources(int(request["memory"]), int(request["cpu"]))
+    last = [-1.0]
+
+    def progress(fraction: float, stage: str) -> None:
+        if fraction - last[0] >= 0.01 or fraction >= 1.0:
+            last[0] = fraction
+            _send(out, b"P", json.dumps([fraction, stage]).encode())
+
+    try:
+        read = read_layer(request["path"], crs=request["crs"], max_bytes=int(request["max_bytes"]),
+                          progress=progress)
+    except LayerReadError as exc:
+        _send(out, b"E", json.dumps({"message": str(exc)}).encode())
+        return 0
+    except MemoryError:
+        name = Path(request["path"]).name
+        _send(out, b"E", json.dumps({"message": (
+            f"{name}: reading this file needs more than the "
+            f"{int(request['memory']) / 1024**3:.1f} GB memory limit; it was stopped. Nothing was "
+            "added.")}).encode())
+        return 0
+    except Exception as exc:  # GDAL and friends: a named refusal, never a traceback
+        name = Path(request["path"]).name
+        text = " ".join(str(exc).split())[:300]
+        if "memory" in text.lower():
+            text = (f"reading this file needs more than the {int(request['memory']) / 1024**3:.1f} "
+                    f"GB memory limit ({text})")
+        _send(out, b"E", json.dumps({"message": f"{name}: could not be read: {text}."}).encode())
+        return 0
+    head = json.dumps({
+        "feature_count": read.feature_count, "bbox": read.bbox, "source_crs": read.source_crs,
+        "source_format": read.source_format, "geometry_types": read.geometry_types,
+        "warnings": read.warnings}).encode()
+    _send(out, b"R", head + b"\0" + read.geojson.encode("utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(child_main())
