@@ -44,15 +44,16 @@ def endless_view(path: Path) -> Path:
     return path
 
 
-def greedy_view(path: Path, rows: int = 2_000_000) -> Path:
-    """A small file whose one layer is a view producing millions of large rows."""
+def greedy_view(path: Path, rows: int = 4_000) -> Path:
+    """A small file whose one layer is a view of thousands of rows of a megabyte each."""
     _base(path)
     db = sqlite3.connect(path)
     db.execute("DELETE FROM gpkg_contents")
     db.execute("DELETE FROM gpkg_geometry_columns")
     db.execute(f"""CREATE VIEW veel AS
         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows})
-        SELECT i AS fid, (SELECT geom FROM punten LIMIT 1) AS geom, zeroblob(4000) AS ballast
+        SELECT i AS fid, (SELECT geom FROM punten LIMIT 1) AS geom,
+               CAST(printf('%.*c', 1000000, 'x') AS TEXT) AS ballast
         FROM n""")
     _register_view(db, "veel")
     db.commit()

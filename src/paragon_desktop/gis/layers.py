@@ -149,7 +149,8 @@ def _crs_name(crs: str | None, name: str = "") -> str | None:
         parsed = parsed.sub_crs_list[0]
     if not (parsed.is_projected or parsed.is_geographic) or parsed.is_geocentric:
         kind = ("vertical (heights)" if parsed.is_vertical else "geocentric (x, y, z from the "
-                "earth's centre)" if parsed.is_geocentric else parsed.type_name.lower())
+                "earth's centre)" if parsed.is_geocentric else "an engineering (local) grid"
+                if parsed.is_engineering else parsed.type_name)
         raise LayerReadError(
             f"{name or crs}: the file states the coordinate system {parsed.name!r}, which is "
             f"{kind}, not a map coordinate system; its coordinates cannot be placed on the map. "
@@ -185,7 +186,8 @@ _STYLE_FIELD = "paragon_ogr_style"
 
 
 def _read_part(name: str, source: str, layer: str | None, is_kml: bool,
-               sublayer: str | None, notes: Counter[str], left_out: Counter[str]) -> _Part:
+               sublayer: str | None, notes: Counter[str], left_out: Counter[str],
+               override: bool = False) -> _Part:
     kwargs: dict[str, Any] = {}
     table = ""
     if is_kml:
@@ -229,7 +231,8 @@ def _read_part(name: str, source: str, layer: str | None, is_kml: bool,
         columns=columns,
         styles=None if styles is None else [_plain(s) for s in styles],
         sublayer=sublayer,
-        crs=_crs_name(meta.get("crs"), name) or "",
+        # With the user's choice the file's own statement is not used (nor judged).
+        crs="" if override else _crs_name(meta.get("crs"), name) or "",
     )
 
 
@@ -462,9 +465,10 @@ def read_layer(
     try:
         sources = _sources(path, source_format, zipped)
         for i, (source, layer, is_kml, sublayer) in enumerate(sources):
-            parts.append(_read_part(path.name, source, layer, is_kml, sublayer, notes, left_out))
+            parts.append(_read_part(path.name, source, layer, is_kml, sublayer, notes, left_out,
+                                    override=override is not None))
             step(0.08 + 0.4 * (i + 1) / len(sources), "lezen")
-    except (LayerReadError, LayerReadCancelled):
+    except (LayerReadError, LayerReadCancelled, MemoryError):
         raise
     except Exception as exc:  # GDAL reports broken files with many exception types
         raise LayerReadError(

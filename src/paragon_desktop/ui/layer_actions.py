@@ -62,8 +62,12 @@ class LayerActionsMixin:
             return
         dialog = ImportLayerDialog(paths, self.feeds.feeds(), announce_in=announce_in, parent=self,
                                    importer=self.importer, max_bytes=self.settings.max_layer_bytes)
-        if dialog.exec() and dialog.choice().files:
-            self.import_layers(dialog.choice())
+        try:
+            if dialog.exec() and dialog.choice().files:
+                self.import_layers(dialog.choice())
+        finally:
+            dialog.close_reading()
+            dialog.deleteLater()
 
     def import_layers(self: MainWindow, choice: ImportChoice) -> None:
         if self.importer.busy:

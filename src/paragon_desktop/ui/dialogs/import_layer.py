@@ -75,7 +75,7 @@ class ImportLayerDialog(QDialog):
         self._reinspect = False
         self.setWindowTitle("Kaartlaag toevoegen" if len(paths) == 1
                             else f"{len(paths)} kaartlagen toevoegen")
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(620)
         self._paths = paths
         self._announce_in = announce_in
         form = QFormLayout()
@@ -84,7 +84,7 @@ class ImportLayerDialog(QDialog):
         form.addRow("Bestand" if len(paths) == 1 else "Bestanden", files)
         self.contents = QPlainTextEdit()
         self.contents.setReadOnly(True)
-        self.contents.setFixedHeight(110)
+        self.contents.setFixedHeight(150)
         self.reading = QProgressBar()
         self.reading.setFormat("lezen… %p%")
         self.stop_reading = QPushButton("Stoppen")
@@ -218,10 +218,14 @@ class ImportLayerDialog(QDialog):
             widget.setEnabled(enabled and not (self._sharing_fixed and widget in (self.personal,
                                                                                   self.feeds)))
 
-    def reject(self) -> None:
+    def close_reading(self) -> None:
+        """Stop a read still running for this dialog and stop listening to the importer."""
         if self._importer is not None and self.inspection is None:
             self._importer.cancel()
         self._disconnect()
+
+    def reject(self) -> None:
+        self.close_reading()
         super().reject()
 
     def accept(self) -> None:
