@@ -15,7 +15,8 @@ from paragon_desktop.domain.errors import CredentialsRefused, ParagonError
 from paragon_desktop.services.auth import AuthService, throttle
 from paragon_desktop.services.case_admin import CaseAdminService
 from paragon_desktop.services.cases import CaseService
-from paragon_desktop.services.demo import build_demo, is_empty
+from paragon_desktop.services.demo import build_demo, demo_accounts, has_demo, is_empty
+from paragon_desktop.services.demo_data import DEMO_PASSWORD
 from paragon_desktop.services.editing import EditingService
 from paragon_desktop.services.events import CaseEvents
 from paragon_desktop.services.feeds import FeedService
@@ -23,6 +24,7 @@ from paragon_desktop.services.layers import LayerService
 from paragon_desktop.services.participation import ParticipationService
 from paragon_desktop.services.views import CaseSummary, UserView
 from paragon_desktop.settings import Settings, default_database_path
+from paragon_desktop.storage import health
 from paragon_desktop.storage.db import Database, normalise_url
 from paragon_desktop.storage.logins import uses_login_roles
 from paragon_desktop.storage.migrate import needs_upgrade, upgrade
@@ -31,6 +33,12 @@ CHROMIUM_FLAGS = (
     "--disable-background-networking --disable-component-update --disable-sync "
     "--disable-domain-reliability --no-pings --disable-features=OptimizationHints"
 )
+# Chromium's own log (GPU, D-Bus) is for its developers: only fatal lines reach the terminal,
+# unless PARAGON_DEBUG is set.
+QUIET_CHROMIUM = " --log-level=3"
+# Qt messages that say nothing to a user on a machine without GPU, D-Bus or a window manager.
+QT_NOISE = ("propagateSizeHints", "QRhiGles2", "Failed to create RHI", "GPUInfo not initialized",
+            "Release of profile requested but WebEnginePage still not deleted")
 
 
 @dataclass
@@ -45,14 +53,38 @@ class Services:
     participation: ParticipationService
 
 
+class DamagedDatabase(ParagonError):
+    """The database file cannot be used as it is; the start-up dialog offers what to do."""
+
+    def __init__(self, path: Path, state: health.Health) -> None:
+        super().__init__(health.describe(path, state))
+        self.path = path
+        self.health = state
+
+
+def sqlite_file(target: URL) -> Path | None:
+    if target.get_backend_name() != "sqlite" or not target.database or target.database == ":memory:":
+        return None
+    return Path(target.database)
+
+
 def open_database(url: str | None) -> tuple[Database, bool]:
     """Open (and for SQLite create or upgrade) the database. With no URL: the embedded one in
-    the user's data directory, filled with the demo exercise the first time.
+    the user's data directory, filled with the demo exercise when the app has just created it.
 
-    Returns the database and whether the demo was just written.
+    A SQLite file is checked first (integrity, schema version) without being changed; one that
+    cannot be used raises ``DamagedDatabase``. Returns the database and whether the demo was just
+    written.
     """
     embedded = url is None
     target = normalise_url(url) if url else normalise_url(default_database_path())
+    path = sqlite_file(target)
+    created = False
+    if path is not None:
+        state = health.check(path)
+        if not state.usable:
+            raise DamagedDatabase(path, state)
+        created = state.state is health.State.MISSING
     db = Database.open(target)
     if needs_upgrade(db.engine):
         if target.get_backend_name() != "sqlite":
@@ -63,7 +95,7 @@ def open_database(url: str | None) -> tuple[Database, bool]:
             )
         upgrade(db.engine)
     filled = False
-    if embedded and is_empty(db):
+    if embedded and created and is_empty(db):
         build_demo(db)
         filled = True
     return db, filled
@@ -86,6 +118,8 @@ def prepare_qt_environment(offscreen: bool = False) -> None:
         wanted += " --no-sandbox"
     if offscreen or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         wanted += " --disable-gpu"
+    if not os.environ.get("PARAGON_DEBUG"):
+        wanted += QUIET_CHROMIUM
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} {wanted}".strip()
     if offscreen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -106,12 +140,27 @@ def create_application(argv: list[str]):  # -> QApplication
     )
     from paragon_desktop.ui.gc import GuiThreadCollector
 
+    if not os.environ.get("PARAGON_DEBUG"):
+        _quiet_qt()
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("Paragon Desktop")
     app.setOrganizationName("Paragon")
     if not hasattr(app, "paragon_gc"):
         app.paragon_gc = GuiThreadCollector(app)
     return app
+
+
+def _quiet_qt() -> None:
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    def handler(kind: QtMsgType, _context: Any, message: str) -> None:
+        if kind in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg):
+            return
+        if any(noise in message for noise in QT_NOISE):
+            return
+        print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
 
 
 def run_gui(db_url: str | None) -> int:
@@ -125,13 +174,21 @@ def run_gui(db_url: str | None) -> int:
     if target is not None and uses_login_roles(target):
         return _run_with_login(app, target)
     try:
-        db, filled = open_database(db_url)
+        db, filled = _open_or_mend(db_url)
     except ParagonError as exc:
         QMessageBox.critical(None, "Database", str(exc))
+        return 2
+    if db is None:
         return 2
     services = build_services(db)
     if filled:
         print(f"Demo exercise written to {db.display_url}")
+    path = sqlite_file(db.engine.url)
+    if path is not None:
+        from paragon_desktop.ui.backups import BackupScheduler
+
+        app.paragon_backups = BackupScheduler(path, app)
+        app.paragon_backups.start()
     if is_empty(db):
         QMessageBox.information(
             None, "Lege database",
@@ -139,10 +196,33 @@ def run_gui(db_url: str | None) -> int:
             f"paragon-desktop demo --db {db.display_url}",
         )
         return 1
-    sign_in = SignInDialog(services.auth.sign_in, db.display_url)
+    demo_users = demo_accounts() if path is not None and has_demo(db) else None
+    sign_in = SignInDialog(services.auth.sign_in, db.display_url, demo_users=demo_users,
+                           demo_password=DEMO_PASSWORD)
     if not sign_in.exec() or sign_in.user is None:
         return 0
     return _run_session(app, services, sign_in.user)
+
+
+def _open_or_mend(db_url: str | None) -> tuple[Database | None, bool]:
+    """Open the database; a damaged SQLite file is offered to be restored from its latest backup
+    or replaced by a new database (the damaged file kept aside), or the app quits (None)."""
+    from paragon_desktop.storage import backup
+    from paragon_desktop.ui.dialogs.damaged_database import DamagedDatabaseDialog, Mend
+
+    while True:
+        try:
+            return open_database(db_url)
+        except DamagedDatabase as damaged:
+            dialog = DamagedDatabaseDialog(damaged.path, damaged.health,
+                                           backup.latest_good(damaged.path))
+            dialog.exec()
+            if dialog.mend is Mend.RESTORE and dialog.backup is not None:
+                backup.restore(damaged.path, dialog.backup.path)
+            elif dialog.mend is Mend.NEW:
+                backup.set_aside(damaged.path, "damaged")
+            else:
+                return None, False
 
 
 def _run_session(app: Any, services: Services, user: UserView) -> int:

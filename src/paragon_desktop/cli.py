@@ -54,6 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--label", help="coordinator label")
     create.add_argument("--existing-role", action="store_true",
                         help="link a login role that already exists on the server (new password)")
+    backup = db_sub.add_parser(
+        "backup", parents=[common],
+        help="write a consistent backup of the embedded database (safe while the app runs)")
+    backup.add_argument("out", type=Path, metavar="OUT", help="backup file (or a folder)")
+    restore = db_sub.add_parser(
+        "restore", parents=[common],
+        help="make a backup the embedded database (the current one is kept aside)")
+    restore.add_argument("file", type=Path, metavar="FILE", help="a Paragon database backup")
     user_help = "acting user (the password comes from PARAGON_PASSWORD or a prompt)"
     imp = sub.add_parser("import-layer", parents=[common], help="add layer files to a case")
     imp.add_argument("files", type=Path, nargs="+", metavar="FILE")
@@ -93,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
             return _demo(db_url)
         if args.command == "db" and args.db_command == "create-user":
             return _create_user(db_url, args)
+        if args.command == "db" and args.db_command in ("backup", "restore"):
+            return _backup_or_restore(db_url, args)
         if args.command == "db":
             return _upgrade(db_url)
         if args.command == "import-layer":
@@ -106,6 +116,33 @@ def main(argv: list[str] | None = None) -> int:
     except ParagonError as exc:
         print(f"paragon-desktop: {exc}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _embedded_path(db_url: str | None) -> Path:
+    from paragon_desktop.settings import default_database_path
+    from paragon_desktop.storage.db import normalise_url
+
+    if db_url is None:
+        return default_database_path()
+    url = normalise_url(db_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        raise ParagonError("Backups here are of the embedded (SQLite) database; a PostgreSQL "
+                           "server is backed up by its administrator (pg_dump).")
+    return Path(url.database)
+
+
+def _backup_or_restore(db_url: str | None, args: argparse.Namespace) -> int:
+    from paragon_desktop.storage import backup
+
+    database = _embedded_path(db_url)
+    if args.db_command == "backup":
+        out = backup.backup_to(database, args.out)
+        print(f"Backup of {database} written to {out} ({out.stat().st_size / 1e6:,.1f} MB).")
+        return 0
+    aside = backup.restore(database, args.file)
+    print(f"{args.file} restored as {database}."
+          + (f" The previous database was kept as {aside}." if aside else ""))
     return 0
 
 

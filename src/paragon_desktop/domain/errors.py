@@ -35,3 +35,7 @@ class NotFound(ParagonError):
 class NotAvailable(AccessDenied, NotFound):
     """Not there, or not for this user: on a shared server the database itself hides what a
     user may not see, so the two cannot (and should not) be told apart."""
+
+
+class StorageFull(ParagonError):
+    """The disk (the laptop's, or the server's) is full: nothing was stored, nothing half-written."""

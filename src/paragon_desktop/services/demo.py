@@ -104,6 +104,13 @@ def has_demo(db: Database) -> bool:
         return session.get(WorkspaceInfo, "demo") is not None
 
 
+def demo_accounts() -> list[tuple[str, str]]:
+    """The demo's users as the sign-in dialog lists them: user name, and who they are."""
+    levels = {"coordinator": "coördinator", "agent": "agent", "read_only": "alleen lezen"}
+    return [(username, f"{name}, {organisation}, {levels[level]}")
+            for username, name, organisation, level, _label, _roles in data.USERS]
+
+
 def is_empty(db: Database) -> bool:
     with db.sessions() as session:
         return not session.scalar(select(func.count()).select_from(User))

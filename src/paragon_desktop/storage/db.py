@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import psycopg
+import psycopg.errors
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from paragon_desktop.domain.errors import CredentialsRefused, SignInError, ValidationError
+from paragon_desktop.domain.errors import (
+    CredentialsRefused,
+    SignInError,
+    StorageFull,
+    ValidationError,
+)
 from paragon_desktop.storage import revisions
 
 
@@ -57,6 +64,24 @@ def _private_file(path: Path) -> None:
         path.chmod(mode & 0o700)
 
 
+def _disk_full(context: Any) -> BaseException | None:
+    """A full disk, said so a person can act on it, in place of the driver's error."""
+    original = context.original_exception
+    text = str(original)
+    if isinstance(original, sqlite3.OperationalError) and (
+            "database or disk is full" in text or "disk I/O error" in text):
+        return StorageFull(
+            "The disk is full: this could not be stored. Nothing was half-written and what you "
+            "typed is kept. Free some disk space (or move old files off this computer) and try "
+            "again.")
+    if isinstance(original, psycopg.errors.DiskFull):
+        return StorageFull(
+            "The database server's disk is full: this could not be stored. Nothing was "
+            "half-written and what you typed is kept. Ask the server's administrator to free "
+            "space, then try again.")
+    return None
+
+
 def create_db_engine(value: str | Path | URL) -> Engine:
     url = value if isinstance(value, URL) else normalise_url(value)
     if url.get_backend_name() == "sqlite":
@@ -65,10 +90,13 @@ def create_db_engine(value: str | Path | URL) -> Engine:
             _private_file(Path(database))
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "handle_error", _disk_full)
         return engine
     # A server that does not answer must not hang a worker (or the sign-in) for minutes.
-    return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4,
-                         connect_args={"connect_timeout": 5})
+    engine = create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4,
+                           connect_args={"connect_timeout": 5})
+    event.listen(engine, "handle_error", _disk_full)
+    return engine
 
 
 @dataclass
@@ -115,7 +143,10 @@ class Database:
 
 
 def is_connection_lost(exc: BaseException) -> bool:
-    """Whether a failure means the database server went away (as opposed to a refusal)."""
+    """Whether a failure means the database server went away (as opposed to a refusal).
+    The embedded database has no connection to lose: its errors are refusals."""
+    if isinstance(exc, DBAPIError) and isinstance(exc.orig, sqlite3.Error):
+        return False
     if isinstance(exc, DBAPIError):
         return bool(exc.connection_invalidated) or isinstance(exc, OperationalError)
     return isinstance(exc, psycopg.OperationalError)

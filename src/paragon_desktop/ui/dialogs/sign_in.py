@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -22,7 +23,8 @@ from paragon_desktop.services.views import UserView
 class SignInDialog(QDialog):
     def __init__(self, sign_in: Callable[[str, str], UserView], database: str,
                  parent: QWidget | None = None, *, username: str = "",
-                 password: str | None = None, offer_keyring: bool = False) -> None:
+                 password: str | None = None, offer_keyring: bool = False,
+                 demo_users: list[tuple[str, str]] | None = None, demo_password: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Paragon Desktop - aanmelden")
         self._sign_in = sign_in
@@ -58,6 +60,17 @@ class SignInDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.remember)
         layout.addWidget(self.error)
+        if demo_users:
+            # The embedded demo exercise: say who can sign in (names are data: plain text).
+            self.demo = QLabel(
+                "Demo-oefening: meld je aan als een van deze gebruikers, wachtwoord "
+                f"{demo_password}\n" + "\n".join(f"  {name}  ({what})" for name, what in demo_users))
+            self.demo.setTextFormat(Qt.TextFormat.PlainText)
+            self.demo.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(self.demo)
+            if not username:
+                self.username.setText(demo_users[0][0])
+                self.password.setFocus()
         layout.addWidget(where)
         layout.addWidget(buttons)
 
