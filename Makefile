@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test screenshot bench forms clean
+.PHONY: run test screenshot bench forms clean system
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -13,7 +13,15 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 run: $(BIN)/.installed
+	@$(BIN)/python -m paragon_desktop.syscheck >/dev/null || { \
+	  echo "Run 'make system' to install them (sudo apt-get), then 'make run' again."; exit 1; }
 	$(BIN)/paragon-desktop
+
+# The system libraries Qt's window plugin and QtWebEngine need (Debian/Ubuntu), as `make run` names them.
+system: $(BIN)/.installed
+	@packages="$$($(BIN)/python -m paragon_desktop.syscheck --packages)"; \
+	if [ -z "$$packages" ]; then echo "Nothing to install."; else \
+	  echo "sudo apt-get install $$packages"; sudo apt-get install -y $$packages; fi
 
 test: $(BIN)/.installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -164,6 +164,14 @@ def _quiet_qt() -> None:
 
 
 def run_gui(db_url: str | None) -> int:
+    from paragon_desktop import syscheck
+
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    missing = syscheck.missing_libraries(
+        "xcb" if platform in ("", "xcb") and not os.environ.get("WAYLAND_DISPLAY") else platform)
+    if missing:
+        print(syscheck.advice(missing), file=sys.stderr)
+        return 3
     prepare_qt_environment()
     app = create_application(sys.argv)
     from PySide6.QtWidgets import QMessageBox

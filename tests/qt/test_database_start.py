@@ -144,3 +144,31 @@ def test_start_up_prints_no_chromium_or_qt_noise(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert done.stdout.startswith("Saved ")
+
+
+def test_backups_are_taken_at_start_and_then_on_the_timer(qtbot, data_dir, demo_template):
+    from paragon_desktop.ui.backups import BackupScheduler
+
+    database = data_dir / "paragon.db"
+    shutil.copy(demo_template, database)
+    scheduler = BackupScheduler(database, interval_ms=1100, tell=False)
+    with qtbot.waitSignal(scheduler.sig_done, timeout=20000):
+        scheduler.start()
+    assert len(backup.backups(backup.backup_dir(database))) == 1  # at start
+    qtbot.waitUntil(lambda: len(backup.backups(backup.backup_dir(database))) == 2, timeout=20000)
+    scheduler.stop()
+    assert all(health.check(b.path).state is health.State.OK
+               for b in backup.backups(backup.backup_dir(database)))
+
+
+def test_a_failed_backup_is_said_and_the_app_goes_on(qtbot, data_dir):
+    from paragon_desktop.ui.backups import BackupScheduler
+
+    database = data_dir / "paragon.db"
+    database.write_bytes(b"not a database at all" * 100)
+    scheduler = BackupScheduler(database, tell=False)
+    with qtbot.waitSignal(scheduler.sig_failed, timeout=20000) as failed:
+        scheduler.start()
+    assert str(database.name) in failed.args[0]
+    assert not list(backup.backup_dir(database).glob("*.partial"))
+    scheduler.stop()
