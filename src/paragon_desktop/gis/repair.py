@@ -186,16 +186,16 @@ def from_wkb(wkb: np.ndarray, notes: Counter[str], left_out: Counter[str]) -> np
     (None); ``notes`` counts the repairs and ``left_out`` the reasons for leaving out.
     """
     geoms = shapely.from_wkb(wkb, on_invalid="ignore")
-    given = np.array([w is not None and len(w) > 0 for w in wkb], dtype=bool) if len(wkb) else \
-        np.zeros(0, dtype=bool)
-    suspect = given & shapely.is_missing(geoms)
+    suspect = np.zeros(len(geoms), dtype=bool)
+    # Refused by GEOS (missing although given), or a POINT EMPTY, which WKB writes as NaN, NaN.
+    for i in np.flatnonzero(shapely.is_missing(geoms) | (
+            shapely.is_empty(geoms) & (shapely.get_type_id(geoms) == 0))).tolist():
+        suspect[i] = wkb[i] is not None and len(wkb[i]) > 0
     coords, index = shapely.get_coordinates(geoms, return_index=True)
     if len(coords):
         bad = ~np.isfinite(coords).all(axis=1)
         if bad.any():
             suspect[np.unique(index[bad])] = True
-    # A POINT EMPTY is written as NaN, NaN in WKB: a point that was given but read as empty.
-    suspect |= given & shapely.is_empty(geoms) & (shapely.get_type_id(geoms) == 0)
     for i in np.flatnonzero(suspect).tolist():
         geom, reason = repair_one(wkb[i], notes)
         geoms[i] = geom
