@@ -19,8 +19,12 @@ from __future__ import annotations
 import ctypes
 import os
 import platform
-import resource
 import struct
+
+try:
+    import resource
+except ImportError:  # Windows: the parent's time limit and Cancel still hold
+    resource = None  # type: ignore[assignment]
 
 _PR_SET_NO_NEW_PRIVS = 38
 _PR_SET_SECCOMP = 22
@@ -94,6 +98,8 @@ def forbid_network() -> bool:
 
 def limit_resources(memory_bytes: int | None, cpu_seconds: int | None) -> None:
     """Address space and CPU time limits for this process (and what it starts)."""
+    if resource is None:
+        return
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
