@@ -393,8 +393,11 @@ def test_a_case_that_is_one_point_opens_centred_on_it(qtbot, client, open_window
     window = open_window("lotte.maes", case_id=private)
     stats = map_stats(qtbot, window)
     assert stats["zoom"] == 15
-    assert stats["center"]["lng"] == pytest.approx(4.36, abs=1e-6)
-    assert stats["center"]["lat"] == pytest.approx(51.25, abs=1e-6)
+    # Within one screen pixel at zoom 15 (360° / 2^23): when the docks settle after the first
+    # view, Leaflet keeps the centre up to half a pixel (seen: 4.35998 in one CI run).
+    pixel = 360 / 2**23
+    assert stats["center"]["lng"] == pytest.approx(4.36, abs=pixel)
+    assert stats["center"]["lat"] == pytest.approx(51.25, abs=pixel)
 
 
 def test_escape_stops_picking_before_it_closes_the_form(qtbot, client):
