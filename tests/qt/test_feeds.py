@@ -67,6 +67,7 @@ def test_role_dialog_offers_the_organisations_roles_and_records_the_choice(clien
     dialog.cell.setCurrentText(NO_CELL)
     dialog.open_button.click()
     assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.result_participation.crisis_cell is None
     assert dialog.result_participation.crisis_role == "Observator"
     window = open_window("karim.elamrani")
     assert "Karim El Amrani (Observator)" in window.windowTitle()
@@ -427,3 +428,40 @@ def test_the_case_session_asks_the_role_then_opens_a_writable_window(client, qtb
     monkeypatch.setattr(session, "start", lambda: back.append(True) or True)
     window.leave_case()
     qtbot.waitUntil(lambda: back == [True], timeout=5000)
+
+
+def test_the_crisis_cell_box_never_takes_its_hint_as_text(client, qtbot):
+    """Typing GCC into the cell box gave "(geen crisiscel)GCC": a feed, a title and next time's
+    default."""
+    karim = client.user("karim.elamrani")
+    dialog = CrisisRoleDialog(client.participation, karim, client.cases.find_case(karim, "Polderkerke"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.cell.currentText() == ""
+    assert dialog.cell.lineEdit().placeholderText() == "geen crisiscel"
+    dialog.cell.lineEdit().setFocus()
+    QTest.keyClicks(dialog.cell.lineEdit(), "GCC")
+    assert dialog.cell.currentText() == "GCC"
+    assert dialog.choice().crisis_cell == "GCC"
+
+
+def test_no_crisis_role_is_chosen_for_the_user(client, qtbot):
+    """The first role of the list ("Burgemeester" for a noodplanningsambtenaar) was preselected:
+    one Enter recorded her as mayor on every message. Without a last role in this case, the user
+    chooses."""
+    sofie = client.user("sofie.janssens")  # Gemeente Scheldemonde: "Burgemeester" comes first
+    case = client.cases.find_case(sofie, "Polderkerke")
+    assert client.participation.role_options(sofie, case.id).last is None
+    dialog = CrisisRoleDialog(client.participation, sofie, case)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.role.currentIndex() == -1
+    assert dialog.role.currentText() == ""
+    assert not dialog.open_button.isEnabled()
+    dialog.accept()  # Enter
+    assert dialog.result_participation is None
+    assert "Kies de crisisrol" in dialog.error.text()
+    dialog.role.setCurrentText("Noodplanningsambtenaar")
+    assert dialog.open_button.isEnabled()
+    dialog.open_button.click()
+    assert dialog.result_participation.crisis_role == "Noodplanningsambtenaar"

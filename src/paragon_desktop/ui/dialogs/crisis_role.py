@@ -19,7 +19,11 @@ from paragon_desktop.domain.feeds import GENERIC_ROLES, MAX_DESCRIPTION, OBSERVE
 from paragon_desktop.services.participation import ParticipationService, RoleOptions
 from paragon_desktop.services.views import CaseSummary, Participation, UserView
 
-NO_CELL = "(geen crisiscel)"
+# No cell is an empty box; the hint is its placeholder, never its text (typing "GCC" into a box
+# that held "(geen crisiscel)" as text gave the cell "(geen crisiscel)GCC").
+NO_CELL = ""
+NO_CELL_HINT = "geen crisiscel"
+CHOOSE_ROLE = "Kies je crisisrol…"
 HONESTY = ("Kies de rol die je in deze case effectief opneemt: ze staat bij elk bericht en wordt "
            "bijgehouden. Verandert je rol, verlaat de case en open ze opnieuw.")
 
@@ -46,8 +50,9 @@ class CrisisRoleDialog(QDialog):
         self.role = QComboBox()
         self.cell = QComboBox()
         self.cell.setEditable(True)
-        self.cell.addItem(NO_CELL)
         self.cell.addItems(list(self.options.cells))
+        self.cell.setCurrentIndex(-1)
+        self.cell.lineEdit().setPlaceholderText(NO_CELL_HINT)
         self.cell.lineEdit().setMaxLength(100)
         self.cell.setToolTip("Enkel als je in een crisiscel zetelt (bv. CP-Ops)")
         self.description = QLineEdit()
@@ -87,6 +92,7 @@ class CrisisRoleDialog(QDialog):
         self.organisation_label.setVisible(several)
         self.organisation.currentIndexChanged.connect(self._fill_roles)
         self.role.currentIndexChanged.connect(self._on_role)
+        self.role.setPlaceholderText(CHOOSE_ROLE)
         self._prefill()
         self.resize(460, self.sizeHint().height())
 
@@ -97,11 +103,14 @@ class CrisisRoleDialog(QDialog):
             if index >= 0:
                 self.organisation.setCurrentIndex(index)
         self._fill_roles()
+        # The last role used in this case is proposed; otherwise nothing is: one Enter must not
+        # record a noodplanningsambtenaar as mayor on every message.
+        self.role.setCurrentIndex(self.role.findText(last.crisis_role) if last is not None else -1)
         if last is not None:
-            self.role.setCurrentIndex(max(0, self.role.findText(last.crisis_role)))
             if last.crisis_cell:
                 self.cell.setCurrentText(last.crisis_cell)
             self.description.setText(last.description)
+        self._on_role()
 
     def _fill_roles(self) -> None:
         org_id = self.organisation.currentData()
@@ -113,18 +122,24 @@ class CrisisRoleDialog(QDialog):
         if own:
             self.role.insertSeparator(len(own))
         self.role.addItems([r for r in roles if r in GENERIC_ROLES])
+        self.role.setCurrentIndex(-1)  # chosen by the person, not by the list's order
         self._on_role()
 
     def _on_role(self) -> None:
         observer = self.role.currentText() == GENERIC_ROLES[0]
         self.hint.setText(f"{OBSERVER_HINT} {HONESTY}" if observer else HONESTY)
+        self.open_button.setEnabled(self.role.currentIndex() >= 0)
 
     def choice(self) -> RoleChoice:
         cell = self.cell.currentText().strip()
         return RoleChoice(self.organisation.currentData(), self.role.currentText(),
-                          None if cell in ("", NO_CELL) else cell, self.description.text())
+                          cell or None, self.description.text())
 
     def accept(self) -> None:
+        if self.role.currentIndex() < 0:
+            self.error.setText("Kies de crisisrol die je in deze case opneemt.")
+            self.error.show()
+            return
         try:
             self.result_participation = self.service.enter_case(self.user, self.case.id,
                                                                 self.choice())
