@@ -7,7 +7,7 @@
   "use strict";
   var P = (window.paragon = {
     map: null, bridge: null, layers: {}, anchors: {}, borders: null, anchorGroup: null,
-    background: null, appliedBatches: 0,
+    background: null, appliedBatches: 0, unknownOps: [], opNames: [],
   });
 
   var ANCHOR_COLOURS = {
@@ -340,6 +340,7 @@
       if (anchor) anchor.openPopup();
     },
   };
+  P.opNames = Object.keys(handlers);  // for the test that holds both sides' lists equal
 
   // -- the case location: shown, and picked by the user as a point or an area ----------------
   var LOCATION_STYLE = { color: "#d9480f", weight: 3, fillColor: "#ff922b", fillOpacity: 0.18 };
@@ -463,7 +464,15 @@
     var waits = [];
     batch.ops.forEach(function (op) {
       var handler = handlers[op.op];
-      var result = handler ? handler(op) : null;
+      if (!handler) {
+        // Said, not dropped: Python names its operations once (ui/map/ops.py), this page once
+        // (the keys of handlers), and a test holds the two lists equal.
+        P.unknownOps.push(String(op.op));
+        console.error("paragon map: no handler for operation " + op.op);
+        P.bridge.on_unknown_op(String(op.op));
+        return;
+      }
+      var result = handler(op);
       if (result && result.then) waits.push(result);
     });
     Promise.all(waits).then(function () {

@@ -30,6 +30,7 @@ from paragon_desktop.services.case_admin import CaseAdminService, Outcome
 from paragon_desktop.services.views import ChangeSet, JurisdictionView, PlaceChoice, UserView
 from paragon_desktop.settings import Settings
 from paragon_desktop.ui.forms.ui_case_form import Ui_CaseForm
+from paragon_desktop.ui.map.ops import Op
 
 FIELDS_NL = {"category": "categorie", "access": "toegang", "location": "locatie",
              "case_type": "type", "occurred_at": "datum en tijd"}
@@ -244,7 +245,7 @@ class CaseDialog(QDialog):
         self._location = location
         self.ui.locationNameEdit.setText(location.name if location else "")
         if self.map is not None:
-            self.map.bridge.send([{"op": "location.show",
+            self.map.bridge.send([{"op": Op.LOCATION_SHOW,
                                    "geometry": location.geometry if location else None, "fit": fit}])
         self._on_changed()
 
@@ -253,17 +254,17 @@ class CaseDialog(QDialog):
             return
         mode = "area" if self.ui.areaRadio.isChecked() else "point"
         self._picking = True
-        self.map.bridge.send([{"op": "pick.start", "mode": mode}])
+        self.map.bridge.send([{"op": Op.PICK_START, "mode": mode}])
         self.ui.pickHint.setText(PICK_HINTS[LocationKind(mode)] + " Esc of “Stop aanduiden” stopt.")
 
     def _finish_area(self) -> None:
         if self.map is not None:
-            self.map.bridge.send([{"op": "pick.finish"}])
+            self.map.bridge.send([{"op": Op.PICK_FINISH}])
 
     def _stop_pick(self) -> None:
         self._picking = False
         if self.map is not None:
-            self.map.bridge.send([{"op": "pick.stop"}])
+            self.map.bridge.send([{"op": Op.PICK_STOP}])
 
     def _on_pick_progress(self, vertices: int) -> None:
         self.ui.pickHint.setText(f"{vertices} punt(en) van het gebied; dubbelklik of “Gebied sluiten”.")

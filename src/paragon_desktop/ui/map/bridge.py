@@ -9,9 +9,14 @@ Everything sent before the page says it is ready is queued, in order.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
+
+from paragon_desktop.ui.map.ops import Op
+
+OP_NAMES = frozenset(Op)
 
 
 class MapBridge(QObject):
@@ -24,6 +29,7 @@ class MapBridge(QObject):
     sig_layer_loaded = Signal(int, int)  # layer id, data revision
     sig_picked = Signal(dict)  # a GeoJSON geometry the user picked (point or area)
     sig_pick_progress = Signal(int)  # vertices of the area being drawn
+    sig_unknown_op = Signal(str)  # the page got an operation it has no handler for
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -32,9 +38,13 @@ class MapBridge(QObject):
         self.last_applied = 0
         self._next_id = 1
         self._pending: list[tuple[Any, tuple[Any, ...]]] = []
+        self.unknown_ops: list[str] = []
 
     def send(self, ops: list[dict[str, Any]]) -> int:
         """Queue or send one batch of operations; returns its id (see ``sig_applied``)."""
+        for operation in ops:
+            if operation.get("op") not in OP_NAMES:
+                raise ValueError(f"map operation {operation.get('op')!r} is not one of ui.map.ops.Op")
         batch_id = self._next_id
         self._next_id += 1
         self._emit(self.sig_batch, json.dumps({"id": batch_id, "ops": ops}, separators=(",", ":")))
@@ -75,6 +85,13 @@ class MapBridge(QObject):
     @Slot(int)
     def on_pick_progress(self, vertices: int) -> None:
         self.sig_pick_progress.emit(vertices)
+
+    @Slot(str)
+    def on_unknown_op(self, name: str) -> None:
+        """The page had no handler for an operation: said, not silently dropped."""
+        self.unknown_ops.append(name)
+        print(f"paragon-desktop: the map page has no handler for operation {name!r}", file=sys.stderr)
+        self.sig_unknown_op.emit(name)
 
     @property
     def settled(self) -> bool:

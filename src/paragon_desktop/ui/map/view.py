@@ -22,6 +22,7 @@ from paragon_desktop.services.views import ChangeSet, JurisdictionView, LayerVie
 from paragon_desktop.settings import Settings
 from paragon_desktop.ui.map.bridge import MapBridge
 from paragon_desktop.ui.map.guard import NetworkGuard
+from paragon_desktop.ui.map.ops import Op
 from paragon_desktop.ui.map.page import PAGE_URL, SCHEME
 from paragon_desktop.ui.map.scheme import AssetSchemeHandler
 
@@ -135,7 +136,7 @@ class MapView(QWebEngineView):
 
     @staticmethod
     def _background_op(settings: Settings) -> dict[str, Any]:
-        return {"op": "background", "tile_url": settings.tile_url,
+        return {"op": Op.BACKGROUND, "tile_url": settings.tile_url,
                 "attribution": settings.tile_attribution}
 
     def set_tile_source(self, settings: Settings) -> None:
@@ -180,9 +181,9 @@ class MapView(QWebEngineView):
         if changes.jurisdictions is not None:
             ops.append(self._borders_op(changes.jurisdictions))
         for anchor_id in changes.removed_anchor_ids:
-            ops.append({"op": "anchor.remove", "id": anchor_id})
+            ops.append({"op": Op.ANCHOR_REMOVE, "id": anchor_id})
         for anchor in changes.anchors:
-            ops.append({"op": "anchor.upsert", "id": anchor.id, "name": anchor.name,
+            ops.append({"op": Op.ANCHOR_UPSERT, "id": anchor.id, "name": anchor.name,
                         "category": anchor.category, "description": anchor.description,
                         "geometry": anchor.geometry})
         if changes.layers is not None:
@@ -191,12 +192,12 @@ class MapView(QWebEngineView):
                 self._layers.pop(gone)
                 self._layer_revisions.pop(gone, None)
                 self._preloaded.pop(gone, None)
-                ops.append({"op": "layer.remove", "id": gone})
+                ops.append({"op": Op.LAYER_REMOVE, "id": gone})
             for layer in changes.layers:
                 old = self._layers.get(layer.id)
                 self._layers[layer.id] = layer
                 if old != layer:
-                    ops.append({"op": "layer.upsert", "id": layer.id, "name": layer.name,
+                    ops.append({"op": Op.LAYER_UPSERT, "id": layer.id, "name": layer.name,
                                 "style": layer.style, "visible": layer.visible,
                                 "opacity": layer.opacity})
                 preloaded = self._preloaded.get(layer.id)
@@ -212,9 +213,9 @@ class MapView(QWebEngineView):
                 del self._outbox[key]
             self._outbox[(layer_id, layer.data_revision)] = text.encode("utf-8")
             self._layer_revisions[layer_id] = layer.data_revision
-            ops.append({"op": "layer.data", "id": layer_id, "revision": layer.data_revision})
+            ops.append({"op": Op.LAYER_DATA, "id": layer_id, "revision": layer.data_revision})
         if fit_to is not None:
-            ops.append({"op": "fit", "bbox": list(fit_to)})
+            ops.append({"op": Op.FIT, "bbox": list(fit_to)})
         if not ops:
             return None
         return self.bridge.send(ops)
@@ -222,22 +223,22 @@ class MapView(QWebEngineView):
     def set_layer_visible(self, layer_id: int, visible: bool) -> None:
         if layer_id in self._layers:
             self._layers[layer_id] = replace(self._layers[layer_id], visible=visible)
-        self.bridge.send([{"op": "layer.visible", "id": layer_id, "visible": visible}])
+        self.bridge.send([{"op": Op.LAYER_VISIBLE, "id": layer_id, "visible": visible}])
 
     def set_layer_opacity(self, layer_id: int, opacity: float) -> None:
         if layer_id in self._layers:
             self._layers[layer_id] = replace(self._layers[layer_id], opacity=opacity)
-        self.bridge.send([{"op": "layer.opacity", "id": layer_id, "opacity": opacity}])
+        self.bridge.send([{"op": Op.LAYER_OPACITY, "id": layer_id, "opacity": opacity}])
 
     def fly_to(self, bbox: tuple[float, float, float, float], anchor_id: int | None = None) -> None:
-        op: dict[str, Any] = {"op": "fly", "bbox": list(bbox)}
+        op: dict[str, Any] = {"op": Op.FLY, "bbox": list(bbox)}
         if anchor_id is not None:
             op["anchor_id"] = anchor_id
         self.bridge.send([op])
 
     @staticmethod
     def _borders_op(jurisdictions: list[JurisdictionView]) -> dict[str, Any]:
-        return {"op": "borders", "items": [
+        return {"op": Op.BORDERS, "items": [
             {"id": j.id, "name": j.name, "kind": j.kind, "geometry": j.geometry}
             for j in jurisdictions
         ]}

@@ -1,0 +1,35 @@
+"""The operations Python sends to the map page, named once on this side.
+
+The page (``resources/map/paragon-map.js``) names them once on its side, as the keys of its
+``handlers``; a test asks the page for those keys and checks they are exactly these. The bridge
+refuses to send a name that is not here, and the page reports a name it has no handler for
+(``MapBridge.sig_unknown_op``) instead of dropping it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class Op(StrEnum):
+    BACKGROUND = "background"
+    BORDERS = "borders"
+    ANCHOR_UPSERT = "anchor.upsert"
+    ANCHOR_REMOVE = "anchor.remove"
+    LAYER_UPSERT = "layer.upsert"
+    LAYER_VISIBLE = "layer.visible"
+    LAYER_OPACITY = "layer.opacity"
+    LAYER_REMOVE = "layer.remove"
+    LAYER_DATA = "layer.data"
+    LOCATION_SHOW = "location.show"
+    PICK_START = "pick.start"
+    PICK_FINISH = "pick.finish"
+    PICK_STOP = "pick.stop"
+    FIT = "fit"
+    FLY = "fly"
+
+
+def op(name: Op, **fields: Any) -> dict[str, Any]:
+    """One operation for ``MapBridge.send``."""
+    return {"op": name, **fields}
