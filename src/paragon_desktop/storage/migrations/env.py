@@ -22,7 +22,31 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
     )
+    _before_0006(connection)
     context.run_migrations()
+
+
+def _before_0006(connection) -> None:  # type: ignore[no-untyped-def]
+    """A PostgreSQL database stamped 0005 by its first text lacks paragon_astrid_holder(), which
+    0006 grants and uses: 0006 could not run. Released migrations are never edited, so the
+    function (as the final 0005 defines it) is created here, before 0006; 0007 brings the rest."""
+    if connection.dialect.name != "postgresql":
+        return
+    if set(context.get_context().get_current_heads()) != {"0005"}:
+        return
+    if connection.exec_driver_sql(
+            "SELECT to_regprocedure('paragon_astrid_holder(text, integer)')").scalar() is not None:
+        return
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parent / "versions" / "0005_shared_server.py"
+    spec = importlib.util.spec_from_file_location("paragon_migration_0005", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    definition = next(part for part in module.FUNCTIONS.split("CREATE FUNCTION ")
+                      if part.startswith("paragon_astrid_holder("))
+    connection.exec_driver_sql("CREATE FUNCTION " + definition.rstrip().rstrip(";"))
 
 
 def _drop_leftovers(connection) -> None:  # type: ignore[no-untyped-def]
