@@ -20,6 +20,20 @@ from paragon_desktop.settings import Settings  # noqa: E402
 from paragon_desktop.ui.main_window import MainWindow  # noqa: E402
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Qt tests check the window; the database under it is checked on both backends by the
+    storage and service tests. So Qt tests run on SQLite, except those about the server itself
+    (marked ``server``: live updates, row-level security seen in a window, outages and resends,
+    commit order), which also run on PostgreSQL."""
+    drop = [item for item in items
+            if "/tests/qt/" in str(item.path).replace("\\", "/")
+            and "[postgresql" in item.nodeid and item.get_closest_marker("server") is None]
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        dropped = set(map(id, drop))
+        items[:] = [item for item in items if id(item) not in dropped]
+
+
 @pytest.fixture(scope="session")
 def qapp():
     return create_application(["paragon-desktop-tests"])

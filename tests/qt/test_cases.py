@@ -314,6 +314,7 @@ def test_audit_trail_is_for_coordinators_and_shows_text_as_text(qtbot, client, o
     assert "coordinator" in audit.toolTip()
 
 
+@pytest.mark.server
 def test_a_user_removed_from_a_private_case_keeps_the_picture_but_loses_the_case(
         qtbot, client, open_window):
     lotte = client.user("lotte.maes")

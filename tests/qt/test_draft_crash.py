@@ -10,10 +10,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from paragon_desktop.ui.drafts import DraftStore
 from tests.qt.typist import TEXT
 
 HERE = Path(__file__).parent
+
+pytestmark = pytest.mark.server  # outages, resends, live updates: the server's part
 
 
 def test_a_draft_survives_kill_9_while_typing(tmp_path):

@@ -253,6 +253,7 @@ def test_a_draft_survives_a_crash(client, qtbot, open_window):
     window.hide()
 
 
+@pytest.mark.server
 def test_a_draft_whose_message_reached_the_server_is_not_offered_again(client, qtbot, open_window):
     """Killed right after sending (the draft was not cleared yet), or cut off before the answer:
     on the next start the draft's message is found stored under its id and not offered again,
@@ -295,6 +296,7 @@ def test_drafts_are_per_user_and_case(tmp_path):
 
 
 # -- Important pop-ups and escaping --------------------------------------------------------------
+@pytest.mark.server
 def test_important_in_multi_pops_up_in_another_users_window_until_acknowledged(
         client, qtbot, open_window):
     an_window = open_window("an.peeters")

@@ -203,6 +203,7 @@ def test_dock_opacity_rename_remove(open_window, client, qtbot, tmp_path, monkey
     assert window.layers.item_for(layer_id) is None
 
 
+@pytest.mark.server  # row-level security decides what the colleague sees
 def test_layer_shared_in_a_feed_reaches_a_colleague_and_their_tick_survives(
         open_window, client, qtbot, tmp_path):
     sofie = open_window("sofie.janssens")

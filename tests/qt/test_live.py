@@ -30,7 +30,7 @@ from tests import pg
 from tests.conftest import DEMO_PASSWORD
 from tests.qt.conftest import map_stats
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.server]
 SLOW_POLL = Settings(refresh_seconds=50)  # the poll cannot explain anything that arrives sooner
 
 

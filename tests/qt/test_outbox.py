@@ -3,6 +3,7 @@ out by themselves once, in order, and a refusal keeps the text with the reason."
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
@@ -12,6 +13,8 @@ from paragon_desktop.services.once import new_op_id
 from paragon_desktop.storage.models import Message
 from paragon_desktop.ui.docks.composer import Draft
 from paragon_desktop.ui.outbox import OutboxItem, OutboxStore
+
+pytestmark = pytest.mark.server  # outages, resends, live updates: the server's part
 
 
 def feed_id(window, name: str) -> int:
