@@ -204,12 +204,23 @@ def run_gui(db_url: str | None) -> int:
             f"paragon-desktop demo --db {db.display_url}",
         )
         return 1
-    demo_users = demo_accounts() if path is not None and has_demo(db) else None
-    sign_in = SignInDialog(services.auth.sign_in, db.display_url, demo_users=demo_users,
-                           demo_password=DEMO_PASSWORD)
+    settings = Settings.load()
+    sign_in = embedded_sign_in(services, db, settings)
     if not sign_in.exec() or sign_in.user is None:
         return 0
+    settings.last_username = sign_in.user.username
+    settings.save()
     return _run_session(app, services, sign_in.user)
+
+
+def embedded_sign_in(services: Services, db: Database, settings: Settings) -> Any:
+    """The sign-in dialog of a database without login roles: the last user name is proposed,
+    and in the demo its users are listed."""
+    from paragon_desktop.ui.dialogs.sign_in import SignInDialog
+
+    demo_users = demo_accounts() if sqlite_file(db.engine.url) is not None and has_demo(db) else None
+    return SignInDialog(services.auth.sign_in, db.display_url, username=settings.last_username,
+                        demo_users=demo_users, demo_password=DEMO_PASSWORD)
 
 
 def _open_or_mend(db_url: str | None) -> tuple[Database | None, bool]:

@@ -21,3 +21,29 @@ def test_sign_in_refuses_a_wrong_password_and_keeps_the_user_name(qtbot, client)
     ok.click()
     assert not dialog.isVisible()
     assert dialog.user.username == "an.peeters"
+
+
+def test_the_settings_dialog_shows_its_hint_unclipped(qtbot):
+    from paragon_desktop.settings import Settings
+    from paragon_desktop.ui.dialogs.settings import SettingsDialog
+
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    field = dialog.tile_url
+    needed = field.fontMetrics().horizontalAdvance(field.placeholderText())
+    assert field.width() > needed  # it opened too small for its own placeholder text
+
+
+def test_the_embedded_sign_in_proposes_the_last_user_name(qtbot, client, monkeypatch, tmp_path):
+    """The embedded database did not remember the last user name."""
+    from paragon_desktop.app import build_services, embedded_sign_in
+    from paragon_desktop.settings import Settings
+
+    monkeypatch.setenv("PARAGON_CONFIG_DIR", str(tmp_path))
+    settings = Settings.load()
+    settings.last_username = "tom.declercq"
+    settings.save()
+    dialog = embedded_sign_in(build_services(client.db), client.db, Settings.load())
+    qtbot.addWidget(dialog)
+    assert dialog.username.text() == "tom.declercq"

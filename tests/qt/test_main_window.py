@@ -160,3 +160,16 @@ def test_the_map_comes_back_after_its_render_process_dies(open_window, qtbot):
     after = map_stats(qtbot, window)
     assert after["anchors"] == before["anchors"]
     assert after["borders"] == before["borders"]
+
+
+def test_ctrl_f_goes_into_the_feed_search(open_window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    window = open_window("an.peeters")
+    window.activateWindow()
+    window.feeds.composer.editor.setFocus()
+    window.feeds.filters.search.setText("ammoniak")
+    QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.feeds.filters.search.hasFocus(), timeout=3000)
+    assert window.feeds.filters.search.selectedText() == "ammoniak"  # typing replaces it

@@ -208,6 +208,12 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, OutboxMi
         self.refresh_action.triggered.connect(self.refresh)
         self.addAction(self.refresh_action)
         view_menu.addAction(self.refresh_action)
+        # Ctrl+F: into the feed search, wherever the focus was (the feeds dock is shown first).
+        self.find_action = QAction("&Zoeken in berichten", self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.focus_feed_search)
+        self.addAction(self.find_action)
+        view_menu.addAction(self.find_action)
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
@@ -216,6 +222,15 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, OutboxMi
         reset.triggered.connect(self.reset_layout)
         view_menu.addAction(reset)
         self._build_case_menu()
+
+    def focus_feed_search(self) -> None:
+        dock = self.docks.get("feeds")
+        if dock is not None and not dock.isVisible():
+            dock.show()
+            dock.raise_()
+        search = self.feeds.filters.search
+        search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        search.selectAll()
 
     def _update_titles(self) -> None:
         participation = self.snapshot.participation if self.snapshot else None

@@ -22,6 +22,10 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Instellingen")
         self.tile_url = QLineEdit(settings.tile_url or "")
         self.tile_url.setPlaceholderText("leeg: offline, geen achtergrondkaart")
+        # Wide enough for its own hint and for a typical tile address, not clipped.
+        metrics = self.tile_url.fontMetrics()
+        self.tile_url.setMinimumWidth(max(metrics.horizontalAdvance(text) for text in (
+            self.tile_url.placeholderText(), "https://tile.example.org/{z}/{x}/{y}.png")) + 40)
         self.attribution = QLineEdit(settings.tile_attribution)
         self.refresh = QSpinBox()
         self.refresh.setRange(MIN_REFRESH_SECONDS, MAX_REFRESH_SECONDS)
