@@ -176,7 +176,6 @@ def run_gui(db_url: str | None) -> int:
     app = create_application(sys.argv)
     from PySide6.QtWidgets import QMessageBox
 
-    from paragon_desktop.ui.dialogs.sign_in import SignInDialog
 
     target = normalise_url(db_url) if db_url else None
     if target is not None and uses_login_roles(target):
