@@ -144,6 +144,20 @@ def test_hashtag_completion_and_copies(client, qtbot, open_window):
     copy = next(m for m in cp_ops.model.messages() if m.text.startswith("Ploeg 2"))
     assert copy.copied_from == "D1 Brandweer"
     assert "Verstuurd en gekopieerd naar CP-Ops" in window.statusBar().currentMessage()
+    # One's own copy is not unread in the feed it was copied to.
+    assert cp_ops.unread == 0
+    assert window.feeds.tabs.tabText(window.feeds.tabs.indexOf(cp_ops)) == "CP-Ops"
+
+
+def test_unread_counts_what_others_wrote(client, qtbot, open_window):
+    window = open_window("tom.declercq")
+    loaded(qtbot, window, "Multi")
+    cp_ops = window.feeds.tab(feed_id(window, "CP-Ops"))
+    sofie = client.user("sofie.janssens")
+    client.feeds.post(sofie, feed_id(window, "CP-Ops"), "Opvang meldt 14 bewoners", [])
+    window.refresh()
+    qtbot.waitUntil(lambda: cp_ops.unread == 1, timeout=10000)
+    assert window.feeds.tabs.tabText(window.feeds.tabs.indexOf(cp_ops)) == "CP-Ops (1)"
 
 
 def test_a_refused_copy_keeps_the_text(client, qtbot, open_window, warnings):

@@ -117,6 +117,7 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, OutboxMi
         self.setCentralWidget(central)
 
         self.feeds = FeedsDockWidget()
+        self.feeds.user_id = user.id
         self.anchors = AnchorsDockWidget()
         self.contacts = ContactsDockWidget()
         self.layers = LayersDockWidget()

@@ -200,6 +200,7 @@ class FeedsDockWidget(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.user_id = 0  # the signed-in user: their own messages are never unread
         self.filters = FilterBar()
         self.filters.sig_changed.connect(self._on_filter)
         self.tabs = QTabWidget()
@@ -263,16 +264,17 @@ class FeedsDockWidget(QWidget):
             tab = self._tabs.get(feed_id)
             if tab is None:
                 continue
+            # What one wrote oneself (a #-copy into another feed included) is not unread there.
+            news = [m for m in items if not tab.model.holds(m.id) and m.author_id != self.user_id]
             if not tab.filter.is_empty:
                 # What matches a filter can change with any message (an answer closes a
                 # question): ask again rather than guess.
                 self.reload(tab)
-                added = len(items)
             else:
-                added = tab.add_messages(items)
+                tab.add_messages(items)
             tab.update_empty_hint()
-            if added and count_unread and tab is not self.tabs.currentWidget():
-                tab.unread += added
+            if news and count_unread and tab is not self.tabs.currentWidget():
+                tab.unread += len(news)
                 self._update_title(tab)
 
     def reload(self, tab: FeedTab) -> None:

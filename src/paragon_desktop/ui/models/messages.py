@@ -124,6 +124,9 @@ class MessagesModel(QAbstractListModel):
     def page_failed(self) -> None:
         self._fetching = False
 
+    def holds(self, message_id: int) -> bool:
+        return message_id in self._ids
+
     def upsert(self, messages: list[MessageView], *, from_page: bool = False) -> int:
         """Put messages in their place (newest first), whatever order they come in; mark the
         questions they answer and the messages they correct. Returns how many were new."""
