@@ -16,6 +16,7 @@ from paragon_desktop.settings import Settings
 from paragon_desktop.storage.models import Case, CaseShare, Organisation
 from paragon_desktop.ui.dialogs.case_form import CaseDialog
 from paragon_desktop.ui.dialogs.case_list import CaseListDialog
+from paragon_desktop.ui.models.messages import LOCAL_TZ
 from tests.qt.conftest import map_stats
 
 
@@ -227,6 +228,11 @@ def test_case_list_filters_keeps_closed_apart_and_reports_inactive_cases(qtbot, 
     assert len(active) == 2
     assert dialog.tabs.tabText(1) == "Afgesloten (1)"
     assert "Voorjaarsoefening" in dialog.table_names(dialog.closed)[0]
+    # The closed list says when each case was closed (and by whom, where known).
+    closed_case = dialog.closed.item(0, 0).data(Qt.ItemDataRole.UserRole)
+    assert dialog.closed.horizontalHeaderItem(6).text() == "Afgesloten"
+    assert dialog.closed.item(0, 6).text().startswith(
+        closed_case.closed_at.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M"))
     # Forty days on, both open public exercises are idle for more than a month.
     assert dialog.tabs.tabText(2) == "Inactief > 1 maand (2)"
     assert "dagen" in dialog.inactive.item(0, 6).text()
@@ -256,7 +262,8 @@ def test_closing_makes_the_case_read_only_in_every_open_window(qtbot, client, op
     an_window.close_case(confirm=False)
     for window in (an_window, tom_window):
         qtbot.waitUntil(lambda w=window: not w.case.is_open, timeout=15000)
-        assert "AFGESLOTEN CASE" in window.banner.text()
+        assert "AFGESLOTEN CASE op " in window.banner.text()
+        assert "door An Peeters: alleen lezen" in window.banner.text()
         assert not window.feeds.composer.editor.isEnabled()
         assert not window.layers.add_button.isEnabled()
         assert "afgesloten" in window.layers.add_button.toolTip()
@@ -412,3 +419,24 @@ def test_escape_stops_picking_before_it_closes_the_form(qtbot, client):
     assert dialog.isVisible()
     QTest.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+def test_everyone_in_the_case_can_read_its_details(qtbot, client, open_window):
+    """A read-only user had no way to read phase, Astrid block, description, start, location or
+    who started the case."""
+    window = open_window("wim.verhaegen")
+    assert window.details_action.isEnabled()
+    window.details_action.trigger()
+    dialog = window.case_details_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=3000)
+    case = window.case
+    values = {label: shown.text() for label, shown in dialog.values.items()}
+    assert values["Case"] == case.name
+    assert values["Fase"] == (case.phase or "—")
+    assert values["Astrid-blokindex"] == (case.astrid_block or "—")
+    assert values["Beschrijving"] == (case.description or "—")
+    assert values["Locatie"] == case.location_name
+    assert values["Gestart door"].startswith(case.created_by)
+    assert values["Begonnen"] == case.occurred_at.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
+    assert all(shown.textFormat() == Qt.TextFormat.PlainText for shown in dialog.values.values())
+    dialog.close()

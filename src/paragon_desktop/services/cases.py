@@ -63,7 +63,8 @@ def _bbox(row: Any) -> tuple[float, float, float, float] | None:
     return (row.min_lon, row.min_lat, row.max_lon, row.max_lat)
 
 
-def case_summary(case: Case, created_by: str = "", organisation: str = "") -> CaseSummary:
+def case_summary(case: Case, created_by: str = "", organisation: str = "",
+                 closed_by: str = "") -> CaseSummary:
     return CaseSummary(
         id=case.id,
         name=case.name,
@@ -82,14 +83,17 @@ def case_summary(case: Case, created_by: str = "", organisation: str = "") -> Ca
         created_by=created_by,
         organisation=organisation,
         closed_at=case.closed_at,
+        closed_by=closed_by,
     )
 
 
 def summary_of(session: Session, case: Case) -> CaseSummary:
     creator = session.get(User, case.created_by_id)
     organisation = session.get(Organisation, case.organisation_id)
+    closer = session.get(User, case.closed_by_id) if case.closed_by_id else None
     return case_summary(case, creator.display_name if creator else "",
-                        organisation.name if organisation else "")
+                        organisation.name if organisation else "",
+                        closer.display_name if closer else "")
 
 
 class CaseService:
@@ -110,10 +114,12 @@ class CaseService:
         in the name, type, location or description (case-insensitive)."""
         with self._db.sessions() as session:
             creator = aliased(User)
+            closer = aliased(User)
             query = (
-                select(Case, creator.display_name, Organisation.name)
+                select(Case, creator.display_name, Organisation.name, closer.display_name)
                 .join(creator, creator.id == Case.created_by_id)
                 .join(Organisation, Organisation.id == Case.organisation_id)
+                .outerjoin(closer, closer.id == Case.closed_by_id)
                 .order_by(Case.occurred_at.desc(), Case.id.desc())
             )
             if closed_only:
@@ -125,10 +131,10 @@ class CaseService:
             visible = visible_case_ids(session, user.id)
             needle = " ".join(text.split()).casefold()
             result = []
-            for case, created_by, organisation in session.execute(query):
+            for case, created_by, organisation, closed_by in session.execute(query):
                 if case.id not in visible:
                     continue
-                summary = case_summary(case, created_by, organisation)
+                summary = case_summary(case, created_by, organisation, closed_by or "")
                 if needle and needle not in _searchable(summary):
                     continue
                 result.append(summary)

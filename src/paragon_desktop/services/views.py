@@ -40,6 +40,7 @@ class CaseSummary:
     created_by: str = ""
     organisation: str = ""
     closed_at: datetime | None = None
+    closed_by: str = ""
 
     @property
     def is_exercise(self) -> bool:

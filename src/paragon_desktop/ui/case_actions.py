@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 class CaseActionsMixin:
     def _build_case_menu(self: MainWindow) -> None:
         menu = self.menuBar().addMenu("&Case")
+        # Everyone in the case may read its details (read-only users included).
+        self.details_action = QAction("Case-&gegevens…", self)
+        self.details_action.triggered.connect(self.show_case_details)
+        menu.addAction(self.details_action)
         self.case_actions: dict[CaseAction, QAction] = {}
         for action, label, handler in (
             (CaseAction.EDIT, "Case-informatie &aanpassen…", self.edit_case_info),
@@ -45,6 +49,13 @@ class CaseActionsMixin:
         menu.addAction(self.leave_action)
         self.case_menu = menu
         menu.setToolTipsVisible(True)
+
+    def show_case_details(self: MainWindow) -> None:
+        from paragon_desktop.ui.dialogs.case_details import CaseDetailsDialog
+
+        dialog = CaseDetailsDialog(self.case, self)
+        self.case_details_dialog = dialog  # for tests
+        dialog.open()
 
     def _update_case_actions(self: MainWindow) -> None:
         if not hasattr(self, "case_actions"):

@@ -44,6 +44,7 @@ from paragon_desktop.ui.feed_actions import FeedActionsMixin
 from paragon_desktop.ui.layer_actions import LayerActionsMixin
 from paragon_desktop.ui.layer_import import ImportReport, LayerImporter
 from paragon_desktop.ui.map.view import MapView
+from paragon_desktop.ui.models.messages import LOCAL_TZ
 from paragon_desktop.ui.outbox_actions import OutboxMixin
 from paragon_desktop.ui.workers import Workers
 
@@ -244,7 +245,12 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, OutboxMi
         if self.case.is_exercise:
             parts.append("OEFENING - EXERCISE - geen echte noodsituatie")
         if not self.case.is_open:
-            parts.append("AFGESLOTEN CASE: alleen lezen")
+            closed = "AFGESLOTEN CASE"
+            if self.case.closed_at is not None:
+                closed += " op " + self.case.closed_at.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
+            if self.case.closed_by:
+                closed += f" door {self.case.closed_by}"
+            parts.append(closed + ": alleen lezen")
         if self._access_lost:
             parts.append(self._access_lost)
         self.banner.setText("  ·  ".join(parts))

@@ -71,7 +71,7 @@ class CaseListDialog(QDialog):
 
         self.tabs = QTabWidget()
         self.active = self._table()
-        self.closed = self._table()
+        self.closed = self._table(extra="Afgesloten")
         self.inactive = self._table(extra="Laatste activiteit")
         self.tabs.addTab(self.active, "Actief")
         self.tabs.addTab(self.closed, "Afgesloten")
@@ -123,20 +123,23 @@ class CaseListDialog(QDialog):
         inactive = [item for item in self._admin.inactive_public_cases(self._user, now=self._now)
                     if item.case.id in shown]
         self._fill(self.active, [(c, None) for c in active])
-        self._fill(self.closed, [(c, None) for c in closed])
-        self._fill(self.inactive, [(i.case, i.last_activity) for i in inactive])
+        self._fill(self.closed, [(c, _local(c.closed_at) + (f" door {c.closed_by}" if c.closed_by else ""))
+                                 if c.closed_at else (c, "") for c in closed])
+        now = self._now or datetime.now(UTC)
+        self._fill(self.inactive, [(i.case, f"{_local(i.last_activity)} "
+                                            f"({(now - i.last_activity).days} dagen)")
+                                   for i in inactive])
         self.tabs.setTabText(0, f"Actief ({len(active)})")
         self.tabs.setTabText(1, f"Afgesloten ({len(closed)})")
         self.tabs.setTabText(2, f"Inactief > 1 maand ({len(inactive)})")
 
-    def _fill(self, table: QTableWidget, rows: list[tuple[CaseSummary, datetime | None]]) -> None:
+    def _fill(self, table: QTableWidget, rows: list[tuple[CaseSummary, str | None]]) -> None:
         table.setRowCount(len(rows))
-        for row, (case, last) in enumerate(rows):
+        for row, (case, extra) in enumerate(rows):
             values = [case.name, case.category.label_nl, case.location_name, _local(case.occurred_at),
                       "Publiek" if case.access == "public" else "Privé", case.organisation]
-            if last is not None:
-                days = ((self._now or datetime.now(UTC)) - last).days
-                values.append(f"{_local(last)} ({days} dagen)")
+            if extra is not None:
+                values.append(extra)
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, case)
