@@ -218,6 +218,30 @@ def test_a_refusal_keeps_the_dialog_open_with_everything_typed(qtbot, client):
     assert dialog.outcome.case.description == "Uitslaande brand, <b>niet</b> markup"
 
 
+def test_a_refusal_goes_once_the_field_is_corrected_and_never_widens_the_form(qtbot, client):
+    """After correcting the Astrid block index the red label and the message stayed; the form
+    widened as errors appeared and moved the fields under the mouse."""
+    dialog = dialog_for(qtbot, client, with_map=False)
+    ui = dialog.ui
+    fill_mandatory_except_location(dialog)
+    ui.territoryRadio.setChecked(True)
+    ui.territoryCombo.setCurrentIndex(ui.territoryCombo.findText("Gemeente Doelmeer"))
+    qtbot.wait(50)
+    width, field_x = dialog.width(), ui.astridEdit.mapTo(dialog, ui.astridEdit.rect().topLeft()).x()
+    ui.astridEdit.setText("blok-sch-07")
+    ui.astridEdit.editingFinished.emit()
+    dialog.start_button.click()
+    qtbot.wait(50)
+    assert "BLOK-SCH-07 is reserved" in ui.errorLabel.text()
+    assert "#c92a2a" in ui.astridLabel.styleSheet()
+    assert dialog.width() == width
+    assert ui.astridEdit.mapTo(dialog, ui.astridEdit.rect().topLeft()).x() == field_x
+    ui.astridEdit.selectAll()
+    QTest.keyClicks(ui.astridEdit, "BLOK-DOE-01")
+    assert ui.errorLabel.text() == ""
+    assert "#c92a2a" not in ui.astridLabel.styleSheet()
+
+
 def test_case_list_filters_keeps_closed_apart_and_reports_inactive_cases(qtbot, client):
     an = client.user("an.peeters")
     later = datetime.now(UTC) + timedelta(days=40)

@@ -10,7 +10,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QDateTime, Qt, QTimer
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidgetItem, QPushButton, QWidget
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 from paragon_desktop.domain.access import CaseAction, case_refusal
 from paragon_desktop.domain.cases import (
@@ -68,6 +77,7 @@ class CaseDialog(QDialog):
         self.outcome: Outcome | None = None
         self._location: CaseLocation | None = None
         self._filling = False
+        self._refused: list[QLabel] = []
         self._type_defaulted = False
         self._picking = False
         ui = self.ui
@@ -128,6 +138,19 @@ class CaseDialog(QDialog):
         ui.suffixEdit.textChanged.connect(self._on_changed)
         ui.locationNameEdit.textEdited.connect(self._on_changed)
         ui.astridEdit.textEdited.connect(lambda _t: ui.astridStatus.clear())
+        ui.astridEdit.textEdited.connect(lambda _t: self._clear_refusal())
+        ui.phaseCombo.currentIndexChanged.connect(lambda _i: self._clear_refusal())
+        ui.descriptionEdit.textChanged.connect(self._clear_refusal)
+        # A label turned bold and red must not widen its column: each keeps the room its bold
+        # text needs from the start (fields moved under the mouse as errors appeared).
+        for label in {*self._labels.values(), ui.astridLabel, ui.suffixLabel}:
+            bold = QFont(label.font())
+            bold.setWeight(QFont.Weight.DemiBold)
+            label.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(label.text()) + 2)
+        # Messages wrap inside the form's width instead of widening it.
+        for label in (ui.errorLabel, ui.missingLabel):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setWordWrap(True)
         ui.astridEdit.editingFinished.connect(self._check_astrid)
         for kind, button in self._mode_buttons.items():
             button.toggled.connect(lambda on, k=kind: on and self._on_mode(k))
@@ -194,9 +217,19 @@ class CaseDialog(QDialog):
     def _on_type_chosen(self, _index: int) -> None:
         self._type_defaulted = False
 
+    def _clear_refusal(self) -> None:
+        """The last refusal no longer holds once the person changes something: its message and
+        the red of the fields it named go (missing fields are marked again by _on_changed)."""
+        ui = self.ui
+        ui.errorLabel.clear()
+        for label in self._refused:
+            label.setStyleSheet("")
+        self._refused = []
+
     def _on_changed(self, *_args: object) -> None:
         if self._filling:
             return
+        self._clear_refusal()
         ui = self.ui
         draft = self.draft()
         ui.nameLabel.setText(preview_name(draft))
@@ -393,6 +426,7 @@ class CaseDialog(QDialog):
                                                    "name_suffix": ui.suffixLabel}.get(name)
                 if label is not None:
                     label.setStyleSheet(MISSING_STYLE)
+                    self._refused.append(label)
             return
         except ParagonError as exc:
             ui.errorLabel.setText(str(exc))
