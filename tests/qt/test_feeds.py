@@ -481,3 +481,27 @@ def test_no_crisis_role_is_chosen_for_the_user(client, qtbot):
     assert dialog.open_button.isEnabled()
     dialog.open_button.click()
     assert dialog.result_participation.crisis_role == "Noodplanningsambtenaar"
+
+
+def test_a_pressed_tag_shows_its_own_colour(client, qtbot, open_window):
+    """The tag toggles' pressed state was hard to see (Belangrijk above all)."""
+    from PySide6.QtGui import QColor
+
+    from paragon_desktop.ui.models.messages import TAG_COLOURS
+
+    window = open_window("tom.declercq")
+    button = window.feeds.composer.tags[MessageTag.IMPORTANT]
+    middle = button.height() // 2
+    before = button.grab().toImage().pixelColor(4, middle)
+    button.setChecked(True)
+    after = button.grab().toImage().pixelColor(4, middle)
+    assert after.name() == QColor(TAG_COLOURS["important"]).name()
+    assert before.name() != after.name()
+
+
+def test_the_export_button_leaves_room_for_its_arrow(open_window):
+    window = open_window("tom.declercq")
+    button = window.feeds.filters.export_button
+    text = button.fontMetrics().horizontalAdvance("Exporteren")
+    assert button.menu() is not None
+    assert button.width() >= text + 20  # text, margins and the menu arrow side by side

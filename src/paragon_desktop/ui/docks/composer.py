@@ -25,6 +25,7 @@ from paragon_desktop.domain.enums import MessageTag
 from paragon_desktop.domain.feeds import hashtag_prefix
 from paragon_desktop.services.once import new_op_id
 from paragon_desktop.services.views import MessageView
+from paragon_desktop.ui.models.messages import TAG_COLOURS
 
 TAG_KEYS = {MessageTag.IMPORTANT: "Ctrl+1", MessageTag.QUESTION: "Ctrl+2",
             MessageTag.ANSWER: "Ctrl+3", MessageTag.DECISION: "Ctrl+4", MessageTag.SITREP: "Ctrl+5"}
@@ -165,6 +166,13 @@ class Composer(QWidget):
             button.setText(tag.label_nl)
             button.setCheckable(True)
             button.setToolTip(f"{tag.label_nl} ({TAG_KEYS[tag]})")
+            # Pressed is unmistakable: the tag's own chip colour, white bold text (the plain
+            # sunken look was hard to see, Belangrijk above all).
+            colour = TAG_COLOURS[tag.value]
+            button.setStyleSheet(
+                "QToolButton { padding: 2px 8px; border: 1px solid palette(mid); border-radius: 3px; }"
+                f"QToolButton:checked {{ background: {colour}; color: white; font-weight: bold; "
+                f"border: 1px solid {colour}; }}")
             button.toggled.connect(lambda on, t=tag: self._on_tag(t, on))
             self.tags[tag] = button
             row.addWidget(button)

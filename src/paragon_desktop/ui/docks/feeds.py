@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMenu,
+    QPushButton,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -124,9 +124,8 @@ class FilterBar(QWidget):
         self.organisation = QComboBox()
         self.open_questions = QCheckBox("Open vragen")
         self.open_questions.setToolTip("Vragen waarop nog geen antwoord kwam")
-        self.export_button = QToolButton()
-        self.export_button.setText("Exporteren")
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A push button with a menu leaves room for its arrow (a tool button drew it over the text).
+        self.export_button = QPushButton("Exporteren")
         self.export_menu = QMenu(self.export_button)
         self.export_csv = QAction("Als CSV…", self)
         self.export_pdf = QAction("Als PDF-logboek…", self)
