@@ -232,6 +232,7 @@ def _case(services, user, name: str):
 def _import_layers(db_url: str | None, args: argparse.Namespace) -> int:
     from paragon_desktop.gis.layers import proposed_name
     from paragon_desktop.gis.reader import LayerReader
+    from paragon_desktop.services.layer_import import ImportRequest, LayerImportService
     from paragon_desktop.settings import Settings
 
     if args.name and len(args.files) > 1:
@@ -240,26 +241,28 @@ def _import_layers(db_url: str | None, args: argparse.Namespace) -> int:
     if share != "personal" and not share.startswith("feed:"):
         raise ParagonError(f"--share {share!r}: use personal or feed:NAME[,NAME...].")
     services, user = _signed_in(db_url, args.user)
+    importer = LayerImportService(services.layers, LayerReader(spare=False))
     try:
         case = _case(services, user, args.case)
         feeds = [] if share == "personal" else services.layers.feed_ids_by_name(
             user, case.id, [n.strip() for n in share[5:].split(",") if n.strip()])
-        # Read everything first: one bad file means nothing is added.
-        reader = LayerReader(spare=False)
-        reads = [(path, reader.read(path, crs=args.crs, max_bytes=Settings.load().max_layer_bytes))
-                 for path in args.files]
-        for path, read in reads:
-            for warning in read.warnings:
-                print(f"warning: {warning}", file=sys.stderr)
-            name = args.name or proposed_name(path)
-            services.layers.add_layer(user, case.id, read, name=name, source_name=path.name,
-                                      description=args.description, feed_ids=feeds)
-            where = "personal" if not feeds else share
-            print(f"{path.name}: {read.feature_count} features ({read.source_format}, "
-                  f"{read.source_crs}) added to {case.name} as “{name}”, {where}.")
+        # The app's rule: a file that cannot be read or stored is reported and changes nothing;
+        # the others still go in (the exit code says that something was refused).
+        request = ImportRequest(files=[(path, args.name or proposed_name(path)) for path in args.files],
+                                description=args.description, feed_ids=feeds, crs=args.crs)
+        report = importer.run(user, case.id, request, max_bytes=Settings.load().max_layer_bytes)
     finally:
+        importer.close()
         services.db.dispose()
-    return 0
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    where = "personal" if not feeds else share
+    for added in report.added:
+        print(f"{added.source_name}: {added.feature_count} features ({added.source_format}, "
+              f"{added.source_crs}) added to {case.name} as “{added.name}”, {where}.")
+    for error in report.errors:
+        print(f"paragon-desktop: {error}", file=sys.stderr)
+    return 2 if report.errors else 0
 
 
 def _export_layers(db_url: str | None, args: argparse.Namespace) -> int:

@@ -88,10 +88,14 @@ def test_import_and_export_layer_commands(tmp_path, monkeypatch, capsys):
     assert main(["import-layer", str(kml), "--db", target, "--case", "nordchem",
                  "--user", "sofie.janssens", "--share", "feed:D2 Medisch"]) == 2
     assert "No feed “D2 Medisch” that you are in" in capsys.readouterr().err
-    # One bad file among several: nothing is added.
+    # One bad file among several: the app's rule (services.layer_import), the same as in the
+    # window: the bad file is reported and changes nothing, the good one goes in, exit code 2.
     bad = tmp_path / "kapot.gpx"
     bad.write_text(lf.gpx_text(2)[:-20])
     assert main(["import-layer", str(kml), str(bad), "--db", target, "--case", "nordchem",
                  "--user", "sofie.janssens"]) == 2
-    assert "kapot.gpx: the file ends before its closing </gpx> tag" in capsys.readouterr().err
-    assert _count(tmp_path / "demo.db", Layer) == 3 + 2
+    captured = capsys.readouterr()
+    assert "kapot.gpx: the file ends before its closing </gpx> tag" in captured.err
+    assert "perimeter_nordchem-v2.kml: 3 features (KML, EPSG:4326) added to" in captured.out
+    assert "kapot.gpx" not in captured.out
+    assert _count(tmp_path / "demo.db", Layer) == 3 + 2 + 1

@@ -18,7 +18,7 @@ from paragon_desktop.gis.export import export_layers
 from paragon_desktop.gis.geometry import union_bbox
 from paragon_desktop.gis.layers import FILE_FILTER
 from paragon_desktop.ui.dialogs.import_layer import ImportChoice, ImportLayerDialog
-from paragon_desktop.ui.layer_import import ImportReport
+from paragon_desktop.ui.layer_import import ImportReport, report_text
 
 if TYPE_CHECKING:
     from paragon_desktop.ui.main_window import MainWindow
@@ -96,10 +96,10 @@ class LayerActionsMixin:
         if report.added or self._refresh_after_import:
             self._refresh_after_import = False
             self.refresh()
-        self.statusBar().showMessage(report.text().split("\n\n")[0], 8000)
+        self.statusBar().showMessage(report_text(report).split("\n\n")[0], 8000)
         if report.errors or report.warnings or report.cancelled:
             icon = QMessageBox.Icon.Warning if report.errors else QMessageBox.Icon.Information
-            self._tell("Kaartlagen toevoegen", report.text(), icon)
+            self._tell("Kaartlagen toevoegen", report_text(report), icon)
 
     # -- export --------------------------------------------------------------------------------
     def _on_export_requested(self: MainWindow, layer_ids: list[int]) -> None:

@@ -8,7 +8,6 @@ Changing the coordinate system reads the files again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,10 +34,12 @@ from PySide6.QtWidgets import (
 )
 
 from paragon_desktop.gis.layers import proposed_name
+from paragon_desktop.services.layer_import import ImportRequest
 from paragon_desktop.services.views import FeedView
 
 if TYPE_CHECKING:
-    from paragon_desktop.ui.layer_import import Inspection, LayerImporter
+    from paragon_desktop.services.layer_import import Inspection
+    from paragon_desktop.ui.layer_import import LayerImporter
 
 CRS_CHOICES = (
     ("Automatisch (zoals het bestand zegt of laat zien)", None),
@@ -49,16 +50,8 @@ CRS_CHOICES = (
 DEFAULT_COLOUR = "#3b5bdb"
 
 
-@dataclass
-class ImportChoice:
-    files: list[tuple[Path, str]]  # path, layer name
-    description: str = ""
-    feed_ids: list[int] = field(default_factory=list)
-    crs: str | None = None
-    colour: str | None = None
-    announce_in: int | None = None
-    # What the dialog already read (shown before asking); files not in it are read when stored.
-    reads: dict[Path, Any] = field(default_factory=dict)
+# What the dialog hands to the import: the service's request (files, sharing, CRS, reads).
+ImportChoice = ImportRequest
 
 
 class ImportLayerDialog(QDialog):
