@@ -185,7 +185,7 @@ def test_an_anchor_found_by_search_is_the_location(qtbot, client):
     fill_mandatory_except_location(dialog)
     ui.anchorRadio.setChecked(True)
     QTest.keyClicks(ui.anchorSearch, "sluis")
-    assert ui.anchorList.count() == 1
+    qtbot.waitUntil(lambda: ui.anchorList.count() == 1, timeout=5000)
     ui.anchorList.setCurrentRow(0)
     assert ui.locationNameEdit.text() == "Sluis Kalloo"
     assert dialog.draft().location.kind is LocationKind.ANCHOR
@@ -206,7 +206,8 @@ def test_a_refusal_keeps_the_dialog_open_with_everything_typed(qtbot, client):
     ui.descriptionEdit.setPlainText("Uitslaande brand, <b>niet</b> markup")
     ui.astridEdit.setText("blok-sch-07")  # the demo's Seveso case holds it
     ui.astridEdit.editingFinished.emit()
-    assert "reserved by case “Oefening - Lek gevaarlijke stoffen" in ui.astridStatus.text()
+    qtbot.waitUntil(lambda: "reserved by case “Oefening - Lek gevaarlijke stoffen"
+                    in ui.astridStatus.text(), timeout=5000)
     dialog.start_button.click()
     assert dialog.isVisible()
     assert "BLOK-SCH-07 is reserved" in ui.errorLabel.text()
@@ -464,3 +465,29 @@ def test_everyone_in_the_case_can_read_its_details(qtbot, client, open_window):
     assert values["Begonnen"] == case.occurred_at.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
     assert all(shown.textFormat() == Qt.TextFormat.PlainText for shown in dialog.values.values())
     dialog.close()
+
+
+def test_the_anchor_search_waits_for_a_pause_and_runs_off_the_gui_thread(qtbot, client):
+    """The form searched all anchors in Python on the GUI thread at every keystroke."""
+    import threading
+
+    dialog = dialog_for(qtbot, client, with_map=False)
+    calls: list[tuple[str, str]] = []
+    search = client.admin.search_anchors
+
+    def counted(user, text, limit=30):
+        calls.append((text, threading.current_thread().name))
+        return search(user, text, limit)
+
+    dialog._admin.search_anchors = counted
+    dialog.ui.anchorRadio.setChecked(True)  # lists the anchors once
+    qtbot.waitUntil(lambda: dialog.anchors_shown > 0, timeout=5000)
+    calls.clear()
+    shown = dialog.anchors_shown
+    QTest.keyClicks(dialog.ui.anchorSearch, "gemeentehuis")
+    qtbot.waitUntil(lambda: dialog.anchors_shown > shown, timeout=5000)
+    qtbot.wait(300)
+    assert [text for text, _thread in calls] == ["gemeentehuis"]  # one search for 12 keystrokes
+    assert calls[0][1] != threading.main_thread().name
+    assert all("Gemeentehuis" in dialog.ui.anchorList.item(i).text()
+               for i in range(dialog.ui.anchorList.count()))

@@ -487,3 +487,18 @@ def test_postgis_neighbours_follow_a_jurisdiction_that_changes(empty_db, backend
         shares = service.territorial_shares(session, mapping(Point(3.25, 50.25)))  # in Test 22
     assert ids["Test 33"] not in shares
     assert shares[ids["Test 23"]] is ShareReason.NEIGHBOUR
+
+
+def test_the_anchor_search_is_answered_by_the_database(client):
+    """Case-insensitive on name or category, wildcards typed by the user taken literally, each
+    place once, only anchors of organisations or of cases the user sees."""
+    sofie = client.user("sofie.janssens")
+    names = [p.name for p in client.admin.search_anchors(sofie, "GEMEENTEHUIS")]
+    assert names and all("gemeentehuis" in n.casefold() for n in names)
+    assert len(names) == len(set(names))
+    assert [p.name for p in client.admin.search_anchors(sofie, "seveso")]  # by category
+    assert client.admin.search_anchors(sofie, "%") == []
+    assert client.admin.search_anchors(sofie, "_") == []
+    everything = client.admin.search_anchors(sofie, "", limit=1000)
+    assert len(everything) > len(names)
+    assert len(client.admin.search_anchors(sofie, "", limit=3)) == 3

@@ -162,20 +162,23 @@ class CaseAdminService:
     def search_anchors(self, user: UserView, text: str, limit: int = 30) -> list[PlaceChoice]:
         """Anchors a case location can be taken from: organisations' own anchors, and anchors
         of cases the user may see. Matched on name or category, case-insensitive."""
-        needle = " ".join(text.split()).casefold()
+        needle = " ".join(text.split())
         with self._db.sessions() as session:
             cases = visible_case_ids(session, user.id)
-            rows = session.execute(
+            query = (
                 select(Anchor, Organisation.name)
                 .outerjoin(Organisation, Organisation.id == Anchor.organisation_id)
                 .where(or_(Anchor.case_id.is_(None), Anchor.case_id.in_(cases)))
                 .order_by(Anchor.case_id.is_not(None), Anchor.name)
             )
+            if needle:
+                # Matched by the database (ILIKE; on SQLite case-insensitive for ASCII letters).
+                pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                query = query.where(or_(Anchor.name.ilike(pattern, escape="\\"),
+                                        Anchor.category.ilike(pattern, escape="\\")))
             result: list[PlaceChoice] = []
             seen: set[str] = set()
-            for anchor, org in rows:
-                if needle and needle not in f"{anchor.name} {anchor.category}".casefold():
-                    continue
+            for anchor, org in session.execute(query):
                 if anchor.name in seen:  # the same place copied into several cases
                     continue
                 seen.add(anchor.name)

@@ -40,6 +40,8 @@ from paragon_desktop.services.views import ChangeSet, JurisdictionView, PlaceCho
 from paragon_desktop.settings import Settings
 from paragon_desktop.ui.forms.ui_case_form import Ui_CaseForm
 from paragon_desktop.ui.map.ops import Op
+from paragon_desktop.ui.ops import Debounce, Ops
+from paragon_desktop.ui.workers import Workers
 
 FIELDS_NL = {"category": "categorie", "access": "toegang", "location": "locatie",
              "case_type": "type", "occurred_at": "datum en tijd"}
@@ -69,6 +71,8 @@ class CaseDialog(QDialog):
         with_map: bool = True,
     ) -> None:
         super().__init__(parent)
+        # Look-ups while typing (anchors, Astrid block) run off the GUI thread, latest wins.
+        self._workers = Workers(self)
         self.ui = Ui_CaseForm()
         self.ui.setupUi(self)
         self._admin = admin
@@ -78,6 +82,7 @@ class CaseDialog(QDialog):
         self._location: CaseLocation | None = None
         self._filling = False
         self._refused: list[QLabel] = []
+        self.anchors_shown = 0
         self._type_defaulted = False
         self._picking = False
         ui = self.ui
@@ -154,7 +159,9 @@ class CaseDialog(QDialog):
         ui.astridEdit.editingFinished.connect(self._check_astrid)
         for kind, button in self._mode_buttons.items():
             button.toggled.connect(lambda on, k=kind: on and self._on_mode(k))
-        ui.anchorSearch.textChanged.connect(self._search_anchors)
+        self._ops = Ops(self._workers, tell=ui.errorLabel.setText)
+        self._anchor_search = Debounce(250, self._search_anchors, self)
+        ui.anchorSearch.textChanged.connect(self._anchor_search)
         ui.anchorList.currentItemChanged.connect(self._on_anchor)
         ui.territoryCombo.currentIndexChanged.connect(self._on_territory)
         ui.pickButton.clicked.connect(self._start_pick)
@@ -313,11 +320,16 @@ class CaseDialog(QDialog):
             self.ui.pickHint.setText(PICK_HINTS[kind])
 
     def _search_anchors(self, text: str) -> None:
+        admin, user = self._admin, self._user
+        self._ops.run(lambda: admin.search_anchors(user, text), self._show_anchors, latest="anchors")
+
+    def _show_anchors(self, places: list[PlaceChoice]) -> None:
         self.ui.anchorList.clear()
-        for place in self._admin.search_anchors(self._user, text):
+        for place in places:
             item = QListWidgetItem(f"{place.name}  ·  {place.detail}" if place.detail else place.name)
             item.setData(Qt.ItemDataRole.UserRole, place)
             self.ui.anchorList.addItem(item)
+        self.anchors_shown += 1  # for tests: a search result arrived
 
     def _on_anchor(self, item: QListWidgetItem | None, _previous: object = None) -> None:
         if item is None:
@@ -336,13 +348,19 @@ class CaseDialog(QDialog):
                            fit=True)
 
     def _check_astrid(self) -> None:
-        try:
-            holder = self._admin.astrid_holder(self._user, self.ui.astridEdit.text(),
-                                               except_case_id=self._case_id)
-        except ValidationError as exc:
-            holder = str(exc)
-        self.ui.astridStatus.setText(holder or ("vrij" if self.ui.astridEdit.text().strip() else ""))
-        self.ui.astridStatus.setStyleSheet(MISSING_STYLE if holder else "color: #2b8a3e;")
+        admin, user, block, case_id = self._admin, self._user, self.ui.astridEdit.text(), self._case_id
+
+        def check() -> str | None:
+            try:
+                return admin.astrid_holder(user, block, except_case_id=case_id)
+            except ValidationError as exc:
+                return str(exc)
+
+        def show(holder: str | None) -> None:
+            self.ui.astridStatus.setText(holder or ("vrij" if block.strip() else ""))
+            self.ui.astridStatus.setStyleSheet(MISSING_STYLE if holder else "color: #2b8a3e;")
+
+        self._ops.run(check, show, latest="astrid")
 
     def _show_borders(self) -> None:
         assert self.map is not None
@@ -434,6 +452,7 @@ class CaseDialog(QDialog):
         self.accept()
 
     def done(self, result: int) -> None:
+        self._workers.shutdown()
         if self.map is not None:
             # Let Chromium release the page before the dialog goes.
             QTimer.singleShot(0, self.map.shutdown)
