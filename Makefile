@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test screenshot bench forms clean system
+.PHONY: run test screenshot bench forms clean system package
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -37,6 +37,14 @@ bench: $(BIN)/.installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_feeds.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_shared_server.py
 	$(BIN)/python bench/bench_write_path.py
+
+# The Linux bundle (PyInstaller, one folder with QtWebEngine, Leaflet and the resources) in
+# build/dist/paragon-desktop; packaging/linux/install.sh installs it with a desktop entry.
+# Windows: see packaging/windows/paragon-desktop.iss.
+package: $(BIN)/.installed
+	$(BIN)/pyinstaller --noconfirm --distpath build/dist --workpath build/pyinstaller packaging/paragon-desktop.spec
+	cp packaging/linux/paragon-desktop.desktop packaging/linux/paragon-desktop.svg build/dist/paragon-desktop/
+	@echo "Bundle: build/dist/paragon-desktop (install: packaging/linux/install.sh)"
 
 # Compile the Qt Designer forms of ui/ into the package (a test checks they are current).
 forms: $(BIN)/.installed

@@ -90,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    raw = sys.argv[1:] if argv is None else argv
+    if raw[:1] == ["--paragon-layer-reader"]:  # a bundled app starting its layer reader
+        from paragon_desktop.gis.reader import child_main
+
+        return child_main()
     args = build_parser().parse_args(argv)
     db_url = getattr(args, "db", None)
     try:

@@ -53,12 +53,23 @@ def _child_env() -> dict[str, str]:
     return env
 
 
+READER_FLAG = "--paragon-layer-reader"
+
+
+def reader_command() -> list[str]:
+    """How to start a reader: this Python with the module, or, in a bundled app (PyInstaller),
+    the app's own executable with a flag its entry point answers (cli.main)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, READER_FLAG]
+    return [sys.executable, "-m", "paragon_desktop.gis.reader"]
+
+
 class _Child:
     """One reader process, started now, waiting for its request."""
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "paragon_desktop.gis.reader"],
+            reader_command(),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=_child_env(), close_fds=True, start_new_session=True,
         )
