@@ -28,6 +28,7 @@ from paragon_desktop.domain.feeds import FeedFilter  # noqa: E402
 from paragon_desktop.services.auth import AuthService  # noqa: E402
 from paragon_desktop.services.cases import CaseService  # noqa: E402
 from paragon_desktop.services.demo import build_demo  # noqa: E402
+from paragon_desktop.services.events import CaseEvents  # noqa: E402
 from paragon_desktop.services.feeds import FeedService  # noqa: E402
 from paragon_desktop.storage.db import Database  # noqa: E402
 from paragon_desktop.storage.migrate import upgrade  # noqa: E402
@@ -106,7 +107,7 @@ def measure(db: Database, label: str) -> None:
     build_demo(db)
     case_id, feeds = fill(db)
     print(f"  filled in {time.perf_counter() - t:.1f} s: {MESSAGES:,} messages in {len(feeds)} feeds")
-    cases, service = CaseService(db), FeedService(db)
+    cases, service = CaseService(db), FeedService(db, CaseEvents())
     tom = AuthService(db).sign_in("tom.declercq", PASSWORD)
     multi = feeds["Multi"]
     print(f"  {label} open case (snapshot, no messages):  "

@@ -32,6 +32,7 @@ from paragon_desktop.domain.cases import CaseDraft, CaseLocation, LocationKind  
 from paragon_desktop.domain.enums import CaseAccess, CaseCategory  # noqa: E402
 from paragon_desktop.services.auth import AuthService, hash_password  # noqa: E402
 from paragon_desktop.services.case_admin import CaseAdminService  # noqa: E402
+from paragon_desktop.services.events import CaseEvents  # noqa: E402
 from paragon_desktop.storage.db import Database  # noqa: E402
 from paragon_desktop.storage.migrate import upgrade  # noqa: E402
 from paragon_desktop.storage.models import Membership, Organisation, User  # noqa: E402
@@ -90,7 +91,7 @@ def draft(point: Point) -> CaseDraft:
 def measure(db: Database, label: str, areas) -> None:
     upgrade(db.engine)
     user = fill(db, areas)
-    admin = CaseAdminService(db)
+    admin = CaseAdminService(db, CaseEvents())
     points = locations(RUNS)
     backend = db.engine.dialect.name
     shares_ms: list[float] = []

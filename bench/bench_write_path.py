@@ -35,6 +35,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from paragon_desktop.services.auth import AuthService  # noqa: E402
 from paragon_desktop.services.cases import CaseService  # noqa: E402
 from paragon_desktop.services.demo import build_demo  # noqa: E402
+from paragon_desktop.services.events import CaseEvents  # noqa: E402
 from paragon_desktop.services.feeds import FeedService  # noqa: E402
 from paragon_desktop.services.once import new_op_id  # noqa: E402
 from paragon_desktop.storage.db import Database  # noqa: E402
@@ -91,7 +92,7 @@ def append(url: str) -> None:
             with owner.engine.begin() as c:
                 c.execute(text("ALTER TABLE messages DISABLE TRIGGER b_check"))
         db = Database.open(db_url)
-        service = FeedService(db)
+        service = FeedService(db, CaseEvents())
         user = (AuthService(db).current_login() if db_url != url
                 else AuthService(db).user_by_name("tom.declercq"))
         for i in range(20):  # warm up
@@ -199,7 +200,7 @@ class Client(threading.Thread):
 def fanout(url: str, postmaster: int) -> None:
     cases = _cases(url)
     writer_db = Database.open(as_login(url, "tom.declercq"))
-    writer = FeedService(writer_db)
+    writer = FeedService(writer_db, CaseEvents())
     tom = AuthService(writer_db).current_login()
     for targeted in (False, True):
         stop = threading.Event()

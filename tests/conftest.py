@@ -24,6 +24,7 @@ from paragon_desktop.services.case_admin import CaseAdminService  # noqa: E402
 from paragon_desktop.services.cases import CaseService  # noqa: E402
 from paragon_desktop.services.demo import build_demo  # noqa: E402
 from paragon_desktop.services.editing import EditingService  # noqa: E402
+from paragon_desktop.services.events import CaseEvents  # noqa: E402
 from paragon_desktop.services.feeds import FeedService  # noqa: E402
 from paragon_desktop.services.layers import LayerService  # noqa: E402
 from paragon_desktop.services.participation import ParticipationService  # noqa: E402
@@ -165,7 +166,7 @@ class Client:
         self.db = db
         self.auth = AuthService(db)
         self.cases = CaseService(db)
-        self.editing = EditingService(db)
+        self.editing = EditingService(db, CaseEvents())
         self.layers = LayerService(db, self.editing.events)
         self.admin = CaseAdminService(db, self.editing.events)
         self.feeds = FeedService(db, self.editing.events)

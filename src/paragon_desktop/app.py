@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,15 +12,9 @@ from sqlalchemy.engine import URL
 from paragon_desktop import credentials
 from paragon_desktop.domain.errors import CredentialsRefused, ParagonError
 from paragon_desktop.services.auth import AuthService, throttle
-from paragon_desktop.services.case_admin import CaseAdminService
-from paragon_desktop.services.cases import CaseService
+from paragon_desktop.services.bundle import Services, build_services
 from paragon_desktop.services.demo import build_demo, demo_accounts, has_demo, is_empty
 from paragon_desktop.services.demo_data import DEMO_PASSWORD
-from paragon_desktop.services.editing import EditingService
-from paragon_desktop.services.events import CaseEvents
-from paragon_desktop.services.feeds import FeedService
-from paragon_desktop.services.layers import LayerService
-from paragon_desktop.services.participation import ParticipationService
 from paragon_desktop.services.views import CaseSummary, UserView
 from paragon_desktop.settings import Settings, default_database_path
 from paragon_desktop.storage import health
@@ -39,18 +32,6 @@ QUIET_CHROMIUM = " --log-level=3"
 # Qt messages that say nothing to a user on a machine without GPU, D-Bus or a window manager.
 QT_NOISE = ("propagateSizeHints", "QRhiGles2", "Failed to create RHI", "GPUInfo not initialized",
             "Release of profile requested but WebEnginePage still not deleted")
-
-
-@dataclass
-class Services:
-    db: Database
-    auth: AuthService
-    cases: CaseService
-    editing: EditingService
-    layers: LayerService
-    admin: CaseAdminService
-    feeds: FeedService
-    participation: ParticipationService
 
 
 class DamagedDatabase(ParagonError):
@@ -99,14 +80,6 @@ def open_database(url: str | None) -> tuple[Database, bool]:
         build_demo(db)
         filled = True
     return db, filled
-
-
-def build_services(db: Database) -> Services:
-    # One event hub: whoever writes in a case, the open windows hear it.
-    events = CaseEvents()
-    return Services(db, AuthService(db), CaseService(db), EditingService(db, events),
-                    LayerService(db, events), CaseAdminService(db, events),
-                    FeedService(db, events), ParticipationService(db, events))
 
 
 def prepare_qt_environment(offscreen: bool = False) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from paragon_desktop.services.auth import AuthService
+from paragon_desktop.services.events import CaseEvents
 from paragon_desktop.services.feeds import FeedService
 from paragon_desktop.services.once import new_op_id
 from paragon_desktop.storage.db import Database, is_connection_lost
@@ -44,7 +45,7 @@ def stored(owner: Database, text: str) -> int:
 
 @pytest.mark.parametrize("when", ["after-commit", "before-commit"])
 def test_a_send_cut_off_at_its_commit_is_stored_exactly_once(when, owner, through_proxy, proxy):
-    service = FeedService(through_proxy)
+    service = FeedService(through_proxy, CaseEvents())
     tom = AuthService(through_proxy).current_login()
     with owner.sessions() as session:
         case_id = session.scalars(select(Case.id).where(Case.name.like("%Nordchem%"))).one()
@@ -89,7 +90,7 @@ def test_a_commit_wakes_only_the_listeners_of_its_case(owner, pg_demo_url):
             time.sleep(0.05)
         tom_db = Database.open(login_url(pg_demo_url, "tom.declercq"))
         try:
-            service, tom = FeedService(tom_db), AuthService(tom_db).current_login()
+            service, tom = FeedService(tom_db, CaseEvents()), AuthService(tom_db).current_login()
             with owner.sessions() as session:
                 multi = session.scalars(select(Feed.id).where(Feed.kind == "multi",
                                                               Feed.case_id == seveso)).one()
@@ -138,7 +139,7 @@ def test_a_stalled_writer_is_ended_so_others_can_write(owner, pg_demo_url):
     insert = text("INSERT INTO messages (case_id, feed_id, author_id, crisis_role, created_at, "
                   "text, tags, revision) VALUES (:c, :f, 0, 'x', now(), :t, '', 0)")
     an_db = Database.open(login_url(pg_demo_url, "an.peeters"))
-    an, service = AuthService(an_db).current_login(), FeedService(an_db)
+    an, service = AuthService(an_db).current_login(), FeedService(an_db, CaseEvents())
     stalled = create_engine(login_url(pg_demo_url, "tom.declercq"))
     ended: list[BaseException] = []
 

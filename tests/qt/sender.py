@@ -9,6 +9,7 @@ from pathlib import Path
 
 from paragon_desktop.services.auth import AuthService
 from paragon_desktop.services.cases import CaseService
+from paragon_desktop.services.events import CaseEvents
 from paragon_desktop.services.feeds import FeedService
 from paragon_desktop.services.once import new_op_id
 from paragon_desktop.storage.db import Database
@@ -27,7 +28,7 @@ def main() -> None:
     draft = Draft(text, op_id=new_op_id())
     store = DraftStore(url, user.id, case.id, folder=folder)
     store.save(draft)  # as the window does before a send
-    FeedService(db).post(user, multi, draft.text, op_id=draft.op_id)
+    FeedService(db, CaseEvents()).post(user, multi, draft.text, op_id=draft.op_id)
     print("SENT", flush=True)
     time.sleep(60)  # killed here, before the window would clear the draft
 

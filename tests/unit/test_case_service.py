@@ -15,6 +15,7 @@ from paragon_desktop.domain.enums import CaseAccess, CaseCategory, ShareReason
 from paragon_desktop.domain.errors import AccessDenied, ValidationError
 from paragon_desktop.gis.territory import Jurisdiction, JurisdictionIndex
 from paragon_desktop.services.case_admin import CaseAdminService
+from paragon_desktop.services.events import CaseEvents
 from paragon_desktop.services.postgis import postgis_territorial_shares
 from paragon_desktop.storage.models import (
     AuditEvent,
@@ -429,7 +430,7 @@ def test_territorial_sharing_gives_the_same_organisations_on_both_backends(empty
     ids = _grid_organisations(empty_db)
     names = {v: k for k, v in ids.items()}
     location, competent, neighbours = GRID_CASES[where]
-    service = CaseAdminService(empty_db)
+    service = CaseAdminService(empty_db, CaseEvents())
     with empty_db.sessions() as session:
         shares = service.territorial_shares(session, mapping(location))
     got = {names[i]: r for i, r in shares.items()}
@@ -479,7 +480,7 @@ def test_the_postgis_neighbour_trigger_uses_the_shapely_tolerance():
 @pytest.mark.parametrize("backend", ["postgresql"])
 def test_postgis_neighbours_follow_a_jurisdiction_that_changes(empty_db, backend):
     ids = _grid_organisations(empty_db)
-    service = CaseAdminService(empty_db)
+    service = CaseAdminService(empty_db, CaseEvents())
     with empty_db.sessions.begin() as session:
         moved = session.get(Organisation, ids["Test 33"])  # a corner cell, moved far away
         moved.jurisdiction_geojson = json.dumps(mapping(box(9, 9, 9.1, 9.1)))

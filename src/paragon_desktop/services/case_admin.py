@@ -80,9 +80,9 @@ class Outcome:
 
 
 class CaseAdminService:
-    def __init__(self, db: Database, events: CaseEvents | None = None) -> None:
+    def __init__(self, db: Database, events: CaseEvents) -> None:
         self._db = db
-        self.events = events or CaseEvents()
+        self.events = events
         self._index_lock = threading.Lock()
         self._index: tuple[tuple[int, int], JurisdictionIndex, dict[int, Organisation]] | None = None
 

@@ -23,9 +23,9 @@ ADD_ANCHOR = "anchor.add"
 
 
 class EditingService:
-    def __init__(self, db: Database, events: CaseEvents | None = None) -> None:
+    def __init__(self, db: Database, events: CaseEvents) -> None:
         self._db = db
-        self.events = events or CaseEvents()
+        self.events = events
 
     def add_anchor(
         self,

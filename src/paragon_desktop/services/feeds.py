@@ -140,9 +140,9 @@ def _filtered(query: Rows, flt: FeedFilter) -> Rows:
 
 
 class FeedService:
-    def __init__(self, db: Database, events: CaseEvents | None = None) -> None:
+    def __init__(self, db: Database, events: CaseEvents) -> None:
         self._db = db
-        self.events = events or CaseEvents()
+        self.events = events
 
     # -- writing ------------------------------------------------------------------------------
     def post(

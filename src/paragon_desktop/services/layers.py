@@ -101,9 +101,9 @@ def _clean_name(name: str) -> str:
 
 
 class LayerService:
-    def __init__(self, db: Database, events: CaseEvents | None = None) -> None:
+    def __init__(self, db: Database, events: CaseEvents) -> None:
         self._db = db
-        self.events = events or CaseEvents()
+        self.events = events
 
     # -- adding ---------------------------------------------------------------------------------
     def add_layer(

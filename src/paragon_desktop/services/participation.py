@@ -81,9 +81,9 @@ def assign_feeds(session: Session, case_id: int, user_id: int, discipline: str |
 
 
 class ParticipationService:
-    def __init__(self, db: Database, events: CaseEvents | None = None) -> None:
+    def __init__(self, db: Database, events: CaseEvents) -> None:
         self._db = db
-        self.events = events or CaseEvents()
+        self.events = events
 
     def role_options(self, user: UserView, case_id: int) -> RoleOptions:
         with self._db.sessions() as session:

@@ -3,12 +3,11 @@ chosen, the main window; leaving the case leads back to the list (to choose anot
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy.engine import URL
 
+from paragon_desktop.services.bundle import Services
 from paragon_desktop.services.views import CaseSummary, UserView
 from paragon_desktop.settings import Settings
 from paragon_desktop.storage.db import Database
@@ -24,7 +23,8 @@ def live_url_of(db: Database) -> URL | None:
 
 
 class CaseSession(QObject):
-    def __init__(self, services: Any, user: UserView, settings: Settings, database_label: str):
+    def __init__(self, services: Services, user: UserView, settings: Settings,
+                 database_label: str) -> None:
         super().__init__()
         self.services = services
         self.user = user
