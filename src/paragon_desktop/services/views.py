@@ -1,4 +1,5 @@
-"""What services hand to the UI: plain, immutable snapshots of rows the user may see."""
+"""What services hand to the UI: plain snapshots of rows the user may see (most of them frozen
+dataclasses; the change set and the snapshot of a case are filled in by the services)."""
 
 from __future__ import annotations
 

@@ -36,10 +36,10 @@ from paragon_desktop.settings import Settings, config_dir
 from paragon_desktop.ui.case_actions import CaseActionsMixin
 from paragon_desktop.ui.connection import ConnectionMixin
 from paragon_desktop.ui.dialogs.settings import SettingsDialog
-from paragon_desktop.ui.docks.anchors import AnchorsDockWidget
-from paragon_desktop.ui.docks.contacts import ContactsDockWidget
-from paragon_desktop.ui.docks.feeds import FeedsDockWidget
-from paragon_desktop.ui.docks.layers import LayersDockWidget
+from paragon_desktop.ui.docks.anchors import AnchorsPanel
+from paragon_desktop.ui.docks.contacts import ContactsPanel
+from paragon_desktop.ui.docks.feeds import FeedsPanel
+from paragon_desktop.ui.docks.layers import LayersPanel
 from paragon_desktop.ui.feed_actions import FeedActionsMixin
 from paragon_desktop.ui.layer_actions import LayerActionsMixin
 from paragon_desktop.ui.layer_import import ImportReport, LayerImporter
@@ -117,11 +117,11 @@ class MainWindow(CaseActionsMixin, LayerActionsMixin, FeedActionsMixin, OutboxMi
         layout.addWidget(self.map, 1)
         self.setCentralWidget(central)
 
-        self.feeds = FeedsDockWidget()
+        self.feeds = FeedsPanel()
         self.feeds.user_id = user.id
-        self.anchors = AnchorsDockWidget()
-        self.contacts = ContactsDockWidget()
-        self.layers = LayersDockWidget()
+        self.anchors = AnchorsPanel()
+        self.contacts = ContactsPanel()
+        self.layers = LayersPanel()
         self.docks: dict[str, QDockWidget] = {}
         self._add_dock("feeds", "Feeds", self.feeds, Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("layers", "Lagen", self.layers, Qt.DockWidgetArea.LeftDockWidgetArea)

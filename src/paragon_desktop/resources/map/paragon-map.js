@@ -1,5 +1,6 @@
 /* Paragon Desktop case map: driven from Python over QWebChannel.
- * Python sends batches of operations (sig_batch) and layer data (sig_layer_data); the page is
+ * Python sends batches of operations (sig_batch; their names are ui/map/ops.py's Op, and the
+ * keys of `handlers` here); layer data is fetched from the paragon:// scheme. The page is
  * built once and never reloaded. Everything shown comes from data and is set with textContent:
  * feature properties and names are never parsed as HTML. Leaflet puts *strings* given to
  * bindPopup/bindTooltip into innerHTML, so every popup and tooltip gets a DOM node instead. */

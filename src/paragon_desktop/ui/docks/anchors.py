@@ -11,7 +11,7 @@ from paragon_desktop.services.views import AnchorView
 AnchorRole = Qt.ItemDataRole.UserRole + 1
 
 
-class AnchorsDockWidget(QWidget):
+class AnchorsPanel(QWidget):
     sig_anchor_activated = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:

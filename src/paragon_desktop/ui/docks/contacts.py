@@ -16,7 +16,7 @@ GROUPS = (
 COLUMNS = ("Naam", "Organisatie", "Functie / rol", "Telefoon", "E-mail")
 
 
-class ContactsDockWidget(QWidget):
+class ContactsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.search = QLineEdit()

@@ -190,7 +190,7 @@ class FilterBar(QWidget):
             self.sig_changed.emit(self.current())
 
 
-class FeedsDockWidget(QWidget):
+class FeedsPanel(QWidget):
     sig_send = Signal(int, object)  # feed id, Draft
     sig_add_layer = Signal(int)  # feed id
     sig_load_page = Signal(int, object, object)  # feed id, FeedFilter, before key

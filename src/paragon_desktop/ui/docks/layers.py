@@ -41,7 +41,7 @@ def details_text(layer: LayerView) -> str:
     return text
 
 
-class LayersDockWidget(QWidget):
+class LayersPanel(QWidget):
     sig_visibility_changed = Signal(int, bool)
     sig_zoom_to = Signal(object)
     sig_add_requested = Signal()
