@@ -58,19 +58,7 @@ def wait_until(predicate, timeout_s: float = 60.0, poll_ms: int = 1) -> None:
 def pg_database(name: str) -> Iterator[str]:
     """A fresh database on a throwaway PostgreSQL server (tests/pg.py, or PARAGON_TEST_PG_URL),
     dropped afterwards. Raises (pytest's Skipped, outside pytest too) when none can be had."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
     from tests import pg
 
-    with pg.server() as server:
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-            connection.execute(text(f"CREATE DATABASE {name}"))
-        try:
-            yield make_url(server).set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            admin.dispose()
+    with pg.server() as server, pg.database(server, name) as url:
+        yield url

@@ -131,3 +131,21 @@ def server() -> Iterator[str]:
         return
     with cluster() as running:
         yield running.url
+
+
+@contextmanager
+def database(server_url: str, name: str) -> Iterator[str]:
+    """A new empty database ``name`` on the server, dropped afterwards (open connections too)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()

@@ -19,10 +19,10 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.migrate import MIGRATIONS, upgrade
+from tests import pg
 
 VERSIONS = MIGRATIONS / "versions"
 MANIFEST = MIGRATIONS / "released.json"
@@ -100,16 +100,8 @@ def second_url(backend, request, tmp_path):
         yield f"sqlite:///{tmp_path / 'reference.db'}"
         return
     server = request.getfixturevalue("pg_server")
-    name = f"paragon_reference_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
+    with pg.database(server, f"paragon_reference_{uuid.uuid4().hex[:12]}") as url:
+        yield url
 
 
 @pytest.mark.parametrize("old_0005", OLD_0005, ids=lambda p: p.name.split(".")[1])
