@@ -28,6 +28,7 @@ EXPORT_FILTER = "GeoJSON (*.geojson);;KML (*.kml);;KMZ met stijlen (*.kmz)"
 
 class LayerActionsMixin:
     last_message_box: QMessageBox | None = None
+    last_import: ImportReport | None = None
 
     # -- telling the user ---------------------------------------------------------------------
     def _tell(self: MainWindow, title: str, text: str, icon: QMessageBox.Icon) -> None:

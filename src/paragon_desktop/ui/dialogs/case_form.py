@@ -158,7 +158,7 @@ class CaseDialog(QDialog):
             label.setWordWrap(True)
         ui.astridEdit.editingFinished.connect(self._check_astrid)
         for kind, button in self._mode_buttons.items():
-            button.toggled.connect(lambda on, k=kind: on and self._on_mode(k))
+            button.toggled.connect(lambda on, k=kind: self._on_mode(k) if on else None)
         self._ops = Ops(self._workers, tell=ui.errorLabel.setText)
         self._anchor_search = Debounce(250, self._search_anchors, self)
         ui.anchorSearch.textChanged.connect(self._anchor_search)

@@ -148,7 +148,8 @@ class CaseListDialog(QDialog):
             table.selectRow(0)
 
     def table_names(self, table: QTableWidget) -> list[str]:
-        return [table.item(row, 0).text() for row in range(table.rowCount())]
+        items = [table.item(row, 0) for row in range(table.rowCount())]
+        return [item.text() if item is not None else "" for item in items]
 
     def _new_case(self) -> None:
         dialog = CaseDialog(self._admin, self._user, self._settings, self)

@@ -52,8 +52,10 @@ class CrisisRoleDialog(QDialog):
         self.cell.setEditable(True)
         self.cell.addItems(list(self.options.cells))
         self.cell.setCurrentIndex(-1)
-        self.cell.lineEdit().setPlaceholderText(NO_CELL_HINT)
-        self.cell.lineEdit().setMaxLength(100)
+        cell_edit = self.cell.lineEdit()
+        assert cell_edit is not None  # an editable combo box has one
+        cell_edit.setPlaceholderText(NO_CELL_HINT)
+        cell_edit.setMaxLength(100)
         self.cell.setToolTip("Enkel als je in een crisiscel zetelt (bv. CP-Ops)")
         self.description = QLineEdit()
         self.description.setMaxLength(MAX_DESCRIPTION)

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCompleter,
     QFileDialog,
     QHBoxLayout,
@@ -84,13 +85,13 @@ class HashtagEdit(QPlainTextEdit):
     def _update_completion(self) -> None:
         prefix = self._prefix()
         if prefix is None or not self.hasFocus():
-            self.completer.popup().hide()
+            self._popup().hide()
             return
         self.completer.setCompletionPrefix(prefix)
         if self.completer.completionCount() == 0 or (
                 self.completer.completionCount() == 1
                 and self.completer.currentCompletion() == prefix):
-            self.completer.popup().hide()
+            self._popup().hide()
             return
         rect = self.cursorRect()
         rect.setWidth(220)
@@ -103,10 +104,15 @@ class HashtagEdit(QPlainTextEdit):
                             len(prefix))
         cursor.insertText(name + " ")
         self.setTextCursor(cursor)
-        self.completer.popup().hide()
+        self._popup().hide()
+
+    def _popup(self) -> QAbstractItemView:
+        popup = self.completer.popup()
+        assert popup is not None  # a QCompleter always has its popup
+        return popup
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
-        popup = self.completer.popup()
+        popup = self._popup()
         if popup.isVisible() and event.key() in (Qt.Key.Key_Enter, Qt.Key.Key_Return,
                                                  Qt.Key.Key_Tab, Qt.Key.Key_Escape):
             if event.key() == Qt.Key.Key_Escape:

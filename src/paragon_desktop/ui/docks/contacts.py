@@ -83,7 +83,7 @@ class ContactsPanel(QWidget):
         return [group.child(r, 0).text() for r in range(group.rowCount())]
 
     def visible_names(self) -> list[str]:
-        names = []
+        names: list[str] = []
         for g in range(self.proxy.rowCount()):
             parent = self.proxy.index(g, 0)
             names.extend(self.proxy.index(r, 0, parent).data() for r in range(self.proxy.rowCount(parent)))

@@ -237,9 +237,9 @@ class FeedsPanel(QWidget):
         wanted = {f.id for f in feeds}
         for feed_id in list(self._tabs):
             if feed_id not in wanted:
-                tab = self._tabs.pop(feed_id)
-                self.tabs.removeTab(self.tabs.indexOf(tab))
-                tab.deleteLater()
+                gone = self._tabs.pop(feed_id)
+                self.tabs.removeTab(self.tabs.indexOf(gone))
+                gone.deleteLater()
         for position, feed in enumerate(feeds):
             tab = self._tabs.get(feed.id)
             if tab is None:

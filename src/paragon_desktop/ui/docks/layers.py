@@ -150,9 +150,12 @@ class LayersPanel(QWidget):
     def item_for(self, layer_id: int) -> QTreeWidgetItem | None:
         for group_index in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(group_index)
+            if group is None:
+                continue
             for i in range(group.childCount()):
-                if group.child(i).data(0, LayerIdRole) == layer_id:
-                    return group.child(i)
+                child = group.child(i)
+                if child is not None and child.data(0, LayerIdRole) == layer_id:
+                    return child
         return None
 
     def layer(self, layer_id: int) -> LayerView | None:

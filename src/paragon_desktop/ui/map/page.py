@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 import folium
-from branca.element import Element, JavascriptLink
+from branca.element import Element, Figure, JavascriptLink
 
 SCHEME = "paragon"
 ORIGIN = f"{SCHEME}://app"
@@ -48,6 +48,7 @@ def build_page() -> bytes:
         max_zoom=19,
     )
     root = m.get_root()
+    assert isinstance(root, Figure)  # a folium map's root is its HTML figure
     root.header.add_child(JavascriptLink("qrc:///qtwebchannel/qwebchannel.js"), name="qwebchannel")
     root.header.add_child(JavascriptLink(f"{ORIGIN}/static/paragon-map.js"), name="paragon_map")
     # folium renders the map creation after our elements; start once everything has run.

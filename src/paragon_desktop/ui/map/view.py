@@ -206,14 +206,14 @@ class MapView(QWebEngineView):
                     del self._preloaded[layer.id]
         # Data follows the upserts that announce the layers; the page fetches it from the scheme.
         for layer_id, text in layer_data.items():
-            layer = self._layers.get(layer_id)
-            if layer is None:
+            known = self._layers.get(layer_id)
+            if known is None:
                 continue
             for key in [k for k in self._outbox if k[0] == layer_id]:
                 del self._outbox[key]
-            self._outbox[(layer_id, layer.data_revision)] = text.encode("utf-8")
-            self._layer_revisions[layer_id] = layer.data_revision
-            ops.append({"op": Op.LAYER_DATA, "id": layer_id, "revision": layer.data_revision})
+            self._outbox[(layer_id, known.data_revision)] = text.encode("utf-8")
+            self._layer_revisions[layer_id] = known.data_revision
+            ops.append({"op": Op.LAYER_DATA, "id": layer_id, "revision": known.data_revision})
         if fit_to is not None:
             ops.append({"op": Op.FIT, "bbox": list(fit_to)})
         if not ops:

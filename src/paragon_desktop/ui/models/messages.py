@@ -154,13 +154,11 @@ class MessagesModel(QAbstractListModel):
         if not answered and not corrected:
             return
         for row, m in enumerate(self._messages):
-            changes = {}
-            if m.thread_id in answered and not m.answered:
-                changes["answered"] = True
-            if m.thread_id in corrected and not m.corrected:
-                changes["corrected"] = True
-            if changes:
-                self._messages[row] = replace(m, **changes)
+            now_answered = m.thread_id in answered and not m.answered
+            now_corrected = m.thread_id in corrected and not m.corrected
+            if now_answered or now_corrected:
+                self._messages[row] = replace(m, answered=m.answered or now_answered,
+                                              corrected=m.corrected or now_corrected)
                 index = self.index(row)
                 self.dataChanged.emit(index, index)
 
