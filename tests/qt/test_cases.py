@@ -249,6 +249,7 @@ def test_case_list_filters_keeps_closed_apart_and_reports_inactive_cases(qtbot, 
     dialog = CaseListDialog(client.cases, client.admin, an, Settings(), now=later)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: dialog.reloads == 1, timeout=10000)  # read off the GUI thread
     active = dialog.table_names(dialog.active)
     assert len(active) == 2
     assert dialog.tabs.tabText(1) == "Afgesloten (1)"
@@ -262,11 +263,12 @@ def test_case_list_filters_keeps_closed_apart_and_reports_inactive_cases(qtbot, 
     assert dialog.tabs.tabText(2) == "Inactief > 1 maand (2)"
     assert "dagen" in dialog.inactive.item(0, 6).text()
     QTest.keyClicks(dialog.search, "winterfeesten")
-    assert dialog.table_names(dialog.active) == [
-        "Oefening - Evenement - Polderkerke - Winterfeesten"]
+    qtbot.waitUntil(lambda: dialog.table_names(dialog.active) == [
+        "Oefening - Evenement - Polderkerke - Winterfeesten"], timeout=10000)
+    assert dialog.reloads == 2  # one read for the whole word (typing waits for a pause)
     dialog.search.clear()
     dialog.category.setCurrentIndex(dialog.category.findData("incident"))
-    assert dialog.table_names(dialog.active) == []
+    qtbot.waitUntil(lambda: dialog.table_names(dialog.active) == [], timeout=10000)
     assert dialog.tabs.tabText(2) == "Inactief > 1 maand (0)"
     assert dialog.new_button.isEnabled()
 

@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
 from paragon_desktop.domain.enums import CaseCategory
 from paragon_desktop.services.case_admin import CaseAdminService
 from paragon_desktop.services.cases import CaseService
-from paragon_desktop.services.views import CaseSummary, UserView
+from paragon_desktop.services.views import CaseSummary, InactiveCase, UserView
 from paragon_desktop.settings import Settings
 from paragon_desktop.ui.dialogs.case_form import CaseDialog, start_refusal
 from paragon_desktop.ui.models.messages import LOCAL_TZ
+from paragon_desktop.ui.ops import Debounce, Ops
+from paragon_desktop.ui.workers import Workers
 
 COLUMNS = ("Case", "Categorie", "Locatie", "Datum", "Toegang", "Organisatie")
 
@@ -89,8 +91,14 @@ class CaseListDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
 
-        self.category.currentIndexChanged.connect(self.reload)
-        self.search.textChanged.connect(self.reload)
+        # The lists are read off the GUI thread (the shared server may be far away); typing in the
+        # search waits for a pause; only the newest answer is shown.
+        self._workers = Workers(self)
+        self._ops = Ops(self._workers, tell=self._show_failure)
+        self.reloads = 0  # answers shown (for tests)
+        self._search_pause = Debounce(250, lambda _text: self.reload(), self)
+        self.category.currentIndexChanged.connect(lambda _i: self.reload())
+        self.search.textChanged.connect(self._search_pause)
         self.new_button.clicked.connect(self._new_case)
         self.reload()
         if refusal is None:
@@ -116,12 +124,25 @@ class CaseListDialog(QDialog):
         value = self.category.currentData()
         category = CaseCategory(value) if value else None
         text = self.search.text()
-        active = self._cases.list_cases(self._user, category=category, text=text)
-        closed = self._cases.list_cases(self._user, closed_only=True, category=category, text=text)
-        # The report follows the same filter: it lists open public cases, a subset of "active".
-        shown = {c.id for c in active}
-        inactive = [item for item in self._admin.inactive_public_cases(self._user, now=self._now)
-                    if item.case.id in shown]
+        cases, admin, user, now = self._cases, self._admin, self._user, self._now
+
+        def read() -> tuple[list[CaseSummary], list[CaseSummary], list[InactiveCase]]:
+            active = cases.list_cases(user, category=category, text=text)
+            closed = cases.list_cases(user, closed_only=True, category=category, text=text)
+            # The report follows the same filter: it lists open public cases, a subset of "active".
+            shown = {c.id for c in active}
+            inactive = [item for item in admin.inactive_public_cases(user, now=now)
+                        if item.case.id in shown]
+            return active, closed, inactive
+
+        self._ops.run(read, self._show, latest="lists")
+
+    def _show_failure(self, text: str) -> None:
+        self.tabs.setTabText(0, "Actief (niet gelezen)")
+        self.tabs.setTabToolTip(0, text)
+
+    def _show(self, lists: tuple[list[CaseSummary], list[CaseSummary], list[InactiveCase]]) -> None:
+        active, closed, inactive = lists
         self._fill(self.active, [(c, None) for c in active])
         self._fill(self.closed, [(c, _local(c.closed_at) + (f" door {c.closed_by}" if c.closed_by else ""))
                                  if c.closed_at else (c, "") for c in closed])
@@ -132,6 +153,7 @@ class CaseListDialog(QDialog):
         self.tabs.setTabText(0, f"Actief ({len(active)})")
         self.tabs.setTabText(1, f"Afgesloten ({len(closed)})")
         self.tabs.setTabText(2, f"Inactief > 1 maand ({len(inactive)})")
+        self.reloads += 1
 
     def _fill(self, table: QTableWidget, rows: list[tuple[CaseSummary, str | None]]) -> None:
         table.setRowCount(len(rows))
@@ -146,6 +168,10 @@ class CaseListDialog(QDialog):
                 table.setItem(row, column, item)
         if rows:
             table.selectRow(0)
+
+    def done(self, result: int) -> None:
+        self._workers.shutdown()
+        super().done(result)
 
     def table_names(self, table: QTableWidget) -> list[str]:
         items = [table.item(row, 0) for row in range(table.rowCount())]
