@@ -136,7 +136,7 @@ def test_a_point_picked_on_the_map_starts_a_shared_case(qtbot, client):
     ui.suffixEdit.setText("Loods 3")
     assert ui.nameLabel.text() == "Incident - Brand - Scheldemonde - Loods 3"
     dialog.start_button.click()
-    assert dialog.result() == CaseDialog.DialogCode.Accepted
+    qtbot.waitUntil(lambda: dialog.result() == CaseDialog.DialogCode.Accepted, timeout=10000)
     case = dialog.outcome.case
     assert case.name == "Incident - Brand - Scheldemonde - Loods 3"
     with client.db.sessions() as session:
@@ -209,13 +209,14 @@ def test_a_refusal_keeps_the_dialog_open_with_everything_typed(qtbot, client):
     qtbot.waitUntil(lambda: "reserved by case “Oefening - Lek gevaarlijke stoffen"
                     in ui.astridStatus.text(), timeout=5000)
     dialog.start_button.click()
+    qtbot.waitUntil(lambda: "BLOK-SCH-07 is reserved" in ui.errorLabel.text(), timeout=10000)
     assert dialog.isVisible()
-    assert "BLOK-SCH-07 is reserved" in ui.errorLabel.text()
     assert "#c92a2a" in ui.astridLabel.styleSheet()
     assert ui.descriptionEdit.toPlainText() == "Uitslaande brand, <b>niet</b> markup"
     ui.astridEdit.setText("BLOK-DOE-01")
+    qtbot.waitUntil(dialog.start_button.isEnabled, timeout=10000)
     dialog.start_button.click()
-    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
     assert dialog.outcome.case.description == "Uitslaande brand, <b>niet</b> markup"
 
 
@@ -232,8 +233,7 @@ def test_a_refusal_goes_once_the_field_is_corrected_and_never_widens_the_form(qt
     ui.astridEdit.setText("blok-sch-07")
     ui.astridEdit.editingFinished.emit()
     dialog.start_button.click()
-    qtbot.wait(50)
-    assert "BLOK-SCH-07 is reserved" in ui.errorLabel.text()
+    qtbot.waitUntil(lambda: "BLOK-SCH-07 is reserved" in ui.errorLabel.text(), timeout=10000)
     assert "#c92a2a" in ui.astridLabel.styleSheet()
     assert dialog.width() == width
     assert ui.astridEdit.mapTo(dialog, ui.astridEdit.rect().topLeft()).x() == field_x

@@ -34,7 +34,7 @@ from paragon_desktop.domain.cases import (
     types_for,
 )
 from paragon_desktop.domain.enums import CaseAccess, CaseCategory
-from paragon_desktop.domain.errors import ParagonError, ValidationError
+from paragon_desktop.domain.errors import ValidationError
 from paragon_desktop.services.case_admin import CaseAdminService, Outcome
 from paragon_desktop.services.views import ChangeSet, JurisdictionView, PlaceChoice, UserView
 from paragon_desktop.settings import Settings
@@ -428,28 +428,34 @@ class CaseDialog(QDialog):
 
     # -- submitting ---------------------------------------------------------------------------
     def _submit(self) -> None:
+        """Start or edit the case off the GUI thread (a shared server may be far away); the
+        dialog stays open with everything typed when the service refuses."""
         if not self.start_button.isEnabled():
             return
         ui = self.ui
         ui.errorLabel.clear()
-        try:
-            if self._case_id is None:
-                self.outcome = self._admin.start_case(self._user, self.draft())
-            else:
-                self.outcome = self._admin.edit_case(self._user, self._case_id, self.draft())
-        except ValidationError as exc:
+        admin, user, draft, case_id = self._admin, self._user, self.draft(), self._case_id
+
+        def call() -> Outcome:
+            if case_id is None:
+                return admin.start_case(user, draft)
+            return admin.edit_case(user, case_id, draft)
+
+        def done(outcome: Outcome) -> None:
+            self.outcome = outcome
+            self.accept()
+
+        def refused(exc: Exception) -> None:
             ui.errorLabel.setText(str(exc))
-            for name in exc.fields:
-                label = self._labels.get(name) or {"astrid_block": ui.astridLabel,
-                                                   "name_suffix": ui.suffixLabel}.get(name)
-                if label is not None:
-                    label.setStyleSheet(MISSING_STYLE)
-                    self._refused.append(label)
-            return
-        except ParagonError as exc:
-            ui.errorLabel.setText(str(exc))
-            return
-        self.accept()
+            if isinstance(exc, ValidationError):
+                for name in exc.fields:
+                    label = self._labels.get(name) or {"astrid_block": ui.astridLabel,
+                                                       "name_suffix": ui.suffixLabel}.get(name)
+                    if label is not None:
+                        label.setStyleSheet(MISSING_STYLE)
+                        self._refused.append(label)
+
+        self._ops.run(call, done, refused, busy=[self.start_button])
 
     def done(self, result: int) -> None:
         self._workers.shutdown()
