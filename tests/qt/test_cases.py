@@ -317,7 +317,10 @@ def edit_suffix_in_dialog(window) -> None:  # noqa: N802 (reads as what it does)
     from PySide6.QtCore import QTimer
 
     def fill() -> None:
-        dialog = window.case_dialog
+        dialog = getattr(window, "case_dialog", None)
+        if dialog is None or not dialog.isVisible():  # the draft is read off the GUI thread
+            QTimer.singleShot(50, fill)
+            return
         assert dialog.ui.categoryCombo.currentText() == "Oefening"
         assert dialog.ui.astridEdit.text() == "BLOK-SCH-07"
         assert dialog.ui.locationNameEdit.text() == "Scheldemonde"
@@ -336,6 +339,7 @@ def test_audit_trail_is_for_coordinators_and_shows_text_as_text(qtbot, client, o
                                                      "description": "<img src=x onerror=alert(1)>"}))
     window = open_window("an.peeters")
     window.show_audit_trail()
+    qtbot.waitUntil(lambda: getattr(window, "audit_dialog", None) is not None, timeout=10000)
     table = window.audit_dialog.table
     texts = [table.item(table.rowCount() - 1, c).text() for c in range(5)]
     assert texts[3] == "Case-informatie aangepast"
@@ -378,7 +382,10 @@ def test_sharing_dialog_lists_organisations_with_their_reason(qtbot, client, ope
     seen: dict = {}
 
     def look() -> None:
-        dialog = window.sharing_dialog
+        dialog = getattr(window, "sharing_dialog", None)
+        if dialog is None or dialog.loads == 0 or dialog.user_choice.count() == 0:
+            QTimer.singleShot(50, look)  # read off the GUI thread
+            return
         table = dialog.organisations
         seen["rows"] = {table.item(r, 0).text(): table.item(r, 1).text()
                         for r in range(table.rowCount())}
@@ -493,3 +500,28 @@ def test_the_anchor_search_waits_for_a_pause_and_runs_off_the_gui_thread(qtbot, 
     assert calls[0][1] != threading.main_thread().name
     assert all("Gemeentehuis" in dialog.ui.anchorList.item(i).text()
                for i in range(dialog.ui.anchorList.count()))
+
+
+def test_inviting_from_the_sharing_dialog_runs_off_the_gui_thread(qtbot, client):
+    from paragon_desktop.ui.dialogs.case_sharing import CaseSharingDialog
+
+    an = client.user("an.peeters")
+    case = client.cases.find_case(an, "Nordchem")
+    dialog = CaseSharingDialog(client.admin, an, case)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.loads == 1 and dialog.org_choice.count() > 0, timeout=10000)
+
+    def shared() -> list[str]:
+        table = dialog.organisations
+        return [table.item(r, 0).text() for r in range(table.rowCount())]
+
+    outside = next(i for i in range(dialog.org_choice.count())
+                   if dialog.org_choice.itemText(i) not in shared())
+    name = dialog.org_choice.itemText(outside)
+    dialog.org_choice.setCurrentIndex(outside)
+    dialog.invite_org_button.click()
+    assert not dialog.invite_org_button.isEnabled()  # busy while the service works
+    qtbot.waitUntil(lambda: dialog.loads == 2, timeout=10000)
+    assert name in shared()
+    assert dialog.invite_org_button.isEnabled()

@@ -11,7 +11,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
 from paragon_desktop.domain.access import CaseAction, case_refusal
-from paragon_desktop.domain.errors import ParagonError
+from paragon_desktop.domain.cases import CaseDraft
+from paragon_desktop.services.views import AuditEntry
 from paragon_desktop.ui.dialogs.audit_trail import AuditTrailDialog
 from paragon_desktop.ui.dialogs.case_form import CaseDialog
 from paragon_desktop.ui.dialogs.case_sharing import CaseSharingDialog
@@ -67,7 +68,7 @@ class CaseActionsMixin:
             qaction.setEnabled(refusal is None)
             qaction.setToolTip(refusal or "")
 
-    def _report(self: MainWindow, title: str, exc: ParagonError) -> None:
+    def _report(self: MainWindow, title: str, exc: Exception) -> None:
         self._tell(title, str(exc), QMessageBox.Icon.Warning)
 
     def _after_case_action(self: MainWindow, notes: tuple[str, ...], done: str) -> None:
@@ -76,16 +77,16 @@ class CaseActionsMixin:
 
     def edit_case_info(self: MainWindow) -> None:
         assert self.admin is not None
-        try:
-            draft = self.admin.case_draft(self.user, self.case.id)
-        except ParagonError as exc:
-            self._report("Case aanpassen", exc)
-            return
-        dialog = CaseDialog(self.admin, self.user, self.settings, self, case_id=self.case.id,
-                            draft=draft)
-        self.case_dialog = dialog
-        if dialog.exec() and dialog.outcome is not None:
-            self._after_case_action(dialog.outcome.notes, "Case-informatie opgeslagen.")
+        admin, user, case_id = self.admin, self.user, self.case.id
+
+        def ask(draft: CaseDraft) -> None:
+            dialog = CaseDialog(admin, user, self.settings, self, case_id=case_id, draft=draft)
+            self.case_dialog = dialog
+            if dialog.exec() and dialog.outcome is not None:
+                self._after_case_action(dialog.outcome.notes, "Case-informatie opgeslagen.")
+
+        self.workers.run(lambda: admin.case_draft(user, case_id), ask,
+                         lambda exc: self._report("Case aanpassen", exc))
 
     def show_sharing(self: MainWindow) -> None:
         assert self.admin is not None
@@ -96,19 +97,30 @@ class CaseActionsMixin:
 
     def show_audit_trail(self: MainWindow) -> None:
         assert self.admin is not None
-        try:
-            entries = self.admin.audit_trail(self.user, self.case.id)
-        except ParagonError as exc:
-            self._report("Audit-trail", exc)
-            return
-        dialog = AuditTrailDialog(entries, self.case.name, self)
-        self.audit_dialog = dialog
-        dialog.show()
+        admin, user, case_id, name = self.admin, self.user, self.case.id, self.case.name
+
+        def show(entries: list[AuditEntry]) -> None:
+            dialog = AuditTrailDialog(entries, name, self)
+            self.audit_dialog = dialog
+            dialog.show()
+
+        self.workers.run(lambda: admin.audit_trail(user, case_id), show,
+                         lambda exc: self._report("Audit-trail", exc))
 
     def close_case(self: MainWindow, *, confirm: bool = True) -> None:
         assert self.admin is not None
-        if confirm:
-            advice = self.admin.closing_advice(self.user, self.case.id)
+        admin, user, case_id = self.admin, self.user, self.case.id
+
+        def close(_confirmed: object = None) -> None:
+            self.workers.run(lambda: admin.close_case(user, case_id),
+                             lambda outcome: self._after_case_action(outcome.notes, "Case afgesloten."),
+                             lambda exc: self._report("Case niet afgesloten", exc))
+
+        if not confirm:
+            close()
+            return
+
+        def ask(advice: str | None) -> None:
             text = (f"Case “{self.case.name}” afsluiten? Ze wordt alleen-lezen voor iedereen en "
                     "verdwijnt uit de actieve lijst; de blokindex komt vrij.")
             box = QMessageBox(QMessageBox.Icon.Question, "Case afsluiten", text,
@@ -118,21 +130,15 @@ class CaseActionsMixin:
                 box.setInformativeText(advice)
             box.setDefaultButton(QMessageBox.StandardButton.No)
             self.confirm_box = box
-            if box.exec() != QMessageBox.StandardButton.Yes:
-                return
-        try:
-            outcome = self.admin.close_case(self.user, self.case.id)
-        except ParagonError as exc:
-            self._report("Case niet afgesloten", exc)
-            return
-        self._after_case_action(outcome.notes, "Case afgesloten.")
+            if box.exec() == QMessageBox.StandardButton.Yes:
+                close()
+
+        self.workers.run(lambda: admin.closing_advice(user, case_id), ask,
+                         lambda exc: self._report("Case niet afgesloten", exc))
 
     def reopen_case(self: MainWindow) -> None:
         assert self.admin is not None
-        try:
-            outcome = self.admin.reopen_case(self.user, self.case.id)
-        except ParagonError as exc:
-            self._report("Case niet heropend", exc)
-            return
-        self._after_case_action(outcome.notes, "Case heropend.")
-
+        admin, user, case_id = self.admin, self.user, self.case.id
+        self.workers.run(lambda: admin.reopen_case(user, case_id),
+                         lambda outcome: self._after_case_action(outcome.notes, "Case heropend."),
+                         lambda exc: self._report("Case niet heropend", exc))

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from paragon_desktop.domain.access import CaseAction, case_refusal
-from paragon_desktop.domain.errors import ParagonError
-from paragon_desktop.services.case_admin import CaseAdminService
-from paragon_desktop.services.views import CaseSummary, UserView
+from paragon_desktop.services.case_admin import CaseAdminService, Outcome
+from paragon_desktop.services.views import CaseSummary, DirectoryEntry, SharingView, UserView
+from paragon_desktop.ui.ops import Ops
+from paragon_desktop.ui.workers import Workers
 
 REASONS_NL = {"competent": "bevoegd (grondgebied)", "neighbour": "buur (grenst aan)",
               "invited": "uitgenodigd"}
@@ -58,13 +59,12 @@ class CaseSharingDialog(QDialog):
 
         invite_refusal = case_refusal(CaseAction.INVITE, user.access_level, case_open=case.is_open)
         remove_refusal = case_refusal(CaseAction.REMOVE, user.access_level, case_open=case.is_open)
-        users, orgs = admin.directory()
+        # Everything is read and written off the GUI thread (ui/ops); the lists fill when read.
+        self._workers = Workers(self)
+        self._ops = Ops(self._workers, tell=self.message.setText)
+        self.loads = 0  # answers shown (for tests)
         self.user_choice = QComboBox()
-        for entry in users:
-            self.user_choice.addItem(f"{entry.name} ({entry.detail})", entry.id)
         self.org_choice = QComboBox()
-        for entry in orgs:
-            self.org_choice.addItem(entry.name, entry.id)
         self.invite_user_button = QPushButton("Gebruiker uitnodigen")
         self.invite_org_button = QPushButton("Organisatie uitnodigen")
         self.remove_user_button = QPushButton("Gebruiker verwijderen")
@@ -102,7 +102,21 @@ class CaseSharingDialog(QDialog):
             lambda: self._do(admin.remove_user, self._selected(self.users)))
         self.remove_org_button.clicked.connect(
             lambda: self._do(admin.remove_organisation, self._selected(self.organisations)))
+        self._buttons = [self.invite_user_button, self.invite_org_button, self.remove_user_button,
+                         self.remove_org_button]
+        self._ops.run(admin.directory, self._show_directory)
         self.reload()
+
+    def _show_directory(self, directory: tuple[list[DirectoryEntry], list[DirectoryEntry]]) -> None:
+        users, orgs = directory
+        for entry in users:
+            self.user_choice.addItem(f"{entry.name} ({entry.detail})", entry.id)
+        for entry in orgs:
+            self.org_choice.addItem(entry.name, entry.id)
+
+    def done(self, result: int) -> None:
+        self._workers.shutdown()
+        super().done(result)
 
     @staticmethod
     def _selected(table: QTableWidget) -> int | None:
@@ -113,16 +127,20 @@ class CaseSharingDialog(QDialog):
         if target_id is None:
             self.message.setText("Kies eerst een rij in de lijst.")
             return
-        try:
-            outcome = action(self._user, self._case.id, target_id)
-        except ParagonError as exc:
-            self.message.setText(str(exc))
-            return
-        self.message.setText(" ".join(outcome.notes))
-        self.reload()
+        user, case_id = self._user, self._case.id
+
+        def done(outcome: Outcome) -> None:
+            self.message.setText(" ".join(outcome.notes))
+            self.reload()
+
+        self._ops.run(lambda: action(user, case_id, target_id), done,
+                      lambda exc: self.message.setText(str(exc)), busy=self._buttons)
 
     def reload(self) -> None:
-        sharing = self._admin.sharing(self._user, self._case.id)
+        admin, user, case_id = self._admin, self._user, self._case.id
+        self._ops.run(lambda: admin.sharing(user, case_id), self._show, latest="sharing")
+
+    def _show(self, sharing: SharingView) -> None:
         self.organisations.setRowCount(len(sharing.organisations))
         for row, share in enumerate(sharing.organisations):
             for column, text in enumerate((share.organisation, REASONS_NL.get(share.reason, share.reason))):
@@ -138,3 +156,4 @@ class CaseSharingDialog(QDialog):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, entry.user_id)
                 self.users.setItem(row, column, item)
+        self.loads += 1
