@@ -237,3 +237,18 @@ def test_the_reader_process_gets_no_database_secrets(tmp_path, monkeypatch):
     assert "PGPASSWORD" not in env
     assert "PARAGON_DB_PASSWORD" not in env
     assert "PATH" in env
+
+
+def test_cancelled_reads_leave_no_open_files_behind(tmp_path):
+    """Every read's pipes and selector are closed, also when it is cancelled or times out."""
+    import os
+
+    endless = hostile.endless_view(tmp_path / "eindeloos.gpkg")
+    reader = LayerReader(time_limit=0.5, spare=False)
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(5):
+        with pytest.raises(LayerReadError, match="longer than"):
+            reader.read(endless, max_bytes=10**8)
+        with pytest.raises(LayerReadCancelled):
+            reader.read(endless, max_bytes=10**8, cancelled=lambda: True)
+    assert len(os.listdir("/proc/self/fd")) <= before

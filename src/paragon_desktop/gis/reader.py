@@ -136,6 +136,7 @@ class LayerReader:
         request = {"path": str(path.resolve()), "crs": crs, "max_bytes": max_bytes,
                    "memory": self.memory_limit, "cpu": int(self.time_limit) + 5}
         deadline = time.monotonic() + self.time_limit
+        frames: _Frames | None = None
         try:
             assert child.process.stdin is not None
             assert child.process.stdout is not None
@@ -178,6 +179,8 @@ class LayerReader:
                         geometry_types={str(k): int(v) for k, v in meta["geometry_types"].items()},
                         warnings=[str(w) for w in meta["warnings"]])
         finally:
+            if frames is not None:
+                frames.close()
             child.kill()
 
     def _died(self, path: Path, child: _Child) -> LayerReadError:
@@ -204,6 +207,11 @@ class _Frames:
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._fd, selectors.EVENT_READ)
 
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self._selector.close()
+
     def _parse(self) -> tuple[bytes, bytes] | None:
         if len(self._buffer) < _HEADER.size:
             return None
@@ -222,8 +230,7 @@ class _Frames:
         if self._selector.select(timeout):
             chunk = os.read(self._fd, 1 << 22)
             if not chunk:
-                self.closed = True
-                self._selector.close()
+                self.close()
             self._buffer += chunk
         return self._parse()
 
