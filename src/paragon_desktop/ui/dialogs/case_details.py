@@ -51,6 +51,7 @@ class CaseDetailsDialog(QDialog):
             self.values[label] = shown
             form.addRow(label, shown)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Sluiten")
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
