@@ -37,6 +37,7 @@ bench: $(BIN)/.installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_feeds.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_shared_server.py
 	$(BIN)/python bench/bench_write_path.py
+	$(BIN)/python bench/bench_database_care.py
 
 # The Linux bundle (PyInstaller, one folder with QtWebEngine, Leaflet and the resources) in
 # build/dist/paragon-desktop; packaging/linux/install.sh installs it with a desktop entry.

@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -287,3 +288,48 @@ def test_cli_backup_and_restore(demo_file, tmp_path, capsys):
     assert "cannot be restored" in capsys.readouterr().err
     assert cli(["db", "restore", str(tmp_path / "kopie.db"), "--db", url]) == 0
     assert "previous database was kept as" in capsys.readouterr().out
+
+
+def grow(path: Path, messages: int, text_size: int = 500) -> None:
+    """Add many messages with plain SQL (a crisis-sized database in seconds)."""
+    connection = sqlite3.connect(path)
+    feed, case, author, org = connection.execute(
+        "SELECT f.id, f.case_id, u.id, m.organisation_id FROM feeds f, users u "
+        "JOIN memberships m ON m.user_id = u.id WHERE f.kind = 'multi' LIMIT 1").fetchone()
+    revision = connection.execute("SELECT value FROM revision_counter").fetchone()[0]
+    now = datetime.now(UTC).isoformat()
+    with connection:
+        connection.executemany(
+            "INSERT INTO messages (case_id, feed_id, author_id, organisation_id, crisis_role, "
+            "created_at, text, tags, revision) VALUES (?, ?, ?, ?, 'Dir-CP-Ops', ?, ?, '', ?)",
+            ((case, feed, author, org, now, f"{i} " + "x" * text_size, revision)
+             for i in range(messages)))
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+
+
+def test_a_big_database_is_backed_up_while_someone_keeps_writing(demo_file):
+    """Copied in steps, the backup restarted at every write of another connection: on a busy
+    database bigger than one step (16 MB) it never finished."""
+    grow(demo_file, 40_000)
+    assert demo_file.stat().st_size > 20_000_000
+    db = Database.open(demo_file)
+    stop = threading.Event()
+    writer = threading.Thread(target=lambda: post_messages(db, 100_000, stop))
+    writer.start()
+    start = message_count(demo_file)
+    deadline = time.monotonic() + 30
+    while message_count(demo_file) < start + 5 and time.monotonic() < deadline:
+        time.sleep(0.05)  # the writer is writing
+    taken: list[backup.Backup] = []
+    backing_up = threading.Thread(target=lambda: taken.append(backup.take(demo_file)), daemon=True)
+    try:
+        backing_up.start()
+        backing_up.join(60)
+        assert taken, "the backup did not finish while another connection kept writing"
+    finally:
+        stop.set()
+        writer.join()
+        db.dispose()
+    assert health.check(taken[0].path, thorough=True).state is health.State.OK
+    assert message_count(taken[0].path) >= 40_000

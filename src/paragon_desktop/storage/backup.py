@@ -61,7 +61,10 @@ def _copy(source: Path, target: Path) -> None:
         try:
             dst = sqlite3.connect(partial)
             try:
-                src.backup(dst, pages=4096)
+                # One step, under one read transaction: a consistent snapshot that writers (WAL)
+                # do not block. Copying in several steps restarts whenever another connection
+                # writes, so a backup of a busy database never finished.
+                src.backup(dst, pages=-1)
                 # A backup is a single file: no WAL next to it.
                 dst.execute("PRAGMA journal_mode=DELETE")
             finally:
