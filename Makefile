@@ -21,7 +21,8 @@ run: $(BIN)/.installed
 system: $(BIN)/.installed
 	@packages="$$($(BIN)/python -m paragon_desktop.syscheck --packages)"; \
 	if [ -z "$$packages" ]; then echo "Nothing to install."; else \
-	  echo "sudo apt-get install $$packages"; sudo apt-get install -y $$packages; fi
+	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  echo "$$sudo apt-get install $$packages"; $$sudo apt-get install -y $$packages; fi
 
 test: $(BIN)/.installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
