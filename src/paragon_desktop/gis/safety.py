@@ -16,6 +16,7 @@ What is checked here, cheaply and without parsing the file:
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -211,8 +212,7 @@ def check_text_file(path: Path, sniffed: Sniffed) -> None:
         return
     if sniffed.xml_encoding in (None, "utf-8", "utf8"):
         check_utf8(path.name, data, f"{sniffed.kind.upper()} without another declared encoding")
-    with path.open("rb") as handle:
-        check_xml_document(path.name, handle, sniffed.kind)
+    check_xml_document(path.name, io.BytesIO(data), sniffed.kind)  # the bytes already read
 
 
 @dataclass(frozen=True)
@@ -273,8 +273,6 @@ def inspect_zip(path: Path, max_bytes: int) -> ZipContents:
         for inner in kml:
             label = f"{path.name} ({inner})"
             with archive.open(inner) as handle:
-                check_xml_prolog(label, handle.read(HEAD_BYTES))
-            with archive.open(inner) as handle:
-                check_xml_document(label, handle, "kml")
+                check_xml_document(label, handle, "kml")  # refuses a DOCTYPE wherever it stands
         shp = [n for n in names if n.lower().endswith(".shp")]
         return ZipContents(kml=kml, shp=shp, names=names)
