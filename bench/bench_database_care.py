@@ -9,17 +9,17 @@ window opens; backups run on the worker pool.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import sys
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1]))
 from _common import HOME, demo_database, summary  # noqa: E402
 
 from paragon_desktop.storage import backup, health  # noqa: E402
+from tests.bulk import add_messages  # noqa: E402
 
 MESSAGES = 100_000
 
@@ -29,21 +29,9 @@ def crisis_database() -> Path:
     if path.exists():
         return path
     shutil.copy(demo_database(), path)
-    connection = sqlite3.connect(path)
-    feed, case, author, org = connection.execute(
-        "SELECT f.id, f.case_id, u.id, m.organisation_id FROM feeds f, users u "
-        "JOIN memberships m ON m.user_id = u.id WHERE f.kind = 'multi' LIMIT 1").fetchone()
-    now = datetime.now(UTC).isoformat()
-    text = ("Meetploeg meldt NH3 op het kruispunt, waarden stijgen; verkeer omleiden via de "
-            "N70, bewoners binnen blijven, ramen en deuren dicht. ") * 2
-    revision = connection.execute("SELECT value FROM revision_counter").fetchone()[0]
-    with connection:
-        connection.executemany(
-            "INSERT INTO messages (case_id, feed_id, author_id, organisation_id, crisis_role, "
-            "created_at, text, tags, revision) VALUES (?, ?, ?, ?, 'Dir-CP-Ops', ?, ?, '', ?)",
-            ((case, feed, author, org, now, f"{i}: {text}", revision) for i in range(MESSAGES)))
-    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    connection.close()
+    add_messages(path, MESSAGES, ("Meetploeg meldt NH3 op het kruispunt, waarden stijgen; verkeer "
+                                  "omleiden via de N70, bewoners binnen blijven, ramen en deuren "
+                                  "dicht. ") * 2)
     return path
 
 

@@ -25,6 +25,7 @@ from paragon_desktop.domain.errors import StorageFull
 from paragon_desktop.storage import backup, health
 from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.models import Message
+from tests.bulk import add_messages
 
 
 @pytest.fixture
@@ -290,28 +291,10 @@ def test_cli_backup_and_restore(demo_file, tmp_path, capsys):
     assert "previous database was kept as" in capsys.readouterr().out
 
 
-def grow(path: Path, messages: int, text_size: int = 500) -> None:
-    """Add many messages with plain SQL (a crisis-sized database in seconds)."""
-    connection = sqlite3.connect(path)
-    feed, case, author, org = connection.execute(
-        "SELECT f.id, f.case_id, u.id, m.organisation_id FROM feeds f, users u "
-        "JOIN memberships m ON m.user_id = u.id WHERE f.kind = 'multi' LIMIT 1").fetchone()
-    revision = connection.execute("SELECT value FROM revision_counter").fetchone()[0]
-    now = datetime.now(UTC).isoformat()
-    with connection:
-        connection.executemany(
-            "INSERT INTO messages (case_id, feed_id, author_id, organisation_id, crisis_role, "
-            "created_at, text, tags, revision) VALUES (?, ?, ?, ?, 'Dir-CP-Ops', ?, ?, '', ?)",
-            ((case, feed, author, org, now, f"{i} " + "x" * text_size, revision)
-             for i in range(messages)))
-    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    connection.close()
-
-
 def test_a_big_database_is_backed_up_while_someone_keeps_writing(demo_file):
     """Copied in steps, the backup restarted at every write of another connection: on a busy
     database bigger than one step (16 MB) it never finished."""
-    grow(demo_file, 40_000)
+    add_messages(demo_file, 40_000, "x" * 500)
     assert demo_file.stat().st_size > 20_000_000
     db = Database.open(demo_file)
     stop = threading.Event()
