@@ -20,8 +20,7 @@ from paragon_desktop.ui.main_window import MainWindow  # noqa: E402
 db, _ = open_database(sys.argv[1])
 services = build_services(db)
 user, case = pick_user_and_case(services, None, None)
-window = MainWindow(services.cases, services.editing, services.layers, user, case, Settings(),
-                    restore_layout=False, feed_service=services.feeds)
+window = MainWindow(services, user, case, Settings(), restore_layout=False)
 window.resize(1600, 1000)
 window.show()
 

@@ -129,8 +129,7 @@ def main() -> None:
     services = build_services(db)
     user = services.auth.user_by_name("sofie.janssens")
     case = services.cases.find_case(user, "Nordchem")
-    window = MainWindow(services.cases, services.editing, services.layers, user, case, Settings(),
-                        restore_layout=False, feed_service=services.feeds)
+    window = MainWindow(services, user, case, Settings(), restore_layout=False)
     window.resize(1600, 1000)
     window.show()
 
@@ -143,7 +142,7 @@ def main() -> None:
 
     wait_until(lambda: window.snapshot is not None and window.map.bridge.settled)
     # As when the user opens the file dialog: a spare reader process starts importing GDAL.
-    window.importer.reader.warm_up()
+    window.layers.importer.reader.warm_up()
     print(f"{'file':30} {'floor s':>8} {'stored s':>9} {'on map s':>9} {'ratio':>6} "
           f"{'max GUI stall ms':>17}")
     big_point_layer = None
@@ -157,7 +156,7 @@ def main() -> None:
             ticker.setInterval(10)
             ticker.timeout.connect(lambda t=ticks: t.append(time.perf_counter()))
             finished: list = []
-            window.importer.sig_finished.connect(finished.append)
+            window.layers.importer.sig_finished.connect(finished.append)
             # The spare reader has imported its modules (the user is still choosing a file).
             deadline = time.perf_counter() + 1.0
             while time.perf_counter() < deadline:
@@ -165,11 +164,11 @@ def main() -> None:
                 time.sleep(0.02)
             ticker.start()
             started = time.perf_counter()
-            window.import_layers(ImportChoice(files=[(path, label)]))
+            window.layers.import_layers(ImportChoice(files=[(path, label)]))
             wait_until(lambda f=finished: bool(f))
             stored_times.append(time.perf_counter() - started)
             report = finished[0]
-            window.importer.sig_finished.disconnect(finished.append)
+            window.layers.importer.sig_finished.disconnect(finished.append)
             assert not report.errors, report.errors
             layer_id = report.added[0].layer_id
             expected = report.added[0].feature_count
@@ -193,7 +192,7 @@ def main() -> None:
                 app.processEvents()
                 memory = pss_mb()
             else:
-                window.remove_layer(layer_id)
+                window.layers.remove_layer(layer_id)
                 wait_until(lambda lid=layer_id: str(lid) not in stats()["layers"], poll_ms=10)
         app_s = statistics.median(app_times)
         stored_s = statistics.median(stored_times)

@@ -32,8 +32,7 @@ def main() -> None:
     db, _ = open_database(f"sqlite:///{demo_database()}")
     services = build_services(db)
     user, case = pick_user_and_case(services, None, None)
-    window = MainWindow(services.cases, services.editing, services.layers, user, case, Settings(),
-                        restore_layout=False, feed_service=services.feeds)
+    window = MainWindow(services, user, case, Settings(), restore_layout=False)
     window.show()
 
 

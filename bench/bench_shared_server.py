@@ -62,9 +62,8 @@ def propagation(url: str, changes: int = 200) -> list[float]:
     case = b.cases.find_case(user_b, "Nordchem")
     multi = next(f.id for f in a.cases.open_case(user_a, case.id).changes.feeds
                  if f.name == "Multi")
-    window = MainWindow(b.cases, b.editing, b.layers, user_b, case, Settings(refresh_seconds=50),
-                        restore_layout=False, admin=b.admin, feed_service=b.feeds,
-                        participation=b.participation, live_url=db_b.engine.url)
+    window = MainWindow(b, user_b, case, Settings(refresh_seconds=50), restore_layout=False,
+                        live_url=db_b.engine.url)
     window.resize(1400, 900)
     window.show()
     wait_until(lambda: window.snapshot is not None and window.map.bridge.settled

@@ -33,6 +33,7 @@ from paragon_desktop.domain.enums import CaseAccess, CaseCategory  # noqa: E402
 from paragon_desktop.services.auth import AuthService, hash_password  # noqa: E402
 from paragon_desktop.services.case_admin import CaseAdminService  # noqa: E402
 from paragon_desktop.services.events import CaseEvents  # noqa: E402
+from paragon_desktop.services.places import PlaceService  # noqa: E402
 from paragon_desktop.storage.db import Database  # noqa: E402
 from paragon_desktop.storage.migrate import upgrade  # noqa: E402
 from paragon_desktop.storage.models import Membership, Organisation, User  # noqa: E402
@@ -91,7 +92,8 @@ def draft(point: Point) -> CaseDraft:
 def measure(db: Database, label: str, areas) -> None:
     upgrade(db.engine)
     user = fill(db, areas)
-    admin = CaseAdminService(db, CaseEvents())
+    places = PlaceService(db)
+    admin = CaseAdminService(db, CaseEvents(), places)
     points = locations(RUNS)
     backend = db.engine.dialect.name
     shares_ms: list[float] = []
@@ -99,12 +101,12 @@ def measure(db: Database, label: str, areas) -> None:
     with db.sessions() as session:
         if backend == "sqlite":
             started = time.perf_counter()
-            admin.territorial_shares(session, mapping(points[0]))
+            places.territorial_shares(session, mapping(points[0]))
             print(f"  shapely index build (first case start after a change): "
                   f"{(time.perf_counter() - started) * 1000:.1f} ms")
         for point in points:
             started = time.perf_counter()
-            result = admin.territorial_shares(session, mapping(point))
+            result = places.territorial_shares(session, mapping(point))
             shares_ms.append((time.perf_counter() - started) * 1000)
             counts.append(len(result))
     how = "PostGIS query" if backend == "postgresql" else "shapely R-tree"

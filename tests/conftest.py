@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -19,15 +20,8 @@ _HOME = Path(tempfile.mkdtemp(prefix="paragon-tests-"))
 os.environ["PARAGON_DATA_DIR"] = str(_HOME / "data")
 os.environ["PARAGON_CONFIG_DIR"] = str(_HOME / "config")
 
-from paragon_desktop.services.auth import AuthService  # noqa: E402
-from paragon_desktop.services.case_admin import CaseAdminService  # noqa: E402
-from paragon_desktop.services.cases import CaseService  # noqa: E402
+from paragon_desktop.services.bundle import Services, build_services  # noqa: E402
 from paragon_desktop.services.demo import build_demo  # noqa: E402
-from paragon_desktop.services.editing import EditingService  # noqa: E402
-from paragon_desktop.services.events import CaseEvents  # noqa: E402
-from paragon_desktop.services.feeds import FeedService  # noqa: E402
-from paragon_desktop.services.layers import LayerService  # noqa: E402
-from paragon_desktop.services.participation import ParticipationService  # noqa: E402
 from paragon_desktop.services.views import UserView  # noqa: E402
 from paragon_desktop.storage.db import Database  # noqa: E402
 from paragon_desktop.storage.migrate import upgrade  # noqa: E402
@@ -159,18 +153,12 @@ def empty_db(fresh_url: str) -> Iterator[Database]:
     db.dispose()
 
 
-class Client:
+class Client(Services):
     """One app's services on a database, as a second operator's machine would have them."""
 
     def __init__(self, db: Database) -> None:
-        self.db = db
-        self.auth = AuthService(db)
-        self.cases = CaseService(db)
-        self.editing = EditingService(db, CaseEvents())
-        self.layers = LayerService(db, self.editing.events)
-        self.admin = CaseAdminService(db, self.editing.events)
-        self.feeds = FeedService(db, self.editing.events)
-        self.participation = ParticipationService(db, self.editing.events)
+        built = build_services(db)
+        super().__init__(**{f.name: getattr(built, f.name) for f in fields(Services)})
 
     def user(self, username: str) -> UserView:
         """The user as signed in. Without the argon2 check (about 0.1 s each, 185 in the suite):
@@ -210,7 +198,8 @@ class LoginClient(Client):
         super().__init__(db)
         self._url = url
         self._clients: dict[str, Client] = {}
-        for name in ("cases", "editing", "layers", "admin", "feeds", "participation"):
+        for name in ("cases", "editing", "layers", "places", "admin", "sharing", "reports",
+                     "feeds", "participation"):
             setattr(self, name, _AsUser(getattr(self, name),
                                         lambda user, name=name: getattr(self._as(user), name)))
 
@@ -219,7 +208,8 @@ class LoginClient(Client):
             login = Client(Database.open(login_url(self._url, username)))
             # One event hub for everyone, as in one app.
             login.editing.events = self.editing.events
-            for service in (login.layers, login.admin, login.feeds, login.participation):
+            for service in (login.layers, login.admin, login.sharing, login.feeds,
+                            login.participation):
                 service.events = self.editing.events
             self._clients[username] = login
         return self._clients[username]

@@ -317,10 +317,8 @@ def screenshot(out: Path, db_url: str | None, username: str | None, case_name: s
     db, _ = open_database(db_url)
     services = build_services(db)
     user, case = pick_user_and_case(services, username, case_name)
-    window = MainWindow(services.cases, services.editing, services.layers, user, case, Settings.load(),
-                        database_label=db.display_url, restore_layout=False,
-                        admin=services.admin, feed_service=services.feeds,
-                        participation=services.participation)
+    window = MainWindow(services, user, case, Settings.load(), database_label=db.display_url,
+                        restore_layout=False)
     window.resize(*size)
     window.show()
     loop = QEventLoop()

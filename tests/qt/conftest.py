@@ -74,10 +74,8 @@ def open_window(qtbot, client) -> Iterator[Any]:
         case_id = case_id or client.seveso_case_id()
         case = next(c for c in client.cases.list_cases(user, include_closed=True)
                     if c.id == case_id)
-        window = MainWindow(client.cases, client.editing, client.layers, user, case, settings or Settings(),
+        window = MainWindow(client, user, case, settings or Settings(),
                             request_interceptor=interceptor, restore_layout=restore_layout,
-                            admin=client.admin, feed_service=client.feeds,
-                            participation=client.participation,
                             database_label=client.db.display_url)
         window.resize(1400, 900)
         window.show()

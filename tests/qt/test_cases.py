@@ -28,12 +28,13 @@ def page_js(qtbot, view, script: str):
 
 
 def dialog_for(qtbot, client, username="sofie.janssens", **kwargs) -> CaseDialog:
-    dialog = CaseDialog(client.admin, client.user(username), Settings(), **kwargs)
+    dialog = CaseDialog(client.admin, client.places, client.user(username), Settings(), **kwargs)
     qtbot.addWidget(dialog)
     dialog.resize(1300, 760)
     dialog.show()
     if dialog.map is not None:
         qtbot.waitUntil(lambda: dialog.map.bridge.settled, timeout=30000)
+    qtbot.waitUntil(lambda: dialog.territories_shown)
     return dialog
 
 
@@ -130,9 +131,13 @@ def test_a_point_picked_on_the_map_starts_a_shared_case(qtbot, client):
     lon, lat = stats["location"]["features"][0]["geometry"]["coordinates"]
     assert lon == pytest.approx(4.2775, abs=1e-3)  # within a pixel at this zoom
     assert lat == pytest.approx(51.2540, abs=1e-3)
-    sharing = [ui.sharingList.item(i).text() for i in range(ui.sharingList.count())]
-    assert "Gemeente Scheldemonde (bevoegd)" in sharing
-    assert "Gemeente Kalloo (buur)" in sharing
+
+    def sharing() -> list[str]:
+        return [ui.sharingList.item(i).text() for i in range(ui.sharingList.count())]
+
+    # The preview is read off the GUI thread once the location is known.
+    qtbot.waitUntil(lambda: "Gemeente Scheldemonde (bevoegd)" in sharing(), timeout=10000)
+    assert "Gemeente Kalloo (buur)" in sharing()
     ui.suffixEdit.setText("Loods 3")
     assert ui.nameLabel.text() == "Incident - Brand - Scheldemonde - Loods 3"
     dialog.start_button.click()
@@ -246,7 +251,7 @@ def test_a_refusal_goes_once_the_field_is_corrected_and_never_widens_the_form(qt
 def test_case_list_filters_keeps_closed_apart_and_reports_inactive_cases(qtbot, client):
     an = client.user("an.peeters")
     later = datetime.now(UTC) + timedelta(days=40)
-    dialog = CaseListDialog(client.cases, client.admin, an, Settings(), now=later)
+    dialog = CaseListDialog(client, an, Settings(), now=later)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.reloads == 1, timeout=10000)  # read off the GUI thread
@@ -274,7 +279,7 @@ def test_case_list_filters_keeps_closed_apart_and_reports_inactive_cases(qtbot, 
 
 
 def test_read_only_users_get_no_new_case_button(qtbot, client):
-    dialog = CaseListDialog(client.cases, client.admin, client.user("wim.verhaegen"), Settings())
+    dialog = CaseListDialog(client, client.user("wim.verhaegen"), Settings())
     qtbot.addWidget(dialog)
     assert not dialog.new_button.isEnabled()
     assert "Alleen lezen" in dialog.new_button.toolTip()
@@ -283,24 +288,24 @@ def test_read_only_users_get_no_new_case_button(qtbot, client):
 def test_closing_makes_the_case_read_only_in_every_open_window(qtbot, client, open_window):
     an_window = open_window("an.peeters")
     tom_window = open_window("tom.declercq")
-    assert tom_window.feeds.composer.editor.isEnabled()
-    close = an_window.case_actions[next(a for a in an_window.case_actions if a.value == "close")]
+    assert tom_window.feeds.panel.composer.editor.isEnabled()
+    close = an_window.case_menu.actions[next(a for a in an_window.case_menu.actions if a.value == "close")]
     assert close.isEnabled()
-    an_window.close_case(confirm=False)
+    an_window.case_menu.close_case(confirm=False)
     for window in (an_window, tom_window):
         qtbot.waitUntil(lambda w=window: not w.case.is_open, timeout=15000)
         assert "AFGESLOTEN CASE op " in window.banner.text()
         assert "door An Peeters: alleen lezen" in window.banner.text()
-        assert not window.feeds.composer.editor.isEnabled()
-        assert not window.layers.add_button.isEnabled()
-        assert "afgesloten" in window.layers.add_button.toolTip()
-    edit = tom_window.case_actions[next(a for a in tom_window.case_actions if a.value == "edit")]
+        assert not window.feeds.panel.composer.editor.isEnabled()
+        assert not window.layers.panel.add_button.isEnabled()
+        assert "afgesloten" in window.layers.panel.add_button.toolTip()
+    edit = tom_window.case_menu.actions[next(a for a in tom_window.case_menu.actions if a.value == "edit")]
     assert not edit.isEnabled()
     assert "closed" in edit.toolTip()
     # Tom took part in the case: he reopens it, and the composer comes back.
-    tom_window.reopen_case()
+    tom_window.case_menu.reopen_case()
     qtbot.waitUntil(lambda: tom_window.case.is_open and an_window.case.is_open, timeout=15000)
-    assert tom_window.feeds.composer.editor.isEnabled()
+    assert tom_window.feeds.panel.composer.editor.isEnabled()
     assert "AFGESLOTEN" not in an_window.banner.text()
 
 
@@ -308,7 +313,7 @@ def test_edit_case_info_from_the_case_menu_updates_the_title(qtbot, client, open
     window = open_window("tom.declercq")
     edit_suffix_in_dialog(window)
     qtbot.waitUntil(lambda: "NH3 lek" in window.windowTitle(), timeout=15000)
-    entry = client.admin.audit_trail(client.user("an.peeters"), window.case.id)[-1]
+    entry = client.reports.audit_trail(client.user("an.peeters"), window.case.id)[-1]
     assert entry.action == "case.edited"
     assert entry.crisis_role == "Dir-CP-Ops"
 
@@ -317,7 +322,7 @@ def edit_suffix_in_dialog(window) -> None:  # noqa: N802 (reads as what it does)
     from PySide6.QtCore import QTimer
 
     def fill() -> None:
-        dialog = getattr(window, "case_dialog", None)
+        dialog = window.case_menu.case_dialog
         if dialog is None or not dialog.isVisible():  # the draft is read off the GUI thread
             QTimer.singleShot(50, fill)
             return
@@ -328,7 +333,7 @@ def edit_suffix_in_dialog(window) -> None:  # noqa: N802 (reads as what it does)
         dialog.start_button.click()
 
     QTimer.singleShot(300, fill)
-    window.edit_case_info()
+    window.case_menu.edit_case_info()
 
 
 def test_audit_trail_is_for_coordinators_and_shows_text_as_text(qtbot, client, open_window):
@@ -338,15 +343,15 @@ def test_audit_trail_is_for_coordinators_and_shows_text_as_text(qtbot, client, o
     client.admin.edit_case(an, seveso, CaseDraft(**{**draft.__dict__,
                                                      "description": "<img src=x onerror=alert(1)>"}))
     window = open_window("an.peeters")
-    window.show_audit_trail()
-    qtbot.waitUntil(lambda: getattr(window, "audit_dialog", None) is not None, timeout=10000)
-    table = window.audit_dialog.table
+    window.case_menu.show_audit_trail()
+    qtbot.waitUntil(lambda: window.case_menu.audit_dialog is not None, timeout=10000)
+    table = window.case_menu.audit_dialog.table
     texts = [table.item(table.rowCount() - 1, c).text() for c in range(5)]
     assert texts[3] == "Case-informatie aangepast"
     assert "<img src=x onerror=alert(1)>" in texts[4]
-    window.audit_dialog.close()
+    window.case_menu.audit_dialog.close()
     agent_window = open_window("sofie.janssens")
-    audit = agent_window.case_actions[next(a for a in agent_window.case_actions
+    audit = agent_window.case_menu.actions[next(a for a in agent_window.case_menu.actions
                                            if a.value == "read_audit")]
     assert not audit.isEnabled()
     assert "coordinator" in audit.toolTip()
@@ -370,7 +375,7 @@ def test_a_user_removed_from_a_private_case_keeps_the_picture_but_loses_the_case
         row.participating = False
     window.refresh()
     qtbot.waitUntil(lambda: "GEEN TOEGANG MEER" in window.banner.text(), timeout=15000)
-    assert not window.feeds.composer.editor.isEnabled()
+    assert not window.feeds.panel.composer.editor.isEnabled()
     assert not window.timer.isActive()
     assert map_stats(qtbot, window)["featuresOnMap"] == features_before
 
@@ -382,7 +387,7 @@ def test_sharing_dialog_lists_organisations_with_their_reason(qtbot, client, ope
     seen: dict = {}
 
     def look() -> None:
-        dialog = getattr(window, "sharing_dialog", None)
+        dialog = window.case_menu.sharing_dialog
         if dialog is None or dialog.loads == 0 or dialog.user_choice.count() == 0:
             QTimer.singleShot(50, look)  # read off the GUI thread
             return
@@ -393,7 +398,7 @@ def test_sharing_dialog_lists_organisations_with_their_reason(qtbot, client, ope
         dialog.reject()
 
     QTimer.singleShot(300, look)
-    window.show_sharing()
+    window.case_menu.show_sharing()
     assert seen["rows"]["Gemeente Scheldemonde"] == "bevoegd (grondgebied)"
     assert seen["rows"]["Gemeente Kalloo"] == "buur (grenst aan)"
     assert seen["rows"]["Nordchem Scheldemonde NV"] == "uitgenodigd"
@@ -402,14 +407,14 @@ def test_sharing_dialog_lists_organisations_with_their_reason(qtbot, client, ope
 
 def test_new_case_from_the_list_opens_it(qtbot, client):
     sofie = client.user("sofie.janssens")
-    dialog = CaseListDialog(client.cases, client.admin, sofie, Settings())
+    dialog = CaseListDialog(client, sofie, Settings())
     qtbot.addWidget(dialog)
     dialog.show()
     from PySide6.QtCore import QTimer
 
     def fill() -> None:
         form = dialog.new_case_dialog
-        qtbot.waitUntil(lambda: form.map.bridge.settled, timeout=30000)
+        qtbot.waitUntil(lambda: form.map.bridge.settled and form.territories_shown, timeout=30000)
         ui = form.ui
         ui.categoryCombo.setCurrentIndex(ui.categoryCombo.findData("exercise"))
         ui.privateRadio.setChecked(True)
@@ -459,9 +464,9 @@ def test_everyone_in_the_case_can_read_its_details(qtbot, client, open_window):
     """A read-only user had no way to read phase, Astrid block, description, start, location or
     who started the case."""
     window = open_window("wim.verhaegen")
-    assert window.details_action.isEnabled()
-    window.details_action.trigger()
-    dialog = window.case_details_dialog
+    assert window.case_menu.details_action.isEnabled()
+    window.case_menu.details_action.trigger()
+    dialog = window.case_menu.details_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=3000)
     case = window.case
     values = {label: shown.text() for label, shown in dialog.values.items()}
@@ -482,13 +487,13 @@ def test_the_anchor_search_waits_for_a_pause_and_runs_off_the_gui_thread(qtbot, 
 
     dialog = dialog_for(qtbot, client, with_map=False)
     calls: list[tuple[str, str]] = []
-    search = client.admin.search_anchors
+    search = client.places.search_anchors
 
     def counted(user, text, limit=30):
         calls.append((text, threading.current_thread().name))
         return search(user, text, limit)
 
-    dialog._admin.search_anchors = counted
+    dialog._places.search_anchors = counted
     dialog.ui.anchorRadio.setChecked(True)  # lists the anchors once
     qtbot.waitUntil(lambda: dialog.anchors_shown > 0, timeout=5000)
     calls.clear()
@@ -507,7 +512,7 @@ def test_inviting_from_the_sharing_dialog_runs_off_the_gui_thread(qtbot, client)
 
     an = client.user("an.peeters")
     case = client.cases.find_case(an, "Nordchem")
-    dialog = CaseSharingDialog(client.admin, an, case)
+    dialog = CaseSharingDialog(client.sharing, client.places, an, case)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.loads == 1 and dialog.org_choice.count() > 0, timeout=10000)

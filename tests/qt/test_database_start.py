@@ -111,14 +111,14 @@ def test_a_full_disk_while_sending_keeps_the_text(client, qtbot, open_window, wa
 
     client.db.engine.dispose()
     words = "Afsluiting N70 ter hoogte van de Nordchem-poort " * 60
-    window.feeds.composer.editor.setPlainText(words)
-    window.feeds.composer.send()
+    window.feeds.panel.composer.editor.setPlainText(words)
+    window.feeds.panel.composer.send()
     qtbot.waitUntil(lambda: bool(warnings), timeout=10000)
     assert "The disk is full" in warnings[0]
     assert "what you typed is kept" in warnings[0]
-    assert window.feeds.composer.editor.toPlainText() == words
-    assert not window.offline  # not mistaken for a lost server connection
-    assert window.feeds.composer.send_button.isEnabled()
+    assert window.feeds.panel.composer.editor.toPlainText() == words
+    assert not window.connection.offline  # not mistaken for a lost server connection
+    assert window.feeds.panel.composer.send_button.isEnabled()
 
 
 def test_the_demo_sign_in_says_who_can_sign_in(qtbot):

@@ -1,5 +1,7 @@
 """Sign-in and case choice, as a user meets them at start."""
 
+import threading
+
 from PySide6.QtWidgets import QDialogButtonBox
 
 from paragon_desktop.ui.dialogs.sign_in import SignInDialog
@@ -7,20 +9,33 @@ from tests.conftest import DEMO_PASSWORD
 
 
 def test_sign_in_refuses_a_wrong_password_and_keeps_the_user_name(qtbot, client):
-    dialog = SignInDialog(client.auth.sign_in, "sqlite:///demo.db")
+    """The check (argon2; on a server a login-role connection) runs off the GUI thread: the
+    button and fields wait meanwhile, the dialog stays responsive."""
+    threads: list[str] = []
+
+    def sign_in(username: str, password: str):
+        threads.append(threading.current_thread().name)
+        return client.auth.sign_in(username, password)
+
+    dialog = SignInDialog(sign_in, "sqlite:///demo.db")
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.username.setText("an.peeters")
     dialog.password.setText("fout")
     ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
     ok.click()
+    assert not ok.isEnabled()
+    assert dialog.error.text() == "Aanmelden…"
+    qtbot.waitUntil(lambda: "wrong password" in dialog.error.text(), timeout=10000)
     assert dialog.isVisible()
-    assert "wrong password" in dialog.error.text()
+    assert ok.isEnabled()
     assert dialog.username.text() == "an.peeters"
     dialog.password.setText(DEMO_PASSWORD)
     ok.click()
-    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
     assert dialog.user.username == "an.peeters"
+    assert threads
+    assert threading.main_thread().name not in threads
 
 
 def test_the_settings_dialog_shows_its_hint_unclipped(qtbot):

@@ -18,8 +18,8 @@ CORPUS = Path(__file__).parents[1] / "data" / "hostile"
 
 
 def open_dialog(qtbot, window, paths):
-    dialog = ImportLayerDialog(paths, window.feeds.feeds(), parent=window, importer=window.importer,
-                               max_bytes=window.settings.max_layer_bytes)
+    dialog = ImportLayerDialog(paths, window.feeds.panel.feeds(), parent=window,
+                               importer=window.layers.importer, max_bytes=window.settings.max_layer_bytes)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.inspection is not None, timeout=30000)
     return dialog
@@ -45,10 +45,10 @@ def test_the_dialog_shows_what_each_file_holds_before_asking(open_window, qtbot,
     choice = dialog.choice()
     assert [p for p, _ in choice.files] == [good, gps]  # the refused file is not offered
     before = layer_count(client)
-    reads_by = window.importer.reader.last_pid
+    reads_by = window.layers.importer.reader.last_pid
     report = import_and_wait(qtbot, window, choice)
     assert [a.feature_count for a in report.added] == [3, 3]
-    assert window.importer.reader.last_pid == reads_by  # stored what the dialog read: no re-read
+    assert window.layers.importer.reader.last_pid == reads_by  # stored what the dialog read: no re-read
     assert layer_count(client) == before + 2
 
 
@@ -68,7 +68,7 @@ def test_choosing_a_coordinate_system_reads_the_file_again(open_window, qtbot):
     dialog = open_dialog(qtbot, window, [CORPUS / "local-cs.gpkg"])
     assert not dialog.inspection.reads
     assert "engineering (local) grid" in dialog.contents.toPlainText()
-    with qtbot.waitSignal(window.importer.sig_inspected, timeout=30000):
+    with qtbot.waitSignal(window.layers.importer.sig_inspected, timeout=30000):
         dialog.crs.setCurrentIndex(2)  # Lambert 72
     assert dialog.contents.toPlainText().startswith("✓ local-cs.gpkg: 1 objecten")
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
@@ -78,12 +78,12 @@ def test_cancel_stops_an_endless_import_within_two_seconds(open_window, client, 
     window = open_window("sofie.janssens")
     endless = hostile.endless_view(tmp_path / "eindeloos.gpkg")
     before = layer_count(client)
-    window.import_layers(ImportChoice(files=[(endless, "eindeloos")]))
+    window.layers.import_layers(ImportChoice(files=[(endless, "eindeloos")]))
     qtbot.wait(2500)
-    assert window.importer.busy
-    with qtbot.waitSignal(window.importer.sig_finished, timeout=2000) as blocker:
+    assert window.layers.importer.busy
+    with qtbot.waitSignal(window.layers.importer.sig_finished, timeout=2000) as blocker:
         asked = time.monotonic()
-        window.import_cancel.click()
+        window.layers.import_cancel.click()
     assert time.monotonic() - asked < 2
     assert blocker.args[0].cancelled
     assert layer_count(client) == before

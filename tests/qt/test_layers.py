@@ -23,8 +23,8 @@ LON, LAT = lf.KALLO
 
 
 def import_and_wait(qtbot, window, choice: ImportChoice):
-    with qtbot.waitSignal(window.importer.sig_finished, timeout=60000) as blocker:
-        window.import_layers(choice)
+    with qtbot.waitSignal(window.layers.importer.sig_finished, timeout=60000) as blocker:
+        window.layers.import_layers(choice)
     report = blocker.args[0]
     for added in report.added:
         qtbot.waitUntil(lambda a=added: map_stats(qtbot, window)["layers"].get(str(a.layer_id), {})
@@ -69,7 +69,7 @@ def test_every_format_lands_on_the_map_with_its_features(open_window, client, qt
     for west, south in bounds[-6:]:
         assert abs(west - LON) < 0.05
         assert abs(south - LAT) < 0.05
-    names = [window.layers.item_for(a.layer_id).text(0) for a in report.added]
+    names = [window.layers.panel.item_for(a.layer_id).text(0) for a in report.added]
     assert names == [a.name for a in report.added]
 
 
@@ -111,22 +111,22 @@ def test_bad_file_changes_nothing_and_says_why(open_window, client, qtbot, tmp_p
     assert [a.name for a in report.added] == ["goed"]  # the good file still went in
     assert layer_count(client) == before_db + 1
     assert len(map_stats(qtbot, window)["layers"]) == len(before_map["layers"]) + 1
-    assert "bom.kml" in window.last_message_box.text()
-    window.last_message_box.close()
+    assert "bom.kml" in window.ctx.last_message_box.text()
+    window.ctx.last_message_box.close()
 
 
 def test_cancel_adds_nothing(open_window, client, qtbot, tmp_path):
     window = open_window("sofie.janssens")
     path = lf.geojson(tmp_path / "veel.geojson", lf.points([(LON, LAT)] * 20000))
     before = layer_count(client)
-    with qtbot.waitSignal(window.importer.sig_finished, timeout=60000) as blocker:
-        window.import_layers(ImportChoice(files=[(path, "veel")]))
-        assert window.import_progress.isVisible()
-        window.import_cancel.click()
+    with qtbot.waitSignal(window.layers.importer.sig_finished, timeout=60000) as blocker:
+        window.layers.import_layers(ImportChoice(files=[(path, "veel")]))
+        assert window.layers.import_progress.isVisible()
+        window.layers.import_cancel.click()
     assert blocker.args[0].cancelled
     assert blocker.args[0].added == []
     assert layer_count(client) == before
-    assert not window.import_progress.isVisible()
+    assert not window.layers.import_progress.isVisible()
 
 
 def test_files_dropped_on_the_map_are_offered_for_import(open_window, qtbot, tmp_path, monkeypatch):
@@ -183,24 +183,25 @@ def test_dock_opacity_rename_remove(open_window, client, qtbot, tmp_path, monkey
     path = tmp_path / "zones.kml"
     path.write_text(lf.kml_text(2))
     layer_id = import_and_wait(qtbot, window, ImportChoice(files=[(path, "Zones")])).added[0].layer_id
-    qtbot.waitUntil(lambda: window.layers.item_for(layer_id) is not None)
-    window.layers.item_for(layer_id).setSelected(True)
-    assert window.layers.details.text().startswith("3 objecten uit zones.kml (KML) · van Sofie Janssens")
-    window.layers.opacity.setValue(40)  # keyboard-like change: shown and kept at once
+    qtbot.waitUntil(lambda: window.layers.panel.item_for(layer_id) is not None)
+    window.layers.panel.item_for(layer_id).setSelected(True)
+    assert window.layers.panel.details.text().startswith(
+        "3 objecten uit zones.kml (KML) · van Sofie Janssens")
+    window.layers.panel.opacity.setValue(40)  # keyboard-like change: shown and kept at once
     qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(layer_id)]["opacity"] == 0.4)
     qtbot.waitUntil(lambda: next(x for x in client.cases.open_case(
         window.user, window.case.id).changes.layers if x.id == layer_id).opacity == pytest.approx(0.4))
 
-    window.rename_layer(layer_id, "Zones 11:00")
-    qtbot.waitUntil(lambda: window.layers.item_for(layer_id).text(0) == "Zones 11:00", timeout=10000)
+    window.layers.rename_layer(layer_id, "Zones 11:00")
+    qtbot.waitUntil(lambda: window.layers.panel.item_for(layer_id).text(0) == "Zones 11:00", timeout=10000)
     assert map_stats(qtbot, window)["layers"][str(layer_id)]["name"] == "Zones 11:00"
-    actions = {a.text(): a.isEnabled() for a in window.layers.context_actions(layer_id)}
+    actions = {a.text(): a.isEnabled() for a in window.layers.panel.context_actions(layer_id)}
     assert actions["Verwijderen…"] is True
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    window._on_remove_requested(layer_id)
+    window.layers._on_remove_requested(layer_id)
     qtbot.waitUntil(lambda: str(layer_id) not in map_stats(qtbot, window)["layers"], timeout=10000)
-    assert window.layers.item_for(layer_id) is None
+    assert window.layers.panel.item_for(layer_id) is None
 
 
 @pytest.mark.server  # row-level security decides what the colleague sees
@@ -214,13 +215,13 @@ def test_layer_shared_in_a_feed_reaches_a_colleague_and_their_tick_survives(
     layer_id = import_and_wait(qtbot, sofie, ImportChoice(files=[(path, "Afzetting")],
                                                           feed_ids=[cp_ops])).added[0].layer_id
     karim.refresh()
-    qtbot.waitUntil(lambda: karim.layers.item_for(layer_id) is not None, timeout=10000)
-    item = karim.layers.item_for(layer_id)
+    qtbot.waitUntil(lambda: karim.layers.panel.item_for(layer_id) is not None, timeout=10000)
+    item = karim.layers.panel.item_for(layer_id)
     assert item.parent().text(0) == "Gedeeld in CP-Ops"
     assert item.checkState(0) == Qt.CheckState.Unchecked  # Karim decides what he sees
     item.setCheckState(0, Qt.CheckState.Checked)
     qtbot.waitUntil(lambda: map_stats(qtbot, karim)["layers"][str(layer_id)]["onMap"], timeout=10000)
-    qtbot.waitUntil(lambda: not karim._pending_ticks, timeout=10000)
+    qtbot.waitUntil(lambda: not karim.layers.pending_ticks, timeout=10000)
     karim.close()
     again = open_window("karim.elamrani")
     qtbot.waitUntil(lambda: map_stats(qtbot, again)["layers"].get(str(layer_id), {}).get("features") == 3,
@@ -234,8 +235,8 @@ def test_layer_shared_in_a_feed_reaches_a_colleague_and_their_tick_survives(
 def test_export_ticked_layers(open_window, qtbot, tmp_path):
     window = open_window("an.peeters")
     out = tmp_path / "lagen.kmz"
-    ticked = window.layers.ticked_layer_ids()
-    window.export_layers_to(out, ticked)
-    qtbot.waitUntil(lambda: bool(window.last_export), timeout=10000)
-    assert window.last_export.startswith("lagen.kmz: 20 objecten uit 3 laag/lagen")
+    ticked = window.layers.panel.ticked_layer_ids()
+    window.layers.export_layers_to(out, ticked)
+    qtbot.waitUntil(lambda: bool(window.layers.last_export), timeout=10000)
+    assert window.layers.last_export.startswith("lagen.kmz: 20 objecten uit 3 laag/lagen")
     assert read_layer(out).feature_count == 20

@@ -47,14 +47,14 @@ class Operator:
 
     def open_window(self, qtbot) -> MainWindow:
         s = self.services
-        self.window = MainWindow(s.cases, s.editing, s.layers, self.user, self.case, SLOW_POLL,
-                                 restore_layout=False, admin=s.admin, feed_service=s.feeds,
-                                 participation=s.participation, live_url=self.db.engine.url)
+        self.window = MainWindow(s, self.user, self.case, SLOW_POLL, restore_layout=False,
+                                 live_url=self.db.engine.url)
         self.window.resize(1400, 900)
         self.window.show()
         window = self.window
+        live = window.connection.live
         qtbot.waitUntil(lambda: window.snapshot is not None and window.map.bridge.settled
-                        and window.live is not None and window.live.connected, timeout=30000)
+                        and live is not None and live.connected, timeout=30000)
         return window
 
     def multi(self) -> int:
@@ -81,7 +81,7 @@ def operators(pg_demo_url: str) -> Iterator:
 
 
 def multi_texts(window: MainWindow) -> list[str]:
-    tab = window.feeds.tab(next(f.id for f in window.feeds.feeds() if f.name == "Multi"))
+    tab = window.feeds.panel.tab(next(f.id for f in window.feeds.panel.feeds() if f.name == "Multi"))
     return [m.text for m in tab.model.messages()]
 
 
@@ -110,8 +110,8 @@ def test_two_clients_see_each_others_changes_through_notify(qtbot, operators):
     try:
         qtbot.waitUntil(lambda: listener.connected, timeout=5000)
         since = a.services.cases.open_case(a.user, a.case.id).changes.revision
-        editor = window.feeds.composer.editor
-        window.feeds.show_feed(next(f.id for f in window.feeds.feeds() if f.name == "Multi"))
+        editor = window.feeds.panel.composer.editor
+        window.feeds.panel.show_feed(next(f.id for f in window.feeds.panel.feeds() if f.name == "Multi"))
         editor.setFocus()
         QTest.keyClicks(editor, "Ontvangen, CP-Ops volgt op")
         QTest.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -150,25 +150,25 @@ def test_the_server_stops_and_comes_back_mid_session(qtbot, operators, own_serve
     window = b.open_window(qtbot)
     qtbot.waitUntil(lambda: "Voor de storing vastgelegd" in multi_texts(window), timeout=10000)
     layers_before = map_stats(qtbot, window)["featuresOnMap"]
-    window.feeds.show_feed(next(f.id for f in window.feeds.feeds() if f.name == "Multi"))
-    editor = window.feeds.composer.editor
+    window.feeds.panel.show_feed(next(f.id for f in window.feeds.panel.feeds() if f.name == "Multi"))
+    editor = window.feeds.panel.composer.editor
     editor.setFocus()
     QTest.keyClicks(editor, "Getypt tijdens de storing")
 
     cluster.stop()
-    qtbot.waitUntil(lambda: window.connection_label.isVisible(), timeout=10000)
-    assert "Geen verbinding met de server" in window.connection_label.text()
+    qtbot.waitUntil(lambda: window.connection.label.isVisible(), timeout=10000)
+    assert "Geen verbinding met de server" in window.connection.label.text()
     # Sending now keeps the message on this machine, greyed, "wacht op verbinding"; a second
     # one queues behind it. Nothing is refused and the composer is free again.
     QTest.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.feeds.outbox.isVisible(), timeout=20000)
+    qtbot.waitUntil(lambda: window.feeds.panel.outbox.isVisible(), timeout=20000)
     assert editor.toPlainText() == ""
     QTest.keyClicks(editor, "Tweede tijdens de storing")
     QTest.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    waiting = window.outbox.waiting()
+    waiting = window.outbox.store.waiting()
     assert [i.draft.text for i in waiting] == ["Getypt tijdens de storing",
                                                "Tweede tijdens de storing"]
-    assert "wacht op verbinding" in window.feeds.outbox.list.item(0).text()
+    assert "wacht op verbinding" in window.feeds.panel.outbox.list.item(0).text()
     assert refusals == []
     # The last picture stays: feed and map as they were.
     assert "Voor de storing vastgelegd" in multi_texts(window)
@@ -180,15 +180,15 @@ def test_the_server_stops_and_comes_back_mid_session(qtbot, operators, own_serve
 
     cluster.start()
     # The listener retries with backoff (1, 2, 4 ... s) and the window refreshes once back.
-    qtbot.waitUntil(lambda: not window.connection_label.isVisible(), timeout=30000)
+    qtbot.waitUntil(lambda: not window.connection.label.isVisible(), timeout=30000)
     a.services.feeds.post(a.user, a.multi(), "Na de storing", [])
     qtbot.waitUntil(lambda: "Na de storing" in multi_texts(window), timeout=5000)
     assert "Voor de storing vastgelegd" in multi_texts(window)
     # What waited went out by itself, in order, each once.
     qtbot.waitUntil(lambda: "Tweede tijdens de storing" in multi_texts(window), timeout=20000)
     # (The message can reach the feed through the live update before the send's own answer.)
-    qtbot.waitUntil(lambda: not window.feeds.outbox.isVisible(), timeout=5000)
-    assert window.outbox.items() == []
+    qtbot.waitUntil(lambda: not window.feeds.panel.outbox.isVisible(), timeout=5000)
+    assert window.outbox.store.items() == []
     texts = multi_texts(window)
     assert texts.count("Getypt tijdens de storing") == texts.count("Tweede tijdens de storing") == 1
     assert texts.index("Tweede tijdens de storing") < texts.index("Getypt tijdens de storing")

@@ -12,7 +12,7 @@ def test_docks_show_the_demo_case(open_window, client, qtbot):
     window = open_window("an.peeters")
     an = client.user("an.peeters")
     snapshot = client.cases.open_case(an, client.seveso_case_id())
-    feeds = window.feeds
+    feeds = window.feeds.panel
     assert [feeds.tabs.tabText(i) for i in range(feeds.tabs.count())] == [
         "Multi", "CP-Ops", "GCC"]
     for feed in snapshot.changes.feeds:
@@ -30,7 +30,7 @@ def test_docks_show_the_demo_case(open_window, client, qtbot):
     assert "Marc Claes" in window.contacts.names("case")
     assert "Koen Baert" in window.contacts.names("global")
     assert "Tom De Clercq" in window.contacts.names("participant")
-    layer_items = {layer.name: window.layers.item_for(layer.id) for layer in snapshot.changes.layers}
+    layer_items = {layer.name: window.layers.panel.item_for(layer.id) for layer in snapshot.changes.layers}
     assert all(item is not None and item.checkState(0) == Qt.CheckState.Checked
                for item in layer_items.values())
     assert "[OEFENING]" in window.windowTitle()
@@ -59,14 +59,14 @@ def test_leaflet_holds_every_feature_anchor_and_border(open_window, client, qtbo
 def test_unticking_a_layer_removes_it_from_the_map_and_is_remembered(open_window, client, qtbot):
     window = open_window("an.peeters")
     layer = next(lyr for lyr in window.snapshot.changes.layers if lyr.name == "Gasmetingen NH3")
-    item = window.layers.item_for(layer.id)
+    item = window.layers.panel.item_for(layer.id)
     item.setCheckState(0, Qt.CheckState.Unchecked)
     qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(layer.id)]["onMap"] is False)
     qtbot.waitUntil(lambda: not window.workers.busy)
     window.close()
     # A restart: a new window on the same database shows the layer unticked and off the map.
     again = open_window("an.peeters")
-    assert again.layers.item_for(layer.id).checkState(0) == Qt.CheckState.Unchecked
+    assert again.layers.panel.item_for(layer.id).checkState(0) == Qt.CheckState.Unchecked
     assert map_stats(qtbot, again)["layers"][str(layer.id)]["onMap"] is False
     # Another user's choice is untouched.
     tom = client.cases.open_case(client.user("tom.declercq"), client.seveso_case_id())
@@ -117,7 +117,7 @@ def test_docks_can_be_closed_and_restored_and_the_layout_is_remembered(open_wind
 @pytest.mark.parametrize("username", ["wim.verhaegen"])
 def test_read_only_user_gets_no_composer(open_window, username):
     window = open_window(username)
-    composer = window.feeds.composer
+    composer = window.feeds.panel.composer
     assert not composer.editor.isEnabled()
     assert "Alleen lezen" in composer.reason.text()
 
@@ -127,11 +127,11 @@ def test_a_refresh_under_way_does_not_undo_a_fresh_tick(open_window, client, qtb
     layer = next(lyr for lyr in window.snapshot.changes.layers if lyr.name == "Perimeters Nordchem")
     # A refresh read the layers (still ticked) just before the user unticks ...
     stale = client.cases.changes_since(window.user, window.case.id, 0)
-    window.layers.item_for(layer.id).setCheckState(0, Qt.CheckState.Unchecked)
+    window.layers.panel.item_for(layer.id).setCheckState(0, Qt.CheckState.Unchecked)
     # ... and its result arrives before the tick is saved.
-    window._pending_ticks[layer.id] = False
+    window.layers.pending_ticks[layer.id] = False
     window._apply(stale, {})
-    assert window.layers.item_for(layer.id).checkState(0) == Qt.CheckState.Unchecked
+    assert window.layers.panel.item_for(layer.id).checkState(0) == Qt.CheckState.Unchecked
     qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(layer.id)]["onMap"] is False)
 
 
@@ -168,8 +168,8 @@ def test_ctrl_f_goes_into_the_feed_search(open_window, qtbot):
 
     window = open_window("an.peeters")
     window.activateWindow()
-    window.feeds.composer.editor.setFocus()
-    window.feeds.filters.search.setText("ammoniak")
+    window.feeds.panel.composer.editor.setFocus()
+    window.feeds.panel.filters.search.setText("ammoniak")
     QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.feeds.filters.search.hasFocus(), timeout=3000)
-    assert window.feeds.filters.search.selectedText() == "ammoniak"  # typing replaces it
+    qtbot.waitUntil(lambda: window.feeds.panel.filters.search.hasFocus(), timeout=3000)
+    assert window.feeds.panel.filters.search.selectedText() == "ammoniak"  # typing replaces it

@@ -15,7 +15,7 @@ def test_message_and_anchor_written_behind_the_apps_back_appear_on_refresh(
     run_js(qtbot, window, "window.__pageMarker = 'still here';"
                           "paragon.map.setView([51.26, 4.29], 15, {animate: false}); true")
     before = map_stats(qtbot, window)
-    feeds = window.feeds
+    feeds = window.feeds.panel
     multi_id = window.snapshot.changes.feeds[0].id
     feeds.tabs.setCurrentIndex(1)  # the user reads CP-Ops ...
     feeds.composer.editor.setPlainText("Halve zin die nog niet verst")  # ... while typing
@@ -52,11 +52,11 @@ def test_message_and_anchor_written_behind_the_apps_back_appear_on_refresh(
     assert after["zoom"] == before["zoom"] == 15
     assert after["center"] == before["center"]
     assert after["featuresOnMap"] == before["featuresOnMap"]
-    assert len(window.layers._layers) == layer_count
+    assert len(window.layers.panel._layers) == layer_count
     assert feeds.composer.editor.toPlainText() == "Halve zin die nog niet verst"
     assert feeds.tabs.currentIndex() == 1
     assert window.anchors.view.currentIndex().isValid()
-    assert "Bijgewerkt om" in window.refresh_label.text()
+    assert "Bijgewerkt om" in window.ctx.note_label.text()
 
 
 def test_no_change_refresh_sends_nothing_to_the_page(open_window, qtbot):
@@ -105,13 +105,13 @@ def test_text_from_users_is_shown_as_text_in_map_popups(open_window, demo_url, q
 
 def test_composer_sends_with_ctrl_enter_and_keeps_text_on_failure(open_window, qtbot):
     window = open_window("an.peeters")
-    composer = window.feeds.composer
+    composer = window.feeds.panel.composer
     composer.tags[MessageTag.QUESTION].setChecked(True)
     composer.editor.setPlainText("Is de N451 weer open?")
     with qtbot.waitSignal(window.sig_refreshed, timeout=10000,
                           check_params_cb=lambda changes: bool(changes.messages)):
         qtbot.keyClick(composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    last = window.feeds.tab(window.feeds.current_feed_id()).model.messages()[0]
+    last = window.feeds.panel.tab(window.feeds.panel.current_feed_id()).model.messages()[0]
     assert (last.text, last.tags, last.author) == ("Is de N451 weer open?", ("question",), "An Peeters")
     assert composer.editor.toPlainText() == ""
     assert not composer.tags[MessageTag.QUESTION].isChecked()

@@ -54,3 +54,82 @@ def test_layers_only_import_downwards():
                 if parts[0] == "paragon_desktop" and len(parts) > 1 and parts[1] in banned:
                     offenders.append(f"{path.relative_to(PACKAGE)} imports {name}")
     assert offenders == []
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """Every module of the package and the package modules it imports (anywhere in the file,
+    ``TYPE_CHECKING`` blocks included: an import made only for a type annotation is a circle
+    too)."""
+    modules = {".".join(("paragon_desktop", *p.relative_to(PACKAGE).with_suffix("").parts))
+               .removesuffix(".__init__"): p for p in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                # "from paragon_desktop.gis import repair" imports the module gis.repair.
+                found = [f"{node.module}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            for imported in found:
+                while imported and imported not in modules:
+                    imported = imported.rpartition(".")[0]
+                if imported and imported != name and imported != "paragon_desktop":
+                    targets.add(imported)
+        graph[name] = targets
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The import circles (Tarjan's strongly connected components with more than one module)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in graph.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_module_imports_itself_back_through_others():
+    """The main window's mixins imported MainWindow back for ``self: MainWindow``; controllers
+    get a narrow context instead, and no import circle is left anywhere."""
+    assert _cycles(_module_graph()) == []
+
+
+def test_the_cycle_check_finds_a_circle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert _cycles(graph) == [["a", "b", "c"]]
+
+
+def test_controllers_see_the_window_only_through_their_context():
+    offenders = [f"{path.name} imports {name}" for path in _modules("ui/controllers")
+                 for name in _imports(path)
+                 if name in ("paragon_desktop.ui.main_window", "paragon_desktop.app")]
+    assert offenders == []

@@ -14,8 +14,7 @@ from paragon_desktop.domain.cases import CaseDraft, CaseLocation, LocationKind
 from paragon_desktop.domain.enums import CaseAccess, CaseCategory, ShareReason
 from paragon_desktop.domain.errors import AccessDenied, ValidationError
 from paragon_desktop.gis.territory import Jurisdiction, JurisdictionIndex
-from paragon_desktop.services.case_admin import CaseAdminService
-from paragon_desktop.services.events import CaseEvents
+from paragon_desktop.services.places import PlaceService
 from paragon_desktop.services.postgis import postgis_territorial_shares
 from paragon_desktop.storage.models import (
     AuditEvent,
@@ -78,7 +77,7 @@ def test_a_public_case_is_shared_by_territory_and_says_why(client):
     assert neighbours == MUNICIPALITIES - {"Gemeente Scheldemonde"}
     # Organisations without a jurisdiction are not shared by territory.
     assert "Nationaal Crisiscentrum (NCCN)" not in shares
-    sharing = client.admin.sharing(sofie, case.id)
+    sharing = client.sharing.sharing(sofie, case.id)
     assert {(s.organisation, s.reason) for s in sharing.organisations} == set(shares.items())
     assert sharing.organisations[0].reason == "competent"  # competent first, then neighbours
     # Users of those organisations see it; others do not.
@@ -200,7 +199,7 @@ def test_only_coordinators_close_and_a_closed_case_is_read_only(client):
     with pytest.raises(AccessDenied, match="closed"):
         client.admin.edit_case(an, case.id, draft(name_suffix="nog open?"))
     with pytest.raises(AccessDenied, match="closed"):
-        client.admin.invite_user(an, case.id, client.user("marc.nordchem").id)
+        client.sharing.invite_user(an, case.id, client.user("marc.nordchem").id)
     assert audit_actions(client, case.id)[-1] == "case.closed"
 
 
@@ -243,7 +242,7 @@ def test_edits_are_recorded_with_what_changed_and_the_crisis_role(client):
     edited = client.admin.edit_case(tom, seveso, CaseDraft(**{
         **before.__dict__, "phase": "Provinciale fase", "name_suffix": "NH3 tankpark 3"}))
     assert edited.case.name.endswith(" - NH3 tankpark 3")
-    entry = client.admin.audit_trail(client.user("an.peeters"), seveso)[-1]
+    entry = client.reports.audit_trail(client.user("an.peeters"), seveso)[-1]
     assert entry.action == "case.edited"
     assert entry.user == "Tom De Clercq"
     assert entry.crisis_role == "Dir-CP-Ops"
@@ -292,7 +291,7 @@ def test_a_case_made_private_is_shared_with_no_organisation_any_more(client):
     assert client.cases.find_case(wim, "wordt privé") is None
     assert client.cases.find_case(an, "wordt privé") is not None  # who started it keeps it
     with pytest.raises(ValidationError, match="invited individually"):
-        client.admin.invite_organisation(an, case.id, client.user("marc.nordchem").organisations[0][0])
+        client.sharing.invite_organisation(an, case.id, client.user("marc.nordchem").organisations[0][0])
 
 
 # -- inviting and removing ----------------------------------------------------------------------
@@ -302,25 +301,25 @@ def test_coordinators_invite_and_remove_experts_and_organisations(client):
     private = client.admin.start_case(sofie, draft(KALLOO, access=CaseAccess.PRIVATE,
                                                    name_suffix="expert")).case.id
     with pytest.raises(AccessDenied, match="no access"):
-        client.admin.invite_user(an, private, marc.id)  # An cannot even see the private case
+        client.sharing.invite_user(an, private, marc.id)  # An cannot even see the private case
     with pytest.raises(AccessDenied, match="Only a coordinator"):
-        client.admin.invite_user(sofie, private, an.id)  # Sofie started it, but is an agent
+        client.sharing.invite_user(sofie, private, an.id)  # Sofie started it, but is an agent
     # A public case: An (coordinator) invites the company's expert, then his organisation.
     public = client.admin.start_case(sofie, draft(name_suffix="deskundige")).case.id
     assert client.cases.find_case(marc, "deskundige") is None
-    client.admin.invite_user(an, public, marc.id)
+    client.sharing.invite_user(an, public, marc.id)
     assert client.cases.find_case(marc, "deskundige") is not None
-    assert "Marc Claes" in {u.display_name for u in client.admin.sharing(an, public).users}
-    client.admin.remove_user(an, public, marc.id)
+    assert "Marc Claes" in {u.display_name for u in client.sharing.sharing(an, public).users}
+    client.sharing.remove_user(an, public, marc.id)
     assert client.cases.find_case(marc, "deskundige") is None
     nordchem = marc.organisations[0][0]
-    client.admin.invite_organisation(els, public, nordchem)
+    client.sharing.invite_organisation(els, public, nordchem)
     assert shares_by_name(client, public)["Nordchem Scheldemonde NV"] == "invited"
     assert client.cases.find_case(marc, "deskundige") is not None
-    client.admin.remove_organisation(els, public, nordchem)
+    client.sharing.remove_organisation(els, public, nordchem)
     assert client.cases.find_case(marc, "deskundige") is None
     with pytest.raises(AccessDenied, match="Only a coordinator"):
-        client.admin.invite_organisation(sofie, public, nordchem)
+        client.sharing.invite_organisation(sofie, public, nordchem)
     assert audit_actions(client, public)[-4:] == [
         "case.user_invited", "case.user_removed", "case.organisation_invited",
         "case.organisation_removed"]
@@ -330,9 +329,9 @@ def test_removing_a_user_who_still_sees_the_case_through_an_organisation_says_so
     an = client.user("an.peeters")
     seveso = client.seveso_case_id()
     karim = client.user("karim.elamrani")
-    outcome = client.admin.remove_user(an, seveso, karim.id)
+    outcome = client.sharing.remove_user(an, seveso, karim.id)
     assert "still sees the case" in outcome.notes[0]
-    assert "Karim El Amrani" not in {u.display_name for u in client.admin.sharing(an, seveso).users}
+    assert "Karim El Amrani" not in {u.display_name for u in client.sharing.sharing(an, seveso).users}
 
 
 # -- lists, report, audit ------------------------------------------------------------------------
@@ -356,9 +355,9 @@ def test_report_lists_public_cases_inactive_for_more_than_a_month(client):
     an = client.user("an.peeters")
     seveso = client.seveso_case_id()
     now = datetime.now(UTC)
-    assert client.admin.inactive_public_cases(an, now=now) == []
+    assert client.reports.inactive_public_cases(an, now=now) == []
     later = now + timedelta(days=45)
-    report = client.admin.inactive_public_cases(an, now=later)
+    report = client.reports.inactive_public_cases(an, now=later)
     names = [item.case.name for item in report]
     # Public open cases only: the private and the closed case are not listed.
     assert any("Nordchem" in n for n in names)
@@ -370,21 +369,21 @@ def test_report_lists_public_cases_inactive_for_more_than_a_month(client):
     # A login role's message carries the server's time, whatever the client asks.
     stamped = next(m.created_at for m in client.feeds.page(tom, multi) if m.id == posted.message_id)
     assert all(item.case.id != seveso
-               for item in client.admin.inactive_public_cases(an, now=stamped + timedelta(days=1)))
+               for item in client.reports.inactive_public_cases(an, now=stamped + timedelta(days=1)))
     with client.db.sessions() as session:
         assert session.scalar(select(Message.id).where(Message.text == "Nog actief.")) is not None
 
 
 def test_only_coordinators_read_the_audit_trail(client):
     seveso = client.seveso_case_id()
-    trail = client.admin.audit_trail(client.user("an.peeters"), seveso)
+    trail = client.reports.audit_trail(client.user("an.peeters"), seveso)
     assert trail[0].action == "case.started"
     assert all(entry.at.tzinfo is not None for entry in trail)
     for username in ("sofie.janssens", "wim.verhaegen"):
         with pytest.raises(AccessDenied, match="coordinator"):
-            client.admin.audit_trail(client.user(username), seveso)
+            client.reports.audit_trail(client.user(username), seveso)
     with pytest.raises(AccessDenied, match="no access"):
-        client.admin.audit_trail(client.user("marc.nordchem"), client.admin.start_case(
+        client.reports.audit_trail(client.user("marc.nordchem"), client.admin.start_case(
             client.user("an.peeters"), draft(access=CaseAccess.PRIVATE)).case.id)
 
 
@@ -430,7 +429,7 @@ def test_territorial_sharing_gives_the_same_organisations_on_both_backends(empty
     ids = _grid_organisations(empty_db)
     names = {v: k for k, v in ids.items()}
     location, competent, neighbours = GRID_CASES[where]
-    service = CaseAdminService(empty_db, CaseEvents())
+    service = PlaceService(empty_db)
     with empty_db.sessions() as session:
         shares = service.territorial_shares(session, mapping(location))
     got = {names[i]: r for i, r in shares.items()}
@@ -480,7 +479,7 @@ def test_the_postgis_neighbour_trigger_uses_the_shapely_tolerance():
 @pytest.mark.parametrize("backend", ["postgresql"])
 def test_postgis_neighbours_follow_a_jurisdiction_that_changes(empty_db, backend):
     ids = _grid_organisations(empty_db)
-    service = CaseAdminService(empty_db, CaseEvents())
+    service = PlaceService(empty_db)
     with empty_db.sessions.begin() as session:
         moved = session.get(Organisation, ids["Test 33"])  # a corner cell, moved far away
         moved.jurisdiction_geojson = json.dumps(mapping(box(9, 9, 9.1, 9.1)))
@@ -494,13 +493,13 @@ def test_the_anchor_search_is_answered_by_the_database(client):
     """Case-insensitive on name or category, wildcards typed by the user taken literally, each
     place once, only anchors of organisations or of cases the user sees."""
     sofie = client.user("sofie.janssens")
-    names = [p.name for p in client.admin.search_anchors(sofie, "GEMEENTEHUIS")]
+    names = [p.name for p in client.places.search_anchors(sofie, "GEMEENTEHUIS")]
     assert names
     assert all("gemeentehuis" in n.casefold() for n in names)
     assert len(names) == len(set(names))
-    assert [p.name for p in client.admin.search_anchors(sofie, "seveso")]  # by category
-    assert client.admin.search_anchors(sofie, "%") == []
-    assert client.admin.search_anchors(sofie, "_") == []
-    everything = client.admin.search_anchors(sofie, "", limit=1000)
+    assert [p.name for p in client.places.search_anchors(sofie, "seveso")]  # by category
+    assert client.places.search_anchors(sofie, "%") == []
+    assert client.places.search_anchors(sofie, "_") == []
+    everything = client.places.search_anchors(sofie, "", limit=1000)
     assert len(everything) > len(names)
-    assert len(client.admin.search_anchors(sofie, "", limit=3)) == 3
+    assert len(client.places.search_anchors(sofie, "", limit=3)) == 3

@@ -48,7 +48,7 @@ def test_opening_a_case_in_a_role_records_it_and_decides_the_feeds(client):
     assert list(feed_ids(client, karim, case_id)) == ["Multi", "D2 Medisch"]
     snapshot = client.cases.open_case(karim, case_id)
     assert snapshot.participation.crisis_role == "Observator"
-    trail = client.admin.audit_trail(client.user("an.peeters"), case_id)
+    trail = client.reports.audit_trail(client.user("an.peeters"), case_id)
     actions = [(e.action, e.user, e.crisis_role) for e in trail]
     assert ("case.left", "Karim El Amrani", "Dir-Med") in actions
     opened = next(e for e in trail if e.action == "case.opened" and e.user == "Karim El Amrani"

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 from paragon_desktop.services.auth import AuthService
 from paragon_desktop.services.case_admin import CaseAdminService
+from paragon_desktop.services.case_reports import CaseReports
 from paragon_desktop.services.cases import CaseService
 from paragon_desktop.services.editing import EditingService
 from paragon_desktop.services.events import CaseEvents
 from paragon_desktop.services.feeds import FeedService
 from paragon_desktop.services.layers import LayerService
 from paragon_desktop.services.participation import ParticipationService
+from paragon_desktop.services.places import PlaceService
+from paragon_desktop.services.sharing import SharingService
 from paragon_desktop.storage.db import Database
 
 
@@ -23,7 +26,10 @@ class Services:
     cases: CaseService
     editing: EditingService
     layers: LayerService
-    admin: CaseAdminService
+    places: PlaceService
+    admin: CaseAdminService  # start, edit, close, reopen
+    sharing: SharingService
+    reports: CaseReports
     feeds: FeedService
     participation: ParticipationService
 
@@ -31,6 +37,8 @@ class Services:
 def build_services(db: Database) -> Services:
     # One event hub: whoever writes in a case, the open windows hear it.
     events = CaseEvents()
+    places = PlaceService(db)
     return Services(db, AuthService(db), CaseService(db), EditingService(db, events),
-                    LayerService(db, events), CaseAdminService(db, events),
-                    FeedService(db, events), ParticipationService(db, events))
+                    LayerService(db, events), places, CaseAdminService(db, events, places),
+                    SharingService(db, events), CaseReports(db), FeedService(db, events),
+                    ParticipationService(db, events))

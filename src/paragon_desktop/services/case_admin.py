@@ -1,4 +1,6 @@
-"""Starting, editing, closing and reopening cases, and who they are shared with (DOMAIN.md, Cases).
+"""Starting, editing, closing and reopening cases (DOMAIN.md, Cases). Who a case is shared with
+is ``services.sharing``; its history ``services.case_reports``; places and jurisdictions
+``services.places``.
 
 Every action checks the user's case access level through ``domain.access.case_refusal`` and
 records who did what, when, in which crisis role and what changed in the audit trail.
@@ -7,13 +9,12 @@ records who did what, when, in which crisis role and what changed in the audit t
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from shapely.geometry import shape
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,46 +30,32 @@ from paragon_desktop.domain.cases import (
     validate_draft,
     validate_name_suffix,
 )
-from paragon_desktop.domain.enums import CaseAccess, CaseCategory, OrganisationKind, ShareReason
-from paragon_desktop.domain.errors import AccessDenied, NotFound, ValidationError
+from paragon_desktop.domain.enums import CaseAccess, CaseCategory, ShareReason
+from paragon_desktop.domain.errors import AccessDenied, ValidationError
 from paragon_desktop.gis.geometry import bbox_of
-from paragon_desktop.gis.territory import Jurisdiction, JurisdictionIndex
 from paragon_desktop.services import audit
 from paragon_desktop.services.access import visible_case, visible_case_ids
 from paragon_desktop.services.cases import summary_of
 from paragon_desktop.services.events import CaseEvents
-from paragon_desktop.services.postgis import hidden_astrid_holder, postgis_territorial_shares
+from paragon_desktop.services.places import PlaceService, share_views
+from paragon_desktop.services.postgis import hidden_astrid_holder
 from paragon_desktop.services.views import (
-    AuditEntry,
     CaseSummary,
-    CaseUserView,
-    DirectoryEntry,
-    InactiveCase,
-    PlaceChoice,
-    ShareView,
-    SharingView,
     UserView,
 )
 from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.models import (
-    Anchor,
     AuditEvent,
     Case,
     CasePlan,
     CaseShare,
     CaseUser,
     Feed,
-    FeedMember,
-    Layer,
-    Membership,
     Message,
     Organisation,
     User,
 )
 from paragon_desktop.storage.revisions import remove
-
-INACTIVE_AFTER = timedelta(days=30)
-_PLACE_PREFIXES = ("Gemeente ", "Stad ", "Provincie ")
 
 
 @dataclass(frozen=True)
@@ -80,129 +67,10 @@ class Outcome:
 
 
 class CaseAdminService:
-    def __init__(self, db: Database, events: CaseEvents) -> None:
+    def __init__(self, db: Database, events: CaseEvents, places: PlaceService) -> None:
         self._db = db
         self.events = events
-        self._index_lock = threading.Lock()
-        self._index: tuple[tuple[int, int], JurisdictionIndex, dict[int, Organisation]] | None = None
-
-    # -- territorial sharing ------------------------------------------------------------------
-    def territorial_shares(self, session: Session, location: dict[str, Any]) -> dict[int, ShareReason]:
-        """PostGIS answers on PostgreSQL, shapely/GEOS on SQLite: the same predicates."""
-        if session.get_bind().dialect.name == "postgresql":
-            return postgis_territorial_shares(session, location)
-        return self._jurisdictions(session)[0].shares(shape(location))
-
-    def _jurisdictions(self, session: Session) -> tuple[JurisdictionIndex, dict[int, Organisation]]:
-        """The shapely index of all jurisdictions, rebuilt only when organisations changed."""
-        count, revision = session.execute(
-            select(func.count(Organisation.id), func.coalesce(func.max(Organisation.revision), 0))
-            .where(Organisation.jurisdiction_geojson.is_not(None))
-        ).one()
-        key = (int(count), int(revision))
-        with self._index_lock:
-            if self._index is None or self._index[0] != key:
-                orgs = list(session.scalars(
-                    select(Organisation).where(Organisation.jurisdiction_geojson.is_not(None))))
-                for org in orgs:
-                    session.expunge(org)
-                index = JurisdictionIndex([
-                    Jurisdiction(o.id, (o.kind, o.discipline or ""),
-                                 shape(json.loads(o.jurisdiction_geojson or "null")))
-                    for o in orgs
-                ])
-                self._index = (key, index, {o.id: o for o in orgs})
-            return self._index[1], self._index[2]
-
-    def warm_up(self) -> None:
-        """Build the jurisdiction index ahead of the first case start (about 0.4 s for 600
-        municipalities); call it off the GUI thread."""
-        with self._db.sessions() as session:
-            self._jurisdictions(session)
-
-    def preview_shares(self, location: dict[str, Any]) -> list[ShareView]:
-        """Who a public case at ``location`` would be shared with, for the form."""
-        with self._db.sessions() as session:
-            shares = self.territorial_shares(session, location)
-            return self._share_views(session, shares)
-
-    def place_name(self, geometry: dict[str, Any]) -> str:
-        """A location name for a picked point or area: the municipalities it lies in."""
-        with self._db.sessions() as session:
-            index, orgs = self._jurisdictions(session)
-            competent = index.shares(shape(geometry))
-        names = [orgs[i].name for i, why in competent.items() if why is ShareReason.COMPETENT]
-        by_kind = {
-            kind: sorted(_short(orgs[i].name) for i, why in competent.items()
-                         if why is ShareReason.COMPETENT and orgs[i].kind == kind)
-            for kind in (OrganisationKind.MUNICIPALITY.value, OrganisationKind.PROVINCE.value)
-        }
-        municipalities = by_kind[OrganisationKind.MUNICIPALITY.value]
-        if 1 <= len(municipalities) <= 3:
-            return " / ".join(municipalities)
-        if by_kind[OrganisationKind.PROVINCE.value]:
-            return " / ".join(by_kind[OrganisationKind.PROVINCE.value])
-        return _short(names[0]) if names else ""
-
-    # -- choices for the form -----------------------------------------------------------------
-    def territories(self) -> list[PlaceChoice]:
-        """Authorities whose territory can be the location of a case without one place."""
-        with self._db.sessions() as session:
-            return [
-                PlaceChoice(o.id, o.name, o.kind, json.loads(o.jurisdiction_geojson or "null"))
-                for o in session.scalars(
-                    select(Organisation)
-                    .where(Organisation.jurisdiction_geojson.is_not(None),
-                           Organisation.kind.in_([OrganisationKind.MUNICIPALITY.value,
-                                                  OrganisationKind.PROVINCE.value]))
-                    .order_by(Organisation.kind.desc(), Organisation.name)
-                )
-            ]
-
-    def search_anchors(self, user: UserView, text: str, limit: int = 30) -> list[PlaceChoice]:
-        """Anchors a case location can be taken from: organisations' own anchors, and anchors
-        of cases the user may see. Matched on name or category, case-insensitive."""
-        needle = " ".join(text.split())
-        with self._db.sessions() as session:
-            cases = visible_case_ids(session, user.id)
-            query = (
-                select(Anchor, Organisation.name)
-                .outerjoin(Organisation, Organisation.id == Anchor.organisation_id)
-                .where(or_(Anchor.case_id.is_(None), Anchor.case_id.in_(cases)))
-                .order_by(Anchor.case_id.is_not(None), Anchor.name)
-            )
-            if needle:
-                # Matched by the database (ILIKE; on SQLite case-insensitive for ASCII letters).
-                pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-                query = query.where(or_(Anchor.name.ilike(pattern, escape="\\"),
-                                        Anchor.category.ilike(pattern, escape="\\")))
-            result: list[PlaceChoice] = []
-            seen: set[str] = set()
-            for anchor, org in session.execute(query):
-                if anchor.name in seen:  # the same place copied into several cases
-                    continue
-                seen.add(anchor.name)
-                detail = " · ".join(p for p in (anchor.category, org or "") if p)
-                result.append(PlaceChoice(anchor.id, anchor.name, detail,
-                                          json.loads(anchor.geometry_geojson)))
-                if len(result) >= limit:
-                    break
-            return result
-
-    def directory(self) -> tuple[list[DirectoryEntry], list[DirectoryEntry]]:
-        """Active users and all organisations, for inviting."""
-        with self._db.sessions() as session:
-            orgs_of = _organisations_by_user(session)
-            users = [
-                DirectoryEntry(u.id, u.display_name, orgs_of.get(u.id, ""))
-                for u in session.scalars(
-                    select(User).where(User.active.is_(True)).order_by(User.display_name))
-            ]
-            organisations = [
-                DirectoryEntry(o.id, o.name, o.kind)
-                for o in session.scalars(select(Organisation).order_by(Organisation.name))
-            ]
-            return users, organisations
+        self._places = places
 
     def astrid_holder(self, user: UserView, block: str, except_case_id: int | None = None) -> str | None:
         """Why this block index cannot be used (the open case holding it), or None when free."""
@@ -269,12 +137,12 @@ class CaseAdminService:
                                  organisation_id=organisation_id))
             shares: dict[int, ShareReason] = {}
             if draft.access is CaseAccess.PUBLIC:
-                shares = self.territorial_shares(session, draft.location.geometry)
+                shares = self._places.territorial_shares(session, draft.location.geometry)
                 for org_id, reason in shares.items():
                     session.add(CaseShare(case_id=case.id, organisation_id=org_id, reason=reason.value))
             audit.record(session, "case.started", user_id=user.id, case_id=case.id,
                          **_draft_facts(draft, block, suffix),
-                         shared_with=self._share_names(session, shares))
+                         shared_with={v.organisation: v.reason for v in share_views(session, shares)})
             _flush_unique(session, block)
             summary = summary_of(session, case)
         self.events.case_changed(summary.id)
@@ -310,7 +178,7 @@ class CaseAdminService:
         suffix = validate_name_suffix(draft.name_suffix)
         notes: list[str] = []
         with self._db.sessions.begin() as session:
-            case = self._case_for(session, user, case_id, CaseAction.EDIT)
+            case = case_for(session, user, case_id, CaseAction.EDIT)
             check_category_change(CaseCategory(case.category), draft.category)
             if block and block != case.astrid_block:
                 _require_valid(self._astrid_refusal(session, user, block, case.id), "astrid_block")
@@ -340,7 +208,7 @@ class CaseAdminService:
                 details["unshared"] = dropped
                 notes.append("No longer shared with " + ", ".join(dropped) + ".")
             audit.record(session, "case.edited", user_id=user.id, case_id=case.id,
-                         crisis_role=_role(session, case.id, user.id), **details)
+                         crisis_role=role_in_case(session, case.id, user.id), **details)
             _flush_unique(session, block)
             summary = summary_of(session, case)
         self.events.case_changed(case_id)
@@ -353,7 +221,7 @@ class CaseAdminService:
         dropped: list[int] = []
         if case.access == CaseAccess.PUBLIC.value:
             if before["access"] != case.access or before["location"] != case.location_geojson:
-                for org_id, reason in self.territorial_shares(
+                for org_id, reason in self._places.territorial_shares(
                         session, json.loads(case.location_geojson)).items():
                     if org_id not in existing:
                         session.add(CaseShare(case_id=case.id, organisation_id=org_id,
@@ -389,12 +257,12 @@ class CaseAdminService:
         """Close: coordinators only, and only when no emergency plan is active in the case. The
         case becomes read-only, leaves the active list and frees its Astrid block index."""
         with self._db.sessions.begin() as session:
-            case = self._case_for(session, user, case_id, CaseAction.CLOSE)
+            case = case_for(session, user, case_id, CaseAction.CLOSE)
             case.status = "closed"
             case.closed_at = datetime.now(UTC)
             case.closed_by_id = user.id
             audit.record(session, "case.closed", user_id=user.id, case_id=case.id,
-                         crisis_role=_role(session, case.id, user.id),
+                         crisis_role=role_in_case(session, case.id, user.id),
                          released_astrid_block=case.astrid_block)
             summary = summary_of(session, case)
         self.events.case_changed(case_id)
@@ -405,7 +273,7 @@ class CaseAdminService:
         with it unless another open case took the index meanwhile; then it is cleared."""
         notes: list[str] = []
         with self._db.sessions.begin() as session:
-            case = self._case_for(session, user, case_id, CaseAction.REOPEN)
+            case = case_for(session, user, case_id, CaseAction.REOPEN)
             details: dict[str, Any] = {}
             if case.astrid_block:
                 refusal = self._astrid_refusal(session, user, case.astrid_block, case.id)
@@ -418,171 +286,12 @@ class CaseAdminService:
             case.closed_at = None
             case.closed_by_id = None
             audit.record(session, "case.reopened", user_id=user.id, case_id=case.id,
-                         crisis_role=_role(session, case.id, user.id), **details)
+                         crisis_role=role_in_case(session, case.id, user.id), **details)
             summary = summary_of(session, case)
         self.events.case_changed(case_id)
         return Outcome(summary, tuple(notes))
-
-    # -- sharing --------------------------------------------------------------------------------
-    def sharing(self, user: UserView, case_id: int) -> SharingView:
-        """The organisations the case is shared with (and why) and the users invited or taking part."""
-        with self._db.sessions() as session:
-            visible_case(session, user.id, case_id)
-            shares = {s.organisation_id: ShareReason(s.reason) for s in session.scalars(
-                select(CaseShare).where(CaseShare.case_id == case_id))}
-            orgs_of = _organisations_by_user(session)
-            users = [
-                CaseUserView(cu.user_id, name, orgs_of.get(cu.user_id, ""),
-                             cu.invited, cu.participating, cu.crisis_role)
-                for cu, name in session.execute(
-                    select(CaseUser, User.display_name).join(User, User.id == CaseUser.user_id)
-                    .where(CaseUser.case_id == case_id,
-                           or_(CaseUser.invited.is_(True), CaseUser.participating.is_(True)))
-                    .order_by(User.display_name)
-                )
-            ]
-            return SharingView(self._share_views(session, shares), users)
-
-    def invite_user(self, user: UserView, case_id: int, invitee_id: int) -> Outcome:
-        """Invite a user (e.g. an expert) into the case; they see it from now on."""
-        with self._db.sessions.begin() as session:
-            case = self._case_for(session, user, case_id, CaseAction.INVITE)
-            invitee = session.get(User, invitee_id)
-            if invitee is None or not invitee.active:
-                raise NotFound("That user does not exist or is no longer active.")
-            row = session.scalars(select(CaseUser).where(
-                CaseUser.case_id == case_id, CaseUser.user_id == invitee_id)).first()
-            if row is not None and row.invited:
-                return Outcome(summary_of(session, case),
-                               (f"{invitee.display_name} is already invited.",))
-            if row is None:
-                session.add(CaseUser(case_id=case_id, user_id=invitee_id, invited=True))
-            else:
-                row.invited = True
-            audit.record(session, "case.user_invited", user_id=user.id, case_id=case_id,
-                         crisis_role=_role(session, case_id, user.id), invitee=invitee.display_name)
-            summary = summary_of(session, case)
-        self.events.case_changed(case_id)
-        return Outcome(summary)
-
-    def remove_user(self, user: UserView, case_id: int, removed_id: int) -> Outcome:
-        """Take a user's invitation and participation (and feed memberships) away."""
-        notes: list[str] = []
-        with self._db.sessions.begin() as session:
-            case = self._case_for(session, user, case_id, CaseAction.REMOVE)
-            row = session.scalars(select(CaseUser).where(
-                CaseUser.case_id == case_id, CaseUser.user_id == removed_id)).first()
-            removed = session.get(User, removed_id)
-            if row is None or removed is None or not (row.invited or row.participating):
-                raise NotFound("That user is not invited to or taking part in this case.")
-            row.invited = False
-            row.participating = False
-            for member in list(session.scalars(
-                select(FeedMember).join(Feed, Feed.id == FeedMember.feed_id)
-                .where(Feed.case_id == case_id, FeedMember.user_id == removed_id)
-            )):
-                remove(session, member)
-            audit.record(session, "case.user_removed", user_id=user.id, case_id=case_id,
-                         crisis_role=_role(session, case_id, user.id), removed=removed.display_name)
-            session.flush()
-            if case.id in visible_case_ids(session, removed_id):
-                notes.append(
-                    f"{removed.display_name} still sees the case through an organisation it is "
-                    "shared with; remove that organisation to take the access away.")
-            summary = summary_of(session, case)
-        self.events.case_changed(case_id)
-        return Outcome(summary, tuple(notes))
-
-    def invite_organisation(self, user: UserView, case_id: int, organisation_id: int) -> Outcome:
-        with self._db.sessions.begin() as session:
-            case = self._case_for(session, user, case_id, CaseAction.INVITE)
-            if case.access == CaseAccess.PRIVATE.value:
-                raise ValidationError(
-                    "In a private case every user is invited individually; invite the people of "
-                    "that organisation who need access, or make the case public.")
-            org = session.get(Organisation, organisation_id)
-            if org is None:
-                raise NotFound("That organisation does not exist.")
-            existing = session.scalars(select(CaseShare).where(
-                CaseShare.case_id == case_id, CaseShare.organisation_id == organisation_id)).first()
-            if existing is not None:
-                return Outcome(summary_of(session, case),
-                               (f"The case is already shared with {org.name} ({existing.reason}).",))
-            session.add(CaseShare(case_id=case_id, organisation_id=organisation_id,
-                                  reason=ShareReason.INVITED.value))
-            audit.record(session, "case.organisation_invited", user_id=user.id, case_id=case_id,
-                         crisis_role=_role(session, case_id, user.id), organisation=org.name)
-            summary = summary_of(session, case)
-        self.events.case_changed(case_id)
-        return Outcome(summary)
-
-    def remove_organisation(self, user: UserView, case_id: int, organisation_id: int) -> Outcome:
-        with self._db.sessions.begin() as session:
-            case = self._case_for(session, user, case_id, CaseAction.REMOVE)
-            share = session.scalars(select(CaseShare).where(
-                CaseShare.case_id == case_id, CaseShare.organisation_id == organisation_id)).first()
-            org = session.get(Organisation, organisation_id)
-            if share is None or org is None:
-                raise NotFound("The case is not shared with that organisation.")
-            remove(session, share)
-            audit.record(session, "case.organisation_removed", user_id=user.id, case_id=case_id,
-                         crisis_role=_role(session, case_id, user.id), organisation=org.name,
-                         reason=share.reason)
-            summary = summary_of(session, case)
-        self.events.case_changed(case_id)
-        return Outcome(summary)
-
-    # -- reading --------------------------------------------------------------------------------
-    def audit_trail(self, user: UserView, case_id: int) -> list[AuditEntry]:
-        """Every recorded action in the case, oldest first. Coordinators only."""
-        with self._db.sessions() as session:
-            case = visible_case(session, user.id, case_id)
-            _require(case_refusal(CaseAction.READ_AUDIT, user.access_level,
-                                  case_open=case.status == "open"))
-            return [
-                AuditEntry(event.at, name or "?", event.crisis_role, event.action,
-                           json.loads(event.details_json or "{}"))
-                for event, name in session.execute(
-                    select(AuditEvent, User.display_name)
-                    .outerjoin(User, User.id == AuditEvent.user_id)
-                    .where(AuditEvent.case_id == case_id)
-                    .order_by(AuditEvent.at, AuditEvent.id)
-                )
-            ]
-
-    def inactive_public_cases(self, user: UserView, now: datetime | None = None) -> list[InactiveCase]:
-        """Open public cases this user sees with no activity (messages, layers, case actions)
-        for more than a month: NC112 closes them (DOMAIN.md, Cases). Longest idle first."""
-        now = now or datetime.now(UTC)
-        with self._db.sessions() as session:
-            visible = visible_case_ids(session, user.id)
-            cases = [c for c in session.scalars(select(Case).where(
-                Case.status == "open", Case.access == CaseAccess.PUBLIC.value)) if c.id in visible]
-            ids = [c.id for c in cases]
-            last: dict[int, datetime] = {c.id: c.created_at for c in cases}
-            for column, case_column in ((Message.created_at, Message.case_id),
-                                        (Layer.created_at, Layer.case_id),
-                                        (AuditEvent.at, AuditEvent.case_id)):
-                for case_id, at in session.execute(
-                    select(case_column, func.max(column)).where(case_column.in_(ids))
-                    .group_by(case_column)
-                ):
-                    if case_id is not None and at is not None:
-                        last[case_id] = max(last[case_id], at)
-            result = [InactiveCase(summary_of(session, c), last[c.id]) for c in cases
-                      if now - last[c.id] > INACTIVE_AFTER]
-            return sorted(result, key=lambda item: item.last_activity)
 
     # -- helpers --------------------------------------------------------------------------------
-    def _case_for(self, session: Session, user: UserView, case_id: int, action: CaseAction) -> Case:
-        case = visible_case(session, user.id, case_id)
-        active_plans = list(session.scalars(select(CasePlan.title).where(
-            CasePlan.case_id == case_id, CasePlan.active.is_(True)))) if action is CaseAction.CLOSE else []
-        took_part = action is CaseAction.REOPEN and _took_part(session, case, user.id)
-        _require(case_refusal(action, user.access_level, case_open=case.status == "open",
-                              took_part=took_part, active_plans=active_plans))
-        return case
-
     def _organisation_for(self, user: UserView, organisation_id: int | None) -> int:
         mine = [org_id for org_id, _ in user.organisations]
         if organisation_id is None:
@@ -594,26 +303,17 @@ class CaseAdminService:
             raise AccessDenied("You can only start a case for an organisation you belong to.")
         return organisation_id
 
-    def _share_views(self, session: Session, shares: dict[int, ShareReason]) -> list[ShareView]:
-        order = {ShareReason.COMPETENT: 0, ShareReason.NEIGHBOUR: 1, ShareReason.INVITED: 2}
-        orgs = {o.id: o for o in session.scalars(
-            select(Organisation).where(Organisation.id.in_(shares)))}
-        views = [ShareView(i, orgs[i].name, orgs[i].kind, r.value) for i, r in shares.items()]
-        return sorted(views, key=lambda v: (order[ShareReason(v.reason)], v.organisation))
-
-    def _share_names(self, session: Session, shares: dict[int, ShareReason]) -> dict[str, str]:
-        return {v.organisation: v.reason for v in self._share_views(session, shares)}
 
 
-def _organisations_by_user(session: Session) -> dict[int, str]:
-    """Each user's organisations, as the lists show them ("A, B")."""
-    names: dict[int, list[str]] = {}
-    for user_id, org in session.execute(
-        select(Membership.user_id, Organisation.name)
-        .join(Organisation, Organisation.id == Membership.organisation_id)
-    ):
-        names.setdefault(user_id, []).append(org)
-    return {user_id: ", ".join(sorted(orgs)) for user_id, orgs in names.items()}
+def case_for(session: Session, user: UserView, case_id: int, action: CaseAction) -> Case:
+    """The case, when ``user`` sees it and may do ``action`` in it now (else AccessDenied)."""
+    case = visible_case(session, user.id, case_id)
+    active_plans = list(session.scalars(select(CasePlan.title).where(
+        CasePlan.case_id == case_id, CasePlan.active.is_(True)))) if action is CaseAction.CLOSE else []
+    took_part = action is CaseAction.REOPEN and _took_part(session, case, user.id)
+    _require(case_refusal(action, user.access_level, case_open=case.status == "open",
+                          took_part=took_part, active_plans=active_plans))
+    return case
 
 
 def _require(refusal: str | None) -> None:
@@ -636,13 +336,6 @@ def _flush_unique(session: Session, block: str | None) -> None:
                 f"Astrid block index {block} was just reserved by another case. Choose another.",
                 fields=("astrid_block",)) from exc
         raise
-
-
-def _short(name: str) -> str:
-    for prefix in _PLACE_PREFIXES:
-        if name.startswith(prefix):
-            return name.removeprefix(prefix)
-    return name
 
 
 def _set_location(case: Case, location: CaseLocation) -> None:
@@ -676,7 +369,7 @@ def _draft_facts(draft: CaseDraft, block: str | None, suffix: str) -> dict[str, 
     }
 
 
-def _role(session: Session, case_id: int, user_id: int) -> str | None:
+def role_in_case(session: Session, case_id: int, user_id: int) -> str | None:
     row = session.scalars(select(CaseUser).where(
         CaseUser.case_id == case_id, CaseUser.user_id == user_id)).first()
     return row.crisis_role if row is not None and row.participating else None

@@ -35,8 +35,7 @@ class CaseSession(QObject):
     def start(self) -> bool:
         """Show the case list; False when the user closed it without opening a case."""
         while True:
-            chooser = CaseListDialog(self.services.cases, self.services.admin, self.user,
-                                     self.settings)
+            chooser = CaseListDialog(self.services, self.user, self.settings)
             if not chooser.exec() or chooser.case is None:
                 return False
             if self.open(chooser.case):
@@ -49,10 +48,8 @@ class CaseSession(QObject):
             if not dialog.exec():
                 return False
         s = self.services
-        self.window = MainWindow(s.cases, s.editing, s.layers, self.user, case, self.settings,
-                                 database_label=self.database_label, admin=s.admin,
-                                 feed_service=s.feeds, participation=s.participation,
-                                 live_url=live_url_of(s.db))
+        self.window = MainWindow(s, self.user, case, self.settings,
+                                 database_label=self.database_label, live_url=live_url_of(s.db))
         self.window.sig_closed.connect(self._on_window_closed)
         self.window.show()
         return True

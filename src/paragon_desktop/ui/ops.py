@@ -50,6 +50,11 @@ class Ops:
 
         self._workers.run(fn, on_done, on_failed)
 
+    def drop(self, latest: str) -> None:
+        """Whatever runs under ``latest`` is answered too late: its result is not shown."""
+        self._next += 1
+        self._latest[latest] = self._next
+
 
 class Debounce(QObject):
     """Call ``fn(value)`` once ``ms`` milliseconds have passed without a new value."""

@@ -36,7 +36,14 @@ from paragon_desktop.domain.cases import (
 from paragon_desktop.domain.enums import CaseAccess, CaseCategory
 from paragon_desktop.domain.errors import ValidationError
 from paragon_desktop.services.case_admin import CaseAdminService, Outcome
-from paragon_desktop.services.views import ChangeSet, JurisdictionView, PlaceChoice, UserView
+from paragon_desktop.services.places import PlaceService
+from paragon_desktop.services.views import (
+    ChangeSet,
+    JurisdictionView,
+    PlaceChoice,
+    ShareView,
+    UserView,
+)
 from paragon_desktop.settings import Settings
 from paragon_desktop.ui.forms.ui_case_form import Ui_CaseForm
 from paragon_desktop.ui.map.ops import Op
@@ -62,6 +69,7 @@ class CaseDialog(QDialog):
     def __init__(
         self,
         admin: CaseAdminService,
+        places: PlaceService,
         user: UserView,
         settings: Settings,
         parent: QWidget | None = None,
@@ -76,6 +84,7 @@ class CaseDialog(QDialog):
         self.ui = Ui_CaseForm()
         self.ui.setupUi(self)
         self._admin = admin
+        self._places = places
         self._user = user
         self._case_id = case_id
         self.outcome: Outcome | None = None
@@ -83,6 +92,8 @@ class CaseDialog(QDialog):
         self._filling = False
         self._refused: list[QLabel] = []
         self.anchors_shown = 0
+        self.sharing_previews = 0  # previews shown (for tests)
+        self._previewed: object = None  # the location whose sharing is shown or asked
         self._type_defaulted = False
         self._picking = False
         ui = self.ui
@@ -107,10 +118,9 @@ class CaseDialog(QDialog):
         for phase in PHASES:
             ui.phaseCombo.addItem(phase, phase)
         ui.occurredEdit.setDateTime(QDateTime.currentDateTime())
-        self._territories = admin.territories()
+        # Filled when read (off the GUI thread, like every look-up of this form).
+        self._territories: list[PlaceChoice] = []
         ui.territoryCombo.addItem("— kies een overheid —", None)
-        for place in self._territories:
-            ui.territoryCombo.addItem(place.name, place.id)
         self._mode_buttons = {
             LocationKind.POINT: ui.pointRadio, LocationKind.AREA: ui.areaRadio,
             LocationKind.ANCHOR: ui.anchorRadio, LocationKind.TERRITORY: ui.territoryRadio,
@@ -125,7 +135,6 @@ class CaseDialog(QDialog):
             ui.mapHostLayout.addWidget(self.map)
             self.map.bridge.sig_picked.connect(self._on_picked)
             self.map.bridge.sig_pick_progress.connect(self._on_pick_progress)
-            self._show_borders()
         else:
             ui.mapHost.hide()
 
@@ -160,6 +169,8 @@ class CaseDialog(QDialog):
         for kind, button in self._mode_buttons.items():
             button.toggled.connect(lambda on, k=kind: self._on_mode(k) if on else None)
         self._ops = Ops(self._workers, tell=ui.errorLabel.setText)
+        self.territories_shown = False  # for tests: the territories list has been read
+        self._ops.run(places.territories, self._show_territories)
         self._anchor_search = Debounce(250, self._search_anchors, self)
         ui.anchorSearch.textChanged.connect(self._anchor_search)
         ui.anchorList.currentItemChanged.connect(self._on_anchor)
@@ -258,14 +269,26 @@ class CaseDialog(QDialog):
 
     def _update_sharing(self, draft: CaseDraft) -> None:
         ui = self.ui
-        ui.sharingList.clear()
-        if draft.access is CaseAccess.PRIVATE:
-            ui.sharingList.addItem("Niemand: nodig gebruikers uit nadat de case gestart is.")
+        if draft.access is not CaseAccess.PUBLIC or draft.location is None:
+            self._ops.drop("sharing")
+            self._previewed = None
+            ui.sharingList.clear()
+            if draft.access is CaseAccess.PRIVATE:
+                ui.sharingList.addItem("Niemand: nodig gebruikers uit nadat de case gestart is.")
             return
-        if draft.access is None or draft.location is None:
+        places, geometry = self._places, draft.location.geometry
+        if geometry == self._previewed:  # typing in other fields asks nothing again
             return
-        for share in self._admin.preview_shares(draft.location.geometry):
-            ui.sharingList.addItem(f"{share.organisation} ({REASONS_NL.get(share.reason, share.reason)})")
+        self._previewed = geometry
+
+        def show(shares: list[ShareView]) -> None:
+            ui.sharingList.clear()
+            for share in shares:
+                ui.sharingList.addItem(
+                    f"{share.organisation} ({REASONS_NL.get(share.reason, share.reason)})")
+            self.sharing_previews += 1
+
+        self._ops.run(lambda: places.preview_shares(geometry), show, latest="sharing")
 
     def _on_mode(self, kind: LocationKind) -> None:
         ui = self.ui
@@ -312,16 +335,21 @@ class CaseDialog(QDialog):
     def _on_picked(self, geometry: dict) -> None:
         self._picking = False
         kind = LocationKind.AREA if geometry.get("type") == "Polygon" else LocationKind.POINT
-        self._set_location(CaseLocation(kind, self._admin.place_name(geometry), geometry), fit=False)
-        if not self.ui.locationNameEdit.text():
-            self.ui.pickHint.setText("Deze plaats ligt in geen enkel gekend grondgebied: geef de "
-                                     "locatie een naam.")
-        else:
-            self.ui.pickHint.setText(PICK_HINTS[kind])
+        places = self._places
+
+        def named(name: str) -> None:
+            self._set_location(CaseLocation(kind, name, geometry), fit=False)
+            if not name:
+                self.ui.pickHint.setText("Deze plaats ligt in geen enkel gekend grondgebied: geef "
+                                         "de locatie een naam.")
+            else:
+                self.ui.pickHint.setText(PICK_HINTS[kind])
+
+        self._ops.run(lambda: places.place_name(geometry), named, latest="pick")
 
     def _search_anchors(self, text: str) -> None:
-        admin, user = self._admin, self._user
-        self._ops.run(lambda: admin.search_anchors(user, text), self._show_anchors, latest="anchors")
+        places, user = self._places, self._user
+        self._ops.run(lambda: places.search_anchors(user, text), self._show_anchors, latest="anchors")
 
     def _show_anchors(self, places: list[PlaceChoice]) -> None:
         self.ui.anchorList.clear()
@@ -361,6 +389,19 @@ class CaseDialog(QDialog):
             self.ui.astridStatus.setStyleSheet(MISSING_STYLE if holder else "color: #2b8a3e;")
 
         self._ops.run(check, show, latest="astrid")
+
+    def _show_territories(self, territories: list[PlaceChoice]) -> None:
+        self._territories = territories
+        combo = self.ui.territoryCombo
+        combo.blockSignals(True)
+        for place in territories:
+            combo.addItem(place.name, place.id)
+        if self._location is not None and self._location.kind is LocationKind.TERRITORY:
+            combo.setCurrentIndex(max(combo.findData(self._location.ref_id), 0))
+        combo.blockSignals(False)
+        self.territories_shown = True
+        if self.map is not None:
+            self._show_borders()
 
     def _show_borders(self) -> None:
         assert self.map is not None

@@ -3,7 +3,6 @@ than a month, a category filter and a search; "Nieuwe case…" starts one (DOMAI
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
@@ -24,8 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from paragon_desktop.domain.enums import CaseCategory
-from paragon_desktop.services.case_admin import CaseAdminService
-from paragon_desktop.services.cases import CaseService
+from paragon_desktop.services.bundle import Services
 from paragon_desktop.services.views import CaseSummary, InactiveCase, UserView
 from paragon_desktop.settings import Settings
 from paragon_desktop.ui.dialogs.case_form import CaseDialog, start_refusal
@@ -41,12 +39,11 @@ def _local(moment: datetime) -> str:
 
 
 class CaseListDialog(QDialog):
-    def __init__(self, cases: CaseService, admin: CaseAdminService, user: UserView,
-                 settings: Settings, parent: QWidget | None = None, *,
-                 now: datetime | None = None) -> None:
+    def __init__(self, services: Services, user: UserView, settings: Settings,
+                 parent: QWidget | None = None, *, now: datetime | None = None) -> None:
         super().__init__(parent)
-        self._cases = cases
-        self._admin = admin
+        self._services = services
+        self._cases = services.cases
         self._user = user
         self._settings = settings
         self._now = now
@@ -104,7 +101,7 @@ class CaseListDialog(QDialog):
         if refusal is None:
             # The form's sharing preview needs the jurisdiction index: build it while the user
             # reads the list, not when the form first asks.
-            threading.Thread(target=admin.warm_up, name="warm-jurisdictions", daemon=True).start()
+            self._ops.run(services.places.warm_up, lambda _none: None, lambda _exc: None)
 
     def _table(self, extra: str | None = None) -> QTableWidget:
         table = QTableWidget(0, len(COLUMNS) + (1 if extra else 0))
@@ -124,14 +121,14 @@ class CaseListDialog(QDialog):
         value = self.category.currentData()
         category = CaseCategory(value) if value else None
         text = self.search.text()
-        cases, admin, user, now = self._cases, self._admin, self._user, self._now
+        cases, reports, user, now = self._cases, self._services.reports, self._user, self._now
 
         def read() -> tuple[list[CaseSummary], list[CaseSummary], list[InactiveCase]]:
             active = cases.list_cases(user, category=category, text=text)
             closed = cases.list_cases(user, closed_only=True, category=category, text=text)
             # The report follows the same filter: it lists open public cases, a subset of "active".
             shown = {c.id for c in active}
-            inactive = [item for item in admin.inactive_public_cases(user, now=now)
+            inactive = [item for item in reports.inactive_public_cases(user, now=now)
                         if item.case.id in shown]
             return active, closed, inactive
 
@@ -178,7 +175,8 @@ class CaseListDialog(QDialog):
         return [item.text() if item is not None else "" for item in items]
 
     def _new_case(self) -> None:
-        dialog = CaseDialog(self._admin, self._user, self._settings, self)
+        s = self._services
+        dialog = CaseDialog(s.admin, s.places, self._user, self._settings, self)
         self.new_case_dialog = dialog  # for tests and for keeping it alive while open
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.outcome is not None:
             self.case = dialog.outcome.case

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from paragon_desktop.domain.access import CaseAction, case_refusal
-from paragon_desktop.services.case_admin import CaseAdminService, Outcome
+from paragon_desktop.services.case_admin import Outcome
+from paragon_desktop.services.places import PlaceService
+from paragon_desktop.services.sharing import SharingService
 from paragon_desktop.services.views import CaseSummary, DirectoryEntry, SharingView, UserView
 from paragon_desktop.ui.ops import Ops
 from paragon_desktop.ui.workers import Workers
@@ -40,10 +42,10 @@ def _table(headers: list[str]) -> QTableWidget:
 
 
 class CaseSharingDialog(QDialog):
-    def __init__(self, admin: CaseAdminService, user: UserView, case: CaseSummary,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, sharing: SharingService, places: PlaceService, user: UserView,
+                 case: CaseSummary, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._admin, self._user, self._case = admin, user, case
+        self._sharing, self._user, self._case = sharing, user, case
         self.setWindowTitle(f"Gedeeld met - {case.name}")
         self.resize(760, 560)
         self.organisations = _table(["Organisatie", "Waarom"])
@@ -95,16 +97,16 @@ class CaseSharingDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.invite_user_button.clicked.connect(
-            lambda: self._do(admin.invite_user, self.user_choice.currentData()))
+            lambda: self._do(sharing.invite_user, self.user_choice.currentData()))
         self.invite_org_button.clicked.connect(
-            lambda: self._do(admin.invite_organisation, self.org_choice.currentData()))
+            lambda: self._do(sharing.invite_organisation, self.org_choice.currentData()))
         self.remove_user_button.clicked.connect(
-            lambda: self._do(admin.remove_user, self._selected(self.users)))
+            lambda: self._do(sharing.remove_user, self._selected(self.users)))
         self.remove_org_button.clicked.connect(
-            lambda: self._do(admin.remove_organisation, self._selected(self.organisations)))
+            lambda: self._do(sharing.remove_organisation, self._selected(self.organisations)))
         self._buttons = [self.invite_user_button, self.invite_org_button, self.remove_user_button,
                          self.remove_org_button]
-        self._ops.run(admin.directory, self._show_directory)
+        self._ops.run(places.directory, self._show_directory)
         self.reload()
 
     def _show_directory(self, directory: tuple[list[DirectoryEntry], list[DirectoryEntry]]) -> None:
@@ -137,8 +139,8 @@ class CaseSharingDialog(QDialog):
                       lambda exc: self.message.setText(str(exc)), busy=self._buttons)
 
     def reload(self) -> None:
-        admin, user, case_id = self._admin, self._user, self._case.id
-        self._ops.run(lambda: admin.sharing(user, case_id), self._show, latest="sharing")
+        service, user, case_id = self._sharing, self._user, self._case.id
+        self._ops.run(lambda: service.sharing(user, case_id), self._show, latest="sharing")
 
     def _show(self, sharing: SharingView) -> None:
         self.organisations.setRowCount(len(sharing.organisations))

@@ -1,4 +1,7 @@
-"""Opening a case: the crisis role dialog (DOMAIN.md, Opening a case: crisis role, §4.6)."""
+"""Opening a case: the crisis role dialog (DOMAIN.md, Opening a case: crisis role, §4.6).
+
+The role options are read and the choice is recorded off the GUI thread (``ui/ops``); the
+dialog opens at once and fills when the options are read."""
 
 from __future__ import annotations
 
@@ -14,10 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from paragon_desktop.domain.errors import ParagonError
 from paragon_desktop.domain.feeds import GENERIC_ROLES, MAX_DESCRIPTION, OBSERVER_HINT, RoleChoice
 from paragon_desktop.services.participation import ParticipationService, RoleOptions
 from paragon_desktop.services.views import CaseSummary, Participation, UserView
+from paragon_desktop.ui.ops import Ops
+from paragon_desktop.ui.workers import Workers
 
 # No cell is an empty box; the hint is its placeholder, never its text (typing "GCC" into a box
 # that held "(geen crisiscel)" as text gave the cell "(geen crisiscel)GCC").
@@ -37,21 +41,19 @@ class CrisisRoleDialog(QDialog):
         self.user = user
         self.case = case
         self.result_participation: Participation | None = None
-        self.options: RoleOptions = participation.role_options(user, case.id)
+        self.options = RoleOptions((), (), None)  # until read
+        self.loaded = False
+        self._entering = False
 
         title = QLabel(case.name)
         title.setTextFormat(Qt.TextFormat.PlainText)
         title.setWordWrap(True)
         title.setStyleSheet("font-weight: bold; font-size: 11pt;")
         self.organisation = QComboBox()
-        for org in self.options.organisations:
-            self.organisation.addItem(org.name, org.id)
         self.organisation_label = QLabel("Organisatie")
         self.role = QComboBox()
         self.cell = QComboBox()
         self.cell.setEditable(True)
-        self.cell.addItems(list(self.options.cells))
-        self.cell.setCurrentIndex(-1)
         cell_edit = self.cell.lineEdit()
         assert cell_edit is not None  # an editable combo box has one
         cell_edit.setPlaceholderText(NO_CELL_HINT)
@@ -68,6 +70,8 @@ class CrisisRoleDialog(QDialog):
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setStyleSheet("color: #c92a2a;")
         self.error.hide()
+        self._workers = Workers(self)
+        self._ops = Ops(self._workers, tell=self._show_error)
 
         form = QFormLayout()
         form.addRow(self.organisation_label, self.organisation)
@@ -88,15 +92,33 @@ class CrisisRoleDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
-        # One organisation: nothing to choose (§4.6 asks only when linked to several).
-        several = len(self.options.organisations) > 1
-        self.organisation.setVisible(several)
-        self.organisation_label.setVisible(several)
         self.organisation.currentIndexChanged.connect(self._fill_roles)
         self.role.currentIndexChanged.connect(self._on_role)
         self.role.setPlaceholderText(CHOOSE_ROLE)
-        self._prefill()
+        self.organisation.setVisible(False)
+        self.organisation_label.setVisible(False)
+        self.open_button.setEnabled(False)
         self.resize(460, self.sizeHint().height())
+        self._ops.run(lambda: participation.role_options(user, case.id), self._show_options)
+
+    def _show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def _show_options(self, options: RoleOptions) -> None:
+        self.options = options
+        self.organisation.blockSignals(True)
+        for org in options.organisations:
+            self.organisation.addItem(org.name, org.id)
+        self.organisation.blockSignals(False)
+        self.cell.addItems(list(options.cells))
+        self.cell.setCurrentIndex(-1)
+        # One organisation: nothing to choose (§4.6 asks only when linked to several).
+        several = len(options.organisations) > 1
+        self.organisation.setVisible(several)
+        self.organisation_label.setVisible(several)
+        self._prefill()
+        self.loaded = True
 
     def _prefill(self) -> None:
         last = self.options.last
@@ -130,7 +152,7 @@ class CrisisRoleDialog(QDialog):
     def _on_role(self) -> None:
         observer = self.role.currentText() == GENERIC_ROLES[0]
         self.hint.setText(f"{OBSERVER_HINT} {HONESTY}" if observer else HONESTY)
-        self.open_button.setEnabled(self.role.currentIndex() >= 0)
+        self.open_button.setEnabled(self.role.currentIndex() >= 0 and not self._entering)
 
     def choice(self) -> RoleChoice:
         cell = self.cell.currentText().strip()
@@ -138,16 +160,28 @@ class CrisisRoleDialog(QDialog):
                           cell or None, self.description.text())
 
     def accept(self) -> None:
+        if self._entering:
+            return
         if self.role.currentIndex() < 0:
-            self.error.setText("Kies de crisisrol die je in deze case opneemt.")
-            self.error.show()
+            self._show_error("Kies de crisisrol die je in deze case opneemt.")
             return
-        try:
-            self.result_participation = self.service.enter_case(self.user, self.case.id,
-                                                                self.choice())
-        except ParagonError as exc:
+        service, user, case_id, choice = self.service, self.user, self.case.id, self.choice()
+        self._entering = True
+        self.open_button.setEnabled(False)
+
+        def entered(participation: Participation) -> None:
+            self._entering = False
+            self.result_participation = participation
+            super(CrisisRoleDialog, self).accept()
+
+        def refused(exc: Exception) -> None:
             # The dialog stays open with every choice as it was.
-            self.error.setText(str(exc))
-            self.error.show()
-            return
-        super().accept()
+            self._entering = False
+            self._on_role()
+            self._show_error(str(exc))
+
+        self._ops.run(lambda: service.enter_case(user, case_id, choice), entered, refused)
+
+    def done(self, result: int) -> None:
+        self._workers.shutdown()
+        super().done(result)

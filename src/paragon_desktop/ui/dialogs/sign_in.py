@@ -1,4 +1,7 @@
-"""Sign in (the case list is in ``case_list``)."""
+"""Sign in (the case list is in ``case_list``).
+
+The check runs off the GUI thread (argon2, a login role's connection to a server that may be
+slow or away, the wait after repeated failures): the dialog stays responsive and says so."""
 
 from __future__ import annotations
 
@@ -16,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from paragon_desktop.domain.errors import ParagonError
 from paragon_desktop.services.views import UserView
+from paragon_desktop.ui.ops import Ops
+from paragon_desktop.ui.workers import Workers
 
 
 class SignInDialog(QDialog):
@@ -49,8 +53,11 @@ class SignInDialog(QDialog):
             self.password.setFocus()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Aanmelden")
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Aanmelden")
         buttons.accepted.connect(self._try)
+        self._workers = Workers(self)
+        self._ops = Ops(self._workers, tell=self.error.setText)
         buttons.rejected.connect(self.reject)
         where = QLabel(f"Database: {database}")
         where.setStyleSheet("color: palette(placeholder-text);")
@@ -75,11 +82,25 @@ class SignInDialog(QDialog):
         layout.addWidget(buttons)
 
     def _try(self) -> None:
-        try:
-            self.user = self._sign_in(self.username.text(), self.password.text())
-        except ParagonError as exc:
+        if not self.ok_button.isEnabled():  # Enter again while the check runs
+            return
+        sign_in, username, password = self._sign_in, self.username.text(), self.password.text()
+        self.error.setStyleSheet("color: palette(placeholder-text);")
+        self.error.setText("Aanmelden…")
+
+        def signed_in(user: UserView) -> None:
+            self.user = user
+            self.accept()
+
+        def refused(exc: Exception) -> None:
+            self.error.setStyleSheet("color: #c92a2a;")
             self.error.setText(str(exc))
             self.password.selectAll()
             self.password.setFocus()
-            return
-        self.accept()
+
+        self._ops.run(lambda: sign_in(username, password), signed_in, refused,
+                      busy=[self.ok_button, self.username, self.password])
+
+    def done(self, result: int) -> None:
+        self._workers.shutdown()
+        super().done(result)
