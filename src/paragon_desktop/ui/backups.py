@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from paragon_desktop.storage import backup
+from paragon_desktop.ui.ops import Ops
 from paragon_desktop.ui.workers import Workers
 
 HOUR_MS = 60 * 60 * 1000
@@ -27,6 +28,7 @@ class BackupScheduler(QObject):
         super().__init__(parent)
         self.database = database
         self._workers = Workers(self)
+        self._ops = Ops(self._workers, tell=lambda _text: None)
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.backup_now)
@@ -49,7 +51,7 @@ class BackupScheduler(QObject):
             return
         self._running = True
         database = self.database
-        self._workers.run(lambda: backup.take(database), self._on_done, self._on_failed)
+        self._ops.run(lambda: backup.take(database), self._on_done, self._on_failed)
 
     def _on_done(self, taken: backup.Backup) -> None:
         self._running = False

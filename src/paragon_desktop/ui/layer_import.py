@@ -1,9 +1,9 @@
 """Importing layer files from the window: the Qt side of services.layer_import.
 
 The use case (read in reader processes, store, per-file errors, cancel) is
-``LayerImportService``, which the command line calls too. This adapter runs it on the worker
-pool, turns its progress into ``sig_progress`` and its results into ``sig_inspected`` (the
-dialog's preview) and ``sig_finished`` (the stored layers).
+``LayerImportService``, which the command line calls too. This adapter runs it through
+``ui/ops`` (off the GUI thread), turns its progress into ``sig_progress`` and its results into
+``sig_inspected`` (the dialog's preview) and ``sig_finished`` (the stored layers).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from paragon_desktop.services.layer_import import (
 )
 from paragon_desktop.services.layers import LayerService
 from paragon_desktop.services.views import UserView
-from paragon_desktop.ui.workers import Workers
+from paragon_desktop.ui.ops import Ops
 
 __all__ = ["ImportReport", "Inspection", "LayerImporter", "report_text"]
 
@@ -48,11 +48,11 @@ class LayerImporter(QObject):
     sig_finished = Signal(object)  # ImportReport
     sig_inspected = Signal(object)  # Inspection
 
-    def __init__(self, layers: LayerService, workers: Workers, parent: QObject | None = None,
+    def __init__(self, layers: LayerService, ops: Ops, parent: QObject | None = None,
                  reader: LayerReader | None = None) -> None:
         super().__init__(parent)
         self.service = LayerImportService(layers, reader)
-        self._workers = workers
+        self._ops = ops
         self._cancel = threading.Event()
         self.busy = False
 
@@ -97,7 +97,7 @@ class LayerImporter(QObject):
             self.busy = False
             self.sig_inspected.emit(Inspection(errors={p: f"{p.name}: {exc}" for p in paths}))
 
-        self._workers.run(lambda: self.service.inspect(
+        self._ops.run(lambda: self.service.inspect(
             paths, crs, max_bytes=max_bytes, progress=progress, cancelled=self._cancel.is_set),
             finished, failed)
 
@@ -113,6 +113,6 @@ class LayerImporter(QObject):
             self.busy = False
             self.sig_finished.emit(ImportReport(errors=[f"Import failed: {exc}"]))
 
-        self._workers.run(lambda: self.service.run(
+        self._ops.run(lambda: self.service.run(
             user, case_id, request, max_bytes=max_bytes, progress=progress,
             cancelled=self._cancel.is_set), finished, failed)

@@ -98,7 +98,6 @@ class MainWindow(QMainWindow):
                                      database_key=database_label, popup_host=central,
                                      popups_below=self.banner)
         self.layers = LayersController(ctx, services.layers, services.editing, self.map,
-                                       self.workers,
                                        self.outbox, self.connection, self.feeds.panel.feeds)
         self.feeds.panel.sig_add_layer.connect(self.layers.add_in_feed)
         self.anchors = AnchorsPanel()

@@ -29,7 +29,6 @@ from paragon_desktop.ui.dialogs.import_layer import ImportChoice, ImportLayerDia
 from paragon_desktop.ui.docks.layers import LayersPanel
 from paragon_desktop.ui.layer_import import ImportReport, LayerImporter, report_text
 from paragon_desktop.ui.map.view import MapView
-from paragon_desktop.ui.workers import Workers
 
 EXPORT_FILTER = "GeoJSON (*.geojson);;KML (*.kml);;KMZ met stijlen (*.kmz)"
 
@@ -38,7 +37,7 @@ class LayersController(QObject):
     title = "Lagen"
 
     def __init__(self, ctx: WindowContext, service: LayerService, editing: EditingService,
-                 map_view: MapView, workers: Workers, outbox: OutboxController,
+                 map_view: MapView, outbox: OutboxController,
                  connection: ConnectionController,
                  feed_choices: Callable[[], list[FeedView]]) -> None:
         super().__init__(ctx)
@@ -51,7 +50,7 @@ class LayersController(QObject):
         self.outbox = outbox
         self.connection = connection
         self.panel = LayersPanel()
-        self.importer = LayerImporter(service, workers, self)
+        self.importer = LayerImporter(service, ctx.ops, self)
         self.last_import: ImportReport | None = None
         self.last_export = ""
         # Layer ticks the user just changed whose database write has not been confirmed yet;
