@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test screenshot bench forms clean system package
+.PHONY: run test screenshot bench forms clean system package i18n
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -52,6 +52,18 @@ package: $(BIN)/.installed
 forms: $(BIN)/.installed
 	for form in ui/*.ui; do \
 	  $(BIN)/pyside6-uic "$$form" -o "src/paragon_desktop/ui/forms/ui_$$(basename "$$form" .ui).py"; \
+	done
+
+# The translation catalogues: extract what the code marks (_, N_, ngettext) and merge it into
+# resources/i18n/{fr,en}.po; new entries come empty, and a test fails until they are translated.
+I18N := src/paragon_desktop/resources/i18n
+i18n: $(BIN)/.installed
+	mkdir -p build
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k N_ -k ngettext:1,2 -k translate:2 \
+	  --project "Paragon Desktop" -o build/messages.pot .
+	for lang in fr en; do \
+	  $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -w 100 \
+	    -i build/messages.pot -l $$lang -o $(I18N)/$$lang.po; \
 	done
 
 clean:

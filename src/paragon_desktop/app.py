@@ -98,7 +98,8 @@ def prepare_qt_environment(offscreen: bool = False) -> None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
-def create_application(argv: list[str]):  # -> QApplication
+def create_application(argv: list[str], language: str | None = None):  # -> QApplication
+    """The QApplication, in ``language`` (None: the one in the settings, else the computer's)."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
@@ -120,6 +121,9 @@ def create_application(argv: list[str]):  # -> QApplication
     app.setOrganizationName("Paragon")
     if not hasattr(app, "paragon_gc"):
         app.paragon_gc = GuiThreadCollector(app)
+    from paragon_desktop.ui.language import apply_language
+
+    apply_language(app, Settings.load().language if language is None else language)
     return app
 
 
@@ -302,14 +306,14 @@ def pick_user_and_case(
 
 
 def screenshot(out: Path, db_url: str | None, username: str | None, case_name: str | None,
-               size: tuple[int, int], timeout_s: float = 60.0) -> int:
+               size: tuple[int, int], timeout_s: float = 60.0, language: str | None = None) -> int:
     """Render the main window offscreen once the map has drawn its layers, and save a PNG."""
     import tempfile
 
     prepare_qt_environment(offscreen=True)
     # A screenshot must not depend on (or change) the user's saved window layout.
     os.environ.setdefault("PARAGON_CONFIG_DIR", tempfile.mkdtemp(prefix="paragon-shot-"))
-    app = create_application(sys.argv[:1])
+    app = create_application(sys.argv[:1], language)
     from PySide6.QtCore import QEventLoop, QTimer
 
     from paragon_desktop.ui.main_window import MainWindow

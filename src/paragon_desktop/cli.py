@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--user", help="user name (default: the first demo user)")
     shot.add_argument("--case", help="part of the case name (default: the first open case)")
     shot.add_argument("--size", type=_size, default=(1600, 1000), help="WIDTHxHEIGHT")
+    shot.add_argument("--language", choices=("nl", "fr", "en"),
+                      help="the language to show (default: the settings', else the computer's)")
     return parser
 
 
@@ -117,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "screenshot":
             from paragon_desktop.app import screenshot
 
-            return screenshot(args.out, db_url, args.user, args.case, args.size)
+            return screenshot(args.out, db_url, args.user, args.case, args.size,
+                              language=args.language)
     except ParagonError as exc:
         print(f"paragon-desktop: {exc}", file=sys.stderr)
         return 2
@@ -208,7 +211,7 @@ def _create_user(db_url: str | None, args: argparse.Namespace) -> int:
         db.dispose()
     how = ("signs in with the login role of the same name" if db.engine.dialect.name ==
            "postgresql" else "signs in with the password given")
-    print(f"User {user.username} ({user.display_name}, {user.access_level.label_nl}) added to "
+    print(f"User {user.username} ({user.display_name}, {user.access_level.label}) added to "
           f"{db.display_url}; {how}.")
     return 0
 

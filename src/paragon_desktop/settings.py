@@ -38,6 +38,8 @@ class Settings:
     max_layer_mb: int = DEFAULT_MAX_LAYER_MB
     # The user name last used to sign in to a shared server (the password is in the keyring).
     last_username: str = ""
+    # "nl", "fr" or "en"; empty: the computer's language (Dutch when it is none of these).
+    language: str = ""
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -56,6 +58,8 @@ class Settings:
             seconds = DEFAULT_REFRESH_SECONDS
         settings.refresh_seconds = min(MAX_REFRESH_SECONDS, max(MIN_REFRESH_SECONDS, seconds))
         settings.tile_url = str(settings.tile_url or "").strip() or None
+        if settings.language not in ("", "nl", "fr", "en"):
+            settings.language = ""
         try:
             settings.max_layer_mb = min(4000, max(1, int(settings.max_layer_mb)))
         except (TypeError, ValueError):

@@ -530,3 +530,24 @@ def test_inviting_from_the_sharing_dialog_runs_off_the_gui_thread(qtbot, client)
     qtbot.waitUntil(lambda: dialog.loads == 2, timeout=10000)
     assert name in shared()
     assert dialog.invite_org_button.isEnabled()
+
+
+def test_the_new_case_form_takes_belgian_time_whatever_the_computers_clock(qtbot, client,
+                                                                         monkeypatch):
+    """The form took the computer's clock (UTC on this machine) while every list shows Belgian
+    time: the same moment differed by one or two hours between screens."""
+    import time
+    from zoneinfo import ZoneInfo
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    brussels = ZoneInfo("Europe/Brussels")
+    dialog = dialog_for(qtbot, client, with_map=False)
+    shown = dialog.ui.occurredEdit.dateTime().toPython()
+    now = datetime.now(brussels).replace(tzinfo=None)
+    assert abs((now - shown).total_seconds()) < 120
+    # What is typed is Belgian time too: 14:30 in the form is 13:30 UTC in winter.
+    dialog.ui.occurredEdit.setDateTime(datetime(2026, 11, 19, 14, 30))
+    assert dialog.draft().occurred_at == datetime(2026, 11, 19, 13, 30, tzinfo=UTC)
+    monkeypatch.delenv("TZ")
+    time.tzset()

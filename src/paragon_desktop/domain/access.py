@@ -114,7 +114,7 @@ def case_refusal(
     }[level]
     if action not in allowed:
         needs = "an agent or coordinator" if action in _AGENT_ACTIONS else "a coordinator"
-        return f"Only {needs} may {_VERBS[action]}; your case access is {level.label_nl}."
+        return f"Only {needs} may {_VERBS[action]}; your case access is {level.label}."
     if action is CaseAction.START:
         return None
     if not case_open and action not in _ACTIONS_ON_CLOSED:

@@ -10,6 +10,7 @@ from typing import Any
 
 from paragon_desktop.domain.enums import CaseAccess, CaseCategory
 from paragon_desktop.domain.errors import ValidationError
+from paragon_desktop.i18n import N_
 
 NAME_SUFFIX_MAX = 50
 ASTRID_BLOCK_MAX = 32
@@ -58,11 +59,12 @@ CASE_TYPES: dict[CaseCategory, tuple[str, ...]] = {
 }
 
 # "Select the phase that was declared, or say that there is operational coordination" (§4.2, 6).
+# Stored as written here; shown in the user's language (``_(phase)``).
 PHASES: tuple[str, ...] = (
-    "Gemeentelijke fase",
-    "Provinciale fase",
-    "Federale fase",
-    "Operationele coördinatie",
+    N_("Gemeentelijke fase"),
+    N_("Provinciale fase"),
+    N_("Federale fase"),
+    N_("Operationele coördinatie"),
 )
 
 
@@ -167,7 +169,7 @@ def validate_draft(draft: CaseDraft) -> None:
         raise ValidationError("The date and time needs a time zone.", fields=("occurred_at",))
     if draft.case_type.strip() not in types_for(draft.category):
         raise ValidationError(
-            f"“{draft.case_type}” is not a type of the category {draft.category.label_nl}; "
+            f"“{draft.case_type}” is not a type of the category {draft.category.label}; "
             "choose one from the list.",
             fields=("case_type",),
         )
@@ -205,7 +207,7 @@ def generate_case_name(
         raise ValidationError(
             "A case name needs " + " and ".join(missing) + ".", fields=tuple(missing)
         )
-    parts = [category.label_nl, case_type.strip(), location_name.strip()]
+    parts = [category.label, case_type.strip(), location_name.strip()]
     cleaned = validate_name_suffix(suffix)
     if cleaned:
         parts.append(cleaned)
@@ -215,7 +217,7 @@ def generate_case_name(
 def preview_name(draft: CaseDraft, placeholder: str = "…") -> str:
     """The name as it forms on the form: what is missing shows as a placeholder."""
     parts = [
-        draft.category.label_nl if draft.category else placeholder,
+        draft.category.label if draft.category else placeholder,
         draft.case_type.strip() or placeholder,
         (draft.location.name.strip() if draft.location else "") or placeholder,
     ]
@@ -231,7 +233,7 @@ def check_category_change(old: CaseCategory, new: CaseCategory) -> None:
     if old is new or (old is CaseCategory.EVENT and new is CaseCategory.INCIDENT):
         return
     raise ValidationError(
-        f"A case of category {old.label_nl} cannot become {new.label_nl}. Only an event fully "
+        f"A case of category {old.label} cannot become {new.label}. Only an event fully "
         "taken over by an incident may change to incident; otherwise start a separate case and "
         "refer to it in the Multi feed.",
         fields=("category",),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from paragon_desktop.i18n import _
+
 
 class CaseCategory(StrEnum):
     INCIDENT = "incident"
@@ -11,8 +13,10 @@ class CaseCategory(StrEnum):
     EXERCISE = "exercise"
 
     @property
-    def label_nl(self) -> str:
-        return {"incident": "Incident", "event": "Evenement", "exercise": "Oefening"}[self.value]
+    def label(self) -> str:
+        """In the current language (the case name is generated in the starter's language)."""
+        return {"incident": _("Incident"), "event": _("Evenement"),
+                "exercise": _("Oefening")}[self.value]
 
 
 class CaseAccess(StrEnum):
@@ -33,11 +37,11 @@ class AccessLevel(StrEnum):
     COORDINATOR = "coordinator"
 
     @property
-    def label_nl(self) -> str:
+    def label(self) -> str:
         return {
-            "read_only": "Alleen lezen",
-            "agent": "Agent",
-            "coordinator": "Coördinator",
+            "read_only": _("Alleen lezen"),
+            "agent": _("Agent"),
+            "coordinator": _("Coördinator"),
         }[self.value]
 
 
@@ -72,13 +76,13 @@ class MessageTag(StrEnum):
     SITREP = "sitrep"
 
     @property
-    def label_nl(self) -> str:
+    def label(self) -> str:
         return {
-            "important": "Belangrijk",
-            "question": "Vraag",
-            "answer": "Antwoord",
-            "decision": "Beslissing",
-            "sitrep": "SITREP",
+            "important": _("Belangrijk"),
+            "question": _("Vraag"),
+            "answer": _("Antwoord"),
+            "decision": _("Beslissing"),
+            "sitrep": _("SITREP"),
         }[self.value]
 
 

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from paragon_desktop.domain.enums import FeedKind, MessageTag
 from paragon_desktop.domain.errors import ValidationError
+from paragon_desktop.i18n import N_
 
 MULTI = "Multi"
 # The generic roles every user may take besides their organisation's own list (§4.6).
 GENERIC_ROLES: tuple[str, ...] = ("Observator", "Expert", "Vertegenwoordiger")
-OBSERVER_HINT = (
+OBSERVER_HINT = N_(
     "Observator is voor wie een case voor zijn functie opvolgt zonder actieve rol; "
     "niet om uit nieuwsgierigheid een case te openen."
 )

@@ -22,7 +22,7 @@ def local_time(message: MessageView) -> str:
 
 
 def tag_labels(message: MessageView) -> str:
-    return ", ".join(MessageTag(t).label_nl for t in message.tags)
+    return ", ".join(MessageTag(t).label for t in message.tags)
 
 
 def _cell(value: object) -> str:

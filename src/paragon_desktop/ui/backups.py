@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
+from paragon_desktop.i18n import _
 from paragon_desktop.storage import backup
 from paragon_desktop.ui.ops import Ops
 from paragon_desktop.ui.workers import Workers
@@ -65,7 +66,7 @@ class BackupScheduler(QObject):
         self.sig_failed.emit(self.last_error)
         if not self._told:
             self._told = True
-            box = QMessageBox(QMessageBox.Icon.Warning, "Back-up mislukt", self.last_error)
+            box = QMessageBox(QMessageBox.Icon.Warning, _("Back-up mislukt"), self.last_error)
             box.setTextFormat(Qt.TextFormat.PlainText)
             box.setModal(False)
             box.show()

@@ -24,7 +24,7 @@ def describe_filter(flt: FeedFilter) -> str:
     if flt.text.strip():
         parts.append(f"tekst “{flt.text.strip()}”")
     if flt.tag:
-        parts.append(f"tag {flt.tag.label_nl}")
+        parts.append(f"tag {flt.tag.label}")
     if flt.author_id:
         parts.append("één auteur")
     if flt.organisation_id:

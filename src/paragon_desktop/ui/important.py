@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from paragon_desktop.i18n import _
 from paragon_desktop.services.views import MessageView
 from paragon_desktop.ui.models.messages import header_text
 
@@ -21,7 +22,7 @@ class ImportantCard(QFrame):
         self.setObjectName("importantCard")
         self.setStyleSheet(
             "#importantCard { background: #fff5f5; border: 2px solid #c92a2a; border-radius: 6px; }")
-        title = QLabel("BELANGRIJK")
+        title = QLabel(_("BELANGRIJK"))
         title.setStyleSheet("color: #c92a2a; font-weight: bold;")
         header = QLabel(header_text(message))
         header.setTextFormat(Qt.TextFormat.PlainText)
@@ -32,8 +33,8 @@ class ImportantCard(QFrame):
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.ack = QPushButton("Gezien")
-        self.ack.setToolTip("Bevestig dat je dit bericht gelezen hebt (wordt bijgehouden)")
+        self.ack = QPushButton(_("Gezien"))
+        self.ack.setToolTip(_("Bevestig dat je dit bericht gelezen hebt (wordt bijgehouden)"))
         self.ack.clicked.connect(self._on_ack)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -47,7 +48,7 @@ class ImportantCard(QFrame):
 
     def _on_ack(self) -> None:
         self.ack.setEnabled(False)
-        self.ack.setText("Bezig…")
+        self.ack.setText(_("Bezig…"))
         self.sig_acknowledged.emit(self.message.id)
 
 
@@ -89,7 +90,7 @@ class ImportantPopups(QWidget):
         card = self.cards.get(message_id)
         if card is not None:
             card.ack.setEnabled(True)
-            card.ack.setText("Gezien")
+            card.ack.setText(_("Gezien"))
 
     def shown_ids(self) -> list[int]:
         return [i for i, c in self.cards.items() if not c.isHidden()]
@@ -99,7 +100,7 @@ class ImportantPopups(QWidget):
         for n, card in enumerate(self.cards.values()):
             card.setVisible(n < MAX_SHOWN)
         hidden = max(0, len(self.cards) - MAX_SHOWN)
-        self.more.setText(f"+{hidden} belangrijke berichten wachten")
+        self.more.setText(_("+{count} belangrijke berichten wachten").format(count=hidden))
         self.more.setVisible(hidden > 0)
         self.setVisible(bool(self.cards))
         self.place()

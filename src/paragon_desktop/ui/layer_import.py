@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from paragon_desktop.domain.errors import ParagonError
 from paragon_desktop.gis.reader import LayerReader
+from paragon_desktop.i18n import _
 from paragon_desktop.services.layer_import import (
     ImportReport,
     ImportRequest,
@@ -32,14 +33,15 @@ __all__ = ["ImportReport", "Inspection", "LayerImporter", "report_text"]
 def report_text(report: ImportReport) -> str:
     lines = []
     if report.added:
-        lines.append("Toegevoegd: " + ", ".join(
-            f"{layer.name} ({layer.feature_count} objecten)" for layer in report.added))
+        lines.append(_("Toegevoegd: ") + ", ".join(
+            _("{name} ({count} objecten)").format(name=layer.name, count=layer.feature_count)
+            for layer in report.added))
     if report.cancelled:
-        lines.append("Geannuleerd: het bestand dat werd gelezen is niet toegevoegd.")
+        lines.append(_("Geannuleerd: het bestand dat werd gelezen is niet toegevoegd."))
     if report.errors:
-        lines.append("Niet toegevoegd:\n" + "\n".join(f"• {e}" for e in report.errors))
+        lines.append(_("Niet toegevoegd:\n") + "\n".join(f"• {e}" for e in report.errors))
     if report.warnings:
-        lines.append("Let op:\n" + "\n".join(f"• {w}" for w in report.warnings))
+        lines.append(_("Let op:\n") + "\n".join(f"• {w}" for w in report.warnings))
     return "\n\n".join(lines)
 
 
@@ -111,7 +113,7 @@ class LayerImporter(QObject):
 
         def failed(exc: Exception) -> None:
             self.busy = False
-            self.sig_finished.emit(ImportReport(errors=[f"Import failed: {exc}"]))
+            self.sig_finished.emit(ImportReport(errors=[_("Import mislukt: {error}").format(error=exc)]))
 
         self._ops.run(lambda: self.service.run(
             user, case_id, request, max_bytes=max_bytes, progress=progress,

@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL
 from paragon_desktop.domain.errors import AccessDenied
 from paragon_desktop.gis.crs import format_position
 from paragon_desktop.gis.geometry import union_bbox
+from paragon_desktop.i18n import _, when
 from paragon_desktop.services.bundle import Services
 from paragon_desktop.services.views import CaseSnapshot, CaseSummary, ChangeSet, UserView
 from paragon_desktop.settings import Settings, config_dir
@@ -27,7 +28,6 @@ from paragon_desktop.ui.dialogs.settings import SettingsDialog
 from paragon_desktop.ui.docks.anchors import AnchorsPanel
 from paragon_desktop.ui.docks.contacts import ContactsPanel
 from paragon_desktop.ui.map.view import MapView
-from paragon_desktop.ui.models.messages import LOCAL_TZ
 from paragon_desktop.ui.ops import Ops
 from paragon_desktop.ui.outbox import OutboxStore
 from paragon_desktop.ui.workers import Workers
@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.map, 1)
         self.setCentralWidget(central)
 
-        self.position_label = QLabel("Beweeg over de kaart voor coördinaten")
+        self.position_label = QLabel(_("Beweeg over de kaart voor coördinaten"))
         self.statusBar().addWidget(self.position_label, 1)
 
         self.connection = ConnectionController(ctx, live_url)
@@ -108,10 +108,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.connection.label)
 
         self.docks: dict[str, QDockWidget] = {}
-        self._add_dock("feeds", "Feeds", self.feeds.panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._add_dock("layers", "Lagen", self.layers.panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._add_dock("anchors", "Ankers", self.anchors, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._add_dock("contacts", "Contacten", self.contacts, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._add_dock("feeds", _("Feeds"), self.feeds.panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._add_dock("layers", _("Lagen"), self.layers.panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._add_dock("anchors", _("Ankers"), self.anchors, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._add_dock("contacts", _("Contacten"), self.contacts, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.feeds.dock = self.docks["feeds"]
         self.tabifyDockWidget(self.docks["anchors"], self.docks["contacts"])
         self.docks["anchors"].raise_()
@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Vertical)
         self._default_state = self.saveState(LAYOUT_VERSION)
         self._build_menus()
-        self.case_menu = CaseMenuController(ctx, services, self.menuBar().addMenu("&Case"),
+        self.case_menu = CaseMenuController(ctx, services, self.menuBar().addMenu(_("&Case")),
                                             self.leave_case)
 
         self.timer = QTimer(self)
@@ -164,17 +164,17 @@ class MainWindow(QMainWindow):
         self.docks[key] = dock
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&Bestand")
-        settings_action = QAction("&Instellingen…", self)
+        file_menu = self.menuBar().addMenu(_("&Bestand"))
+        settings_action = QAction(_("&Instellingen…"), self)
         settings_action.triggered.connect(self._on_settings)
         file_menu.addAction(settings_action)
         file_menu.addSeparator()
-        quit_action = QAction("&Afsluiten", self)
+        quit_action = QAction(_("&Afsluiten"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
-        view_menu = self.menuBar().addMenu("Beel&d")
-        self.refresh_action = QAction("&Vernieuwen", self)
+        view_menu = self.menuBar().addMenu(_("Beel&d"))
+        self.refresh_action = QAction(_("&Vernieuwen"), self)
         self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
         self.refresh_action.triggered.connect(self.refresh)
         self.addAction(self.refresh_action)
@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
-        reset = QAction("Standaardindeling &herstellen", self)
+        reset = QAction(_("Standaardindeling &herstellen"), self)
         reset.triggered.connect(self.reset_layout)
         view_menu.addAction(reset)
 
@@ -195,20 +195,20 @@ class MainWindow(QMainWindow):
         role = participation.crisis_role if participation else None
         cell = participation.crisis_cell if participation else None
         who = f"{ctx.user.display_name}" + (f" ({role}{', ' + cell if cell else ''})" if role else "")
-        prefix = "[OEFENING] " if ctx.case.is_exercise else ""
+        prefix = _("[OEFENING] ") if ctx.case.is_exercise else ""
         self.setWindowTitle(f"{prefix}{ctx.case.name} - {who} - Paragon Desktop")
         parts = []
         if ctx.case.is_exercise:
-            parts.append("OEFENING - EXERCISE - geen echte noodsituatie")
+            parts.append(_("OEFENING - EXERCISE - geen echte noodsituatie"))
         if not ctx.case.is_open:
-            closed = "AFGESLOTEN CASE"
+            closed = _("AFGESLOTEN CASE")
             if ctx.case.closed_at is not None:
-                closed += " op " + ctx.case.closed_at.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
+                closed += _(" op {moment}").format(moment=when(ctx.case.closed_at))
             if ctx.case.closed_by:
-                closed += f" door {ctx.case.closed_by}"
-            parts.append(closed + ": alleen lezen")
+                closed += _(" door {name}").format(name=ctx.case.closed_by)
+            parts.append(closed + _(": alleen lezen"))
         if ctx.access_lost:
-            parts.append("GEEN TOEGANG MEER tot deze case")
+            parts.append(_("GEEN TOEGANG MEER tot deze case"))
         self.banner.setText("  ·  ".join(parts))
         self.banner.setStyleSheet(
             "color: white; font-weight: bold; padding: 3px; background: "
@@ -321,14 +321,14 @@ class MainWindow(QMainWindow):
             self._case_updated()
             return
         if not self.connection.failed(exc):
-            self.ctx.note(f"Vernieuwen mislukt: {exc}")
+            self.ctx.note(_("Vernieuwen mislukt: {error}").format(error=exc))
         if self.snapshot is not None:
             self.timer.start()
 
     def _refresh_finished(self) -> None:
         self._refreshing = False
         self.connection.server_answered()
-        self.ctx.note(f"Bijgewerkt om {datetime.now():%H:%M:%S}")
+        self.ctx.note(_("Bijgewerkt om {time}").format(time=when(datetime.now(), "seconds")))
         self.outbox.flush()  # the server answers: what waited goes out
         if self._refresh_again:
             self._refresh_again = False

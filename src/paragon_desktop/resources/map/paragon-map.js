@@ -503,8 +503,16 @@
     });
   };
 
-  P.start = function (map) {
+  P.start = function (map, texts) {
     P.map = map;
+    P.texts = texts || {};
+    // Leaflet's own buttons speak the app's language (their titles are set when made).
+    if (map.zoomControl) {
+      [[map.zoomControl._zoomInButton, P.texts.zoomIn], [map.zoomControl._zoomOutButton, P.texts.zoomOut]]
+        .forEach(function (pair) {
+          if (pair[0] && pair[1]) { pair[0].title = pair[1]; pair[0].setAttribute("aria-label", pair[1]); }
+        });
+    }
     PointLayer = L.Layer.extend(pointLayerSpec);
     L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
     P.borders = L.featureGroup().addTo(map);

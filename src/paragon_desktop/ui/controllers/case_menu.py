@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 
 from paragon_desktop.domain.access import CaseAction, case_refusal
 from paragon_desktop.domain.cases import CaseDraft
+from paragon_desktop.i18n import _
 from paragon_desktop.services.bundle import Services
 from paragon_desktop.services.views import AuditEntry
 from paragon_desktop.ui.controllers.context import WindowContext
@@ -36,16 +37,16 @@ class CaseMenuController(QObject):
         self.confirm_box: QMessageBox | None = None
         parent = ctx.parent_widget
         # Everyone in the case may read its details (read-only users included).
-        self.details_action = QAction("Case-&gegevens…", parent)
+        self.details_action = QAction(_("Case-&gegevens…"), parent)
         self.details_action.triggered.connect(self.show_details)
         menu.addAction(self.details_action)
         self.actions: dict[CaseAction, QAction] = {}
         for action, label, handler in (
-            (CaseAction.EDIT, "Case-informatie &aanpassen…", self.edit_case_info),
-            (CaseAction.READ, "&Gedeeld met…", self.show_sharing),
-            (CaseAction.READ_AUDIT, "Audit-&trail…", self.show_audit_trail),
-            (CaseAction.CLOSE, "Case a&fsluiten…", self.close_case),
-            (CaseAction.REOPEN, "Case &heropenen", self.reopen_case),
+            (CaseAction.EDIT, _("Case-informatie &aanpassen…"), self.edit_case_info),
+            (CaseAction.READ, _("&Gedeeld met…"), self.show_sharing),
+            (CaseAction.READ_AUDIT, _("Audit-&trail…"), self.show_audit_trail),
+            (CaseAction.CLOSE, _("Case a&fsluiten…"), self.close_case),
+            (CaseAction.REOPEN, _("Case &heropenen"), self.reopen_case),
         ):
             qaction = QAction(label, parent)
             qaction.triggered.connect(handler)
@@ -54,9 +55,9 @@ class CaseMenuController(QObject):
             if action is CaseAction.READ_AUDIT:
                 menu.addSeparator()
         menu.addSeparator()
-        self.leave_action = QAction("Case &verlaten (andere rol kiezen)…", parent)
-        self.leave_action.setToolTip("Terug naar de caselijst; open de case opnieuw om een andere "
-                                     "crisisrol te kiezen")
+        self.leave_action = QAction(_("Case &verlaten (andere rol kiezen)…"), parent)
+        self.leave_action.setToolTip(_("Terug naar de caselijst; open de case opnieuw om een andere "
+                                     "crisisrol te kiezen"))
         self.leave_action.triggered.connect(leave)
         menu.addAction(self.leave_action)
         menu.setToolTipsVisible(True)
@@ -88,10 +89,10 @@ class CaseMenuController(QObject):
                                 draft=draft)
             self.case_dialog = dialog
             if dialog.exec() and dialog.outcome is not None:
-                self._done(dialog.outcome.notes, "Case-informatie opgeslagen.")
+                self._done(dialog.outcome.notes, _("Case-informatie opgeslagen."))
 
         ctx.ops.run(lambda: admin.case_draft(user, case_id), ask,
-                    lambda exc: ctx.tell("Case aanpassen", str(exc)))
+                    lambda exc: ctx.tell(_("Case aanpassen"), str(exc)))
 
     def show_sharing(self) -> None:
         dialog = CaseSharingDialog(self.services.sharing, self.services.places, self.ctx.user,
@@ -110,7 +111,7 @@ class CaseMenuController(QObject):
             self.audit_dialog.show()
 
         ctx.ops.run(lambda: reports.audit_trail(user, case_id), show,
-                    lambda exc: ctx.tell("Audit-trail", str(exc)))
+                    lambda exc: ctx.tell(_("Audit-trail"), str(exc)))
 
     def close_case(self, *, confirm: bool = True) -> None:
         admin, ctx = self.services.admin, self.ctx
@@ -118,17 +119,18 @@ class CaseMenuController(QObject):
 
         def close() -> None:
             ctx.ops.run(lambda: admin.close_case(user, case_id),
-                        lambda outcome: self._done(outcome.notes, "Case afgesloten."),
-                        lambda exc: ctx.tell("Case niet afgesloten", str(exc)))
+                        lambda outcome: self._done(outcome.notes, _("Case afgesloten.")),
+                        lambda exc: ctx.tell(_("Case niet afgesloten"), str(exc)))
 
         if not confirm:
             close()
             return
 
         def ask(advice: str | None) -> None:
-            text = (f"Case “{ctx.case.name}” afsluiten? Ze wordt alleen-lezen voor iedereen en "
-                    "verdwijnt uit de actieve lijst; de blokindex komt vrij.")
-            box = QMessageBox(QMessageBox.Icon.Question, "Case afsluiten", text,
+            text = _("Case “{name}” afsluiten? Ze wordt alleen-lezen voor iedereen en "
+                    "verdwijnt uit de actieve lijst; de blokindex komt vrij.").format(
+                        name=ctx.case.name)
+            box = QMessageBox(QMessageBox.Icon.Question, _("Case afsluiten"), text,
                               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                               ctx.parent_widget)
             box.setTextFormat(Qt.TextFormat.PlainText)
@@ -140,11 +142,11 @@ class CaseMenuController(QObject):
                 close()
 
         ctx.ops.run(lambda: admin.closing_advice(user, case_id), ask,
-                    lambda exc: ctx.tell("Case niet afgesloten", str(exc)))
+                    lambda exc: ctx.tell(_("Case niet afgesloten"), str(exc)))
 
     def reopen_case(self) -> None:
         admin, ctx = self.services.admin, self.ctx
         user, case_id = ctx.user, ctx.case.id
         ctx.ops.run(lambda: admin.reopen_case(user, case_id),
-                    lambda outcome: self._done(outcome.notes, "Case heropend."),
-                    lambda exc: ctx.tell("Case niet heropend", str(exc)))
+                    lambda outcome: self._done(outcome.notes, _("Case heropend.")),
+                    lambda exc: ctx.tell(_("Case niet heropend"), str(exc)))

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel
 from sqlalchemy.engine import URL
 
+from paragon_desktop.i18n import _, when
 from paragon_desktop.storage.db import is_connection_lost
 from paragon_desktop.ui.controllers.context import WindowContext
 from paragon_desktop.ui.live import LiveUpdates
@@ -57,17 +58,18 @@ class ConnectionController(QObject):
         """Handle a failure that means the server is gone; False for any other failure."""
         if not is_connection_lost(exc):
             return False
-        self.show_offline("opnieuw proberen")
+        self.show_offline(_("opnieuw proberen"))
         return True
 
     def show_offline(self, detail: str) -> None:
         self.offline = True
-        seen = f"{self.last_refresh:%H:%M:%S}" if self.last_refresh else "het openen"
+        seen = when(self.last_refresh, "seconds") if self.last_refresh else _("het openen")
         self.label.setText(
-            f"Geen verbinding met de server ({detail}) · stand van {seen} · je werk blijft bewaard")
+            _("Geen verbinding met de server ({detail}) · stand van {seen} · je werk blijft "
+              "bewaard").format(detail=detail, seen=seen))
         self.label.setToolTip(
-            f"Je ziet de stand van {seen}. Wat je typt blijft bewaard; wat je verstuurt wacht en "
-            "gaat vanzelf weg zodra de server weer antwoordt.")
+            _("Je ziet de stand van {seen}. Wat je typt blijft bewaard; wat je verstuurt wacht en "
+              "gaat vanzelf weg zodra de server weer antwoordt.").format(seen=seen))
         self.label.show()
 
     def clear_offline(self) -> None:
@@ -83,8 +85,8 @@ class ConnectionController(QObject):
         if connected:
             if self.offline:
                 self.clear_offline()
-                self.ctx.show("Verbinding met de server hersteld.", 8000)
+                self.ctx.show(_("Verbinding met de server hersteld."), 8000)
             # Whatever was committed while we were not listening.
             self.ctx.refresh()
             return
-        self.show_offline(f"nieuwe poging over {retry_in:.0f} s")
+        self.show_offline(_("nieuwe poging over {seconds} s").format(seconds=f"{retry_in:.0f}"))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStatusBar, QWidget
 
+from paragon_desktop.i18n import _
 from paragon_desktop.services.views import CaseSummary, Participation, UserView
 from paragon_desktop.settings import Settings
 from paragon_desktop.ui.ops import Ops
@@ -41,7 +42,7 @@ class WindowContext(QObject):
         self._refresh = refresh
         self.status_bar: QStatusBar = window.statusBar()
         # The lasting line in the status bar: the last refresh, or what last went wrong.
-        self.note_label = QLabel("Nog niet bijgewerkt")
+        self.note_label = QLabel(_("Nog niet bijgewerkt"))
         self.last_message_box: QMessageBox | None = None
 
     def refresh(self) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox, QWid
 from paragon_desktop.domain.access import can_write_messages
 from paragon_desktop.domain.enums import AccessLevel, FeedKind, MessageTag
 from paragon_desktop.domain.feeds import FeedFilter, pops_up
+from paragon_desktop.i18n import _, when
 from paragon_desktop.services.feed_export import write_csv
 from paragon_desktop.services.feeds import PAGE_SIZE, AttachmentData, FeedService, PostResult
 from paragon_desktop.services.views import ChangeSet, MessageView
@@ -26,7 +27,6 @@ from paragon_desktop.ui.docks.feeds import FeedsPanel
 from paragon_desktop.ui.drafts import DraftSaver, DraftStore
 from paragon_desktop.ui.feed_pdf import write_pdf
 from paragon_desktop.ui.important import ImportantPopups
-from paragon_desktop.ui.models.messages import LOCAL_TZ
 
 
 class _Resized(QObject):
@@ -41,8 +41,6 @@ class _Resized(QObject):
 
 
 class FeedsController(QObject):
-    title = "Feeds"
-
     def __init__(self, ctx: WindowContext, service: FeedService, outbox: OutboxController,
                  connection: ConnectionController, *, database_key: str, popup_host: QWidget,
                  popups_below: QWidget) -> None:
@@ -63,7 +61,7 @@ class FeedsController(QObject):
         self._draft_saver = DraftSaver(self.save_draft, self)
 
         # Ctrl+F: into the feed search, wherever the focus was (the feeds dock is shown first).
-        self.find_action = QAction("&Zoeken in berichten", ctx.parent_widget)
+        self.find_action = QAction(_("&Zoeken in berichten"), ctx.parent_widget)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.focus_search)
 
@@ -120,11 +118,11 @@ class FeedsController(QObject):
         if ctx.access_lost:
             reason = ctx.access_lost
         elif not ctx.case.is_open:
-            reason = "Deze case is afgesloten: alleen lezen."
+            reason = _("Deze case is afgesloten: alleen lezen.")
         elif ctx.user.access_level is AccessLevel.READ_ONLY:
-            reason = "Je toegang is 'Alleen lezen': je kunt geen berichten schrijven."
+            reason = _("Je toegang is 'Alleen lezen': je kunt geen berichten schrijven.")
         elif ctx.participation is None:
-            reason = "Je neemt niet deel aan deze case in een crisisrol."
+            reason = _("Je neemt niet deel aan deze case in een crisisrol.")
         else:
             reason = ""
         writable = not reason and can_write_messages(ctx.user.access_level, ctx.case.is_open)
@@ -141,8 +139,8 @@ class FeedsController(QObject):
         def done(message_id: int | None) -> None:
             if message_id is not None and self.panel.composer.op_id == op_id:
                 self._message_left(draft)
-                self.ctx.show("Je laatste bericht was al verstuurd voor de app sloot: het staat "
-                              "in de feed.", 15000)
+                self.ctx.show(_("Je laatste bericht was al verstuurd voor de app sloot: het staat "
+                              "in de feed."), 15000)
 
         self.ctx.ops.run(lambda: self.service.stored_message(user, op_id), done,
                          lambda _exc: None)  # unknown now: the draft stays, a send is safe
@@ -162,7 +160,7 @@ class FeedsController(QObject):
         try:
             self.drafts.save(self.panel.composer.draft())
         except OSError as exc:
-            self.ctx.note(f"Concept niet lokaal bewaard: {exc}")
+            self.ctx.note(_("Concept niet lokaal bewaard: {error}").format(error=exc))
 
     # -- pages -----------------------------------------------------------------------------------
     def _on_load_page(self, feed_id: int, flt: FeedFilter, before: Any) -> None:
@@ -178,7 +176,7 @@ class FeedsController(QObject):
             tab = self.panel.tab(feed_id)
             if tab is not None:
                 tab.model.page_failed()
-            self.ctx.note(f"Berichten niet geladen: {exc}")
+            self.ctx.note(_("Berichten niet geladen: {error}").format(error=exc))
 
         self.ctx.ops.run(lambda: self.service.page(user, feed_id, flt, before=before), done, failed)
 
@@ -214,10 +212,10 @@ class FeedsController(QObject):
         self.panel.composer.set_busy(False)
         self._message_left(draft)
         if result.replayed:
-            self.ctx.show("Dit bericht had de server al bereikt: het is niet dubbel opgeslagen.",
+            self.ctx.show(_("Dit bericht had de server al bereikt: het is niet dubbel opgeslagen."),
                           15000)
         elif result.copied_to:
-            self.ctx.show("Verstuurd en gekopieerd naar " + ", ".join(result.copied_to), 15000)
+            self.ctx.show(_("Verstuurd en gekopieerd naar ") + ", ".join(result.copied_to), 15000)
 
     def _send_failed(self, feed_id: int, draft: Draft, exc: Exception) -> None:
         self.panel.composer.set_busy(False)
@@ -229,7 +227,7 @@ class FeedsController(QObject):
             return
         # A refusal: the text stays in the composer (and in the draft file) with the reason.
         self.last_send_error = str(exc)
-        QMessageBox.warning(self.ctx.parent_widget, "Bericht niet verstuurd", self.last_send_error)
+        QMessageBox.warning(self.ctx.parent_widget, _("Bericht niet verstuurd"), self.last_send_error)
 
     def _on_pick_question(self) -> None:
         feed_id = self.panel.current_feed_id()
@@ -243,13 +241,12 @@ class FeedsController(QObject):
                 return
             if not questions:
                 button.setChecked(False)
-                self.ctx.note("Geen open vragen in deze feed om te beantwoorden.")
+                self.ctx.note(_("Geen open vragen in deze feed om te beantwoorden."))
                 return
             menu = QMenu(self.ctx.parent_widget)
             for q in questions:
-                when = q.created_at.astimezone(LOCAL_TZ).strftime("%H:%M")
                 text = " ".join(q.text.split())
-                action = menu.addAction(f"{when} {q.author}: {text[:70]}")
+                action = menu.addAction(f"{when(q.created_at, 'time')} {q.author}: {text[:70]}")
                 action.setData(q)
             chosen = menu.exec(button.mapToGlobal(QPoint(0, button.height())))
             if chosen is None:
@@ -271,8 +268,8 @@ class FeedsController(QObject):
             return
         composer = self.panel.composer
         if not composer.draft().is_empty:
-            self.ctx.show("Verstuur of bewaar eerst wat in het invoerveld staat; daarna kan dit "
-                          "bericht terug.", 10000)
+            self.ctx.show(_("Verstuur of bewaar eerst wat in het invoerveld staat; daarna kan dit "
+                          "bericht terug."), 10000)
             return
         composer.restore(item.draft)
         self.panel.show_feed(item.feed_id)
@@ -284,8 +281,9 @@ class FeedsController(QObject):
         if item is None:
             return
         answer = QMessageBox.question(
-            self.ctx.parent_widget, "Bericht verwijderen",
-            f"Dit bericht wordt niet verstuurd en verdwijnt van deze computer:\n\n{item.draft.text}")
+            self.ctx.parent_widget, _("Bericht verwijderen"),
+            _("Dit bericht wordt niet verstuurd en verdwijnt van deze computer:\n\n{text}").format(
+                text=item.draft.text))
         if answer == QMessageBox.StandardButton.Yes:
             self.outbox.remove(op_id)
 
@@ -295,20 +293,20 @@ class FeedsController(QObject):
         composer = self.panel.composer
         writable = composer.editor.isEnabled()
         if MessageTag.QUESTION.value in message.tags:
-            answer = menu.addAction("Beantwoorden")
+            answer = menu.addAction(_("Beantwoorden"))
             answer.setEnabled(writable)
             answer.triggered.connect(lambda: composer.answer(message))
-        correct = menu.addAction("Corrigeren…")
-        correct.setToolTip("Een nieuw bericht dat dit corrigeert; dit bericht blijft staan")
+        correct = menu.addAction(_("Corrigeren…"))
+        correct.setToolTip(_("Een nieuw bericht dat dit corrigeert; dit bericht blijft staan"))
         correct.setEnabled(writable)
         correct.triggered.connect(lambda: composer.correct(message))
         if message.attachment:
-            menu.addAction("Bijlage openen", lambda: self.open_attachment(message))
-            menu.addAction("Bijlage opslaan als…", lambda: self.save_attachment(message))
+            menu.addAction(_("Bijlage openen"), lambda: self.open_attachment(message))
+            menu.addAction(_("Bijlage opslaan als…"), lambda: self.save_attachment(message))
         if MessageTag.IMPORTANT.value in message.tags:
-            menu.addAction("Gezien door…", lambda: self._show_seen_by(message))
+            menu.addAction(_("Gezien door…"), lambda: self._show_seen_by(message))
         menu.addSeparator()
-        menu.addAction("Tekst kopiëren",
+        menu.addAction(_("Tekst kopiëren"),
                        lambda: QGuiApplication.clipboard().setText(message.text))
         menu.popup(where)
 
@@ -316,7 +314,7 @@ class FeedsController(QObject):
                           then: Callable[[AttachmentData], None]) -> None:
         user = self.ctx.user
         self.ctx.ops.run(lambda: self.service.attachment(user, message.id), then,
-                         lambda exc: self.ctx.tell("Bijlage", str(exc)))
+                         lambda exc: self.ctx.tell(_("Bijlage"), str(exc)))
 
     def open_attachment(self, message: MessageView) -> None:
         def opened(document: AttachmentData) -> None:
@@ -329,7 +327,7 @@ class FeedsController(QObject):
         self._fetch_attachment(message, opened)
 
     def save_attachment(self, message: MessageView) -> None:
-        target, _ = QFileDialog.getSaveFileName(self.ctx.parent_widget, "Bijlage opslaan",
+        target, _filter = QFileDialog.getSaveFileName(self.ctx.parent_widget, _("Bijlage opslaan"),
                                                 str(Path.home() / Path(message.attachment).name))
         if target:
             def save(document: AttachmentData) -> None:
@@ -341,8 +339,8 @@ class FeedsController(QObject):
         user = self.ctx.user
 
         def show(rows: list[Any]) -> None:
-            lines = [f"{at.astimezone(LOCAL_TZ):%d/%m %H:%M}  {name}" for name, at in rows]
-            self.ctx.tell("Gezien door", "\n".join(lines) or "Nog niemand bevestigde dit bericht.",
+            lines = [f"{when(at, 'day_time')}  {name}" for name, at in rows]
+            self.ctx.tell(_("Gezien door"), "\n".join(lines) or _("Nog niemand bevestigde dit bericht."),
                           QMessageBox.Icon.Information)
 
         self.ctx.ops.run(lambda: self.service.acknowledged_by(user, message.id), show,
@@ -361,7 +359,7 @@ class FeedsController(QObject):
 
         def failed(exc: Exception) -> None:
             self.popups.failed(message_id)
-            self.ctx.note(f"Niet bevestigd: {exc}")
+            self.ctx.note(_("Niet bevestigd: {error}").format(error=exc))
 
         self.ctx.ops.run(lambda: self.service.acknowledge(user, message_id),
                          lambda _none: self.popups.remove(message_id), failed)
@@ -372,7 +370,8 @@ class FeedsController(QObject):
         if tab is None:
             return None
         stamp = f"{self.ctx.case.name} - {tab.feed.name}".replace("/", "-")
-        path, _ = QFileDialog.getSaveFileName(self.ctx.parent_widget, f"Feed exporteren als {kind}",
+        path, _filter = QFileDialog.getSaveFileName(self.ctx.parent_widget,
+                                                    _("Feed exporteren als {kind}").format(kind=kind),
                                               str(Path.home() / f"{stamp}.{suffix}"),
                                               f"{kind} (*.{suffix})")
         if not path:
@@ -393,16 +392,17 @@ class FeedsController(QObject):
         user, case_name, service = self.ctx.user, self.ctx.case.name, self.service
         tab = self.panel.tab(feed_id)
         feed_name = tab.feed.name if tab is not None else ""
-        self.ctx.note(f"Feed {feed_name} wordt geëxporteerd…")
+        self.ctx.note(_("Feed {name} wordt geëxporteerd…").format(name=feed_name))
 
         def job() -> int:
             rows = service.export_rows(user, feed_id, flt)
             if pdf:
-                return write_pdf(rows, path, f"{case_name} - feed {feed_name}", flt)
+                title = _("{case} - feed {feed}").format(case=case_name, feed=feed_name)
+                return write_pdf(rows, path, title, flt)
             return write_csv(rows, path)
 
         def done(count: int) -> None:
             self.last_export = str(path)
-            self.ctx.note(f"{count} berichten geëxporteerd naar {path.name}")
+            self.ctx.note(_("{count} berichten geëxporteerd naar {file}").format(count=count, file=path.name))
 
-        self.ctx.ops.run(job, done, lambda exc: self.ctx.tell("Export mislukt", str(exc)))
+        self.ctx.ops.run(job, done, lambda exc: self.ctx.tell(_("Export mislukt"), str(exc)))

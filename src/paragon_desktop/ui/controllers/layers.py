@@ -19,6 +19,7 @@ from paragon_desktop.domain.access import can_add_layer, can_manage_layer
 from paragon_desktop.gis.export import export_layers
 from paragon_desktop.gis.geometry import union_bbox
 from paragon_desktop.gis.layers import FILE_FILTER
+from paragon_desktop.i18n import N_, _
 from paragon_desktop.services.editing import EditingService
 from paragon_desktop.services.layers import LayerService
 from paragon_desktop.services.views import ChangeSet, FeedView, LayerView
@@ -30,12 +31,10 @@ from paragon_desktop.ui.docks.layers import LayersPanel
 from paragon_desktop.ui.layer_import import ImportReport, LayerImporter, report_text
 from paragon_desktop.ui.map.view import MapView
 
-EXPORT_FILTER = "GeoJSON (*.geojson);;KML (*.kml);;KMZ met stijlen (*.kmz)"
+EXPORT_FILTER = N_("GeoJSON (*.geojson);;KML (*.kml);;KMZ met stijlen (*.kmz)")
 
 
 class LayersController(QObject):
-    title = "Lagen"
-
     def __init__(self, ctx: WindowContext, service: LayerService, editing: EditingService,
                  map_view: MapView, outbox: OutboxController,
                  connection: ConnectionController,
@@ -65,7 +64,7 @@ class LayersController(QObject):
         self.import_progress.setMaximumWidth(260)
         self.import_progress.setFormat("%p%")
         self.import_cancel = QToolButton()
-        self.import_cancel.setText("Annuleren")
+        self.import_cancel.setText(_("Annuleren"))
         self.import_cancel.clicked.connect(self.importer.cancel)
         ctx.status_bar.addPermanentWidget(self.import_progress)
         ctx.status_bar.addPermanentWidget(self.import_cancel)
@@ -119,8 +118,8 @@ class LayersController(QObject):
             return
         can_add = can_add_layer(user.access_level, case.is_open)
         reason = "" if can_add else (
-            "Deze case is afgesloten: alleen lezen." if not case.is_open
-            else "Je toegang is 'Alleen lezen': je kunt geen lagen toevoegen.")
+            _("Deze case is afgesloten: alleen lezen.") if not case.is_open
+            else _("Je toegang is 'Alleen lezen': je kunt geen lagen toevoegen."))
 
         def manageable(layer: LayerView) -> bool:
             return can_manage_layer(layer.owner_id, user.id, user.access_level, case.is_open)
@@ -146,7 +145,7 @@ class LayersController(QObject):
                 self.outbox.add_tick(layer_id, visible)  # kept, shown as chosen, sent when back
                 return
             self.pending_ticks.pop(layer_id, None)
-            self.ctx.note(f"Laagkeuze niet bewaard: {exc}")
+            self.ctx.note(_("Laagkeuze niet bewaard: {error}").format(error=exc))
 
         self.ctx.ops.run(lambda: self.editing.set_layer_visible(user, layer_id, visible),
                          saved, failed)
@@ -158,27 +157,27 @@ class LayersController(QObject):
     # -- import ----------------------------------------------------------------------------------
     def _choose_files(self, title: str) -> list[Path]:
         self.importer.reader.warm_up()
-        paths, _ = QFileDialog.getOpenFileNames(self.ctx.parent_widget, title, "", FILE_FILTER)
+        paths, _filter = QFileDialog.getOpenFileNames(self.ctx.parent_widget, title, "", FILE_FILTER)
         return [Path(p) for p in paths]
 
     def _on_add_layers(self) -> None:
-        if paths := self._choose_files("Kaartlagen toevoegen"):
+        if paths := self._choose_files(_("Kaartlagen toevoegen")):
             self.ask_import(paths)
 
     def add_in_feed(self, feed_id: int) -> None:
         """A layer announced by a message in ``feed_id`` (the feeds dock's button)."""
-        if paths := self._choose_files("Kaartlaag bij een bericht"):
+        if paths := self._choose_files(_("Kaartlaag bij een bericht")):
             self.ask_import(paths, announce_in=feed_id)
 
     def ask_import(self, paths: list[Path], announce_in: int | None = None) -> None:
         """Files chosen or dropped: ask name, description and sharing, then import."""
         if not can_add_layer(self.ctx.user.access_level, self.ctx.case.is_open):
-            self.ctx.tell("Geen lagen toevoegen", "Je kunt in deze case geen lagen toevoegen: de "
-                          "case is afgesloten of je toegang is 'Alleen lezen'.",
+            self.ctx.tell(_("Geen lagen toevoegen"), _("Je kunt in deze case geen lagen toevoegen: de "
+                          "case is afgesloten of je toegang is 'Alleen lezen'."),
                           QMessageBox.Icon.Information)
             return
         if self.importer.busy:
-            self.ctx.show("Er loopt al een import; wacht of annuleer.", 5000)
+            self.ctx.show(_("Er loopt al een import; wacht of annuleer."), 5000)
             return
         dialog = ImportLayerDialog(paths, self.feed_choices(), announce_in=announce_in,
                                    parent=self.ctx.parent_widget, importer=self.importer,
@@ -192,7 +191,7 @@ class LayersController(QObject):
 
     def import_layers(self, choice: ImportChoice) -> None:
         if self.importer.busy:
-            self.ctx.show("Er loopt al een import; wacht of annuleer.", 5000)
+            self.ctx.show(_("Er loopt al een import; wacht of annuleer."), 5000)
             return
         self._show_import_progress(True)
         self.import_progress.setValue(0)
@@ -221,16 +220,16 @@ class LayersController(QObject):
         self.ctx.show(report_text(report).split("\n\n")[0], 8000)
         if report.errors or report.warnings or report.cancelled:
             icon = QMessageBox.Icon.Warning if report.errors else QMessageBox.Icon.Information
-            self.ctx.tell("Kaartlagen toevoegen", report_text(report), icon)
+            self.ctx.tell(_("Kaartlagen toevoegen"), report_text(report), icon)
 
     # -- export ----------------------------------------------------------------------------------
     def _on_export_requested(self, layer_ids: list[int]) -> None:
         if not layer_ids:
-            self.ctx.tell("Exporteren", "Vink eerst de lagen aan die je wilt exporteren, of "
-                          "selecteer er een.", QMessageBox.Icon.Information)
+            self.ctx.tell(_("Exporteren"), _("Vink eerst de lagen aan die je wilt exporteren, of "
+                          "selecteer er een."), QMessageBox.Icon.Information)
             return
-        path, _ = QFileDialog.getSaveFileName(self.ctx.parent_widget, "Lagen exporteren",
-                                              "lagen.kmz", EXPORT_FILTER)
+        path, _filter = QFileDialog.getSaveFileName(self.ctx.parent_widget, _("Lagen exporteren"),
+                                              _("lagen.kmz"), _(EXPORT_FILTER))
         if path:
             self.export_layers_to(Path(path), layer_ids)
 
@@ -241,13 +240,14 @@ class LayersController(QObject):
             return export_layers(service.layers_for_export(user, layer_ids), path)
 
         def done(count: int) -> None:
-            self.last_export = (f"{path.name}: {count} objecten uit {len(layer_ids)} laag/lagen "
-                                "opgeslagen.")
+            self.last_export = _("{file}: {count} objecten uit {layers} laag/lagen "
+                                 "opgeslagen.").format(file=path.name, count=count,
+                                                       layers=len(layer_ids))
             self.ctx.show(self.last_export, 8000)
 
         def failed(exc: Exception) -> None:
-            self.last_export = f"Export mislukt: {exc}"
-            self.ctx.tell("Exporteren mislukt", str(exc))
+            self.last_export = _("Export mislukt: {error}").format(error=exc)
+            self.ctx.tell(_("Exporteren mislukt"), str(exc))
 
         self.ctx.ops.run(job, done, failed)
 
@@ -261,20 +261,20 @@ class LayersController(QObject):
                          lambda exc: self.ctx.tell(title, str(exc)))
 
     def _on_rename_requested(self, layer_id: int) -> None:
-        name, ok = QInputDialog.getText(self.ctx.parent_widget, "Naam wijzigen",
-                                        "Nieuwe naam van de laag:", text=self._layer_name(layer_id))
+        name, ok = QInputDialog.getText(self.ctx.parent_widget, _("Naam wijzigen"),
+                                        _("Nieuwe naam van de laag:"), text=self._layer_name(layer_id))
         if ok:
             self.rename_layer(layer_id, name)
 
     def rename_layer(self, layer_id: int, name: str) -> None:
         user = self.ctx.user
         self._change(lambda: self.service.rename_layer(user, layer_id, name),
-                     "Naam niet gewijzigd")
+                     _("Naam niet gewijzigd"))
 
     def _on_describe_requested(self, layer_id: int) -> None:
         layer = self.panel.layer(layer_id)
-        text, ok = QInputDialog.getMultiLineText(self.ctx.parent_widget, "Beschrijving",
-                                                 "Wat toont deze laag?",
+        text, ok = QInputDialog.getMultiLineText(self.ctx.parent_widget, _("Beschrijving"),
+                                                 _("Wat toont deze laag?"),
                                                  layer.description if layer else "")
         if ok:
             self.describe_layer(layer_id, text)
@@ -282,13 +282,13 @@ class LayersController(QObject):
     def describe_layer(self, layer_id: int, text: str) -> None:
         user = self.ctx.user
         self._change(lambda: self.service.set_description(user, layer_id, text),
-                     "Beschrijving niet gewijzigd")
+                     _("Beschrijving niet gewijzigd"))
 
     def _on_remove_requested(self, layer_id: int) -> None:
         answer = QMessageBox.question(
-            self.ctx.parent_widget, "Laag verwijderen",
-            f"Laag “{self._layer_name(layer_id)}” verwijderen, voor iedereen met wie ze gedeeld "
-            "is?\nBerichten die de laag aankondigden blijven staan.",
+            self.ctx.parent_widget, _("Laag verwijderen"),
+            _("Laag “{name}” verwijderen, voor iedereen met wie ze gedeeld is?\nBerichten die "
+              "de laag aankondigden blijven staan.").format(name=self._layer_name(layer_id)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
@@ -296,10 +296,10 @@ class LayersController(QObject):
 
     def remove_layer(self, layer_id: int) -> None:
         user = self.ctx.user
-        self._change(lambda: self.service.remove_layer(user, layer_id), "Laag niet verwijderd")
+        self._change(lambda: self.service.remove_layer(user, layer_id), _("Laag niet verwijderd"))
 
     def _on_opacity_committed(self, layer_id: int, opacity: float) -> None:
         user = self.ctx.user
         self.ctx.ops.run(lambda: self.service.set_opacity(user, layer_id, opacity),
                          lambda _none: None,
-                         lambda exc: self.ctx.note(f"Dekking niet bewaard: {exc}"))
+                         lambda exc: self.ctx.note(_("Dekking niet bewaard: {error}").format(error=exc)))

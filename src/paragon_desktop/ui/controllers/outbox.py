@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from paragon_desktop.domain.enums import MessageTag
 from paragon_desktop.domain.errors import ParagonError, ValidationError
 from paragon_desktop.domain.feeds import MAX_ATTACHMENT_BYTES
+from paragon_desktop.i18n import _, number
 from paragon_desktop.services.editing import EditingService
 from paragon_desktop.services.feeds import FeedService, PostResult
 from paragon_desktop.services.views import UserView
@@ -30,12 +31,15 @@ def read_attachment(path_text: str) -> tuple[str, bytes]:
     try:
         size = path.stat().st_size
         if size > MAX_ATTACHMENT_BYTES:
-            raise ValidationError(f"“{path.name}” is {size / 1e6:.1f} MB; a SITREP document may "
-                                  f"be at most {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.")
+            raise ValidationError(_("“{name}” is {size} MB; een SITREP-document mag hoogstens "
+                                    "{limit} MB zijn.").format(
+                name=path.name, size=number(size / 1e6, 1),
+                limit=MAX_ATTACHMENT_BYTES // (1024 * 1024)))
         return path.name, path.read_bytes()
     except OSError as exc:
-        raise ValidationError(f"The attached document “{path.name}” cannot be read "
-                              f"({exc.strerror or exc}); attach it again.") from exc
+        raise ValidationError(_("Het bijgevoegde document “{name}” kan niet gelezen worden "
+                                "({reason}); voeg het opnieuw toe.").format(
+            name=path.name, reason=exc.strerror or exc)) from exc
 
 
 def post_job(service: FeedService, user: UserView, feed_id: int,
@@ -72,13 +76,13 @@ class OutboxController(QObject):
     def add_message(self, feed_id: int, feed_name: str, draft: Draft) -> None:
         self.store.add(OutboxItem(feed_id, feed_name, draft))
         self.sig_items_changed.emit()
-        self.ctx.show("Geen verbinding met de server: je bericht wacht en wordt vanzelf verstuurd "
-                      "zodra de verbinding terug is.", 15000)
+        self.ctx.show(_("Geen verbinding met de server: je bericht wacht en wordt vanzelf verstuurd "
+                      "zodra de verbinding terug is."), 15000)
 
     def add_tick(self, layer_id: int, visible: bool) -> None:
         self.store.set_tick(layer_id, visible)
-        self.ctx.note("Laagkeuze wacht op verbinding; ze wordt bewaard zodra de server weer "
-                      "antwoordt.")
+        self.ctx.note(_("Laagkeuze wacht op verbinding; ze wordt bewaard zodra de server weer "
+                      "antwoordt."))
 
     def remove(self, op_id: str) -> OutboxItem | None:
         item = self.item(op_id)
@@ -131,14 +135,14 @@ class OutboxController(QObject):
         for layer_id, visible in self.store.ticks().items():
             self.store.drop_tick(layer_id, visible)
             self.sig_tick_settled.emit(layer_id, visible, True)
-        self.ctx.note(f"Laagkeuze niet bewaard: {exc}")
+        self.ctx.note(_("Laagkeuze niet bewaard: {error}").format(error=exc))
         self.flush()
 
     def _on_sent(self, item: OutboxItem, _result: PostResult) -> None:
         self._sending = False
         self.store.remove(item.op_id)
         self.sig_items_changed.emit()
-        self.ctx.show(f"Verstuurd uit de wachtrij: {item.draft.text[:60]}", 8000)
+        self.ctx.show(_("Verstuurd uit de wachtrij: {text}").format(text=item.draft.text[:60]), 8000)
         self.ctx.refresh()
         self.flush()
 
@@ -149,5 +153,5 @@ class OutboxController(QObject):
         reason = str(exc) if isinstance(exc, ParagonError) else f"{type(exc).__name__}: {exc}"
         self.store.refuse(item.op_id, reason)
         self.sig_items_changed.emit()
-        self.ctx.show(f"Een wachtend bericht is geweigerd: {reason}", 15000)
+        self.ctx.show(_("Een wachtend bericht is geweigerd: {reason}").format(reason=reason), 15000)
         self.flush()

@@ -14,19 +14,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from paragon_desktop.i18n import N_, _
 from paragon_desktop.services.views import AuditEntry
 from paragon_desktop.ui.models.messages import LOCAL_TZ
 
-ACTIONS_NL = {
-    "case.started": "Case gestart",
-    "case.edited": "Case-informatie aangepast",
-    "case.closed": "Case afgesloten",
-    "case.reopened": "Case heropend",
-    "case.opened": "Case geopend in crisisrol",
-    "case.user_invited": "Gebruiker uitgenodigd",
-    "case.user_removed": "Gebruiker verwijderd",
-    "case.organisation_invited": "Organisatie uitgenodigd",
-    "case.organisation_removed": "Organisatie verwijderd",
+ACTIONS = {
+    "case.started": N_("Case gestart"),
+    "case.edited": N_("Case-informatie aangepast"),
+    "case.closed": N_("Case afgesloten"),
+    "case.reopened": N_("Case heropend"),
+    "case.opened": N_("Case geopend in crisisrol"),
+    "case.user_invited": N_("Gebruiker uitgenodigd"),
+    "case.user_removed": N_("Gebruiker verwijderd"),
+    "case.organisation_invited": N_("Organisatie uitgenodigd"),
+    "case.organisation_removed": N_("Organisatie verwijderd"),
 }
 
 
@@ -51,10 +52,11 @@ def describe(entry: AuditEntry) -> str:
 class AuditTrailDialog(QDialog):
     def __init__(self, entries: list[AuditEntry], title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Audit-trail - {title}")
+        self.setWindowTitle(_("Audit-trail - {case}").format(case=title))
         self.resize(980, 480)
         self.table = QTableWidget(len(entries), 5)
-        self.table.setHorizontalHeaderLabels(["Tijd", "Gebruiker", "Crisisrol", "Actie", "Wat"])
+        self.table.setHorizontalHeaderLabels(
+            [_("Tijd"), _("Gebruiker"), _("Crisisrol"), _("Actie"), _("Wat")])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
@@ -62,7 +64,7 @@ class AuditTrailDialog(QDialog):
         header.setStretchLastSection(True)
         for row, entry in enumerate(entries):
             values = (entry.at.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M:%S"), entry.user,
-                      entry.crisis_role or "", ACTIONS_NL.get(entry.action, entry.action),
+                      entry.crisis_role or "", _(ACTIONS.get(entry.action, entry.action)),
                       describe(entry))
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)

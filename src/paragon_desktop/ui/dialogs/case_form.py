@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QDateTime, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QDialog,
@@ -35,6 +35,7 @@ from paragon_desktop.domain.cases import (
 )
 from paragon_desktop.domain.enums import CaseAccess, CaseCategory
 from paragon_desktop.domain.errors import ValidationError
+from paragon_desktop.i18n import BRUSSELS, N_, _
 from paragon_desktop.services.case_admin import CaseAdminService, Outcome
 from paragon_desktop.services.places import PlaceService
 from paragon_desktop.services.views import (
@@ -50,16 +51,18 @@ from paragon_desktop.ui.map.ops import Op
 from paragon_desktop.ui.ops import Debounce, Ops
 from paragon_desktop.ui.workers import Workers
 
-FIELDS_NL = {"category": "categorie", "access": "toegang", "location": "locatie",
-             "case_type": "type", "occurred_at": "datum en tijd"}
+FIELDS = {"category": N_("categorie"), "access": N_("toegang"), "location": N_("locatie"),
+          "case_type": N_("type"), "occurred_at": N_("datum en tijd")}
 MISSING_STYLE = "color: #c92a2a; font-weight: 600;"
-REASONS_NL = {"competent": "bevoegd", "neighbour": "buur", "invited": "uitgenodigd"}
+REASONS = {"competent": N_("bevoegd"), "neighbour": N_("buur"), "invited": N_("uitgenodigd")}
 PICK_HINTS = {
-    LocationKind.POINT: "Klik op “Aanduiden op kaart” en dan op de plaats van de case.",
-    LocationKind.AREA: "Klik op “Aanduiden op kaart” en dan de hoeken van het gebied; dubbelklik, "
-                       "klik op het eerste punt of op “Gebied sluiten” om af te sluiten.",
-    LocationKind.ANCHOR: "Zoek een anker en kies het in de lijst.",
-    LocationKind.TERRITORY: "Kies de overheid wiens grondgebied de locatie is (geen vaste plaats).",
+    LocationKind.POINT: N_("Klik op “Aanduiden op kaart” en dan op de plaats van de case."),
+    LocationKind.AREA: N_("Klik op “Aanduiden op kaart” en dan de hoeken van het gebied; "
+                          "dubbelklik, klik op het eerste punt of op “Gebied sluiten” om af te "
+                          "sluiten."),
+    LocationKind.ANCHOR: N_("Zoek een anker en kies het in de lijst."),
+    LocationKind.TERRITORY: N_("Kies de overheid wiens grondgebied de locatie is (geen vaste "
+                               "plaats)."),
 }
 
 
@@ -98,29 +101,32 @@ class CaseDialog(QDialog):
         self._picking = False
         ui = self.ui
         editing = case_id is not None
-        self.setWindowTitle("Case aanpassen" if editing else "Nieuwe case")
-        self.start_button = QPushButton("Aanpassingen opslaan" if editing else "Start case")
+        self.setWindowTitle(_("Case aanpassen") if editing else _("Nieuwe case"))
+        self.start_button = QPushButton(_("Aanpassingen opslaan") if editing else _("Start case"))
         self.start_button.setDefault(True)
         ui.buttonBox.addButton(self.start_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        ui.buttonBox.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuleren")
+        ui.buttonBox.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuleren"))
         ui.buttonBox.accepted.connect(self._submit)
         ui.buttonBox.rejected.connect(self.reject)
 
-        ui.categoryCombo.addItem("— kies —", None)
+        ui.categoryCombo.addItem(_("— kies —"), None)
         for category in CaseCategory:
-            ui.categoryCombo.addItem(category.label_nl, category.value)
+            ui.categoryCombo.addItem(category.label, category.value)
         for org_id, name in user.organisations:
             ui.organisationCombo.addItem(name, org_id)
         several = len(user.organisations) > 1 and not editing
         ui.organisationLabel.setVisible(several)
         ui.organisationCombo.setVisible(several)
-        ui.phaseCombo.addItem("(geen)", None)
+        ui.phaseCombo.addItem(_("(geen)"), None)
         for phase in PHASES:
-            ui.phaseCombo.addItem(phase, phase)
-        ui.occurredEdit.setDateTime(QDateTime.currentDateTime())
+            ui.phaseCombo.addItem(_(phase), phase)
+        # Belgian time whatever the computer's clock is set to (the lists show Belgian time too).
+        ui.occurredEdit.setDateTime(datetime.now(BRUSSELS).replace(tzinfo=None, second=0,
+                                                                   microsecond=0))
+        ui.occurredEdit.setToolTip(_("Belgische tijd"))
         # Filled when read (off the GUI thread, like every look-up of this form).
         self._territories: list[PlaceChoice] = []
-        ui.territoryCombo.addItem("— kies een overheid —", None)
+        ui.territoryCombo.addItem(_("— kies een overheid —"), None)
         self._mode_buttons = {
             LocationKind.POINT: ui.pointRadio, LocationKind.AREA: ui.areaRadio,
             LocationKind.ANCHOR: ui.anchorRadio, LocationKind.TERRITORY: ui.territoryRadio,
@@ -199,7 +205,8 @@ class CaseDialog(QDialog):
         return CaseDraft(
             category=category, access=access, location=location,
             case_type=ui.typeCombo.currentData() or "",
-            occurred_at=moment.astimezone(UTC) if isinstance(moment, datetime) else None,
+            occurred_at=(moment.replace(tzinfo=BRUSSELS).astimezone(UTC)
+                         if isinstance(moment, datetime) else None),
             phase=ui.phaseCombo.currentData(), astrid_block=ui.astridEdit.text(),
             description=ui.descriptionEdit.toPlainText(), name_suffix=ui.suffixEdit.text(),
             organisation_id=ui.organisationCombo.currentData(),
@@ -219,7 +226,7 @@ class CaseDialog(QDialog):
         previous = self.ui.typeCombo.currentData()
         self.ui.typeCombo.blockSignals(True)
         self.ui.typeCombo.clear()
-        self.ui.typeCombo.addItem("— kies —", None)
+        self.ui.typeCombo.addItem(_("— kies —"), None)
         if category is not None:
             for case_type in types_for(category):
                 self.ui.typeCombo.addItem(case_type, case_type)
@@ -260,10 +267,11 @@ class CaseDialog(QDialog):
         for name, label in self._labels.items():
             label.setStyleSheet(MISSING_STYLE if name in missing else "")
             label.setProperty("missing", name in missing)
-        problems = [FIELDS_NL[f] for f in missing]
+        problems = [_(FIELDS[f]) for f in missing]
         if too_long:
-            problems.append(f"naamtoevoeging te lang ({suffix_length} > {NAME_SUFFIX_MAX})")
-        ui.missingLabel.setText("Nog in te vullen: " + ", ".join(problems) if problems else "")
+            problems.append(_("naamtoevoeging te lang ({length} > {limit})").format(
+                length=suffix_length, limit=NAME_SUFFIX_MAX))
+        ui.missingLabel.setText(_("Nog in te vullen: ") + ", ".join(problems) if problems else "")
         self.start_button.setEnabled(not problems)
         self._update_sharing(draft)
 
@@ -274,7 +282,7 @@ class CaseDialog(QDialog):
             self._previewed = None
             ui.sharingList.clear()
             if draft.access is CaseAccess.PRIVATE:
-                ui.sharingList.addItem("Niemand: nodig gebruikers uit nadat de case gestart is.")
+                ui.sharingList.addItem(_("Niemand: nodig gebruikers uit nadat de case gestart is."))
             return
         places, geometry = self._places, draft.location.geometry
         if geometry == self._previewed:  # typing in other fields asks nothing again
@@ -285,7 +293,7 @@ class CaseDialog(QDialog):
             ui.sharingList.clear()
             for share in shares:
                 ui.sharingList.addItem(
-                    f"{share.organisation} ({REASONS_NL.get(share.reason, share.reason)})")
+                    f"{share.organisation} ({_(REASONS.get(share.reason, share.reason))})")
             self.sharing_previews += 1
 
         self._ops.run(lambda: places.preview_shares(geometry), show, latest="sharing")
@@ -299,7 +307,7 @@ class CaseDialog(QDialog):
         on_map = kind in (LocationKind.POINT, LocationKind.AREA) and self.map is not None
         ui.pickButton.setEnabled(on_map)
         ui.finishAreaButton.setVisible(kind is LocationKind.AREA)
-        ui.pickHint.setText(PICK_HINTS[kind])
+        ui.pickHint.setText(_(PICK_HINTS[kind]))
         if kind is LocationKind.ANCHOR and not ui.anchorList.count():
             self._search_anchors(ui.anchorSearch.text())
         self._stop_pick()
@@ -318,7 +326,7 @@ class CaseDialog(QDialog):
         mode = "area" if self.ui.areaRadio.isChecked() else "point"
         self._picking = True
         self.map.bridge.send([{"op": Op.PICK_START, "mode": mode}])
-        self.ui.pickHint.setText(PICK_HINTS[LocationKind(mode)] + " Esc of “Stop aanduiden” stopt.")
+        self.ui.pickHint.setText(_(PICK_HINTS[LocationKind(mode)]) + _(" Esc of “Stop aanduiden” stopt."))
 
     def _finish_area(self) -> None:
         if self.map is not None:
@@ -330,7 +338,8 @@ class CaseDialog(QDialog):
             self.map.bridge.send([{"op": Op.PICK_STOP}])
 
     def _on_pick_progress(self, vertices: int) -> None:
-        self.ui.pickHint.setText(f"{vertices} punt(en) van het gebied; dubbelklik of “Gebied sluiten”.")
+        self.ui.pickHint.setText(_("{count} punt(en) van het gebied; dubbelklik of “Gebied sluiten”.")
+                                 .format(count=vertices))
 
     def _on_picked(self, geometry: dict) -> None:
         self._picking = False
@@ -340,10 +349,10 @@ class CaseDialog(QDialog):
         def named(name: str) -> None:
             self._set_location(CaseLocation(kind, name, geometry), fit=False)
             if not name:
-                self.ui.pickHint.setText("Deze plaats ligt in geen enkel gekend grondgebied: geef "
-                                         "de locatie een naam.")
+                self.ui.pickHint.setText(_("Deze plaats ligt in geen enkel gekend grondgebied: geef "
+                                         "de locatie een naam."))
             else:
-                self.ui.pickHint.setText(PICK_HINTS[kind])
+                self.ui.pickHint.setText(_(PICK_HINTS[kind]))
 
         self._ops.run(lambda: places.place_name(geometry), named, latest="pick")
 
@@ -419,7 +428,7 @@ class CaseDialog(QDialog):
         # Esc stops picking first; a second Esc closes the dialog as usual.
         if event.key() == Qt.Key.Key_Escape and self._picking:
             self._stop_pick()
-            self.ui.pickHint.setText(PICK_HINTS[self._mode()])
+            self.ui.pickHint.setText(_(PICK_HINTS[self._mode()]))
             return
         super().keyPressEvent(event)
 
@@ -453,7 +462,8 @@ class CaseDialog(QDialog):
             ui.publicRadio.setChecked(draft.access is CaseAccess.PUBLIC)
             ui.privateRadio.setChecked(draft.access is CaseAccess.PRIVATE)
             if draft.occurred_at is not None:
-                ui.occurredEdit.setDateTime(draft.occurred_at.astimezone().replace(tzinfo=None))
+                ui.occurredEdit.setDateTime(
+                    draft.occurred_at.astimezone(BRUSSELS).replace(tzinfo=None))
             ui.phaseCombo.setCurrentIndex(max(ui.phaseCombo.findData(draft.phase), 0))
             ui.astridEdit.setText(draft.astrid_block)
             ui.descriptionEdit.setPlainText(draft.description)

@@ -23,19 +23,20 @@ from PySide6.QtWidgets import (
 )
 
 from paragon_desktop.domain.enums import CaseCategory
+from paragon_desktop.i18n import N_, _, when
 from paragon_desktop.services.bundle import Services
 from paragon_desktop.services.views import CaseSummary, InactiveCase, UserView
 from paragon_desktop.settings import Settings
 from paragon_desktop.ui.dialogs.case_form import CaseDialog, start_refusal
-from paragon_desktop.ui.models.messages import LOCAL_TZ
 from paragon_desktop.ui.ops import Debounce, Ops
 from paragon_desktop.ui.workers import Workers
 
-COLUMNS = ("Case", "Categorie", "Locatie", "Datum", "Toegang", "Organisatie")
+COLUMNS = (N_("Case"), N_("Categorie"), N_("Locatie"), N_("Datum"), N_("Toegang"),
+           N_("Organisatie"))
 
 
 def _local(moment: datetime) -> str:
-    return moment.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
+    return when(moment)
 
 
 class CaseListDialog(QDialog):
@@ -48,39 +49,39 @@ class CaseListDialog(QDialog):
         self._settings = settings
         self._now = now
         self.case: CaseSummary | None = None
-        self.setWindowTitle(f"Paragon Desktop - cases van {user.display_name}")
+        self.setWindowTitle(_("Paragon Desktop - cases van {name}").format(name=user.display_name))
         self.resize(1000, 420)
 
         self.category = QComboBox()
-        self.category.addItem("Alle categorieën", None)
+        self.category.addItem(_("Alle categorieën"), None)
         for category in CaseCategory:
-            self.category.addItem(category.label_nl, category.value)
+            self.category.addItem(category.label, category.value)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Zoek in naam, type, locatie, beschrijving…")
+        self.search.setPlaceholderText(_("Zoek in naam, type, locatie, beschrijving…"))
         self.search.setClearButtonEnabled(True)
-        self.new_button = QPushButton("Nieuwe case…")
+        self.new_button = QPushButton(_("Nieuwe case…"))
         refusal = start_refusal(user)
         self.new_button.setEnabled(refusal is None)
-        self.new_button.setToolTip(refusal or "Start een nieuwe case (incident, evenement, oefening).")
+        self.new_button.setToolTip(refusal or _("Start een nieuwe case (incident, evenement, oefening)."))
         filters = QHBoxLayout()
-        filters.addWidget(QLabel("Categorie"))
+        filters.addWidget(QLabel(_("Categorie")))
         filters.addWidget(self.category)
         filters.addWidget(self.search, 1)
         filters.addWidget(self.new_button)
 
         self.tabs = QTabWidget()
         self.active = self._table()
-        self.closed = self._table(extra="Afgesloten")
-        self.inactive = self._table(extra="Laatste activiteit")
-        self.tabs.addTab(self.active, "Actief")
-        self.tabs.addTab(self.closed, "Afgesloten")
-        self.tabs.addTab(self.inactive, "Inactief > 1 maand")
-        self.tabs.setTabToolTip(2, "Publieke cases zonder activiteit sinds meer dan een maand: "
-                                   "NC112 sluit ze af.")
+        self.closed = self._table(extra=_("Afgesloten"))
+        self.inactive = self._table(extra=_("Laatste activiteit"))
+        self.tabs.addTab(self.active, _("Actief"))
+        self.tabs.addTab(self.closed, _("Afgesloten"))
+        self.tabs.addTab(self.inactive, _("Inactief > 1 maand"))
+        self.tabs.setTabToolTip(2, _("Publieke cases zonder activiteit sinds meer dan een maand: "
+                                   "NC112 sluit ze af."))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open
                                    | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Open).setText("Openen")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuleren")
+        buttons.button(QDialogButtonBox.StandardButton.Open).setText(_("Openen"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuleren"))
         buttons.accepted.connect(self._open)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -105,7 +106,7 @@ class CaseListDialog(QDialog):
 
     def _table(self, extra: str | None = None) -> QTableWidget:
         table = QTableWidget(0, len(COLUMNS) + (1 if extra else 0))
-        table.setHorizontalHeaderLabels(list(COLUMNS) + ([extra] if extra else []))
+        table.setHorizontalHeaderLabels([_(c) for c in COLUMNS] + ([extra] if extra else []))
         table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -135,28 +136,33 @@ class CaseListDialog(QDialog):
         self._ops.run(read, self._show, latest="lists")
 
     def _show_failure(self, text: str) -> None:
-        self.tabs.setTabText(0, "Actief (niet gelezen)")
+        self.tabs.setTabText(0, _("Actief (niet gelezen)"))
         self.tabs.setTabToolTip(0, text)
 
     def _show(self, lists: tuple[list[CaseSummary], list[CaseSummary], list[InactiveCase]]) -> None:
         active, closed, inactive = lists
         self._fill(self.active, [(c, None) for c in active])
-        self._fill(self.closed, [(c, _local(c.closed_at) + (f" door {c.closed_by}" if c.closed_by else ""))
-                                 if c.closed_at else (c, "") for c in closed])
+        def closing(case: CaseSummary) -> str:
+            if case.closed_at is None:
+                return ""
+            by = _(" door {name}").format(name=case.closed_by) if case.closed_by else ""
+            return _local(case.closed_at) + by
+
+        self._fill(self.closed, [(c, closing(c)) for c in closed])
         now = self._now or datetime.now(UTC)
-        self._fill(self.inactive, [(i.case, f"{_local(i.last_activity)} "
-                                            f"({(now - i.last_activity).days} dagen)")
+        self._fill(self.inactive, [(i.case, _("{moment} ({days} dagen)").format(
+            moment=_local(i.last_activity), days=(now - i.last_activity).days))
                                    for i in inactive])
-        self.tabs.setTabText(0, f"Actief ({len(active)})")
-        self.tabs.setTabText(1, f"Afgesloten ({len(closed)})")
-        self.tabs.setTabText(2, f"Inactief > 1 maand ({len(inactive)})")
+        self.tabs.setTabText(0, _("Actief ({count})").format(count=len(active)))
+        self.tabs.setTabText(1, _("Afgesloten ({count})").format(count=len(closed)))
+        self.tabs.setTabText(2, _("Inactief > 1 maand ({count})").format(count=len(inactive)))
         self.reloads += 1
 
     def _fill(self, table: QTableWidget, rows: list[tuple[CaseSummary, str | None]]) -> None:
         table.setRowCount(len(rows))
         for row, (case, extra) in enumerate(rows):
-            values = [case.name, case.category.label_nl, case.location_name, _local(case.occurred_at),
-                      "Publiek" if case.access == "public" else "Privé", case.organisation]
+            values = [case.name, case.category.label, case.location_name, _local(case.occurred_at),
+                      _("Publiek") if case.access == "public" else _("Privé"), case.organisation]
             if extra is not None:
                 values.append(extra)
             for column, value in enumerate(values):

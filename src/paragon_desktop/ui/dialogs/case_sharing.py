@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from paragon_desktop.domain.access import CaseAction, case_refusal
+from paragon_desktop.i18n import N_, _
 from paragon_desktop.services.case_admin import Outcome
 from paragon_desktop.services.places import PlaceService
 from paragon_desktop.services.sharing import SharingService
@@ -25,8 +26,8 @@ from paragon_desktop.services.views import CaseSummary, DirectoryEntry, SharingV
 from paragon_desktop.ui.ops import Ops
 from paragon_desktop.ui.workers import Workers
 
-REASONS_NL = {"competent": "bevoegd (grondgebied)", "neighbour": "buur (grenst aan)",
-              "invited": "uitgenodigd"}
+REASONS = {"competent": N_("bevoegd (grondgebied)"), "neighbour": N_("buur (grenst aan)"),
+           "invited": N_("uitgenodigd")}
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -46,17 +47,17 @@ class CaseSharingDialog(QDialog):
                  case: CaseSummary, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._sharing, self._user, self._case = sharing, user, case
-        self.setWindowTitle(f"Gedeeld met - {case.name}")
+        self.setWindowTitle(_("Gedeeld met - {case}").format(case=case.name))
         self.resize(760, 560)
-        self.organisations = _table(["Organisatie", "Waarom"])
-        self.users = _table(["Gebruiker", "Organisatie", "Toegang", "Crisisrol"])
+        self.organisations = _table([_("Organisatie"), _("Waarom")])
+        self.users = _table([_("Gebruiker"), _("Organisatie"), _("Toegang"), _("Crisisrol")])
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Organisaties"))
+        layout.addWidget(QLabel(_("Organisaties")))
         layout.addWidget(self.organisations, 1)
-        layout.addWidget(QLabel("Uitgenodigde en deelnemende gebruikers"))
+        layout.addWidget(QLabel(_("Uitgenodigde en deelnemende gebruikers")))
         layout.addWidget(self.users, 1)
 
         invite_refusal = case_refusal(CaseAction.INVITE, user.access_level, case_open=case.is_open)
@@ -67,10 +68,10 @@ class CaseSharingDialog(QDialog):
         self.loads = 0  # answers shown (for tests)
         self.user_choice = QComboBox()
         self.org_choice = QComboBox()
-        self.invite_user_button = QPushButton("Gebruiker uitnodigen")
-        self.invite_org_button = QPushButton("Organisatie uitnodigen")
-        self.remove_user_button = QPushButton("Gebruiker verwijderen")
-        self.remove_org_button = QPushButton("Organisatie verwijderen")
+        self.invite_user_button = QPushButton(_("Gebruiker uitnodigen"))
+        self.invite_org_button = QPushButton(_("Organisatie uitnodigen"))
+        self.remove_user_button = QPushButton(_("Gebruiker verwijderen"))
+        self.remove_org_button = QPushButton(_("Organisatie verwijderen"))
         for button, refusal in ((self.invite_user_button, invite_refusal),
                                 (self.invite_org_button, invite_refusal),
                                 (self.remove_user_button, remove_refusal),
@@ -80,8 +81,8 @@ class CaseSharingDialog(QDialog):
                 button.setToolTip(refusal)
         if case.access == "private":
             self.invite_org_button.setEnabled(False)
-            self.invite_org_button.setToolTip("In een privé-case worden gebruikers individueel "
-                                              "uitgenodigd.")
+            self.invite_org_button.setToolTip(_("In een privé-case worden gebruikers individueel "
+                                              "uitgenodigd."))
         row1 = QHBoxLayout()
         row1.addWidget(self.user_choice, 1)
         row1.addWidget(self.invite_user_button)
@@ -127,7 +128,7 @@ class CaseSharingDialog(QDialog):
 
     def _do(self, action, target_id: int | None) -> None:
         if target_id is None:
-            self.message.setText("Kies eerst een rij in de lijst.")
+            self.message.setText(_("Kies eerst een rij in de lijst."))
             return
         user, case_id = self._user, self._case.id
 
@@ -145,7 +146,7 @@ class CaseSharingDialog(QDialog):
     def _show(self, sharing: SharingView) -> None:
         self.organisations.setRowCount(len(sharing.organisations))
         for row, share in enumerate(sharing.organisations):
-            for column, text in enumerate((share.organisation, REASONS_NL.get(share.reason, share.reason))):
+            for column, text in enumerate((share.organisation, _(REASONS.get(share.reason, share.reason)))):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, share.organisation_id)
                 self.organisations.setItem(row, column, item)

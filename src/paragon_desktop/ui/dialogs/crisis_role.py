@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from paragon_desktop.domain.feeds import GENERIC_ROLES, MAX_DESCRIPTION, OBSERVER_HINT, RoleChoice
+from paragon_desktop.i18n import N_, _
 from paragon_desktop.services.participation import ParticipationService, RoleOptions
 from paragon_desktop.services.views import CaseSummary, Participation, UserView
 from paragon_desktop.ui.ops import Ops
@@ -26,9 +27,9 @@ from paragon_desktop.ui.workers import Workers
 # No cell is an empty box; the hint is its placeholder, never its text (typing "GCC" into a box
 # that held "(geen crisiscel)" as text gave the cell "(geen crisiscel)GCC").
 NO_CELL = ""
-NO_CELL_HINT = "geen crisiscel"
-CHOOSE_ROLE = "Kies je crisisrol…"
-HONESTY = ("Kies de rol die je in deze case effectief opneemt: ze staat bij elk bericht en wordt "
+NO_CELL_HINT = N_("geen crisiscel")
+CHOOSE_ROLE = N_("Kies je crisisrol…")
+HONESTY = N_("Kies de rol die je in deze case effectief opneemt: ze staat bij elk bericht en wordt "
            "bijgehouden. Verandert je rol, verlaat de case en open ze opnieuw.")
 
 
@@ -36,7 +37,7 @@ class CrisisRoleDialog(QDialog):
     def __init__(self, participation: ParticipationService, user: UserView, case: CaseSummary,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Case openen: crisisrol")
+        self.setWindowTitle(_("Case openen: crisisrol"))
         self.service = participation
         self.user = user
         self.case = case
@@ -50,19 +51,19 @@ class CrisisRoleDialog(QDialog):
         title.setWordWrap(True)
         title.setStyleSheet("font-weight: bold; font-size: 11pt;")
         self.organisation = QComboBox()
-        self.organisation_label = QLabel("Organisatie")
+        self.organisation_label = QLabel(_("Organisatie"))
         self.role = QComboBox()
         self.cell = QComboBox()
         self.cell.setEditable(True)
         cell_edit = self.cell.lineEdit()
         assert cell_edit is not None  # an editable combo box has one
-        cell_edit.setPlaceholderText(NO_CELL_HINT)
+        cell_edit.setPlaceholderText(_(NO_CELL_HINT))
         cell_edit.setMaxLength(100)
-        self.cell.setToolTip("Enkel als je in een crisiscel zetelt (bv. CP-Ops)")
+        self.cell.setToolTip(_("Enkel als je in een crisiscel zetelt (bv. CP-Ops)"))
         self.description = QLineEdit()
         self.description.setMaxLength(MAX_DESCRIPTION)
-        self.description.setPlaceholderText("Optioneel: je functie nader omschreven")
-        self.hint = QLabel(HONESTY)
+        self.description.setPlaceholderText(_("Optioneel: je functie nader omschreven"))
+        self.hint = QLabel(_(HONESTY))
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: palette(placeholder-text);")
         self.error = QLabel()
@@ -75,14 +76,14 @@ class CrisisRoleDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(self.organisation_label, self.organisation)
-        form.addRow("Crisisrol", self.role)
-        form.addRow("Crisiscel", self.cell)
-        form.addRow("Beschrijving", self.description)
+        form.addRow(_("Crisisrol"), self.role)
+        form.addRow(_("Crisiscel"), self.cell)
+        form.addRow(_("Beschrijving"), self.description)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.open_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.open_button.setText("Case openen")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuleren")
+        self.open_button.setText(_("Case openen"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuleren"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -94,7 +95,7 @@ class CrisisRoleDialog(QDialog):
 
         self.organisation.currentIndexChanged.connect(self._fill_roles)
         self.role.currentIndexChanged.connect(self._on_role)
-        self.role.setPlaceholderText(CHOOSE_ROLE)
+        self.role.setPlaceholderText(_(CHOOSE_ROLE))
         self.organisation.setVisible(False)
         self.organisation_label.setVisible(False)
         self.open_button.setEnabled(False)
@@ -151,7 +152,7 @@ class CrisisRoleDialog(QDialog):
 
     def _on_role(self) -> None:
         observer = self.role.currentText() == GENERIC_ROLES[0]
-        self.hint.setText(f"{OBSERVER_HINT} {HONESTY}" if observer else HONESTY)
+        self.hint.setText(f"{_(OBSERVER_HINT)} {_(HONESTY)}" if observer else _(HONESTY))
         self.open_button.setEnabled(self.role.currentIndex() >= 0 and not self._entering)
 
     def choice(self) -> RoleChoice:
@@ -163,7 +164,7 @@ class CrisisRoleDialog(QDialog):
         if self._entering:
             return
         if self.role.currentIndex() < 0:
-            self._show_error("Kies de crisisrol die je in deze case opneemt.")
+            self._show_error(_("Kies de crisisrol die je in deze case opneemt."))
             return
         service, user, case_id, choice = self.service, self.user, self.case.id, self.choice()
         self._entering = True

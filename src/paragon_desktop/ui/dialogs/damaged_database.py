@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from paragon_desktop.i18n import N_, _
 from paragon_desktop.storage import health
 from paragon_desktop.storage.backup import Backup
 
@@ -23,15 +24,15 @@ class Mend(Enum):
 
 
 _WHAT = {
-    health.State.EMPTY: "De database is leeg: er staan geen Paragon-gegevens in.",
-    health.State.NOT_A_DATABASE: "Het bestand is geen database (misschien overschreven door een "
-                                 "ander bestand).",
-    health.State.MALFORMED: "De database is beschadigd (een crash of een volle schijf terwijl "
-                            "ze werd geschreven?).",
-    health.State.NEWER: "De database is geschreven door een nieuwere versie van Paragon Desktop. "
-                        "Deze versie kan ze niet openen zonder je gegevens in gevaar te brengen; "
-                        "installeer de nieuwe versie.",
-    health.State.FOREIGN: "Het bestand is een database, maar niet van Paragon Desktop.",
+    health.State.EMPTY: N_("De database is leeg: er staan geen Paragon-gegevens in."),
+    health.State.NOT_A_DATABASE: N_("Het bestand is geen database (misschien overschreven door "
+                                    "een ander bestand)."),
+    health.State.MALFORMED: N_("De database is beschadigd (een crash of een volle schijf terwijl "
+                               "ze werd geschreven?)."),
+    health.State.NEWER: N_("De database is geschreven door een nieuwere versie van Paragon "
+                           "Desktop. Deze versie kan ze niet openen zonder je gegevens in gevaar "
+                           "te brengen; installeer de nieuwe versie."),
+    health.State.FOREIGN: N_("Het bestand is een database, maar niet van Paragon Desktop."),
 }
 
 
@@ -39,27 +40,27 @@ class DamagedDatabaseDialog(QDialog):
     def __init__(self, path: Path, state: health.Health, latest: Backup | None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Database kan niet worden geopend")
+        self.setWindowTitle(_("Database kan niet worden geopend"))
         self.setMinimumWidth(560)
         self.mend = Mend.QUIT
         self.backup = latest
         layout = QVBoxLayout(self)
-        self.intro = intro = QLabel(f"{_WHAT.get(state.state, state.state.value)}\n\n{path}"
+        self.intro = intro = QLabel(f"{_(_WHAT.get(state.state, state.state.value))}\n\n{path}"
                        + (f"\n({state.detail})" if state.detail else ""))
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.restore_button = QPushButton(
-            f"Laatste back-up terugzetten ({latest.label})" if latest is not None
-            else "Laatste back-up terugzetten (er is geen back-up)")
+            _("Laatste back-up terugzetten ({backup})").format(backup=latest.label) if latest is not None
+            else _("Laatste back-up terugzetten (er is geen back-up)"))
         self.restore_button.setEnabled(latest is not None)
-        self.restore_button.setToolTip("De huidige database wordt apart gezet, niet gewist.")
+        self.restore_button.setToolTip(_("De huidige database wordt apart gezet, niet gewist."))
         self.restore_button.clicked.connect(lambda: self._choose(Mend.RESTORE))
-        self.new_button = QPushButton("Nieuwe database beginnen (de huidige wordt apart bewaard)")
-        self.new_button.setToolTip("Het bestand wordt hernoemd naar …damaged-DATUM; een nieuwe "
-                                   "database met de demo-oefening wordt aangemaakt.")
+        self.new_button = QPushButton(_("Nieuwe database beginnen (de huidige wordt apart bewaard)"))
+        self.new_button.setToolTip(_("Het bestand wordt hernoemd naar …damaged-DATUM; een nieuwe "
+                                   "database met de demo-oefening wordt aangemaakt."))
         self.new_button.clicked.connect(lambda: self._choose(Mend.NEW))
-        self.quit_button = QPushButton("Afsluiten")
+        self.quit_button = QPushButton(_("Afsluiten"))
         self.quit_button.clicked.connect(lambda: self._choose(Mend.QUIT))
         if state.state is health.State.NEWER:
             # A newer version's data is not damaged: replacing it is not offered.

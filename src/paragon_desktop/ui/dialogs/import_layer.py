@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from paragon_desktop.gis.layers import proposed_name
+from paragon_desktop.i18n import N_, _
 from paragon_desktop.services.layer_import import ImportRequest
 from paragon_desktop.services.views import FeedView
 
@@ -42,10 +43,10 @@ if TYPE_CHECKING:
     from paragon_desktop.ui.layer_import import LayerImporter
 
 CRS_CHOICES = (
-    ("Automatisch (zoals het bestand zegt of laat zien)", None),
-    ("WGS84 lengte/breedte (EPSG:4326)", "EPSG:4326"),
-    ("Belgische Lambert 72 (EPSG:31370)", "EPSG:31370"),
-    ("Belgische Lambert 2008 (EPSG:3812)", "EPSG:3812"),
+    (N_("Automatisch (zoals het bestand zegt of laat zien)"), None),
+    (N_("WGS84 lengte/breedte (EPSG:4326)"), "EPSG:4326"),
+    (N_("Belgische Lambert 72 (EPSG:31370)"), "EPSG:31370"),
+    (N_("Belgische Lambert 2008 (EPSG:3812)"), "EPSG:3812"),
 )
 DEFAULT_COLOUR = "#3b5bdb"
 
@@ -66,21 +67,21 @@ class ImportLayerDialog(QDialog):
         self._max_bytes = max_bytes
         self.inspection: Inspection | None = None
         self._reinspect = False
-        self.setWindowTitle("Kaartlaag toevoegen" if len(paths) == 1
-                            else f"{len(paths)} kaartlagen toevoegen")
+        self.setWindowTitle(_("Kaartlaag toevoegen") if len(paths) == 1
+                            else _("{count} kaartlagen toevoegen").format(count=len(paths)))
         self.setMinimumWidth(620)
         self._paths = paths
         self._announce_in = announce_in
         form = QFormLayout()
         files = QLabel("\n".join(p.name for p in paths))
         files.setTextFormat(Qt.TextFormat.PlainText)
-        form.addRow("Bestand" if len(paths) == 1 else "Bestanden", files)
+        form.addRow(_("Bestand") if len(paths) == 1 else _("Bestanden"), files)
         self.contents = QPlainTextEdit()
         self.contents.setReadOnly(True)
         self.contents.setFixedHeight(150)
         self.reading = QProgressBar()
         self.reading.setFormat("lezen… %p%")
-        self.stop_reading = QPushButton("Stoppen")
+        self.stop_reading = QPushButton(_("Stoppen"))
         self.stop_reading.clicked.connect(self._stop)
         reading = QHBoxLayout()
         reading.addWidget(self.reading)
@@ -89,7 +90,7 @@ class ImportLayerDialog(QDialog):
         contents.addWidget(self.contents)
         contents.addLayout(reading)
         if importer is not None:
-            form.addRow("Inhoud", contents)
+            form.addRow(_("Inhoud"), contents)
         else:
             self.contents.hide()
             self.reading.hide()
@@ -98,23 +99,23 @@ class ImportLayerDialog(QDialog):
         self.name.setMaxLength(200)
         self.name.textChanged.connect(self._update_ok)
         if len(paths) == 1:
-            form.addRow("&Naam", self.name)
+            form.addRow(_("&Naam"), self.name)
         else:
-            form.addRow("Namen", QLabel("uit de bestandsnamen (achteraf te wijzigen)"))
+            form.addRow(_("Namen"), QLabel(_("uit de bestandsnamen (achteraf te wijzigen)")))
         self.description = QPlainTextEdit()
-        self.description.setPlaceholderText("Wat toont de laag, van wie, van wanneer?")
+        self.description.setPlaceholderText(_("Wat toont de laag, van wie, van wanneer?"))
         self.description.setFixedHeight(70)
-        form.addRow("&Beschrijving", self.description)
+        form.addRow(_("&Beschrijving"), self.description)
 
-        self.personal = QRadioButton("&Persoonlijk (alleen ik)")
-        self.shared = QRadioButton("&Delen in feeds:")
+        self.personal = QRadioButton(_("&Persoonlijk (alleen ik)"))
+        self.shared = QRadioButton(_("&Delen in feeds:"))
         group = QButtonGroup(self)
         group.addButton(self.personal)
         group.addButton(self.shared)
         self.feeds = QListWidget()
         self.feeds.setFixedHeight(min(160, 22 * max(3, len(feeds)) + 6))
         for feed in feeds:
-            item = QListWidgetItem(feed.name + ("  (iedereen in de case)" if feed.kind == "multi" else ""))
+            item = QListWidgetItem(feed.name + (_("  (iedereen in de case)") if feed.kind == "multi" else ""))
             item.setData(Qt.ItemDataRole.UserRole, feed.id)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if feed.id == announce_in else Qt.CheckState.Unchecked)
@@ -128,30 +129,31 @@ class ImportLayerDialog(QDialog):
             self.shared.setChecked(True)
             self.personal.setEnabled(False)
             self.feeds.setEnabled(False)
-            sharing.addWidget(QLabel("De laag komt bij een bericht in deze feed."))
+            sharing.addWidget(QLabel(_("De laag komt bij een bericht in deze feed.")))
         else:
             self.personal.setChecked(True)
         self.personal.toggled.connect(self._update_ok)
-        form.addRow("Delen", sharing)
+        form.addRow(_("Delen"), sharing)
 
         self.crs = QComboBox()
         for label, code in CRS_CHOICES:
-            self.crs.addItem(label, code)
-        self.crs.setToolTip("Alleen nodig als een bestand zijn coördinatenstelsel niet of verkeerd vermeldt.")
+            self.crs.addItem(_(label), code)
+        self.crs.setToolTip(
+            _("Alleen nodig als een bestand zijn coördinatenstelsel niet of verkeerd vermeldt."))
         self.crs.currentIndexChanged.connect(self._crs_changed)
-        form.addRow("&Coördinaten", self.crs)
+        form.addRow(_("&Coördinaten"), self.crs)
         self._colour = DEFAULT_COLOUR
         self.colour = QPushButton()
-        self.colour.setToolTip("Kleur voor bestanden zonder eigen stijl (GeoJSON, GPX, Shapefile)")
+        self.colour.setToolTip(_("Kleur voor bestanden zonder eigen stijl (GeoJSON, GPX, Shapefile)"))
         self.colour.clicked.connect(self._pick_colour)
         self._show_colour()
-        form.addRow("K&leur", self.colour)
+        form.addRow(_("K&leur"), self.colour)
 
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #c92a2a;")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Toevoegen")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Toevoegen"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -175,7 +177,7 @@ class ImportLayerDialog(QDialog):
             self._importer.cancel()
             return
         self.inspection = None
-        self.contents.setPlainText("De bestanden worden gelezen…")
+        self.contents.setPlainText(_("De bestanden worden gelezen…"))
         self.reading.setValue(0)
         self.reading.show()
         self.stop_reading.show()
@@ -240,7 +242,7 @@ class ImportLayerDialog(QDialog):
         self._update_ok()
 
     def _pick_colour(self) -> None:
-        colour = QColorDialog.getColor(QColor(self._colour), self, "Kleur van de laag")
+        colour = QColorDialog.getColor(QColor(self._colour), self, _("Kleur van de laag"))
         if colour.isValid():
             self._colour = colour.name()
             self._show_colour()
@@ -256,14 +258,14 @@ class ImportLayerDialog(QDialog):
     def _update_ok(self) -> None:
         problem = ""
         if self._importer is not None and self.inspection is None:
-            problem = "Even geduld: de bestanden worden gelezen."
+            problem = _("Even geduld: de bestanden worden gelezen.")
         elif self.inspection is not None and not self.inspection.reads:
-            problem = ("Geen van de bestanden kan worden toegevoegd (zie hierboven)."
-                       if not self.inspection.cancelled else "Lezen gestopt.")
+            problem = (_("Geen van de bestanden kan worden toegevoegd (zie hierboven).")
+                       if not self.inspection.cancelled else _("Lezen gestopt."))
         elif len(self._paths) == 1 and not self.name.text().strip():
-            problem = "Geef de laag een naam."
+            problem = _("Geef de laag een naam.")
         elif self.shared.isChecked() and not self.selected_feed_ids():
-            problem = "Kies minstens één feed om in te delen, of kies Persoonlijk."
+            problem = _("Kies minstens één feed om in te delen, of kies Persoonlijk.")
         self.problem.setText(problem)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
 
@@ -290,8 +292,9 @@ class ImportLayerDialog(QDialog):
         )
 
 
-_TYPE_NAMES = {"Point": ("punt", "punten"), "LineString": ("lijn", "lijnen"),
-               "Polygon": ("vlak", "vlakken"), "GeometryCollection": ("verzameling", "verzamelingen")}
+_TYPE_NAMES = {"Point": (N_("punt"), N_("punten")), "LineString": (N_("lijn"), N_("lijnen")),
+               "Polygon": (N_("vlak"), N_("vlakken")),
+               "GeometryCollection": (N_("verzameling"), N_("verzamelingen"))}
 
 
 def describe_inspection(paths: list[Path], inspection: Inspection) -> str:
@@ -302,18 +305,21 @@ def describe_inspection(paths: list[Path], inspection: Inspection) -> str:
         if read is None:
             error = inspection.errors.get(path)
             if error is None:
-                blocks.append(f"{path.name}: niet gelezen (gestopt).")
+                blocks.append(_("{file}: niet gelezen (gestopt).").format(file=path.name))
             else:
-                blocks.append(f"✗ {path.name}: wordt niet toegevoegd.\n   {error}")
+                blocks.append(_("✗ {file}: wordt niet toegevoegd.\n   {error}").format(
+                    file=path.name, error=error))
             continue
         kinds = ", ".join(
-            f"{n} {_TYPE_NAMES.get(t, (t, t))[0 if n == 1 else 1]}"
+            f"{n} {_(_TYPE_NAMES.get(t, (t, t))[0 if n == 1 else 1])}"
             for t, n in sorted(read.geometry_types.items()))
-        lines = [f"✓ {path.name}: {read.feature_count} objecten ({kinds}); {read.source_format}, "
-                 f"{read.source_crs}"]
+        lines = [_("✓ {file}: {count} objecten ({kinds}); {format}, {crs}").format(
+            file=path.name, count=read.feature_count, kinds=kinds, format=read.source_format,
+            crs=read.source_crs)]
         if read.bbox is not None:
             west, south, east, north = read.bbox
-            lines.append(f"   gebied {south:.4f}–{north:.4f}° N, {west:.4f}–{east:.4f}° O")
+            lines.append(_("   gebied {south}–{north}° N, {west}–{east}° O").format(
+                south=f"{south:.4f}", north=f"{north:.4f}", west=f"{west:.4f}", east=f"{east:.4f}"))
         lines.extend(f"   ⚠ {warning}" for warning in read.warnings)
         blocks.append("\n".join(lines))
     return "\n".join(blocks)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from paragon_desktop.i18n import _
 from paragon_desktop.services.views import UserView
 from paragon_desktop.ui.ops import Ops
 from paragon_desktop.ui.workers import Workers
@@ -30,7 +31,7 @@ class SignInDialog(QDialog):
                  password: str | None = None, offer_keyring: bool = False,
                  demo_users: list[tuple[str, str]] | None = None, demo_password: str = "") -> None:
         super().__init__(parent)
-        self.setWindowTitle("Paragon Desktop - aanmelden")
+        self.setWindowTitle(_("Paragon Desktop - aanmelden"))
         self._sign_in = sign_in
         self.user: UserView | None = None
         self.username = QLineEdit()
@@ -40,10 +41,10 @@ class SignInDialog(QDialog):
         self.error.setStyleSheet("color: #c92a2a;")
         self.error.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("Gebruikersnaam", self.username)
-        form.addRow("Wachtwoord", self.password)
+        form.addRow(_("Gebruikersnaam"), self.username)
+        form.addRow(_("Wachtwoord"), self.password)
         # Shown only when a system keyring can hold the password; otherwise it is asked each time.
-        self.remember = QCheckBox("Wachtwoord bewaren in de sleutelbos van het systeem")
+        self.remember = QCheckBox(_("Wachtwoord bewaren in de sleutelbos van het systeem"))
         self.remember.setVisible(offer_keyring)
         self.remember.setChecked(offer_keyring and password is not None)
         self.username.setText(username)
@@ -54,14 +55,14 @@ class SignInDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Aanmelden")
+        self.ok_button.setText(_("Aanmelden"))
         buttons.accepted.connect(self._try)
         self._workers = Workers(self)
         self._ops = Ops(self._workers, tell=self.error.setText)
         buttons.rejected.connect(self.reject)
-        where = QLabel(f"Database: {database}")
+        where = QLabel(_("Database: {name}").format(name=database))
         where.setStyleSheet("color: palette(placeholder-text);")
-        title = QLabel("<b>Paragon Desktop</b> - meld je aan")
+        title = QLabel(_("<b>Paragon Desktop</b> - meld je aan"))
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(form)
@@ -70,8 +71,9 @@ class SignInDialog(QDialog):
         if demo_users:
             # The embedded demo exercise: say who can sign in (names are data: plain text).
             self.demo = QLabel(
-                "Demo-oefening: meld je aan als een van deze gebruikers, wachtwoord "
-                f"{demo_password}\n" + "\n".join(f"  {name}  ({what})" for name, what in demo_users))
+                _("Demo-oefening: meld je aan als een van deze gebruikers, wachtwoord {password}")
+                .format(password=demo_password) + "\n"
+                + "\n".join(f"  {name}  ({what})" for name, what in demo_users))
             self.demo.setTextFormat(Qt.TextFormat.PlainText)
             self.demo.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(self.demo)
@@ -86,7 +88,7 @@ class SignInDialog(QDialog):
             return
         sign_in, username, password = self._sign_in, self.username.text(), self.password.text()
         self.error.setStyleSheet("color: palette(placeholder-text);")
-        self.error.setText("Aanmelden…")
+        self.error.setText(_("Aanmelden…"))
 
         def signed_in(user: UserView) -> None:
             self.user = user

@@ -6,6 +6,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListView, QVBoxLayout, QWidget
 
+from paragon_desktop.i18n import _
 from paragon_desktop.services.views import AnchorView
 
 AnchorRole = Qt.ItemDataRole.UserRole + 1
@@ -17,7 +18,7 @@ class AnchorsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Zoek anker…")
+        self.search.setPlaceholderText(_("Zoek anker…"))
         self.search.setClearButtonEnabled(True)
         self.model = QStandardItemModel(self)
         self.proxy = QSortFilterProxyModel(self)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from paragon_desktop.domain.enums import MessageTag
 from paragon_desktop.domain.feeds import hashtag_prefix
+from paragon_desktop.i18n import _
 from paragon_desktop.services.once import new_op_id
 from paragon_desktop.services.views import MessageView
 from paragon_desktop.ui.models.messages import TAG_COLOURS
@@ -144,7 +145,7 @@ class Composer(QWidget):
         self._restoring = False
         self.editor = HashtagEdit()
         self.editor.setPlaceholderText(
-            "Nieuw bericht… Ctrl+Enter verstuurt; #Feednaam kopieert naar die feed")
+            _("Nieuw bericht… Ctrl+Enter verstuurt; #Feednaam kopieert naar die feed"))
         self.editor.setMaximumHeight(110)
         self.editor.textChanged.connect(self._changed)
         self.context = QLabel()
@@ -153,7 +154,7 @@ class Composer(QWidget):
         self.context.setStyleSheet("background: #e7f5ff; padding: 2px 4px;")
         self.context_clear = QToolButton()
         self.context_clear.setText("✕")
-        self.context_clear.setToolTip("Niet meer antwoorden of corrigeren")
+        self.context_clear.setToolTip(_("Niet meer antwoorden of corrigeren"))
         self.context_clear.clicked.connect(self.clear_link)
         context_row = QHBoxLayout()
         context_row.setContentsMargins(0, 0, 0, 0)
@@ -161,17 +162,17 @@ class Composer(QWidget):
         context_row.addWidget(self.context_clear)
         self.attachment_label = QLabel()
         self.attachment_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.attach_button = QPushButton("Bijlage…")
-        self.attach_button.setToolTip("Het situatierapport (PDF of tekst) bij een SITREP")
+        self.attach_button = QPushButton(_("Bijlage…"))
+        self.attach_button.setToolTip(_("Het situatierapport (PDF of tekst) bij een SITREP"))
         self.attach_button.clicked.connect(self.choose_attachment)
         self.tags: dict[MessageTag, QToolButton] = {}
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         for tag in MessageTag:
             button = QToolButton()
-            button.setText(tag.label_nl)
+            button.setText(tag.label)
             button.setCheckable(True)
-            button.setToolTip(f"{tag.label_nl} ({TAG_KEYS[tag]})")
+            button.setToolTip(f"{tag.label} ({TAG_KEYS[tag]})")
             # Pressed is unmistakable: the tag's own chip colour, white bold text (the plain
             # sunken look was hard to see, Belangrijk above all).
             colour = TAG_COLOURS[tag.value]
@@ -185,13 +186,13 @@ class Composer(QWidget):
             QShortcut(QKeySequence(TAG_KEYS[tag]), self, button.toggle,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         row.addStretch(1)
-        self.layer_button = QPushButton("Laag…")
-        self.layer_button.setToolTip("Een kaartlaag bij een bericht in deze feed voegen: de leden van "
-                                     "de feed zien de laag")
+        self.layer_button = QPushButton(_("Laag…"))
+        self.layer_button.setToolTip(_("Een kaartlaag bij een bericht in deze feed voegen: de leden van "
+                                     "de feed zien de laag"))
         self.layer_button.clicked.connect(self.sig_add_layer)
         row.addWidget(self.layer_button)
-        self.send_button = QPushButton("Versturen")
-        self.send_button.setToolTip("Versturen (Ctrl+Enter)")
+        self.send_button = QPushButton(_("Versturen"))
+        self.send_button.setToolTip(_("Versturen (Ctrl+Enter)"))
         self.send_button.clicked.connect(self.send)
         row.addWidget(self.send_button)
         attach_row = QHBoxLayout()
@@ -275,16 +276,16 @@ class Composer(QWidget):
         self._changed()
 
     def _show_link(self) -> None:
-        label = {"answer": "Antwoord op", "correct": "Correctie van"}.get(self.link_kind, "")
+        label = {"answer": _("Antwoord op"), "correct": _("Correctie van")}.get(self.link_kind, "")
         self.context.setText(f"{label}: {self.link_excerpt}" if label else "")
         self.context.setVisible(bool(label))
         self.context_clear.setVisible(bool(label))
 
     # -- the SITREP document ---------------------------------------------------------------------
     def choose_attachment(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Situatierapport bijvoegen", str(Path.home()),
-            "Situatierapport (*.pdf *.txt *.md);;Alle bestanden (*)")
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Situatierapport bijvoegen"), str(Path.home()),
+            _("Situatierapport (*.pdf *.txt *.md);;Alle bestanden (*)"))
         if path:
             self.set_attachment(path)
 
@@ -300,7 +301,7 @@ class Composer(QWidget):
     def _show_attachment(self) -> None:
         self.attachment_label.setText(Path(self.attachment_path).name if self.attachment_path
                                       else "")
-        self.attach_button.setText("Andere bijlage…" if self.attachment_path else "Bijlage…")
+        self.attach_button.setText(_("Andere bijlage…") if self.attachment_path else _("Bijlage…"))
 
     # -- sending ---------------------------------------------------------------------------------
     def send(self) -> None:

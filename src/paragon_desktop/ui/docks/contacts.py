@@ -6,27 +6,28 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
+from paragon_desktop.i18n import N_, _
 from paragon_desktop.services.views import ContactView
 
 GROUPS = (
-    ("participant", "Deelnemers aan de case"),
-    ("case", "Contacten van de case"),
-    ("global", "Globale contactenlijst"),
+    ("participant", N_("Deelnemers aan de case")),
+    ("case", N_("Contacten van de case")),
+    ("global", N_("Globale contactenlijst")),
 )
-COLUMNS = ("Naam", "Organisatie", "Functie / rol", "Telefoon", "E-mail")
+COLUMNS = (N_("Naam"), N_("Organisatie"), N_("Functie / rol"), N_("Telefoon"), N_("E-mail"))
 
 
 class ContactsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Zoek contact (naam, organisatie, functie, nummer)…")
+        self.search.setPlaceholderText(_("Zoek contact (naam, organisatie, functie, nummer)…"))
         self.search.setClearButtonEnabled(True)
         self.model = QStandardItemModel(self)
-        self.model.setHorizontalHeaderLabels(list(COLUMNS))
+        self.model.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         self._groups: dict[str, QStandardItem] = {}
         for key, label in GROUPS:
-            group = QStandardItem(label)
+            group = QStandardItem(_(label))
             group.setEditable(False)
             font = group.font()
             font.setBold(True)

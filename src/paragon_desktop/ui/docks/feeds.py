@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from paragon_desktop.domain.enums import MessageTag
 from paragon_desktop.domain.feeds import FeedFilter
+from paragon_desktop.i18n import _
 from paragon_desktop.services.feeds import FeedFacets
 from paragon_desktop.services.views import FeedView, MessageView
 from paragon_desktop.ui.docks.composer import Composer
@@ -32,9 +33,11 @@ from paragon_desktop.ui.models.messages import MessageDelegate, MessageRole, Mes
 def members_text(feed: FeedView) -> str:
     present = [n for n in feed.members if n in feed.present]
     away = [n for n in feed.members if n not in feed.present]
-    parts = [f"Nu in de case ({len(present)}): {', '.join(present) or 'niemand'}"]
+    parts = [_("Nu in de case ({count}): {names}").format(
+        count=len(present), names=", ".join(present) or _("niemand"))]
     if away:
-        parts.append(f"ook toegang ({len(away)}): {', '.join(away)}")
+        parts.append(_("ook toegang ({count}): {names}").format(count=len(away),
+                                                               names=", ".join(away)))
     return "  ·  ".join(parts)
 
 
@@ -79,8 +82,8 @@ class FeedTab(QWidget):
     def set_feed(self, feed: FeedView) -> None:
         self.feed = feed
         self.members.setText(members_text(feed))
-        self.members.setToolTip("Wie deze feed ziet. Vermoed je dat iemand hier onterecht "
-                                "toegang heeft? Meld het aan een coördinator van de case.")
+        self.members.setToolTip(_("Wie deze feed ziet. Vermoed je dat iemand hier onterecht "
+                                "toegang heeft? Meld het aan een coördinator van de case."))
 
     def load_first_page(self) -> None:
         if self.model.canFetchMore():
@@ -98,8 +101,8 @@ class FeedTab(QWidget):
 
     def update_empty_hint(self) -> None:
         empty = self.model.rowCount() == 0 and self.model.complete
-        self.empty.setText("Geen berichten die aan de filter voldoen." if not self.filter.is_empty
-                           else "Nog geen berichten in deze feed.")
+        self.empty.setText(_("Geen berichten die aan de filter voldoen.") if not self.filter.is_empty
+                           else _("Nog geen berichten in deze feed."))
         self.empty.setVisible(empty)
 
     def _on_context(self, pos: QPoint) -> None:
@@ -114,21 +117,21 @@ class FilterBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Zoeken in berichten…")
+        self.search.setPlaceholderText(_("Zoeken in berichten…"))
         self.search.setClearButtonEnabled(True)
         self.tag = QComboBox()
-        self.tag.addItem("Alle tags", None)
+        self.tag.addItem(_("Alle tags"), None)
         for tag in MessageTag:
-            self.tag.addItem(tag.label_nl, tag.value)
+            self.tag.addItem(tag.label, tag.value)
         self.author = QComboBox()
         self.organisation = QComboBox()
-        self.open_questions = QCheckBox("Open vragen")
-        self.open_questions.setToolTip("Vragen waarop nog geen antwoord kwam")
+        self.open_questions = QCheckBox(_("Open vragen"))
+        self.open_questions.setToolTip(_("Vragen waarop nog geen antwoord kwam"))
         # A push button with a menu leaves room for its arrow (a tool button drew it over the text).
-        self.export_button = QPushButton("Exporteren")
+        self.export_button = QPushButton(_("Exporteren"))
         self.export_menu = QMenu(self.export_button)
-        self.export_csv = QAction("Als CSV…", self)
-        self.export_pdf = QAction("Als PDF-logboek…", self)
+        self.export_csv = QAction(_("Als CSV…"), self)
+        self.export_pdf = QAction(_("Als PDF-logboek…"), self)
         self.export_menu.addAction(self.export_csv)
         self.export_menu.addAction(self.export_pdf)
         self.export_button.setMenu(self.export_menu)
@@ -171,8 +174,8 @@ class FilterBar(QWidget):
             self.search.setText(flt.text)
             self.tag.setCurrentIndex(max(0, self.tag.findData(flt.tag.value if flt.tag else None)))
             for combo, label, items, chosen in (
-                (self.author, "Alle auteurs", facets.authors if facets else (), flt.author_id),
-                (self.organisation, "Alle organisaties", facets.organisations if facets else (),
+                (self.author, _("Alle auteurs"), facets.authors if facets else (), flt.author_id),
+                (self.organisation, _("Alle organisaties"), facets.organisations if facets else (),
                  flt.organisation_id),
             ):
                 combo.clear()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from paragon_desktop.i18n import _
 from paragon_desktop.services.views import LayerView
 
 LayerIdRole = Qt.ItemDataRole.UserRole + 1
@@ -28,13 +29,14 @@ LayerIdRole = Qt.ItemDataRole.UserRole + 1
 
 def group_label(layer: LayerView) -> str:
     if not layer.shared_in:
-        return "Persoonlijk"
-    return "Gedeeld in " + ", ".join(layer.shared_in)
+        return _("Persoonlijk")
+    return _("Gedeeld in ") + ", ".join(layer.shared_in)
 
 
 def details_text(layer: LayerView) -> str:
-    parts = [f"{layer.feature_count} objecten uit {layer.source_file} ({layer.source_format})",
-             f"van {layer.owner}"]
+    parts = [_("{count} objecten uit {file} ({format})").format(
+        count=layer.feature_count, file=layer.source_file, format=layer.source_format),
+        _("van {name}").format(name=layer.owner)]
     text = " · ".join(parts)
     if layer.description:
         text += "\n" + layer.description
@@ -55,15 +57,15 @@ class LayersPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.add_button = QToolButton()
-        self.add_button.setText("Toevoegen…")
-        self._add_tip = ("Kaartlagen toevoegen uit KML, KMZ, GeoJSON, GPX, GeoPackage of gezipte "
-                         "Shapefile (of sleep bestanden op de kaart)")
+        self.add_button.setText(_("Toevoegen…"))
+        self._add_tip = (_("Kaartlagen toevoegen uit KML, KMZ, GeoJSON, GPX, GeoPackage of gezipte "
+                         "Shapefile (of sleep bestanden op de kaart)"))
         self.add_button.setToolTip(self._add_tip)
         self.add_button.clicked.connect(self.sig_add_requested)
         self.export_button = QToolButton()
-        self.export_button.setText("Exporteren…")
-        self.export_button.setToolTip("De geselecteerde laag, of alle aangevinkte lagen, opslaan als "
-                                      "GeoJSON, KML of KMZ")
+        self.export_button.setText(_("Exporteren…"))
+        self.export_button.setToolTip(_("De geselecteerde laag, of alle aangevinkte lagen, opslaan als "
+                                      "GeoJSON, KML of KMZ"))
         self.export_button.clicked.connect(self._on_export_clicked)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -71,7 +73,7 @@ class LayersPanel(QWidget):
         buttons.addStretch(1)
 
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Laag", "Objecten"])
+        self.tree.setHeaderLabels([_("Laag"), _("Objecten")])
         self.tree.setRootIsDecorated(True)
         header = self.tree.header()
         header.setStretchLastSection(False)
@@ -90,13 +92,13 @@ class LayersPanel(QWidget):
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(10, 100)
         self.opacity.setValue(100)
-        self.opacity.setToolTip("Dekking van de geselecteerde laag (alleen voor jou)")
+        self.opacity.setToolTip(_("Dekking van de geselecteerde laag (alleen voor jou)"))
         self.opacity.valueChanged.connect(self._on_opacity_moved)
         self.opacity.sliderReleased.connect(self._on_opacity_released)
         self.opacity_row = QWidget()
         row = QHBoxLayout(self.opacity_row)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Dekking"))
+        row.addWidget(QLabel(_("Dekking")))
         row.addWidget(self.opacity, 1)
 
         self._layers: dict[int, LayerView] = {}
@@ -140,7 +142,7 @@ class LayersPanel(QWidget):
             item.setCheckState(0, Qt.CheckState.Checked if layer.visible else Qt.CheckState.Unchecked)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
             item.setToolTip(0, layer.name + "\n" + details_text(layer)
-                            + "\nDubbelklik om naar de laag te zoomen; rechtsklik voor meer.")
+                            + _("\nDubbelklik om naar de laag te zoomen; rechtsklik voor meer."))
             group.addChild(item)
             item.setSelected(layer.id == selected)
         self.tree.expandAll()
@@ -227,11 +229,11 @@ class LayersPanel(QWidget):
             act.triggered.connect(slot)
             actions.append(act)
 
-        action("Zoom naar laag", lambda: self.sig_zoom_to.emit(layer.bbox), layer.bbox is not None)
-        action("Naam wijzigen…", lambda: self.sig_rename_requested.emit(layer_id), manage)
-        action("Beschrijving wijzigen…", lambda: self.sig_describe_requested.emit(layer_id), manage)
-        action("Exporteren…", lambda: self.sig_export_requested.emit([layer_id]))
-        action("Verwijderen…", lambda: self.sig_remove_requested.emit(layer_id), manage)
+        action(_("Zoom naar laag"), lambda: self.sig_zoom_to.emit(layer.bbox), layer.bbox is not None)
+        action(_("Naam wijzigen…"), lambda: self.sig_rename_requested.emit(layer_id), manage)
+        action(_("Beschrijving wijzigen…"), lambda: self.sig_describe_requested.emit(layer_id), manage)
+        action(_("Exporteren…"), lambda: self.sig_export_requested.emit([layer_id]))
+        action(_("Verwijderen…"), lambda: self.sig_remove_requested.emit(layer_id), manage)
         return actions
 
     def _on_context_menu(self, pos: QPoint) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QMenu, QVBoxLayout, QWidget
 
-from paragon_desktop.ui.models.messages import LOCAL_TZ
+from paragon_desktop.i18n import _, ngettext, when
 from paragon_desktop.ui.outbox import OutboxItem
 
 WAITING = QColor("#868e96")
@@ -43,20 +43,22 @@ class OutboxView(QWidget):
         refused = len(items) - waiting
         parts = []
         if waiting:
-            parts.append(f"{waiting} wacht op verbinding" if waiting == 1
-                         else f"{waiting} wachten op verbinding")
+            parts.append(ngettext("{count} wacht op verbinding", "{count} wachten op verbinding",
+                                  waiting).format(count=waiting))
         if refused:
-            parts.append(f"{refused} geweigerd door de server")
-        self.title.setText("Uitgaande berichten: " + ", ".join(parts) if parts else "")
+            parts.append(_("{count} geweigerd door de server").format(count=refused))
+        self.title.setText(_("Uitgaande berichten: ") + ", ".join(parts) if parts else "")
         for item in items:
-            when = item.written_at.astimezone(LOCAL_TZ).strftime("%H:%M")
+            at = when(item.written_at, "time")
             text = " ".join(item.draft.text.split())
             if item.refused:
-                label = f"{when} · {item.feed_name} · NIET verstuurd: {item.refused}\n{text}"
-                tip = "Geweigerd. Dubbelklik om de tekst terug in het invoerveld te zetten."
+                label = _("{time} · {feed} · NIET verstuurd: {reason}\n{text}").format(
+                    time=at, feed=item.feed_name, reason=item.refused, text=text)
+                tip = _("Geweigerd. Dubbelklik om de tekst terug in het invoerveld te zetten.")
             else:
-                label = f"{when} · {item.feed_name} · wacht op verbinding: {text}"
-                tip = "Wordt vanzelf verstuurd zodra de server bereikbaar is."
+                label = _("{time} · {feed} · wacht op verbinding: {text}").format(
+                    time=at, feed=item.feed_name, text=text)
+                tip = _("Wordt vanzelf verstuurd zodra de server bereikbaar is.")
             row = QListWidgetItem(label)
             row.setData(Qt.ItemDataRole.UserRole, item.op_id)
             row.setToolTip(tip)
@@ -74,6 +76,6 @@ class OutboxView(QWidget):
             return
         op_id = row.data(Qt.ItemDataRole.UserRole)
         menu = QMenu(self)
-        menu.addAction("Terug naar het invoerveld", lambda: self.sig_take_back.emit(op_id))
-        menu.addAction("Verwijderen…", lambda: self.sig_discard.emit(op_id))
+        menu.addAction(_("Terug naar het invoerveld"), lambda: self.sig_take_back.emit(op_id))
+        menu.addAction(_("Verwijderen…"), lambda: self.sig_discard.emit(op_id))
         menu.exec(self.list.viewport().mapToGlobal(where))

@@ -7,12 +7,15 @@ No data layers are put in the page: they arrive later over the web channel.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import folium
 from branca.element import Element, Figure, JavascriptLink
+
+from paragon_desktop.i18n import _, language
 
 SCHEME = "paragon"
 ORIGIN = f"{SCHEME}://app"
@@ -37,8 +40,17 @@ class LocalMap(folium.Map):
     ]
 
 
-@lru_cache(maxsize=1)
+def page_texts() -> dict[str, str]:
+    """What the page itself shows a user, in the current language (Leaflet's zoom buttons)."""
+    return {"zoomIn": _("Inzoomen"), "zoomOut": _("Uitzoomen")}
+
+
 def build_page() -> bytes:
+    return _build_page(language(), json.dumps(page_texts(), ensure_ascii=False))
+
+
+@lru_cache(maxsize=4)
+def _build_page(lang: str, texts: str) -> bytes:
     m = LocalMap(
         location=BELGIUM_CENTRE,
         zoom_start=8,
@@ -52,6 +64,7 @@ def build_page() -> bytes:
     root.header.add_child(JavascriptLink("qrc:///qtwebchannel/qwebchannel.js"), name="qwebchannel")
     root.header.add_child(JavascriptLink(f"{ORIGIN}/static/paragon-map.js"), name="paragon_map")
     # folium renders the map creation after our elements; start once everything has run.
-    start = f'window.addEventListener("load", function () {{ paragon.start({m.get_name()}); }});'
+    start = (f'document.documentElement.lang = "{lang}";'
+             f'window.addEventListener("load", function () {{ paragon.start({m.get_name()}, {texts}); }});')
     root.script.add_child(Element(start), name="paragon_start")
     return root.render().encode("utf-8")

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from paragon_desktop.domain.enums import MessageTag
+from paragon_desktop.i18n import _
 from paragon_desktop.services.views import MessageView
 
 MessageRole = Qt.ItemDataRole.UserRole + 1
@@ -43,24 +44,25 @@ def notes(message: MessageView) -> list[str]:
     """The line under the header: where a copy came from, links, the attached report."""
     result = []
     if message.copied_from:
-        result.append(f"gekopieerd uit {message.copied_from}")
+        result.append(_("gekopieerd uit {feed}").format(feed=message.copied_from))
     if message.corrects_id:
-        result.append("correctie van een eerder bericht")
+        result.append(_("correctie van een eerder bericht"))
     if message.corrected:
-        result.append("GECORRIGEERD: zie de correctie")
+        result.append(_("GECORRIGEERD: zie de correctie"))
     if message.answers_id:
-        result.append("antwoord op een vraag")
+        result.append(_("antwoord op een vraag"))
     if MessageTag.QUESTION.value in message.tags:
-        result.append("beantwoord" if message.answered else "open vraag")
+        result.append(_("beantwoord") if message.answered else _("open vraag"))
     if message.attachment:
-        result.append(f"bijlage: {message.attachment} ({max(1, message.attachment_size // 1024)} kB)")
+        result.append(_("bijlage: {name} ({size} kB)").format(
+            name=message.attachment, size=max(1, message.attachment_size // 1024)))
     return result
 
 
 def chips(message: MessageView) -> list[tuple[str, str]]:
-    labelled = [(MessageTag(t).label_nl, TAG_COLOURS[t]) for t in message.tags]
+    labelled = [(MessageTag(t).label, TAG_COLOURS[t]) for t in message.tags]
     if message.corrects_id:
-        labelled.append(("Correctie", TAG_COLOURS["correction"]))
+        labelled.append((_("Correctie"), TAG_COLOURS["correction"]))
     return labelled
 
 

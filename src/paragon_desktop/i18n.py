@@ -1,0 +1,118 @@
+"""One language at a time: Dutch (the source), French or English.
+
+Standard gettext catalogues (``resources/i18n/<lang>.po``, maintained with ``make i18n``:
+``pybabel extract`` + ``update``), read with Babel at start-up, so no compiled ``.mo`` file can
+go stale. Code marks what a user reads with ``_("Dutch text {name}")`` and formats afterwards
+(``.format(name=...)``); ``N_()`` marks text kept for later (constants). Dates and numbers go
+through Babel in the language's Belgian locale, always in Europe/Brussels time.
+
+No Qt here: the UI installs Qt's own translations (standard buttons, file dialogs) itself.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+SOURCE = "nl"
+LANGUAGES = {"nl": "Nederlands", "fr": "Français", "en": "English"}
+LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
+BRUSSELS = ZoneInfo("Europe/Brussels")
+CATALOGUES = Path(__file__).parent / "resources" / "i18n"
+
+_current = SOURCE
+
+
+@cache
+def catalogue(language: str) -> dict[str, str]:
+    """msgid -> translation of one language (empty for the source, and for untranslated
+    entries, which then show the source text)."""
+    if language == SOURCE:
+        return {}
+    with (CATALOGUES / f"{language}.po").open("rb") as handle:
+        read = read_po(handle, locale=LOCALES[language])
+    return {str(m.id): str(m.string) for m in read
+            if m.id and isinstance(m.id, str) and isinstance(m.string, str) and m.string
+            and not m.fuzzy}
+
+
+@cache
+def plurals(language: str) -> dict[str, tuple[str, ...]]:
+    if language == SOURCE:
+        return {}
+    with (CATALOGUES / f"{language}.po").open("rb") as handle:
+        read = read_po(handle, locale=LOCALES[language])
+    return {str(m.id[0]): tuple(str(s) for s in m.string) for m in read
+            if isinstance(m.id, tuple) and not m.fuzzy}
+
+
+def system_language() -> str:
+    """The language of the computer's locale when it is one of ours, else Dutch."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            break
+    else:
+        value = locale.getlocale()[0] or ""
+    code = value.split(".")[0].split("_")[0].lower()
+    return code if code in LANGUAGES else SOURCE
+
+
+def use(language: str | None) -> str:
+    """Show everything in ``language`` from now on ("" or None: the system's); returns it."""
+    global _current
+    chosen = language if language in LANGUAGES else system_language()
+    catalogue(chosen)  # read now, not at the first string
+    _current = chosen
+    return chosen
+
+
+def language() -> str:
+    return _current
+
+
+def _(text: str) -> str:
+    """``text`` (Dutch, the catalogues' msgid) in the current language."""
+    return catalogue(_current).get(text, text) if _current != SOURCE else text
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The form for ``count`` (the catalogue keeps both forms under the singular msgid)."""
+    if _current == SOURCE:
+        return singular if count == 1 else plural
+    forms = plurals(_current).get(singular)
+    if not forms:
+        return singular if count == 1 else plural
+    one = count in (0, 1) if _current == "fr" else count == 1  # French says "0 message"
+    if one:
+        return forms[0] or singular
+    return next((form for form in forms[1:] if form), plural)
+
+
+def N_(text: str) -> str:  # noqa: N802 (gettext's name)
+    """Mark ``text`` for the catalogues; it is translated where it is shown, with ``_()``."""
+    return text
+
+
+def when(moment: datetime, pattern: str = "short") -> str:
+    """A moment in Brussels time in the current language's format ("short": date and time;
+    "time": hours and minutes; "day": the date)."""
+    patterns = {"short": "dd/MM/yyyy HH:mm", "time": "HH:mm", "seconds": "HH:mm:ss",
+                "day": "dd/MM/yyyy", "day_time": "dd/MM HH:mm"}
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # a naive time is the computer's own clock
+    return format_datetime(moment, patterns.get(pattern, pattern), tzinfo=BRUSSELS,
+                           locale=LOCALES[_current])
+
+
+def number(value: float | int, digits: int = 0) -> str:
+    fmt = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=fmt, locale=LOCALES[_current])

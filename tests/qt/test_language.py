@@ -1,0 +1,203 @@
+"""The window in one language: French (and English) everywhere the catalogue reaches, Qt's own
+buttons included, nothing left in Dutch or in the other language."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDialogButtonBox,
+    QDockWidget,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QTabBar,
+    QTableWidget,
+    QTextEdit,
+    QTreeWidget,
+    QWidget,
+)
+
+from paragon_desktop import i18n
+from paragon_desktop.settings import Settings
+from paragon_desktop.ui.language import apply_language
+from tests.qt.conftest import run_js
+
+
+def shown_texts(window) -> list[str]:
+    """Every text the window shows or offers: labels, buttons, fields' hints, tooltips, tabs,
+    dock titles, list headers, menus and their entries."""
+    texts = [window.windowTitle(), window.toolTip()]
+    for widget in window.findChildren(QWidget):
+        texts.append(widget.toolTip())
+        if isinstance(widget, (QLabel, QAbstractButton)):
+            texts.append(widget.text())
+        if isinstance(widget, (QLineEdit, QTextEdit)):
+            texts.append(widget.placeholderText())
+        if isinstance(widget, QDockWidget):
+            texts.append(widget.windowTitle())
+        if isinstance(widget, QTabBar):
+            texts += [widget.tabText(i) for i in range(widget.count())]
+        if isinstance(widget, QComboBox):
+            texts += [widget.itemText(i) for i in range(widget.count())]
+            texts.append(widget.placeholderText())
+        if isinstance(widget, QTableWidget | QTreeWidget):
+            header = widget.headerItem() if isinstance(widget, QTreeWidget) else None
+            if header is not None:
+                texts += [header.text(i) for i in range(header.columnCount())]
+            else:
+                texts += [widget.horizontalHeaderItem(i).text() for i in range(widget.columnCount())
+                          if widget.horizontalHeaderItem(i) is not None]
+    menu_bar = window.menuBar() if isinstance(window, QMainWindow) else None
+    for menu_action in menu_bar.actions() if menu_bar is not None else []:
+        texts.append(menu_action.text())
+        if menu_action.menu() is not None:
+            texts += [a.text() for a in menu_action.menu().actions()]
+            texts += [a.toolTip() for a in menu_action.menu().actions()]
+    return [t for t in texts if t]
+
+
+def literal_pieces(msgid: str) -> list[str]:
+    """The fixed words of a catalogue text (between its {fields}), long enough to be telling."""
+    return [lit.strip() for lit, *_rest in string.Formatter().parse(msgid)
+            if lit and len(lit.strip()) >= 12]
+
+
+def leftovers(texts: list[str], language: str) -> list[str]:
+    """Texts that show a catalogue entry in Dutch or in the third language."""
+    ours = i18n.catalogue(language)
+    other = "en" if language == "fr" else "fr"
+    foreign = {msgid: msgid for msgid, tr in ours.items() if tr != msgid}  # Dutch source
+    foreign.update({tr: msgid for msgid, tr in i18n.catalogue(other).items()
+                    if tr != ours.get(msgid, msgid)})
+    found = []
+    for text in texts:
+        for words in foreign:
+            pieces = literal_pieces(words)
+            if text == words or any(piece in text for piece in pieces):
+                found.append(f"{text!r} shows {words!r}")
+    return found
+
+
+@pytest.fixture
+def in_language(qapp):
+    chosen: list[str] = []
+
+    def switch(language: str) -> None:
+        chosen.append(apply_language(qapp, language))
+
+    yield switch
+    apply_language(qapp, "nl")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_main_window_speaks_one_language(qtbot, open_window, in_language, language):
+    in_language(language)
+    window = open_window("an.peeters")
+    texts = shown_texts(window)
+    # The check can fail: the window really shows texts of the catalogue in this language.
+    assert i18n.catalogue(language)["&Bestand"] in texts
+    assert i18n.catalogue(language)["Nog geen berichten in deze feed."] in texts or \
+        i18n.catalogue(language)["Zoeken in berichten…"] in texts
+    assert leftovers(texts, language) == []
+    # Leaflet's own buttons too.
+    title = run_js(qtbot, window, "document.querySelector('.leaflet-control-zoom-in').title")
+    assert title == i18n.catalogue(language)["Inzoomen"]
+    assert run_js(qtbot, window, "document.documentElement.lang") == language
+
+
+def test_the_check_sees_dutch_left_in_a_french_window(in_language):
+    in_language("fr")
+    assert leftovers(["&Bestand", "Nog geen berichten in deze feed."], "fr") != []
+    assert leftovers(["Search the messages…"], "fr") != []  # English in a French window
+    assert leftovers(["&Fichier"], "fr") == []
+
+
+def test_qts_own_buttons_follow_the_language(qtbot, in_language):
+    in_language("fr")
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel
+                           | QDialogButtonBox.StandardButton.Yes)
+    qtbot.addWidget(box)
+    cancel = box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "")
+    assert cancel == "Annuler"
+    assert box.button(QDialogButtonBox.StandardButton.Yes).text().replace("&", "") == "Oui"
+    in_language("nl")
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "") == "Annuleren"
+
+
+def test_the_language_is_chosen_in_the_settings_and_kept(qtbot, monkeypatch, tmp_path):
+    from paragon_desktop.ui.dialogs.settings import SettingsDialog
+
+    monkeypatch.setenv("PARAGON_CONFIG_DIR", str(tmp_path))
+    before = Settings(last_username="els.vandamme", max_layer_mb=50)
+    dialog = SettingsDialog(before)
+    qtbot.addWidget(dialog)
+    assert dialog.language.currentData() == ""  # the computer's language
+    assert [dialog.language.itemText(i) for i in range(1, 4)] == ["Nederlands", "Français", "English"]
+    dialog.language.setCurrentIndex(dialog.language.findData("fr"))
+    assert not dialog.language_note.isHidden()  # from the next start
+    chosen = dialog.result_settings()
+    chosen.save()
+    again = Settings.load()
+    assert again.language == "fr"
+    # Saving the settings kept what the dialog does not show (they were dropped before).
+    assert (again.last_username, again.max_layer_mb) == ("els.vandamme", 50)
+
+
+def _dialogs(client):
+    """Each dialog as a user meets it, made in the current language."""
+    from paragon_desktop.ui.dialogs.case_details import CaseDetailsDialog
+    from paragon_desktop.ui.dialogs.case_form import CaseDialog
+    from paragon_desktop.ui.dialogs.case_list import CaseListDialog
+    from paragon_desktop.ui.dialogs.case_sharing import CaseSharingDialog
+    from paragon_desktop.ui.dialogs.crisis_role import CrisisRoleDialog
+    from paragon_desktop.ui.dialogs.settings import SettingsDialog
+    from paragon_desktop.ui.dialogs.sign_in import SignInDialog
+
+    an = client.user("an.peeters")
+    case = client.cases.find_case(an, "Nordchem")
+    return {
+        "sign-in": lambda: SignInDialog(client.auth.sign_in, "sqlite:///demo.db",
+                                        demo_users=[("an.peeters", "Noodplanning")],
+                                        demo_password="demo"),
+        "case list": lambda: CaseListDialog(client, an, Settings()),
+        "new case": lambda: CaseDialog(client.admin, client.places, an, Settings(), with_map=False),
+        "crisis role": lambda: CrisisRoleDialog(client.participation, an, case),
+        "case details": lambda: CaseDetailsDialog(case),
+        "sharing": lambda: CaseSharingDialog(client.sharing, client.places, an, case),
+        "settings": lambda: SettingsDialog(Settings()),
+    }
+
+
+@pytest.mark.parametrize("name", ["sign-in", "case list", "new case", "crisis role",
+                                  "case details", "sharing", "settings"])
+def test_each_dialog_speaks_french(qtbot, client, in_language, name):
+    in_language("fr")
+    dialog = _dialogs(client)[name]()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.wait(300)  # lists read off the GUI thread fill in
+    texts = shown_texts(dialog)
+    assert any(t in i18n.catalogue("fr").values() for t in texts)  # it is French at all
+    assert leftovers(texts, "fr") == []
+    dialog.close()
+
+
+@pytest.mark.parametrize(("language", "expected"), [("nl", "Categorie *"), ("fr", "Catégorie *"),
+                                                    ("en", "Category *")])
+def test_designer_forms_speak_the_language_and_keep_dutch_in_dutch(qtbot, client, in_language,
+                                                                    language, expected):
+    """Answering "no translation" with an empty string blanked every label of the Dutch form."""
+    from paragon_desktop.ui.dialogs.case_form import CaseDialog
+
+    in_language(language)
+    dialog = CaseDialog(client.admin, client.places, client.user("an.peeters"), Settings(),
+                        with_map=False)
+    qtbot.addWidget(dialog)
+    assert dialog.ui.categoryLabel.text() == expected
+    assert dialog.ui.astridLabel.text() != ""
