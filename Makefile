@@ -55,8 +55,14 @@ forms: $(BIN)/.installed
 	done
 
 # The translation catalogues: extract what the code marks (_, N_, ngettext) and merge it into
-# resources/i18n/{fr,en}.po; new entries come empty, and a test fails until they are translated.
+# resources/i18n/{fr,en}.po, and the error templates into errors-{nl,fr}.po; new entries come
+# empty, and a test fails until they are translated.
 I18N := src/paragon_desktop/resources/i18n
+# Errors are English templates raised by these classes (or marked E_/error_text); their
+# catalogues translate them into Dutch and French.
+ERROR_KEYWORDS := E_ error_text ParagonError ValidationError SignInError AccessDenied NotFound \
+  NotAvailable StorageFull LayerReadError LayerReadCancelled LayerExportError BackupError \
+  DamagedDatabase
 i18n: $(BIN)/.installed
 	mkdir -p build
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k N_ -k ngettext:1,2 -k translate:2 \
@@ -64,6 +70,12 @@ i18n: $(BIN)/.installed
 	for lang in fr en; do \
 	  $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -w 100 \
 	    -i build/messages.pot -l $$lang -o $(I18N)/$$lang.po; \
+	done
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg --no-default-keywords \
+	  $(foreach k,$(ERROR_KEYWORDS),-k $(k)) --project "Paragon Desktop" -o build/errors.pot .
+	for lang in nl fr; do \
+	  $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -w 100 \
+	    -i build/errors.pot -l $$lang -o $(I18N)/errors-$$lang.po; \
 	done
 
 clean:

@@ -227,3 +227,17 @@ def client(demo_db: Database, backend: str, demo_url: str) -> Iterator[Client]:
     login = LoginClient(demo_db, demo_url)
     yield login
     login.close()
+
+
+@pytest.fixture(autouse=True)
+def _language(request, monkeypatch):
+    """Tests outside tests/qt read errors as the code writes them (English); Qt tests see the
+    app as a user with a Dutch (or unknown) locale does. Whatever the machine's locale: the
+    CLI and the app pick the computer's language when none is set."""
+    from paragon_desktop import i18n
+
+    language = "nl" if "/tests/qt/" in str(request.path).replace("\\", "/") else "en"
+    monkeypatch.setenv("PARAGON_LANGUAGE", language)
+    i18n.use(language)
+    yield
+    i18n.use("nl")

@@ -295,11 +295,13 @@ def pick_user_and_case(
     if case_name:
         case = services.cases.find_case(user, case_name)
         if case is None:
-            raise ParagonError(f"{user.username} sees no case named like {case_name!r}.")
+            raise ParagonError("{username} sees no case named like {case_name!r}.",
+                               username=user.username, case_name=case_name)
     else:
         open_cases = services.cases.list_cases(user)
         if not open_cases:
-            raise ParagonError(f"{user.username} sees no open case.")
+            raise ParagonError("{username} sees no open case.",
+                               username=user.username)
         # The demo's main case is the one with the most going on: the oldest open one.
         case = min(open_cases, key=lambda c: c.occurred_at)
     return user, case

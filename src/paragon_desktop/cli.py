@@ -99,6 +99,11 @@ def main(argv: list[str] | None = None) -> int:
         return child_main()
     args = build_parser().parse_args(argv)
     db_url = getattr(args, "db", None)
+    # Messages in the user's language (the setting, else the computer's); the GUI sets Qt's too.
+    from paragon_desktop import i18n
+    from paragon_desktop.settings import Settings
+
+    i18n.use(Settings.load().language)
     try:
         if args.command in (None, "run"):
             from paragon_desktop.app import run_gui
@@ -233,7 +238,8 @@ def _signed_in(db_url: str | None, username: str):  # -> (Services, UserView)
 def _case(services, user, name: str):
     case = services.cases.find_case(user, name)
     if case is None:
-        raise ParagonError(f"{user.username} sees no case named like {name!r}.")
+        raise ParagonError("{username} sees no case named like {name!r}.",
+                           username=user.username, name=name)
     return case
 
 
@@ -247,7 +253,8 @@ def _import_layers(db_url: str | None, args: argparse.Namespace) -> int:
         raise ParagonError("--name names one layer; leave it out when importing several files.")
     share = args.share.strip()
     if share != "personal" and not share.startswith("feed:"):
-        raise ParagonError(f"--share {share!r}: use personal or feed:NAME[,NAME...].")
+        raise ParagonError("--share {share!r}: use personal or feed:NAME[,NAME...].",
+                           share=share)
     services, user = _signed_in(db_url, args.user)
     importer = LayerImportService(services.layers, LayerReader(spare=False))
     try:

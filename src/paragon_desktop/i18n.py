@@ -23,6 +23,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
 SOURCE = "nl"
+ERRORS_SOURCE = "en"  # domain, services, storage and readers raise English templates
 LANGUAGES = {"nl": "Nederlands", "fr": "Français", "en": "English"}
 LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -54,9 +55,27 @@ def plurals(language: str) -> dict[str, tuple[str, ...]]:
             if isinstance(m.id, tuple) and not m.fuzzy}
 
 
+@cache
+def error_catalogue(language: str) -> dict[str, str]:
+    """English error template -> translation (errors are written in English in the code)."""
+    if language == ERRORS_SOURCE:
+        return {}
+    with (CATALOGUES / f"errors-{language}.po").open("rb") as handle:
+        read = read_po(handle, locale=LOCALES[language])
+    return {str(m.id): str(m.string) for m in read
+            if m.id and isinstance(m.id, str) and isinstance(m.string, str) and m.string
+            and not m.fuzzy}
+
+
+def error_text(template: str) -> str:
+    """An error template (English) in the current language."""
+    return error_catalogue(_current).get(template, template)
+
+
 def system_language() -> str:
-    """The language of the computer's locale when it is one of ours, else Dutch."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+    """The language of the computer's locale when it is one of ours, else Dutch
+    (``PARAGON_LANGUAGE`` overrides the locale, e.g. for scripts and tests)."""
+    for name in ("PARAGON_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")
         if value:
             break
@@ -71,6 +90,7 @@ def use(language: str | None) -> str:
     global _current
     chosen = language if language in LANGUAGES else system_language()
     catalogue(chosen)  # read now, not at the first string
+    error_catalogue(chosen)
     _current = chosen
     return chosen
 
@@ -95,6 +115,11 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     if one:
         return forms[0] or singular
     return next((form for form in forms[1:] if form), plural)
+
+
+def E_(template: str) -> str:  # noqa: N802 (after gettext's N_)
+    """Mark an English error template kept for later; shown with ``error_text()``."""
+    return template
 
 
 def N_(text: str) -> str:  # noqa: N802 (gettext's name)

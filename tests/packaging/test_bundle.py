@@ -42,3 +42,12 @@ def test_the_bundle_builds_and_runs_the_demo(tmp_path):
         env={**env, "PARAGON_PASSWORD": "oefening2026"}, capture_output=True, text=True, timeout=300)
     assert imported.returncode == 0, imported.stdout + imported.stderr
     assert "gps-export.gpx: 3 features (GPX, EPSG:4326) added to" in imported.stdout
+    # A refusal made in the bundle's reader process, shown in the user's language (French).
+    bomb = tmp_path / "bom.kml"
+    bomb.write_text('<?xml version="1.0"?>\n<!DOCTYPE kml [<!ENTITY a "aa">]>\n'
+                    '<kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>\n')
+    refused = subprocess.run(
+        [str(app), "import-layer", str(bomb), "--case", "nordchem", "--user", "sofie.janssens"],
+        env={**env, "PARAGON_PASSWORD": "oefening2026", "PARAGON_LANGUAGE": "fr"},
+        capture_output=True, text=True, timeout=300)
+    assert "bom.kml : le fichier déclare un DOCTYPE" in refused.stdout + refused.stderr

@@ -211,10 +211,10 @@ def test_a_refusal_keeps_the_dialog_open_with_everything_typed(qtbot, client):
     ui.descriptionEdit.setPlainText("Uitslaande brand, <b>niet</b> markup")
     ui.astridEdit.setText("blok-sch-07")  # the demo's Seveso case holds it
     ui.astridEdit.editingFinished.emit()
-    qtbot.waitUntil(lambda: "reserved by case “Oefening - Lek gevaarlijke stoffen"
+    qtbot.waitUntil(lambda: "vastgelegd door case “Oefening - Lek gevaarlijke stoffen"
                     in ui.astridStatus.text(), timeout=5000)
     dialog.start_button.click()
-    qtbot.waitUntil(lambda: "BLOK-SCH-07 is reserved" in ui.errorLabel.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "BLOK-SCH-07 is vastgelegd" in ui.errorLabel.text(), timeout=10000)
     assert dialog.isVisible()
     assert "#c92a2a" in ui.astridLabel.styleSheet()
     assert ui.descriptionEdit.toPlainText() == "Uitslaande brand, <b>niet</b> markup"
@@ -238,7 +238,7 @@ def test_a_refusal_goes_once_the_field_is_corrected_and_never_widens_the_form(qt
     ui.astridEdit.setText("blok-sch-07")
     ui.astridEdit.editingFinished.emit()
     dialog.start_button.click()
-    qtbot.waitUntil(lambda: "BLOK-SCH-07 is reserved" in ui.errorLabel.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "BLOK-SCH-07 is vastgelegd" in ui.errorLabel.text(), timeout=10000)
     assert "#c92a2a" in ui.astridLabel.styleSheet()
     assert dialog.width() == width
     assert ui.astridEdit.mapTo(dialog, ui.astridEdit.rect().topLeft()).x() == field_x
@@ -301,7 +301,7 @@ def test_closing_makes_the_case_read_only_in_every_open_window(qtbot, client, op
         assert "afgesloten" in window.layers.panel.add_button.toolTip()
     edit = tom_window.case_menu.actions[next(a for a in tom_window.case_menu.actions if a.value == "edit")]
     assert not edit.isEnabled()
-    assert "closed" in edit.toolTip()
+    assert "afgesloten" in edit.toolTip()  # the refusal in the user's language
     # Tom took part in the case: he reopens it, and the composer comes back.
     tom_window.case_menu.reopen_case()
     qtbot.waitUntil(lambda: tom_window.case.is_open and an_window.case.is_open, timeout=15000)
@@ -354,7 +354,7 @@ def test_audit_trail_is_for_coordinators_and_shows_text_as_text(qtbot, client, o
     audit = agent_window.case_menu.actions[next(a for a in agent_window.case_menu.actions
                                            if a.value == "read_audit")]
     assert not audit.isEnabled()
-    assert "coordinator" in audit.toolTip()
+    assert "Alleen een coördinator mag de audit-trail lezen" in audit.toolTip()
 
 
 @pytest.mark.server

@@ -114,8 +114,8 @@ def test_a_full_disk_while_sending_keeps_the_text(client, qtbot, open_window, wa
     window.feeds.panel.composer.editor.setPlainText(words)
     window.feeds.panel.composer.send()
     qtbot.waitUntil(lambda: bool(warnings), timeout=10000)
-    assert "The disk is full" in warnings[0]
-    assert "what you typed is kept" in warnings[0]
+    assert "De schijf is vol" in warnings[0]
+    assert "wat je typte blijft bewaard" in warnings[0]
     assert window.feeds.panel.composer.editor.toPlainText() == words
     assert not window.connection.offline  # not mistaken for a lost server connection
     assert window.feeds.panel.composer.send_button.isEnabled()

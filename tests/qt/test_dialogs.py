@@ -26,7 +26,7 @@ def test_sign_in_refuses_a_wrong_password_and_keeps_the_user_name(qtbot, client)
     ok.click()
     assert not ok.isEnabled()
     assert dialog.error.text() == "Aanmelden…"
-    qtbot.waitUntil(lambda: "wrong password" in dialog.error.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "fout wachtwoord" in dialog.error.text(), timeout=10000)
     assert dialog.isVisible()
     assert ok.isEnabled()
     assert dialog.username.text() == "an.peeters"

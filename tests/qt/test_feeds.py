@@ -62,7 +62,7 @@ def test_role_dialog_offers_the_organisations_roles_and_records_the_choice(clien
     dialog.cell.setCurrentText("#Multi")
     dialog.description.setText("Volgt op voor de FOD")
     dialog.open_button.click()
-    qtbot.waitUntil(lambda: "no leading #" in dialog.error.text())
+    qtbot.waitUntil(lambda: "geen # vooraan" in dialog.error.text())
     assert dialog.isVisible()
     assert dialog.description.text() == "Volgt op voor de FOD"
     dialog.cell.setCurrentText(NO_CELL)
@@ -169,7 +169,7 @@ def test_a_refused_copy_keeps_the_text(client, qtbot, open_window, warnings):
     type_in(qtbot, window, "Zie ook #GCC voor de scholen")
     window.feeds.panel.composer.send()
     qtbot.waitUntil(lambda: bool(warnings), timeout=10000)
-    assert "not a member of feed “GCC”" in warnings[0]
+    assert "geen lid van feed “GCC”" in warnings[0]
     assert window.feeds.panel.composer.editor.toPlainText() == "Zie ook #GCC voor de scholen"
     assert window.feeds.panel.composer.send_button.isEnabled()
 

@@ -59,7 +59,7 @@ def test_a_bad_file_is_refused_before_anything_is_typed(open_window, qtbot):
     assert not ok.isEnabled()
     assert not dialog.name.isEnabled()
     assert not dialog.description.isEnabled()
-    assert "password-protected" in dialog.contents.toPlainText()
+    assert "versleuteld (met wachtwoord)" in dialog.contents.toPlainText()
     assert "Geen van de bestanden" in dialog.problem.text()
 
 

@@ -201,3 +201,19 @@ def test_designer_forms_speak_the_language_and_keep_dutch_in_dutch(qtbot, client
     qtbot.addWidget(dialog)
     assert dialog.ui.categoryLabel.text() == expected
     assert dialog.ui.astridLabel.text() != ""
+
+
+def test_a_service_refusal_reaches_a_french_dialog_in_french(qtbot, client, in_language):
+    """Errors from domain and services were English inside Dutch dialogs."""
+    from paragon_desktop.ui.dialogs.sign_in import SignInDialog
+
+    in_language("fr")
+    dialog = SignInDialog(client.auth.sign_in, "sqlite:///demo.db")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.username.setText("an.peeters")
+    dialog.password.setText("fout")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.ok_button.isEnabled(), timeout=10000)
+    assert dialog.error.text() == ("Nom d'utilisateur inconnu ou mot de passe erroné. Vérifiez "
+                                   "les deux et réessayez.")

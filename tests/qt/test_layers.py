@@ -107,7 +107,7 @@ def test_bad_file_changes_nothing_and_says_why(open_window, client, qtbot, tmp_p
     good.write_text(lf.gpx_text(2))
     report = import_and_wait(qtbot, window, ImportChoice(files=[(bomb, "bom"), (good, "goed")]))
     assert len(report.errors) == 1
-    assert report.errors[0].startswith("bom.kml: the file declares a DOCTYPE")
+    assert report.errors[0].startswith("bom.kml: het bestand declareert een DOCTYPE")
     assert [a.name for a in report.added] == ["goed"]  # the good file still went in
     assert layer_count(client) == before_db + 1
     assert len(map_stats(qtbot, window)["layers"]) == len(before_map["layers"]) + 1

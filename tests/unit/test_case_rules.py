@@ -63,7 +63,7 @@ def test_optional_fields_may_stay_empty():
 
 def test_type_must_come_from_the_category_list():
     assert "Brand" in types_for(CaseCategory.INCIDENT)
-    with pytest.raises(ValidationError, match="not a type of the category Evenement") as info:
+    with pytest.raises(ValidationError, match="not a type of the category Event") as info:
         validate_draft(complete(category=CaseCategory.EVENT, case_type="Brand"))
     assert info.value.fields == ("case_type",)
 

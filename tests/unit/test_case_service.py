@@ -110,7 +110,7 @@ def test_read_only_users_cannot_start_a_case_and_nothing_is_written(client):
     wim = client.user("wim.verhaegen")
     with client.db.sessions() as session:
         before = len(session.scalars(select(Case.id)).all())
-    with pytest.raises(AccessDenied, match="Alleen lezen"):
+    with pytest.raises(AccessDenied, match="your case access is Read only"):
         client.admin.start_case(wim, draft())
     with client.db.sessions() as session:
         assert len(session.scalars(select(Case.id)).all()) == before

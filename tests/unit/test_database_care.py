@@ -243,7 +243,9 @@ def test_a_full_disk_leaves_no_half_written_backup(demo_file, tmp_path):
     probe = (
         "import resource, sys\n"
         "from pathlib import Path\n"
+        "from paragon_desktop import i18n\n"
         "from paragon_desktop.storage import backup\n"
+        "i18n.use('en')\n"
         "resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, resource.RLIM_INFINITY))\n"
         "try:\n"
         f"    backup.take(Path({str(demo_file)!r}))\n"

@@ -303,6 +303,10 @@ def test_membership_changes_reach_other_clients_as_feed_changes(client):
 
 
 def test_export_writes_every_message_as_csv_text(client, tmp_path):
+    """In the exporter's language: Dutch here (French below)."""
+    from paragon_desktop import i18n
+
+    i18n.use("nl")
     case_id = client.seveso_case_id()
     tom = client.user("tom.declercq")
     multi = feed_ids(client, tom, case_id)["Multi"]
@@ -318,6 +322,12 @@ def test_export_writes_every_message_as_csv_text(client, tmp_path):
     assert table[1][4] == "Belangrijk"
     # A spreadsheet must not run a formula someone typed in the feed.
     assert table[-1][5] == "'=HYPERLINK(\"http://evil\") en \"quotes\",\nnieuwe regel"
+    i18n.use("fr")
+    write_csv(rows, path)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        french = list(csv.reader(handle, delimiter=";"))
+    assert french[0][:6] == ["Heure", "Auteur", "Rôle de crise", "Organisation", "Types", "Message"]
+    assert french[1][4] == "Important"
 
 
 def test_a_new_case_is_written_in_once_its_starter_takes_a_role(client):

@@ -252,3 +252,24 @@ def test_cancelled_reads_leave_no_open_files_behind(tmp_path):
         with pytest.raises(LayerReadCancelled):
             reader.read(endless, max_bytes=10**8, cancelled=lambda: True)
     assert len(os.listdir("/proc/self/fd")) <= before
+
+
+def test_a_refusal_from_the_reader_process_reaches_the_user_in_their_language(tmp_path):
+    """The reader process sends the refusal's template and values, not its own text: the app
+    shows it in the user's language (the reader does not know it)."""
+    from paragon_desktop import i18n
+
+    path = tmp_path / "bom.kml"
+    path.write_text('<?xml version="1.0"?>\n<!DOCTYPE kml [<!ENTITY a "aa">]>\n'
+                    '<kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>\n')
+    reader = LayerReader(spare=False)
+    try:
+        with pytest.raises(LayerReadError) as refused:
+            reader.read(path, max_bytes=10_000_000)
+    finally:
+        reader.close()
+    assert refused.value.params == {"name": "bom.kml"}  # values travel, not text
+    i18n.use("fr")
+    assert str(refused.value).startswith("bom.kml : le fichier déclare un DOCTYPE")
+    i18n.use("nl")
+    assert str(refused.value).startswith("bom.kml: het bestand declareert een DOCTYPE")

@@ -90,6 +90,7 @@ def test_one_language_at_a_time():
 
 
 def test_the_language_follows_the_computer_unless_chosen(monkeypatch):
+    monkeypatch.delenv("PARAGON_LANGUAGE", raising=False)
     monkeypatch.setenv("LC_ALL", "fr_BE.UTF-8")
     assert i18n.system_language() == "fr"
     monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")
@@ -137,3 +138,70 @@ def test_no_ui_module_builds_text_the_catalogue_cannot_see():
             if shown.search(line):
                 offenders.append(f"{path.name}:{number}: {line.strip()}")
     assert offenders == []
+
+
+ERROR_CLASSES = ("E_", "error_text", "ParagonError", "ValidationError", "SignInError",
+                 "AccessDenied", "NotFound", "NotAvailable", "StorageFull", "LayerReadError",
+                 "LayerReadCancelled", "LayerExportError", "BackupError", "DamagedDatabase")
+
+
+def error_templates() -> set[str]:
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(PACKAGE), method_map=[("**.py", "python")],
+            keywords={name: None for name in ERROR_CLASSES}):
+        if isinstance(message, str):
+            found.add(message)
+    return found
+
+
+def error_entries(language: str) -> dict[str, object]:
+    with (i18n.CATALOGUES / f"errors-{language}.po").open("rb") as handle:
+        catalogue = read_po(handle, locale=i18n.LOCALES[language])
+    return {m.id: m for m in catalogue if m.id}
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_every_error_template_is_translated_and_keeps_its_fields(language):
+    source = error_templates()
+    catalogue = error_entries(language)
+    assert sorted(source - set(catalogue)) == [], "run `make i18n` and translate"
+    assert sorted(set(catalogue) - source) == []
+    assert sorted(k for k, m in catalogue.items() if m.fuzzy or not m.string) == []
+    assert [k for k, m in catalogue.items() if fields(k) != fields(m.string)] == []
+
+
+def test_errors_are_raised_as_templates_the_catalogue_can_see():
+    """A message built with an f-string or by joining pieces cannot be translated: the words
+    go into the template, the values into named fields."""
+    import ast
+
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if name in ERROR_CLASSES[2:] and isinstance(node.args[0], ast.JoinedStr | ast.BinOp):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_an_error_is_shown_in_the_users_language_with_its_values():
+    from paragon_desktop.domain.errors import CredentialsRefused, NotFound
+
+    error = NotFound("No feed “{name}” that you are in; your feeds: {known}.", name="GCC",
+                     known="Multi")
+    try:
+        i18n.use("fr")
+        assert str(error) == "Aucun fil « GCC » dont vous êtes membre ; vos fils : Multi."
+        assert str(CredentialsRefused()).startswith("Nom d'utilisateur inconnu")
+        i18n.use("nl")
+        assert str(error) == "Geen feed “GCC” waarvan je lid bent; jouw feeds: Multi."
+        i18n.use("en")
+        assert str(error) == "No feed “GCC” that you are in; your feeds: Multi."
+    finally:
+        i18n.use("nl")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from paragon_desktop.domain.enums import AccessLevel, CaseAccess, FeedKind
+from paragon_desktop.i18n import E_, error_text
 
 
 @dataclass(frozen=True)
@@ -106,38 +107,41 @@ def case_refusal(
     active in the case.
     """
     if action is not CaseAction.START and not sees_case:
-        return "You have no access to this case. Ask a coordinator of the case to invite you."
+        return error_text("You have no access to this case. Ask a coordinator of the case to "
+                          "invite you.")
     allowed = {
         AccessLevel.READ_ONLY: frozenset({CaseAction.READ}),
         AccessLevel.AGENT: _AGENT_ACTIONS,
         AccessLevel.COORDINATOR: _COORDINATOR_ACTIONS,
     }[level]
     if action not in allowed:
-        needs = "an agent or coordinator" if action in _AGENT_ACTIONS else "a coordinator"
-        return f"Only {needs} may {_VERBS[action]}; your case access is {level.label}."
+        return error_text(_ONLY[action]).format(level=level.label)
     if action is CaseAction.START:
         return None
     if not case_open and action not in _ACTIONS_ON_CLOSED:
-        return "The case is closed: it is read-only. A coordinator who took part may reopen it."
+        return error_text("The case is closed: it is read-only. A coordinator who took part may "
+                          "reopen it.")
     if case_open and action is CaseAction.REOPEN:
-        return "The case is open already."
+        return error_text("The case is open already.")
     if action is CaseAction.REOPEN and not took_part:
-        return "Only a coordinator who took part in the case may reopen it."
+        return error_text("Only a coordinator who took part in the case may reopen it.")
     if action is CaseAction.CLOSE and active_plans:
-        return (
-            "Deactivate the emergency plan first: " + ", ".join(sorted(active_plans))
-            + " is still active in this case."
-        )
+        return error_text("Deactivate the emergency plan first: {plans} is still active in this "
+                          "case.").format(plans=", ".join(sorted(active_plans)))
     return None
 
 
-_VERBS = {
-    CaseAction.READ: "read this case",
-    CaseAction.START: "start a case",
-    CaseAction.EDIT: "edit the case information",
-    CaseAction.CLOSE: "close a case",
-    CaseAction.REOPEN: "reopen a case",
-    CaseAction.INVITE: "invite users or organisations",
-    CaseAction.REMOVE: "remove users or organisations from a case",
-    CaseAction.READ_AUDIT: "read the audit trail",
+_ONLY = {
+    CaseAction.START: E_("Only an agent or coordinator may start a case; your case access is "
+                         "{level}."),
+    CaseAction.EDIT: E_("Only an agent or coordinator may edit the case information; your case "
+                        "access is {level}."),
+    CaseAction.CLOSE: E_("Only a coordinator may close a case; your case access is {level}."),
+    CaseAction.REOPEN: E_("Only a coordinator may reopen a case; your case access is {level}."),
+    CaseAction.INVITE: E_("Only a coordinator may invite users or organisations; your case "
+                          "access is {level}."),
+    CaseAction.REMOVE: E_("Only a coordinator may remove users or organisations from a case; "
+                          "your case access is {level}."),
+    CaseAction.READ_AUDIT: E_("Only a coordinator may read the audit trail; your case access is "
+                              "{level}."),
 }

@@ -10,7 +10,7 @@ from typing import Any
 
 from paragon_desktop.domain.enums import CaseAccess, CaseCategory
 from paragon_desktop.domain.errors import ValidationError
-from paragon_desktop.i18n import N_
+from paragon_desktop.i18n import E_, N_, error_text
 
 NAME_SUFFIX_MAX = 50
 ASTRID_BLOCK_MAX = 32
@@ -105,15 +105,15 @@ class CaseDraft:
 MANDATORY_FIELDS: tuple[str, ...] = ("category", "access", "location", "case_type", "occurred_at")
 
 FIELD_LABELS = {
-    "category": "category",
-    "access": "access",
-    "location": "location",
-    "case_type": "type",
-    "occurred_at": "date and time",
-    "organisation_id": "organisation",
-    "name_suffix": "name suffix",
+    "category": E_("category"),
+    "access": E_("access"),
+    "location": E_("location"),
+    "case_type": E_("type"),
+    "occurred_at": E_("date and time"),
+    "organisation_id": E_("organisation"),
+    "name_suffix": E_("name suffix"),
     "astrid_block": "Astrid block index",
-    "phase": "phase",
+    "phase": E_("phase"),
 }
 
 
@@ -149,7 +149,8 @@ def normalise_astrid_block(value: str) -> str | None:
         return None
     if len(cleaned) > ASTRID_BLOCK_MAX:
         raise ValidationError(
-            f"The Astrid block index has {len(cleaned)} characters; at most {ASTRID_BLOCK_MAX}.",
+            "The Astrid block index has {count} characters; at most {astrid_block_max}.",
+            count=len(cleaned), astrid_block_max=ASTRID_BLOCK_MAX,
             fields=("astrid_block",),
         )
     return cleaned
@@ -160,8 +161,8 @@ def validate_draft(draft: CaseDraft) -> None:
     missing = missing_fields(draft)
     if missing:
         raise ValidationError(
-            "Fill in the mandatory fields: " + ", ".join(FIELD_LABELS[f] for f in missing) + ".",
-            fields=missing,
+            "Fill in the mandatory fields: {fields_missing}.",
+            fields=missing, fields_missing=", ".join(error_text(FIELD_LABELS[f]) for f in missing),
         )
     assert draft.category is not None
     assert draft.occurred_at is not None
@@ -169,12 +170,13 @@ def validate_draft(draft: CaseDraft) -> None:
         raise ValidationError("The date and time needs a time zone.", fields=("occurred_at",))
     if draft.case_type.strip() not in types_for(draft.category):
         raise ValidationError(
-            f"“{draft.case_type}” is not a type of the category {draft.category.label}; "
-            "choose one from the list.",
+            "“{case_type}” is not a type of the category {label}; choose one from the list.",
+            case_type=draft.case_type, label=draft.category.label,
             fields=("case_type",),
         )
     if draft.phase is not None and draft.phase not in PHASES:
-        raise ValidationError(f"“{draft.phase}” is not a phase; choose one from the list.",
+        raise ValidationError("“{phase}” is not a phase; choose one from the list.",
+                              phase=draft.phase,
                               fields=("phase",))
     validate_name_suffix(draft.name_suffix)
     normalise_astrid_block(draft.astrid_block)
@@ -185,7 +187,8 @@ def validate_name_suffix(suffix: str) -> str:
     cleaned = " ".join(suffix.split())
     if len(cleaned) > NAME_SUFFIX_MAX:
         raise ValidationError(
-            f"The name suffix has {len(cleaned)} characters; at most {NAME_SUFFIX_MAX} are allowed.",
+            "The name suffix has {count} characters; at most {name_suffix_max} are allowed.",
+            count=len(cleaned), name_suffix_max=NAME_SUFFIX_MAX,
             fields=("name_suffix",),
         )
     return cleaned
@@ -205,9 +208,11 @@ def generate_case_name(
     ]
     if missing:
         raise ValidationError(
-            "A case name needs " + " and ".join(missing) + ".", fields=tuple(missing)
+            E_("A case name needs a type and a location.") if len(missing) == 2
+            else E_("A case name needs a type.") if missing == ["type"]
+            else E_("A case name needs a location."), fields=tuple(missing)
         )
-    parts = [category.label, case_type.strip(), location_name.strip()]
+    parts = [category.name_label, case_type.strip(), location_name.strip()]
     cleaned = validate_name_suffix(suffix)
     if cleaned:
         parts.append(cleaned)
@@ -217,7 +222,7 @@ def generate_case_name(
 def preview_name(draft: CaseDraft, placeholder: str = "…") -> str:
     """The name as it forms on the form: what is missing shows as a placeholder."""
     parts = [
-        draft.category.label if draft.category else placeholder,
+        draft.category.name_label if draft.category else placeholder,
         draft.case_type.strip() or placeholder,
         (draft.location.name.strip() if draft.location else "") or placeholder,
     ]
@@ -233,9 +238,10 @@ def check_category_change(old: CaseCategory, new: CaseCategory) -> None:
     if old is new or (old is CaseCategory.EVENT and new is CaseCategory.INCIDENT):
         return
     raise ValidationError(
-        f"A case of category {old.label} cannot become {new.label}. Only an event fully "
-        "taken over by an incident may change to incident; otherwise start a separate case and "
-        "refer to it in the Multi feed.",
+        "A case of category {old} cannot become {new}. Only an event fully taken over by an "
+        "incident may change to incident; otherwise start a separate case and refer to it in the "
+        "Multi feed.",
+        old=old.label, new=new.label,
         fields=("category",),
     )
 
@@ -258,12 +264,11 @@ def closing_advice(
     if access is CaseAccess.PRIVATE or category in (CaseCategory.EVENT, CaseCategory.EXERCISE):
         if closer_in_creating_organisation:
             return None
-        return (
-            f"Normally {creator_name} ({creating_organisation}), who started this case, or a "
-            "colleague of that organisation closes it. Close it only if you were designated "
-            "in the Multi feed."
-        )
-    return (
+        return error_text(
+            "Normally {creator} ({organisation}), who started this case, or a colleague of that "
+            "organisation closes it. Close it only if you were designated in the Multi feed."
+        ).format(creator=creator_name, organisation=creating_organisation)
+    return error_text(
         "Close a public incident only after the Multi feed shows that the participants plan no "
         "further follow-up."
     )

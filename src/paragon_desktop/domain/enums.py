@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from paragon_desktop.i18n import _
+from paragon_desktop.i18n import N_, _
 
 
 class CaseCategory(StrEnum):
@@ -14,9 +14,15 @@ class CaseCategory(StrEnum):
 
     @property
     def label(self) -> str:
-        """In the current language (the case name is generated in the starter's language)."""
-        return {"incident": _("Incident"), "event": _("Evenement"),
-                "exercise": _("Oefening")}[self.value]
+        """In the current language."""
+        return _(self.name_label)
+
+    @property
+    def name_label(self) -> str:
+        """As it appears in a case name: Dutch, the form the shared server checks every case
+        name against (a name in the starter's language needs the server to accept it too)."""
+        return {"incident": N_("Incident"), "event": N_("Evenement"),
+                "exercise": N_("Oefening")}[self.value]
 
 
 class CaseAccess(StrEnum):

@@ -1,15 +1,45 @@
-"""Errors a user can meet. Each message says what is wrong and what to do about it."""
+"""Errors a user can meet. Each message says what is wrong and what to do about it.
+
+A message is an English template with named fields (``NotFound("No feed {name}.", name=n)``);
+``str(error)`` gives it in the user's language from the error catalogues
+(``resources/i18n/errors-<lang>.po``, kept by ``make i18n``). The template is the message's
+code: whoever catches the error can show it again in another language, and the layer reader
+sends template and fields, not text, from its process.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+
+from paragon_desktop.i18n import E_, error_text
 
 
 class ParagonError(Exception):
     """Base of all errors shown to users in plain language."""
 
+    def __init__(self, message: str = "", **params: Any) -> None:
+        super().__init__(message)
+        self.template = message
+        self.params = params
+
+    def __str__(self) -> str:
+        return render(self.template, self.params)
+
+
+def render(template: str, params: dict[str, Any]) -> str:
+    """``template`` in the current language with ``params`` filled in."""
+    text = error_text(template)
+    if not params:
+        return text
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError):  # a translation that lost a field: the source
+        return template.format(**params)
+
 
 class ValidationError(ParagonError):
-    def __init__(self, message: str, fields: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, fields: tuple[str, ...] = (), **params: Any) -> None:
+        super().__init__(message, **params)
         self.fields = fields
 
 
@@ -21,7 +51,7 @@ class CredentialsRefused(SignInError):
     """The user name or the password is wrong (which of the two is not said)."""
 
     def __init__(self) -> None:
-        super().__init__("Unknown user name or wrong password. Check both and try again.")
+        super().__init__(E_("Unknown user name or wrong password. Check both and try again."))
 
 
 class AccessDenied(ParagonError):

@@ -81,27 +81,29 @@ def validate_role_choice(choice: RoleChoice, organisation_roles: Iterable[str],
     """The choice, cleaned; a ValidationError names what is wrong."""
     if choice.organisation_id not in user_organisation_ids:
         raise ValidationError("You are not a member of that organisation: pick one of your own.",
-                              ("organisation",))
+                              fields=("organisation",))
     options = role_options(organisation_roles)
     wanted = _fold(choice.crisis_role)
     role = next((r for r in options if _fold(r) == wanted), None)
     if role is None:
         raise ValidationError(
-            "Pick a crisis role from your organisation's list or a generic one ("
-            + ", ".join(GENERIC_ROLES) + ").", ("crisis_role",))
+            "Pick a crisis role from your organisation's list or a generic one ({roles}).",
+            roles=", ".join(GENERIC_ROLES), fields=("crisis_role",))
     cell = " ".join((choice.crisis_cell or "").split()) or None
     if cell is not None:
         cell = next((c for c in KNOWN_CELLS if _fold(c) == _fold(cell)), cell)
         if len(cell) > MAX_ROLE_TEXT:
-            raise ValidationError(f"The crisis cell name is longer than {MAX_ROLE_TEXT} characters.",
-                                  ("crisis_cell",))
+            raise ValidationError("The crisis cell name is longer than {max_role_text} characters.",
+                                  max_role_text=MAX_ROLE_TEXT,
+                                  fields=("crisis_cell",))
         if cell.startswith("#") or not any(ch.isalnum() for ch in cell):
             raise ValidationError("A crisis cell name needs letters or digits (no leading #).",
-                                  ("crisis_cell",))
+                                  fields=("crisis_cell",))
     description = choice.description.strip()
     if len(description) > MAX_DESCRIPTION:
-        raise ValidationError(f"The description is longer than {MAX_DESCRIPTION} characters.",
-                              ("description",))
+        raise ValidationError("The description is longer than {max_description} characters.",
+                              max_description=MAX_DESCRIPTION,
+                              fields=("description",))
     return RoleChoice(choice.organisation_id, role, cell, description)
 
 
@@ -212,23 +214,24 @@ class MessageDraft:
 def validate_message(draft: MessageDraft) -> None:
     """Tag rules of §4.7: an Answer answers a Question; a SITREP carries its report."""
     if not draft.text.strip():
-        raise ValidationError("The message is empty: type something before sending.", ("text",))
+        raise ValidationError("The message is empty: type something before sending.", fields=("text",))
     if len(draft.text) > MAX_MESSAGE:
         raise ValidationError(
-            f"The message is {len(draft.text):,} characters long; the limit is {MAX_MESSAGE:,}. "
-            "Attach long reports as a SITREP document.", ("text",))
+            "The message is {count:,} characters long; the limit is {max_message:,}. Attach long "
+            "reports as a SITREP document.",
+            count=len(draft.text), max_message=MAX_MESSAGE, fields=("text",))
     if MessageTag.ANSWER in draft.tags:
         if draft.answers_tags is None:
             raise ValidationError("An answer answers a question: pick the question first "
-                                  "(right-click it, “Beantwoorden”).", ("answers",))
+                                  "(right-click it, “Beantwoorden”).", fields=("answers",))
         if MessageTag.QUESTION.value not in draft.answers_tags:
             raise ValidationError("Only a question can be answered; that message is no question.",
-                                  ("answers",))
+                                  fields=("answers",))
     elif draft.answers_tags is not None:
-        raise ValidationError("A reply to a question carries the tag Answer.", ("answers",))
+        raise ValidationError("A reply to a question carries the tag Answer.", fields=("answers",))
     if MessageTag.SITREP in draft.tags and not draft.attachment_name:
         raise ValidationError("A SITREP carries the situation report: attach the document "
-                              "(PDF or text) first.", ("attachment",))
+                              "(PDF or text) first.", fields=("attachment",))
 
 
 def pops_up(tags: Collection[str], feed_kind: FeedKind) -> bool:
@@ -239,11 +242,13 @@ def pops_up(tags: Collection[str], feed_kind: FeedKind) -> bool:
 def check_attachment(name: str, data: bytes) -> str:
     """The media type of a SITREP document, or a ValidationError saying why it is refused."""
     if not data:
-        raise ValidationError(f"“{name}” is empty.", ("attachment",))
+        raise ValidationError("“{name}” is empty.",
+                              name=name, fields=("attachment",))
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
-            f"“{name}” is {len(data) / 1e6:.1f} MB; a SITREP document may be at most "
-            f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.", ("attachment",))
+            "“{name}” is {size:.1f} MB; a SITREP document may be at most {limit} MB.",
+            name=name, size=len(data) / 1e6, limit=MAX_ATTACHMENT_BYTES // (1024 * 1024),
+            fields=("attachment",))
     if data.startswith(b"%PDF-"):
         return "application/pdf"
     if b"\x00" not in data[:65536]:
@@ -253,8 +258,9 @@ def check_attachment(name: str, data: bytes) -> str:
             pass
         else:
             return "text/plain"
-    raise ValidationError(f"“{name}” is neither a PDF nor a UTF-8 text file; save the report as "
-                          "PDF or text and attach that.", ("attachment",))
+    raise ValidationError("“{name}” is neither a PDF nor a UTF-8 text file; save the report as "
+                          "PDF or text and attach that.",
+                          name=name, fields=("attachment",))
 
 
 # -- filters ------------------------------------------------------------------------------------

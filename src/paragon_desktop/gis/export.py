@@ -47,7 +47,8 @@ def _features(layer: ExportLayer) -> list[dict[str, Any]]:
     try:
         data = json.loads(layer.geojson)
     except json.JSONDecodeError as exc:
-        raise LayerExportError(f"Layer “{layer.name}” holds damaged data ({exc}).") from exc
+        raise LayerExportError("Layer “{name}” holds damaged data ({exc}).",
+                               name=layer.name, exc=exc) from exc
     features: list[dict[str, Any]] = data.get("features", [])
     return features
 
@@ -58,7 +59,8 @@ def export_layers(layers: Sequence[ExportLayer], path: str | Path) -> int:
     path = Path(path)
     fmt = EXPORT_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise LayerExportError(f"{path.name}: export as .geojson, .kml or .kmz.")
+        raise LayerExportError("{name}: export as .geojson, .kml or .kmz.",
+                               name=path.name)
     if not layers:
         raise LayerExportError("No layers to export: tick the layers you want first.")
     try:
@@ -73,7 +75,8 @@ def export_layers(layers: Sequence[ExportLayer], path: str | Path) -> int:
                 with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
                     archive.writestr("doc.kml", data)
     except OSError as exc:
-        raise LayerExportError(f"{path.name}: could not be written ({exc.strerror}).") from exc
+        raise LayerExportError("{name}: could not be written ({strerror}).",
+                               name=path.name, strerror=exc.strerror) from exc
     return count
 
 

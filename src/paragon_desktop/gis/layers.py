@@ -142,8 +142,9 @@ def _crs_name(crs: str | None, name: str = "") -> str | None:
         parsed = CRS.from_user_input(crs)
     except CRSError as exc:
         raise LayerReadError(
-            f"{name or crs}: the coordinate system is not one PROJ knows ({_short(str(exc))}). "
-            "Choose the file's coordinate system in the import dialog."
+            "{file}: the coordinate system is not one PROJ knows ({reason}). Choose the file's "
+            "coordinate system in the import dialog.",
+            file=name or crs, reason=_short(str(exc))
         ) from None
     if parsed.is_compound and parsed.sub_crs_list:
         parsed = parsed.sub_crs_list[0]
@@ -152,9 +153,10 @@ def _crs_name(crs: str | None, name: str = "") -> str | None:
                 "earth's centre)" if parsed.is_geocentric else "an engineering (local) grid"
                 if parsed.is_engineering else parsed.type_name)
         raise LayerReadError(
-            f"{name or crs}: the file states the coordinate system {parsed.name!r}, which is "
-            f"{kind}, not a map coordinate system; its coordinates cannot be placed on the map. "
-            "Choose the file's map coordinate system (for example Lambert 72) in the import dialog."
+            "{file}: the file states the coordinate system {crs!r}, which is {kind}, not a map "
+            "coordinate system; its coordinates cannot be placed on the map. Choose the file's map "
+            "coordinate system (for example Lambert 72) in the import dialog.",
+            file=name or crs, crs=parsed.name, kind=kind
         )
     epsg = parsed.to_epsg()
     return f"EPSG:{epsg}" if epsg else parsed.to_wkt()
@@ -178,7 +180,8 @@ def normalise_crs(crs: str) -> str:
     except LayerReadError:
         name = None
     if not name:
-        raise LayerReadError(f"{crs!r} is not a coordinate system pyproj knows (try EPSG:31370).")
+        raise LayerReadError("{crs!r} is not a coordinate system pyproj knows (try EPSG:31370).",
+                             crs=crs)
     return name
 
 
@@ -204,8 +207,9 @@ def _read_part(name: str, source: str, layer: str | None, is_kml: bool,
     except Exception as exc:
         if "projection" in str(exc).lower() or "crs" in str(exc).lower():
             raise LayerReadError(
-                f"{name}: the coordinate system the file states cannot be used "
-                f"({_short(str(exc))}). Choose the file's coordinate system in the import dialog."
+                "{name}: the coordinate system the file states cannot be used ({short}). Choose the "
+                "file's coordinate system in the import dialog.",
+                name=name, short=_short(str(exc))
             ) from None
         raise
     names = list(meta["fields"])
@@ -258,8 +262,9 @@ def _linear_rings(source: str, table: str, wkb: np.ndarray, geoms: np.ndarray,
 def _at_most(name: str, layers: list[str]) -> list[str]:
     if len(layers) > MAX_LAYERS:
         raise LayerReadError(
-            f"{name}: the file holds {len(layers):,} layers; at most {MAX_LAYERS} are read from one "
-            "file. Save the layers you need into a smaller file (QGIS: Export > Save Features As)."
+            "{name}: the file holds {count:,} layers; at most {max_layers} are read from one file. "
+            "Save the layers you need into a smaller file (QGIS: Export > Save Features As).",
+            name=name, count=len(layers), max_layers=MAX_LAYERS
         )
     return layers
 
@@ -290,8 +295,10 @@ def _check_format(path: Path, claimed: str, max_bytes: int) -> tuple[str, safety
     sniffed = safety.sniff(path)
     if sniffed.kind not in _CONTENT[claimed]:
         raise LayerReadError(
-            f"{path.name}: the name says {claimed} but the file holds {_CONTENT_NAMES[sniffed.kind]}. "
-            f"Rename it to {_CONTENT_EXT[sniffed.kind]} if that is what it is."
+            "{name}: the name says {claimed} but the file holds {content}. Rename it to {extension} "
+            "if that is what it is.",
+            name=path.name, claimed=claimed, content=_CONTENT_NAMES[sniffed.kind],
+            extension=_CONTENT_EXT[sniffed.kind]
         )
     if sniffed.kind in ("kml", "gpx", "json"):
         safety.check_text_file(path, sniffed)
@@ -302,20 +309,23 @@ def _check_format(path: Path, claimed: str, max_bytes: int) -> tuple[str, safety
     if claimed == "KMZ" or (not zipped.shp and zipped.kml):
         if not zipped.kml:
             listing = ", ".join(zipped.names[:6]) or "nothing"
-            raise LayerReadError(f"{path.name}: the KMZ holds no KML document (it holds {listing}).")
+            raise LayerReadError("{name}: the KMZ holds no KML document (it holds {listing}).",
+                                 name=path.name, listing=listing)
         return "KMZ", zipped
     if not zipped.shp:
         listing = ", ".join(zipped.names[:6]) or "nothing"
         raise LayerReadError(
-            f"{path.name}: the zip holds no Shapefile (.shp) or KML (it holds {listing})."
+            "{name}: the zip holds no Shapefile (.shp) or KML (it holds {listing}).",
+            name=path.name, listing=listing
         )
     lower = {n.lower() for n in zipped.names}
     for shp in zipped.shp:
         for ext in (".shx", ".dbf"):
             if shp[:-4].lower() + ext not in lower:
                 raise LayerReadError(
-                    f"{path.name}: {Path(shp).name} comes without its {ext} file; a Shapefile needs "
-                    ".shp, .shx and .dbf together (and .prj for its coordinate system)."
+                    "{name}: {shapefile} comes without its {ext} file; a Shapefile needs .shp, .shx and .dbf "
+                    "together (and .prj for its coordinate system).",
+                    name=path.name, shapefile=Path(shp).name, ext=ext
                 )
     return "Shapefile", zipped
 
@@ -358,9 +368,10 @@ def _resolve_crs(name: str, part: _Part, override: str | None, warnings: list[st
         )
         return guess, False
     raise LayerReadError(
-        f"{name}: the coordinates are out of range for longitude/latitude "
-        f"(x {bounds[0]:,.6g} to {bounds[2]:,.6g}, y {bounds[1]:,.6g} to {bounds[3]:,.6g}) and fit no "
-        "Belgian coordinate system. Choose the file's coordinate system (CRS) and import again."
+        "{name}: the coordinates are out of range for longitude/latitude (x {west:,.6g} to "
+        "{east:,.6g}, y {south:,.6g} to {north:,.6g}) and fit no Belgian coordinate system. "
+        "Choose the file's coordinate system (CRS) and import again.",
+        name=name, west=bounds[0], east=bounds[2], south=bounds[1], north=bounds[3]
     )
 
 
@@ -375,24 +386,26 @@ def _to_wgs84(name: str, geoms: np.ndarray, crs: str, swap: bool = False) -> np.
             )
         except (CRSError, ProjError) as exc:
             raise LayerReadError(
-                f"{name}: the coordinates cannot be converted from {_crs_label(crs)} to longitude/"
-                f"latitude ({_short(str(exc))}). Choose the file's coordinate system in the import "
-                "dialog."
+                "{name}: the coordinates cannot be converted from {crs_label} to longitude/latitude "
+                "({short}). Choose the file's coordinate system in the import dialog.",
+                name=name, crs_label=_crs_label(crs), short=_short(str(exc))
             ) from None
     present = geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)]
     if len(present):
         bounds = shapely.total_bounds(present)
         if not np.all(np.isfinite(bounds)):
             raise LayerReadError(
-                f"{name}: some coordinates cannot be converted from {_crs_label(crs)} to longitude/"
-                "latitude: they lie outside the area that coordinate system covers. Is it the "
-                "file's real coordinate system? Choose another in the import dialog."
+                "{name}: some coordinates cannot be converted from {crs_label} to longitude/latitude: "
+                "they lie outside the area that coordinate system covers. Is it the file's real "
+                "coordinate system? Choose another in the import dialog.",
+                name=name, crs_label=_crs_label(crs)
             )
         if not is_lonlat(tuple(bounds)):  # type: ignore[arg-type]
             raise LayerReadError(
-                f"{name}: some coordinates are out of range (longitude must be -180 to 180, latitude "
-                f"-90 to 90; found {bounds[0]:.6g} to {bounds[2]:.6g}, {bounds[1]:.6g} to "
-                f"{bounds[3]:.6g}). If the file is in another coordinate system, choose it."
+                "{name}: some coordinates are out of range (longitude must be -180 to 180, latitude "
+                "-90 to 90; found {west:.6g} to {east:.6g}, {south:.6g} to {north:.6g}). If the file "
+                "is in another coordinate system, choose it.",
+                name=name, west=bounds[0], east=bounds[2], south=bounds[1], north=bounds[3]
             )
     return geoms
 
@@ -428,26 +441,30 @@ def read_layer(
 
     def step(fraction: float, stage: str) -> None:
         if cancelled is not None and cancelled():
-            raise LayerReadCancelled(f"{path.name}: import cancelled.")
+            raise LayerReadCancelled("{name}: import cancelled.",
+                                     name=path.name)
         if progress is not None:
             progress(fraction, stage)
 
     override = normalise_crs(crs) if crs else None
     if not path.is_file():
-        raise LayerReadError(f"{path.name}: no such file.")
+        raise LayerReadError("{name}: no such file.",
+                             name=path.name)
     size = path.stat().st_size
     if size == 0:
-        raise LayerReadError(f"{path.name}: the file is empty.")
+        raise LayerReadError("{name}: the file is empty.",
+                             name=path.name)
     if size > max_bytes:
         raise LayerReadError(
-            f"{path.name}: {size / 1e6:,.0f} MB is more than the limit of {max_bytes / 1e6:,.0f} MB "
-            "(Settings)."
+            "{name}: {size:,.0f} MB is more than the limit of {limit:,.0f} MB (Settings).",
+            name=path.name, size=size / 1e6, limit=max_bytes / 1e6
         )
     claimed = FORMATS.get(path.suffix.lower())
     if claimed is None:
         raise LayerReadError(
-            f"{path.name}: unknown layer format; use KML, KMZ, GeoJSON, GPX, GeoPackage (.gpkg) "
-            "or a zipped Shapefile (.zip)."
+            "{name}: unknown layer format; use KML, KMZ, GeoJSON, GPX, GeoPackage (.gpkg) or a "
+            "zipped Shapefile (.zip).",
+            name=path.name
         )
     step(0.02, "controleren")
     source_format, zipped = _check_format(path, claimed, max_bytes)
@@ -472,8 +489,9 @@ def read_layer(
         raise
     except Exception as exc:  # GDAL reports broken files with many exception types
         raise LayerReadError(
-            f"{path.name}: could not be read as {source_format}; the file is damaged or not what "
-            f"its name says (GDAL: {_short(str(exc))})."
+            "{name}: could not be read as {source_format}; the file is damaged or not what its name "
+            "says (GDAL: {short}).",
+            name=path.name, source_format=source_format, short=_short(str(exc))
         ) from exc
     crs_used: list[str] = []
     missing = 0
@@ -490,7 +508,8 @@ def read_layer(
         warnings.append(f"{path.name}: {missing} features without geometry were left out.")
     geojson, count, types, bbox = _assemble(parts, step)
     if count == 0:
-        raise LayerReadError(f"{path.name}: the file holds no features with a geometry; nothing to add.")
+        raise LayerReadError("{name}: the file holds no features with a geometry; nothing to add.",
+                             name=path.name)
     step(1.0, "klaar")
     return LayerRead(
         geojson=geojson,

@@ -148,12 +148,14 @@ class LayerReader:
             frames = _Frames(child.process.stdout)
             while True:
                 if cancelled is not None and cancelled():
-                    raise LayerReadCancelled(f"{path.name}: import cancelled.")
+                    raise LayerReadCancelled("{name}: import cancelled.",
+                                             name=path.name)
                 if time.monotonic() > deadline:
                     raise LayerReadError(
-                        f"{path.name}: reading took longer than {self.time_limit:.0f} s and was "
-                        "stopped. A normal layer file reads in seconds; this one may hold a query "
-                        "that never ends (a GeoPackage view) or be far too large."
+                        "{name}: reading took longer than {time_limit:.0f} s and was stopped. A "
+                        "normal layer file reads in seconds; this one may hold a query that never "
+                        "ends (a GeoPackage view) or be far too large.",
+                        name=path.name, time_limit=self.time_limit
                     )
                 frame = frames.next(0.05)
                 if frame is None:
@@ -166,8 +168,9 @@ class LayerReader:
                     if progress is not None:
                         progress(float(fraction), str(stage))
                 elif kind == b"E":
+                    # Template and fields, not text: the app shows it in the user's language.
                     refusal = json.loads(payload)
-                    raise LayerReadError(str(refusal["message"]))
+                    raise LayerReadError(str(refusal["template"]), **dict(refusal["params"]))
                 elif kind == b"R":
                     head, _, text = payload.partition(b"\0")
                     meta = json.loads(head)
@@ -189,14 +192,16 @@ class LayerReader:
             what = {-signal.SIGKILL: "was stopped", -signal.SIGSEGV: "crashed",
                     -signal.SIGABRT: "aborted", -signal.SIGBUS: "crashed"}[code]
             return LayerReadError(
-                f"{path.name}: the reader {what} while reading this file (it may need more than "
-                f"the {self.memory_limit / 1024**3:.1f} GB memory limit, or be made to break "
-                "readers). Nothing was added.")
+                "{name}: the reader {what} while reading this file (it may need more than the "
+                "{limit:.1f} GB memory limit, or be made to break readers). Nothing was added.",
+                name=path.name, what=what, limit=self.memory_limit / 1024**3)
         if code == -signal.SIGXCPU:
-            return LayerReadError(f"{path.name}: reading used more than {self.time_limit:.0f} s of "
-                                  "processor time and was stopped. Nothing was added.")
-        return LayerReadError(f"{path.name}: the reader stopped unexpectedly (exit code {code}). "
-                              "Nothing was added.")
+            return LayerReadError("{name}: reading used more than {time_limit:.0f} s of processor "
+                                  "time and was stopped. Nothing was added.",
+                                  name=path.name, time_limit=self.time_limit)
+        return LayerReadError("{name}: the reader stopped unexpectedly (exit code {code}). "
+                              "Nothing was added.",
+                              name=path.name, code=code)
 
 
 class _Frames:
@@ -256,6 +261,12 @@ def memory_for(path: Path, cap: int) -> int:
     return min(cap, BASE_MEMORY + 50 * size)
 
 
+def _refuse(out: IO[bytes], error: LayerReadError) -> None:
+    """Send a refusal as its template and fields (what is not JSON goes as text)."""
+    _send(out, b"E", json.dumps({"template": error.template, "params": error.params},
+                                default=str).encode())
+
+
 def child_main() -> int:
     """Import everything, wait for one request, lock down, read, answer, exit."""
     from paragon_desktop.gis import sandbox
@@ -281,22 +292,24 @@ def child_main() -> int:
         read = read_layer(request["path"], crs=request["crs"], max_bytes=int(request["max_bytes"]),
                           progress=progress)
     except LayerReadError as exc:
-        _send(out, b"E", json.dumps({"message": str(exc)}).encode())
+        _refuse(out, exc)
         return 0
     except MemoryError:
-        name = Path(request["path"]).name
-        _send(out, b"E", json.dumps({"message": (
-            f"{name}: reading this file needs more than the "
-            f"{int(request['memory']) / 1024**3:.1f} GB memory limit; it was stopped. Nothing was "
-            "added.")}).encode())
+        _refuse(out, LayerReadError(
+            "{name}: reading this file needs more than the {limit:.1f} GB memory limit; it was "
+            "stopped. Nothing was added.",
+            name=Path(request["path"]).name, limit=int(request["memory"]) / 1024**3))
         return 0
     except Exception as exc:  # GDAL and friends: a named refusal, never a traceback
         name = Path(request["path"]).name
         text = " ".join(str(exc).split())[:300]
         if "memory" in text.lower():
-            text = (f"reading this file needs more than the {int(request['memory']) / 1024**3:.1f} "
-                    f"GB memory limit ({text})")
-        _send(out, b"E", json.dumps({"message": f"{name}: could not be read: {text}."}).encode())
+            _refuse(out, LayerReadError(
+                "{name}: reading this file needs more than the {limit:.1f} GB memory limit "
+                "({reason}).", name=name, limit=int(request["memory"]) / 1024**3, reason=text))
+        else:
+            _refuse(out, LayerReadError("{name}: could not be read: {reason}.", name=name,
+                                        reason=text))
         return 0
     head = json.dumps({
         "feature_count": read.feature_count, "bbox": read.bbox, "source_crs": read.source_crs,

@@ -91,11 +91,13 @@ def sniff(path: Path) -> Sniffed:
         if local in ("kml", "gpx"):
             return Sniffed(local, encoding)
         raise LayerReadError(
-            f"{path.name}: this is XML but not KML or GPX (its root element is <{local or '?'}>)."
+            "{name}: this is XML but not KML or GPX (its root element is <{root}>).",
+            name=path.name, root=local or '?'
         )
     raise LayerReadError(
-        f"{path.name}: the content is not a map layer (not KML, KMZ, GeoJSON, GPX, GeoPackage "
-        "or a zipped Shapefile); is it the right file?"
+        "{name}: the content is not a map layer (not KML, KMZ, GeoJSON, GPX, GeoPackage or a "
+        "zipped Shapefile); is it the right file?",
+        name=path.name
     )
 
 
@@ -104,9 +106,10 @@ def check_xml_prolog(name: str, head: bytes) -> None:
     upper = head[:HEAD_BYTES].upper()
     if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
         raise LayerReadError(
-            f"{name}: the file declares a DOCTYPE or XML entities. KML and GPX never need them, and "
+            "{name}: the file declares a DOCTYPE or XML entities. KML and GPX never need them, and "
             "they are how entity bombs and attempts to read local files get in, so the file is "
-            "refused. Remove the <!DOCTYPE ...> part if you trust the file."
+            "refused. Remove the <!DOCTYPE ...> part if you trust the file.",
+            name=name
         )
 
 
@@ -134,16 +137,17 @@ def check_xml_document(name: str, handle: IO[bytes], kind: str) -> None:
         parser.Parse(b"", True)
     except _Refused:
         raise LayerReadError(
-            f"{name}: the file declares a DOCTYPE or XML entities (line {parser.CurrentLineNumber}). "
-            "KML and GPX never need them, and they are how entity bombs and attempts to read local "
-            "files get in, so the file is refused. Remove the <!DOCTYPE ...> part if you trust "
-            "the file."
+            "{name}: the file declares a DOCTYPE or XML entities (line {line}). KML and "
+            "GPX never need them, and they are how entity bombs and attempts to read local files get "
+            "in, so the file is refused. Remove the <!DOCTYPE ...> part if you trust the file.",
+            name=name, line=parser.CurrentLineNumber
         ) from None
     except expat.ExpatError as exc:
         raise LayerReadError(
-            f"{name}: the {kind.upper()} is not well-formed XML ({expat.ErrorString(exc.code)} on "
-            f"line {exc.lineno}, column {exc.offset + 1}). Open it in a text editor or get the "
-            "file again."
+            "{name}: the {kind} is not well-formed XML ({error} on line {line}, column "
+            "{column}). Open it in a text editor or get the file again.",
+            name=name, kind=kind.upper(), error=expat.ErrorString(exc.code), line=exc.lineno,
+            column=exc.offset + 1
         ) from None
 
 
@@ -182,13 +186,15 @@ def check_complete(name: str, kind: str, tail: bytes) -> None:
     if kind in ("kml", "gpx"):
         if not re.search(rb"</([\w.-]+:)?" + kind.encode() + rb"\s*>$", tail, re.IGNORECASE):
             raise LayerReadError(
-                f"{name}: the file ends before its closing </{kind}> tag, so it is cut off "
-                "(an interrupted download or copy?). Get the complete file again."
+                "{name}: the file ends before its closing </{kind}> tag, so it is cut off (an "
+                "interrupted download or copy?). Get the complete file again.",
+                name=name, kind=kind
             )
     elif kind == "json" and not tail.endswith((b"}", b"]")):
         raise LayerReadError(
-            f"{name}: the GeoJSON ends in the middle, so the file is cut off "
-            "(an interrupted download or copy?). Get the complete file again."
+            "{name}: the GeoJSON ends in the middle, so the file is cut off (an interrupted download "
+            "or copy?). Get the complete file again.",
+            name=name
         )
 
 
@@ -198,8 +204,9 @@ def check_utf8(name: str, data: bytes, what: str) -> None:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise LayerReadError(
-            f"{name}: the text is not UTF-8 (byte 0x{data[exc.start]:02X} on line {line}). "
-            f"{what} must be UTF-8; save it again as UTF-8 (e.g. from a text editor or QGIS)."
+            "{name}: the text is not UTF-8 (byte 0x{byte:02X} on line {line}). {what} must be "
+            "UTF-8; save it again as UTF-8 (e.g. from a text editor or QGIS).",
+            name=name, byte=data[exc.start], line=line, what=what
         ) from None
 
 
@@ -227,36 +234,42 @@ def inspect_zip(path: Path, max_bytes: int) -> ZipContents:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
-        raise LayerReadError(f"{path.name}: the archive is damaged or cut off ({exc}).") from None
+        raise LayerReadError("{name}: the archive is damaged or cut off ({exc}).",
+                             name=path.name, exc=exc) from None
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
         if len(members) > MAX_ZIP_MEMBERS:
-            raise LayerReadError(f"{path.name}: the archive holds {len(members)} files; refused.")
+            raise LayerReadError("{name}: the archive holds {count} files; refused.",
+                                 name=path.name, count=len(members))
         total = sum(m.file_size for m in members)
         if total > max_bytes:
             raise LayerReadError(
-                f"{path.name}: the archive would unpack to {total / 1e6:,.0f} MB, more than the "
-                f"limit of {max_bytes / 1e6:,.0f} MB (Settings)."
+                "{name}: the archive would unpack to {size:,.0f} MB, more than the limit of "
+                "{limit:,.0f} MB (Settings).",
+                name=path.name, size=total / 1e6, limit=max_bytes / 1e6
             )
         for member in members:
             if member.flag_bits & 0x1:
                 raise LayerReadError(
-                    f"{path.name}: {member.filename} is encrypted (password-protected). Unpack it "
-                    "with its password and add the files themselves, or zip them again without one."
+                    "{name}: {filename} is encrypted (password-protected). Unpack it with its password and "
+                    "add the files themselves, or zip them again without one.",
+                    name=path.name, filename=member.filename
                 )
             if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 method = {9: "Deflate64", 12: "bzip2", 14: "LZMA", 93: "Zstandard"}.get(
                     member.compress_type, f"method {member.compress_type}")
                 raise LayerReadError(
-                    f"{path.name}: {member.filename} is compressed with {method}, which cannot be "
-                    "read here. Unpack the archive and zip it again with standard compression "
-                    "(deflate), or add the files themselves."
+                    "{name}: {filename} is compressed with {method}, which cannot be read here. Unpack the "
+                    "archive and zip it again with standard compression (deflate), or add the files "
+                    "themselves.",
+                    name=path.name, filename=member.filename, method=method
                 )
             ratio = member.file_size / max(member.compress_size, 1)
             if member.file_size > 1_000_000 and ratio > MAX_ZIP_RATIO:
                 raise LayerReadError(
-                    f"{path.name}: {member.filename} would unpack {ratio:,.0f} times larger than it "
-                    "is stored; that is a zip bomb, not a map layer. Refused."
+                    "{name}: {filename} would unpack {ratio:,.0f} times larger than it is stored; that is a "
+                    "zip bomb, not a map layer. Refused.",
+                    name=path.name, filename=member.filename, ratio=ratio
                 )
         for member in members:
             try:
@@ -265,8 +278,8 @@ def inspect_zip(path: Path, max_bytes: int) -> ZipContents:
                         pass
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
                 raise LayerReadError(
-                    f"{path.name}: {member.filename} in the archive is damaged ({exc}). Get the "
-                    "file again."
+                    "{name}: {filename} in the archive is damaged ({exc}). Get the file again.",
+                    name=path.name, filename=member.filename, exc=exc
                 ) from None
         names = [m.filename for m in members]
         kml = [n for n in names if n.lower().endswith(".kml")]

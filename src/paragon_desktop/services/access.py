@@ -72,11 +72,13 @@ def visible_case(session: Session, user_id: int, case_id: int) -> Case:
     case = session.get(Case, case_id)
     if case is None:
         raise NotAvailable(
-            f"Case {case_id} is not available to you: it does not exist, or you have no access "
-            "to it. Ask a coordinator of the case to invite you.")
+            "Case {case_id} is not available to you: it does not exist, or you have no access to it. "
+            "Ask a coordinator of the case to invite you.",
+            case_id=case_id)
     if not can_see_case(case_facts(session, case, user_id, user_organisation_ids(session, user_id))):
         raise AccessDenied(
-            f"You have no access to case “{case.name}”. Ask a coordinator of the case to invite you."
+            "You have no access to case “{name}”. Ask a coordinator of the case to invite you.",
+            name=case.name
         )
     return case
 

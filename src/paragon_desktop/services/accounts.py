@@ -27,20 +27,22 @@ def create_user(db: Database, *, username: str, display_name: str, password: str
     """
     username = check_role_name(username.strip())
     if not display_name.strip():
-        raise ValidationError("Give the user's full name.", ("display_name",))
+        raise ValidationError("Give the user's full name.", fields=("display_name",))
     if not organisations:
-        raise ValidationError("Link the user to at least one organisation.", ("organisations",))
+        raise ValidationError("Link the user to at least one organisation.", fields=("organisations",))
     if len(password) < 8:
-        raise ValidationError("The password must have at least 8 characters.", ("password",))
+        raise ValidationError("The password must have at least 8 characters.", fields=("password",))
     postgresql = db.engine.dialect.name == "postgresql"
     with db.sessions.begin() as session:
         if session.scalar(select(User.id).where(User.username == username)) is not None:
-            raise ValidationError(f"There is already a user {username!r}.", ("username",))
+            raise ValidationError("There is already a user {username!r}.",
+                                  username=username, fields=("username",))
         orgs = []
         for name in organisations:
             org = session.scalar(select(Organisation).where(Organisation.name == name.strip()))
             if org is None:
-                raise NotFound(f"No organisation named {name!r} in this database.")
+                raise NotFound("No organisation named {name!r} in this database.",
+                               name=name)
             orgs.append(org)
         if postgresql:
             ensure_login_role(session, username, password, reuse=existing_role)

@@ -44,8 +44,9 @@ class SignInThrottle:
         wait = not_before - self._clock()
         if wait > 0:
             raise SignInError(
-                f"Too many wrong attempts for {username.strip()!r}: wait {math.ceil(wait)} s and "
-                "try again, or ask the administrator to check the account.")
+                "Too many wrong attempts for {username!r}: wait {seconds} s and try again, or ask the "
+                "administrator to check the account.",
+                username=username.strip(), seconds=math.ceil(wait))
 
     def failed(self, username: str) -> None:
         key = username.strip().lower()
@@ -93,8 +94,9 @@ class AuthService:
             account = user if user is not None and user.active else None
             if account is not None and account.password_hash == LOGIN_ROLE_MARK:
                 raise SignInError(
-                    f"{account.username} signs in with their own database login: open the "
-                    "database with an address without a user name (postgresql+psycopg://HOST/DB).")
+                    "{username} signs in with their own database login: open the database with an address "
+                    "without a user name (postgresql+psycopg://HOST/DB).",
+                    username=account.username)
             try:
                 right: bool = _hasher.verify(account.password_hash if account else _NOBODY, password)
             except (VerificationError, InvalidHashError):
@@ -114,15 +116,17 @@ class AuthService:
                 select(User).where(User.db_role == login, User.active)).scalar_one_or_none()
             if user is None:
                 raise SignInError(
-                    f"The database login {login!r} is not an active Paragon user. Ask the "
-                    "administrator (paragon-desktop db create-user).")
+                    "The database login {login!r} is not an active Paragon user. Ask the administrator "
+                    "(paragon-desktop db create-user).",
+                    login=login)
             return user_view(session, user)
 
     def user_by_name(self, username: str) -> UserView:
         with self._db.sessions() as session:
             user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
             if user is None:
-                raise NotFound(f"No user {username!r} in this database.")
+                raise NotFound("No user {username!r} in this database.",
+                               username=username)
             return user_view(session, user)
 
     def first_user(self) -> UserView:

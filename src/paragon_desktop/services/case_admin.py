@@ -33,6 +33,7 @@ from paragon_desktop.domain.cases import (
 from paragon_desktop.domain.enums import CaseAccess, CaseCategory, ShareReason
 from paragon_desktop.domain.errors import AccessDenied, ValidationError
 from paragon_desktop.gis.geometry import bbox_of
+from paragon_desktop.i18n import error_text
 from paragon_desktop.services import audit
 from paragon_desktop.services.access import visible_case, visible_case_ids
 from paragon_desktop.services.cases import summary_of
@@ -92,17 +93,19 @@ class CaseAdminService:
                       if session.get_bind().dialect.name == "postgresql" else None)
             if hidden is None:
                 return None
-            return (f"Astrid block index {block} is reserved by another open case (of {hidden}) "
-                    "you have no access to. Choose another block index, or ask that case to "
-                    "clear it.")
+            return error_text("Astrid block index {block} is reserved by another open case (of "
+                              "{organisation}) you have no access to. Choose another block "
+                              "index, or ask that case to clear it.").format(
+                block=block, organisation=hidden)
         if holder.id in visible_case_ids(session, user.id):
-            who = f"case “{holder.name}”"
-        else:
-            org = session.get(Organisation, holder.organisation_id)
-            who = (f"another open case (of {org.name if org else 'another organisation'}) "
-                   "you have no access to")
-        return (f"Astrid block index {block} is reserved by {who}. Choose another block index, "
-                "or ask that case to clear it.")
+            return error_text("Astrid block index {block} is reserved by case “{case}”. Choose "
+                              "another block index, or ask that case to clear it.").format(
+                block=block, case=holder.name)
+        org = session.get(Organisation, holder.organisation_id)
+        return error_text("Astrid block index {block} is reserved by another open case (of "
+                          "{organisation}) you have no access to. Choose another block index, or "
+                          "ask that case to clear it.").format(
+            block=block, organisation=org.name if org else error_text("another organisation"))
 
     # -- start and edit -----------------------------------------------------------------------
     def start_case(self, user: UserView, draft: CaseDraft) -> Outcome:
@@ -198,15 +201,17 @@ class CaseAdminService:
             if "location" in changes:  # the geometry itself is in the case; say that it moved
                 changes["location"] = "moved"
             if not changes:
-                return Outcome(summary_of(session, case), ("Nothing changed.",))
+                return Outcome(summary_of(session, case), (error_text("Nothing changed."),))
             added, dropped = self._reshare(session, case, before)
             details: dict[str, Any] = {"changes": changes}
             if added:
                 details["shared_with"] = added
-                notes.append("Now also shared with " + ", ".join(added) + ".")
+                notes.append(error_text("Now also shared with {organisations}.").format(
+                    organisations=", ".join(added)))
             if dropped:
                 details["unshared"] = dropped
-                notes.append("No longer shared with " + ", ".join(dropped) + ".")
+                notes.append(error_text("No longer shared with {organisations}.").format(
+                    organisations=", ".join(dropped)))
             audit.record(session, "case.edited", user_id=user.id, case_id=case.id,
                          crisis_role=role_in_case(session, case.id, user.id), **details)
             _flush_unique(session, block)
@@ -278,8 +283,9 @@ class CaseAdminService:
             if case.astrid_block:
                 refusal = self._astrid_refusal(session, user, case.astrid_block, case.id)
                 if refusal:
-                    notes.append(f"Astrid block index {case.astrid_block} was cleared: it is in "
-                                 "use by another open case now.")
+                    notes.append(error_text("Astrid block index {block} was cleared: it is in use "
+                                            "by another open case now.").format(
+                        block=case.astrid_block))
                     details["cleared_astrid_block"] = case.astrid_block
                     case.astrid_block = None
             case.status = "open"
@@ -333,7 +339,8 @@ def _flush_unique(session: Session, block: str | None) -> None:
     except IntegrityError as exc:
         if block and "astrid" in str(exc.orig).lower():
             raise ValidationError(
-                f"Astrid block index {block} was just reserved by another case. Choose another.",
+                "Astrid block index {block} was just reserved by another case. Choose another.",
+                block=block,
                 fields=("astrid_block",)) from exc
         raise
 

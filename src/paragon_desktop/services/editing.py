@@ -41,10 +41,11 @@ class EditingService:
         """Add an anchor to a case (agents and coordinators, open cases). A resend of the same
         ``op_id`` returns the anchor stored the first time."""
         if not name.strip():
-            raise ValidationError("An anchor needs a name.", ("name",))
+            raise ValidationError("An anchor needs a name.", fields=("name",))
         shape = from_geojson(geometry)
         if shape.is_empty or not shape.is_valid:
-            raise ValidationError(f"The geometry of anchor “{name}” is empty or invalid.")
+            raise ValidationError("The geometry of anchor “{name}” is empty or invalid.",
+                                  name=name)
 
         def write(session: Session) -> int:
             case = visible_case(session, user.id, case_id)

@@ -8,11 +8,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from paragon_desktop.domain.enums import MessageTag
+from paragon_desktop.i18n import N_, _
 from paragon_desktop.services.views import MessageView
 
 LOCAL_TZ = ZoneInfo("Europe/Brussels")
-COLUMNS = ("Tijd", "Auteur", "Crisisrol", "Organisatie", "Tags", "Bericht", "Gekopieerd uit",
-           "Antwoord op", "Correctie op", "Bijlage", "Bericht-id")
+# Headers in the language of who exports (the times are Belgian time in every language).
+COLUMNS = (N_("Tijd"), N_("Auteur"), N_("Crisisrol"), N_("Organisatie"), N_("Tags"),
+           N_("Bericht"), N_("Gekopieerd uit"), N_("Antwoord op"), N_("Correctie op"),
+           N_("Bijlage"), N_("Bericht-id"))
 # A cell starting with one of these is a formula to a spreadsheet: text from the feed is data.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -37,7 +40,7 @@ def write_csv(messages: Iterable[MessageView], path: Path) -> int:
     tmp = path.with_name(path.name + ".part")
     with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(COLUMNS)
+        writer.writerow([_(c) for c in COLUMNS])
         for m in messages:
             writer.writerow([_cell(v) for v in (
                 local_time(m), m.author, m.crisis_role, m.organisation, tag_labels(m), m.text,

@@ -21,6 +21,7 @@ from paragon_desktop.domain.feeds import (
     parse_feed_references,
     validate_message,
 )
+from paragon_desktop.i18n import error_text
 from paragon_desktop.services.access import (
     case_feeds,
     crisis_role,
@@ -196,13 +197,15 @@ class FeedService:
             raise NotFound("That feed no longer exists; refresh with F5.")
         case = visible_case(session, user.id, feed.case_id)
         if not can_write_messages(user.access_level, case.status == "open"):
-            reason = ("the case is closed" if case.status != "open"
-                      else "your case access is read-only")
-            raise AccessDenied(f"You cannot write in this case: {reason}.")
+            reason = (error_text("the case is closed") if case.status != "open"
+                      else error_text("your case access is read-only"))
+            raise AccessDenied("You cannot write in this case: {reason}.",
+                               reason=reason)
         feeds = case_feeds(session, case.id)
         visible = visible_feed_ids(session, case.id, user.id, feeds)
         if feed.id not in visible:
-            raise AccessDenied(f"You are not a member of feed “{feed.name}”.")
+            raise AccessDenied("You are not a member of feed “{name}”.",
+                               name=feed.name)
         role = crisis_role(session, case.id, user.id)
         targets = self._copy_targets(feeds, feed, text, visible)
         answered = self._linked(session, case, visible, answers_id, "answer")
@@ -238,15 +241,16 @@ class FeedService:
         if refs.unknown:
             mine = sorted(f.name for f in feeds.values() if f.id in visible)
             raise ValidationError(
-                f"This case has no feed named {', '.join(refs.unknown)}: nothing was sent. "
-                f"Your feeds: {', '.join('#' + n for n in mine)}.", ("text",))
+                "This case has no feed named {names}: nothing was sent. Your feeds: {feeds}.",
+                names=", ".join(refs.unknown), feeds=", ".join("#" + n for n in mine),
+                fields=("text",))
         targets = [feeds[name] for name in refs.feeds if feeds[name].id != feed.id]
         refused = [f.name for f in targets if f.id not in visible]
         if refused:
             raise AccessDenied(
-                "You are not a member of feed " + ", ".join(f"“{n}”" for n in refused)
-                + ", so you cannot copy to it: nothing was sent. Remove the #-name, or ask a "
-                "member of that feed to pass it on.")
+                "You are not a member of feed {feeds}, so you cannot copy to it: nothing was sent. "
+                "Remove the #-name, or ask a member of that feed to pass it on.",
+                feeds=", ".join(f"“{n}”" for n in refused))
         return targets
 
     def _linked(self, session: Session, case: Case, visible: set[int], message_id: int | None,
@@ -255,8 +259,11 @@ class FeedService:
             return None
         target = session.get(Message, message_id)
         if target is None or target.case_id != case.id or target.feed_id not in visible:
-            raise ValidationError(f"The message to {what} is not in a feed of this case you can "
-                                  "read.", ("answers" if what == "answer" else "corrects",))
+            if what == "answer":
+                raise ValidationError("The message to answer is not in a feed of this case you "
+                                      "can read.", fields=("answers",))
+            raise ValidationError("The message to correct is not in a feed of this case you can "
+                                  "read.", fields=("corrects",))
         return target
 
     def acknowledge(self, user: UserView, message_id: int) -> None:
@@ -351,7 +358,8 @@ class FeedService:
             raise NotFound("That feed no longer exists; refresh with F5.")
         visible_case(session, user.id, feed.case_id)
         if feed.id not in visible_feed_ids(session, feed.case_id, user.id):
-            raise AccessDenied(f"You are not a member of feed “{feed.name}”.")
+            raise AccessDenied("You are not a member of feed “{name}”.",
+                               name=feed.name)
         return feed
 
     def _readable_message(self, session: Session, user: UserView, message_id: int) -> Message:

@@ -107,7 +107,8 @@ class LayerImportService:
                 read = request.reads.get(path) or self._read(
                     path, request.crs, max_bytes, done, progress, 0.9, cancelled)
                 if cancelled():
-                    raise LayerReadCancelled(f"{path.name}: import cancelled.")
+                    raise LayerReadCancelled("{name}: import cancelled.",
+                                             name=path.name)
                 progress(done, path.name, 0.92, "opslaan")
                 layer_id = self.layers.add_layer(
                     user, case_id, read, name=name, source_name=Path(path).name,

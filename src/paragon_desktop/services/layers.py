@@ -19,6 +19,7 @@ from paragon_desktop.domain.enums import AccessLevel
 from paragon_desktop.domain.errors import AccessDenied, NotFound, ValidationError
 from paragon_desktop.gis.export import ExportLayer
 from paragon_desktop.gis.layers import LayerRead
+from paragon_desktop.i18n import E_, error_text
 from paragon_desktop.services import audit
 from paragon_desktop.services.access import crisis_role, visible_case, visible_feed_ids
 from paragon_desktop.services.events import CaseEvents
@@ -94,11 +95,18 @@ def personal_view(session: Session, layer: Layer, user_id: int) -> LayerVisibili
 def _clean_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise ValidationError("A layer needs a name.", ("name",))
+        raise ValidationError("A layer needs a name.", fields=("name",))
     if len(name) > NAME_MAX:
-        raise ValidationError(f"A layer name has at most {NAME_MAX} characters.", ("name",))
+        raise ValidationError("A layer name has at most {name_max} characters.",
+                              name_max=NAME_MAX, fields=("name",))
     return name
 
+
+_MANAGE_REFUSED = {
+    "rename": E_("You cannot rename layer “{name}”: {reason}."),
+    "describe": E_("You cannot change the description of layer “{name}”: {reason}."),
+    "remove": E_("You cannot remove layer “{name}”: {reason}."),
+}
 
 class LayerService:
     def __init__(self, db: Database, events: CaseEvents) -> None:
@@ -139,17 +147,20 @@ class LayerService:
         case = visible_case(session, user.id, case_id)
         is_open = case.status == "open"
         if not can_add_layer(user.access_level, is_open):
-            reason = "the case is closed" if not is_open else "your access is read-only"
-            raise AccessDenied(f"You cannot add layers to this case: {reason}.")
+            reason = (error_text("the case is closed") if not is_open
+                      else error_text("your access is read-only"))
+            raise AccessDenied("You cannot add layers to this case: {reason}.",
+                               reason=reason)
         feeds = set(feed_ids) | ({announce_in} if announce_in is not None else set())
         allowed = visible_feed_ids(session, case_id, user.id)
         names = dict(session.execute(select(Feed.id, Feed.name).where(Feed.id.in_(feeds))).all())
         for feed_id in feeds:
             if feed_id not in names:
-                raise ValidationError("That feed no longer exists; refresh with F5.", ("feeds",))
+                raise ValidationError("That feed no longer exists; refresh with F5.", fields=("feeds",))
             if feed_id not in allowed:
                 raise AccessDenied(
-                    f"You cannot share in feed “{names[feed_id]}”: you are not a member of it.")
+                    "You cannot share in feed “{feed}”: you are not a member of it.",
+                    feed=names[feed_id])
         layer = store_layer(
             session, case_id=case_id, owner_id=user.id, name=name, read=read,
             source_name=source_name, description=description.strip(), feed_ids=feeds,
@@ -176,17 +187,18 @@ class LayerService:
         ))
 
     # -- managing -------------------------------------------------------------------------------
+    # One sentence per action: a verb put into a sentence cannot be translated.
     def _managed(self, session: Session, user: UserView, layer_id: int, action: str) -> Layer:
         layer = self._visible_layer(session, user, layer_id)
         case = visible_case(session, user.id, layer.case_id)
         if not can_manage_layer(layer.owner_id, user.id, user.access_level, case.status == "open"):
             if case.status != "open":
-                reason = "the case is closed"
+                reason = error_text("the case is closed")
             elif user.access_level is AccessLevel.READ_ONLY:
-                reason = "your access is read-only"
+                reason = error_text("your access is read-only")
             else:
-                reason = "only its owner or a coordinator may"
-            raise AccessDenied(f"You cannot {action} layer “{layer.name}”: {reason}.")
+                reason = error_text("only its owner or a coordinator may")
+            raise AccessDenied(_MANAGE_REFUSED[action], name=layer.name, reason=reason)
         return layer
 
     @staticmethod
@@ -275,7 +287,8 @@ class LayerService:
                     except NotFound:
                         continue
                     return int(layer_id)
-        raise NotFound(f"No layer called “{name}” that you may see in this case.")
+        raise NotFound("No layer called “{name}” that you may see in this case.",
+                       name=name)
 
     def feed_ids_by_name(self, user: UserView, case_id: int, names: Iterable[str]) -> list[int]:
         """Feed ids for names (case-insensitive) among the feeds the user sees."""
@@ -288,6 +301,7 @@ class LayerService:
             for name in names:
                 if name.casefold() not in by_name:
                     known = ", ".join(sorted(n for i, n in feeds if i in allowed))
-                    raise NotFound(f"No feed “{name}” that you are in; your feeds: {known}.")
+                    raise NotFound("No feed “{name}” that you are in; your feeds: {known}.",
+                                   name=name, known=known)
                 result.append(by_name[name.casefold()])
             return result

@@ -30,7 +30,8 @@ def check_op_id(op_id: str) -> str:
     try:
         return str(uuid.UUID(op_id))
     except (ValueError, TypeError, AttributeError):
-        raise ValidationError(f"{op_id!r} is not an operation id (a UUID).") from None
+        raise ValidationError("{op_id!r} is not an operation id (a UUID).",
+                              op_id=op_id) from None
 
 
 def stored(session: Session, op_id: str | None, user_id: int, kind: str) -> ClientOp | None:

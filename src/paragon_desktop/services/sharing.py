@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from paragon_desktop.domain.access import CaseAction
 from paragon_desktop.domain.enums import CaseAccess, ShareReason
 from paragon_desktop.domain.errors import NotFound, ValidationError
+from paragon_desktop.i18n import error_text
 from paragon_desktop.services import audit
 from paragon_desktop.services.access import visible_case, visible_case_ids
 from paragon_desktop.services.case_admin import Outcome, case_for, role_in_case
@@ -55,7 +56,8 @@ class SharingService:
                 CaseUser.case_id == case_id, CaseUser.user_id == invitee_id)).first()
             if row is not None and row.invited:
                 return Outcome(summary_of(session, case),
-                               (f"{invitee.display_name} is already invited.",))
+                               (error_text("{name} is already invited.").format(
+                                   name=invitee.display_name),))
             if row is None:
                 session.add(CaseUser(case_id=case_id, user_id=invitee_id, invited=True))
             else:
@@ -87,9 +89,9 @@ class SharingService:
                          crisis_role=role_in_case(session, case_id, user.id), removed=removed.display_name)
             session.flush()
             if case.id in visible_case_ids(session, removed_id):
-                notes.append(
-                    f"{removed.display_name} still sees the case through an organisation it is "
-                    "shared with; remove that organisation to take the access away.")
+                notes.append(error_text(
+                    "{name} still sees the case through an organisation it is shared with; remove "
+                    "that organisation to take the access away.").format(name=removed.display_name))
             summary = summary_of(session, case)
         self.events.case_changed(case_id)
         return Outcome(summary, tuple(notes))
@@ -108,7 +110,9 @@ class SharingService:
                 CaseShare.case_id == case_id, CaseShare.organisation_id == organisation_id)).first()
             if existing is not None:
                 return Outcome(summary_of(session, case),
-                               (f"The case is already shared with {org.name} ({existing.reason}).",))
+                               (error_text("The case is already shared with {organisation} "
+                                           "({reason}).").format(organisation=org.name,
+                                                                 reason=existing.reason),))
             session.add(CaseShare(case_id=case_id, organisation_id=organisation_id,
                                   reason=ShareReason.INVITED.value))
             audit.record(session, "case.organisation_invited", user_id=user.id, case_id=case_id,

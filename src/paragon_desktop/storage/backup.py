@@ -73,8 +73,9 @@ def _copy(source: Path, target: Path) -> None:
             src.close()
         state = health.check(partial, thorough=True)
         if state.state is not health.State.OK:
-            raise BackupError(f"The backup of {source.name} did not pass its check "
-                              f"({state.state.value}: {state.detail}); it was not kept.")
+            raise BackupError("The backup of {name} did not pass its check ({state}: {detail}); it "
+                              "was not kept.",
+                              name=source.name, state=state.state.value, detail=state.detail)
         fd = os.open(partial, os.O_RDONLY)
         try:
             os.fsync(fd)
@@ -89,13 +90,14 @@ def _copy(source: Path, target: Path) -> None:
         if isinstance(exc, OSError | sqlite3.Error) and _disk_full(exc):
             free = shutil.disk_usage(target.parent).free
             raise BackupError(
-                f"Not enough disk space for a backup in {target.parent} (the database is "
-                f"{source.stat().st_size / 1e6:,.1f} MB, {free / 1e6:,.1f} MB is free). Nothing "
-                "half-written was left; your database is unchanged. Free some disk space."
+                "Not enough disk space for a backup in {folder} (the database is {size:,.1f} MB, "
+                "{free:,.1f} MB is free). Nothing half-written was left; your database is "
+                "unchanged. Free some disk space.",
+                folder=target.parent, size=source.stat().st_size / 1e6, free=free / 1e6
             ) from None
         if isinstance(exc, OSError | sqlite3.Error):
-            raise BackupError(f"The backup of {source.name} could not be written to "
-                              f"{target.parent}: {exc}.") from None
+            raise BackupError("The backup of {name} could not be written to {parent}: {exc}.",
+                              name=source.name, parent=target.parent, exc=exc) from None
         raise
 
 
@@ -103,11 +105,13 @@ def backup_to(database: Path, out: Path) -> Path:
     """A backup of ``database`` at ``out`` (``paragon-desktop db backup OUT``)."""
     state = health.check(database)
     if state.state is not health.State.OK:
-        raise BackupError(health.describe(database, state) + " Nothing to back up.")
+        raise BackupError("{problem} Nothing to back up.",
+                          problem=health.describe(database, state))
     if out.is_dir():
         out = out / f"{PREFIX}{datetime.now(UTC).strftime(_STAMP)}{SUFFIX}"
     if out.exists():
-        raise BackupError(f"{out} exists already; choose another name.")
+        raise BackupError("{out} exists already; choose another name.",
+                          out=out)
     out.parent.mkdir(parents=True, exist_ok=True)
     _copy(database, out)
     return out
@@ -181,9 +185,10 @@ def restore(database: Path, source: Path) -> Path | None:
     state = health.check(source, thorough=True)
     if state.state is not health.State.OK:
         if state.state is health.State.MISSING:
-            raise BackupError(f"{source}: no such file.")
-        raise BackupError(f"{source} cannot be restored: it is not a usable Paragon database. "
-                          + health.describe(source, state))
+            raise BackupError("{source}: no such file.",
+                              source=source)
+        raise BackupError("{source} cannot be restored: it is not a usable Paragon database. "
+                          "{problem}", source=source, problem=health.describe(source, state))
     if database.exists():
         _refuse_if_in_use(database)
     database.parent.mkdir(parents=True, exist_ok=True)
@@ -206,10 +211,12 @@ def _refuse_if_in_use(database: Path) -> None:
             connection.close()
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
-            raise BackupError(f"{database} is in use; close Paragon Desktop and restore again.") \
+            raise BackupError("{database} is in use; close Paragon Desktop and restore again.",
+                              database=database) \
                 from None
         return
     except sqlite3.DatabaseError:
         return  # a damaged database is what a restore replaces
     if mode is None or str(mode[0]).lower() != "delete":
-        raise BackupError(f"{database} is in use; close Paragon Desktop and restore again.")
+        raise BackupError("{database} is in use; close Paragon Desktop and restore again.",
+                          database=database)

@@ -32,13 +32,15 @@ def normalise_url(value: str | Path) -> URL:
     try:
         url = make_url(text)
     except ArgumentError as exc:
-        raise ValidationError(f"Not a database address: {text!r} ({exc}).") from exc
+        raise ValidationError("Not a database address: {text!r} ({exc}).",
+                              text=text, exc=exc) from exc
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() not in ("sqlite", "postgresql"):
         raise ValidationError(
-            f"Unsupported database {url.get_backend_name()!r}: use sqlite:///PATH or "
-            "postgresql+psycopg://HOST/DB."
+            "Unsupported database {backend!r}: use sqlite:///PATH or "
+            "postgresql+psycopg://HOST/DB.",
+            backend=url.get_backend_name()
         )
     if url.get_backend_name() == "postgresql" and url.drivername != "postgresql+psycopg":
         raise ValidationError("Use the psycopg driver: postgresql+psycopg://HOST/DB.")
@@ -130,8 +132,9 @@ class Database:
             if "authentication failed" in reason or "does not exist" in reason and "role" in reason:
                 raise CredentialsRefused from None
             raise SignInError(
-                f"Cannot reach the database server {url.host or 'localhost'}:{url.port or 5432} "
-                f"({reason.strip().splitlines()[0] if reason.strip() else 'no answer'}).") from None
+                "Cannot reach the database server {host}:{port} ({reason}).",
+                host=url.host or "localhost", port=url.port or 5432,
+                reason=reason.strip().splitlines()[0] if reason.strip() else "no answer") from None
         return db
 
     @property

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from alembic.script import ScriptDirectory
 
+from paragon_desktop.i18n import E_, error_text
 from paragon_desktop.storage.migrate import MIGRATIONS
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -96,12 +97,15 @@ def check(path: Path, *, thorough: bool = False) -> Health:
 def describe(path: Path, health: Health) -> str:
     """One sentence for the start-up dialog and the command line."""
     what = {
-        State.EMPTY: "is empty: it holds no Paragon data",
-        State.NOT_A_DATABASE: "is not a database (it may have been overwritten by another file)",
-        State.MALFORMED: "is damaged (a crash or a full disk while it was being written?)",
-        State.NEWER: "was written by a newer version of Paragon Desktop; this version cannot "
-                     "open it without risking your data",
-        State.FOREIGN: "is a database, but not a Paragon Desktop one",
-    }.get(health.state, health.state.value)
-    detail = f" ({health.detail})" if health.detail else ""
-    return f"The database {path} {what}{detail}."
+        State.EMPTY: E_("The database {path} is empty: it holds no Paragon data."),
+        State.NOT_A_DATABASE: E_("The database {path} is not a database (it may have been "
+                                 "overwritten by another file)."),
+        State.MALFORMED: E_("The database {path} is damaged (a crash or a full disk while it "
+                            "was being written?)."),
+        State.NEWER: E_("The database {path} was written by a newer version of Paragon "
+                        "Desktop; this version cannot open it without risking your data."),
+        State.FOREIGN: E_("The database {path} is a database, but not a Paragon Desktop one."),
+    }.get(health.state)
+    text = (error_text(what).format(path=path) if what
+            else f"{path}: {health.state.value}")
+    return text + (f" ({health.detail})" if health.detail else "")

@@ -37,8 +37,9 @@ def server_address(url: URL) -> URL:
 def check_role_name(name: str) -> str:
     if not _NAME.match(name):
         raise ValidationError(
-            f"{name!r} cannot be a database login: use 2-63 lower-case letters, digits, '.', '_' "
-            "or '-', starting with a letter.", ("username",))
+            "{name!r} cannot be a database login: use 2-63 lower-case letters, digits, '.', '_' or "
+            "'-', starting with a letter.",
+            name=name, fields=("username",))
     return name
 
 
@@ -67,8 +68,9 @@ def ensure_login_role(session: Session, name: str, password: str, *, reuse: bool
     exists = session.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first()
     if exists and not reuse:
         raise ValidationError(
-            f"A login role {name!r} already exists on this server (perhaps for another database). "
-            "Choose another user name, or link it with --existing-role.", ("username",))
+            "A login role {name!r} already exists on this server (perhaps for another database). "
+            "Choose another user name, or link it with --existing-role.",
+            name=name, fields=("username",))
     verb = "ALTER" if exists else "CREATE"
     try:
         session.execute(text(
@@ -78,5 +80,6 @@ def ensure_login_role(session: Session, name: str, password: str, *, reuse: bool
         session.execute(text(f"GRANT {APP_ROLE} TO {_quote_identifier(name)}"))
     except DBAPIError as exc:
         raise ParagonError(
-            f"Could not create the login role {name!r}: {exc.orig}. Run this as the database "
-            "owner with the CREATEROLE privilege (the role that ran `db upgrade`).") from exc
+            "Could not create the login role {name!r}: {orig}. Run this as the database owner with "
+            "the CREATEROLE privilege (the role that ran `db upgrade`).",
+            name=name, orig=exc.orig) from exc

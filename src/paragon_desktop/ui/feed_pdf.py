@@ -14,37 +14,39 @@ from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from paragon_desktop.domain.feeds import FeedFilter
+from paragon_desktop.i18n import _, when
 from paragon_desktop.services.feed_export import local_time, tag_labels
 from paragon_desktop.services.views import MessageView
-from paragon_desktop.ui.models.messages import LOCAL_TZ, notes
+from paragon_desktop.ui.models.messages import notes
 
 
 def describe_filter(flt: FeedFilter) -> str:
     parts = []
     if flt.text.strip():
-        parts.append(f"tekst “{flt.text.strip()}”")
+        parts.append(_("tekst “{text}”").format(text=flt.text.strip()))
     if flt.tag:
-        parts.append(f"tag {flt.tag.label}")
+        parts.append(_("tag {tag}").format(tag=flt.tag.label))
     if flt.author_id:
-        parts.append("één auteur")
+        parts.append(_("één auteur"))
     if flt.organisation_id:
-        parts.append("één organisatie")
+        parts.append(_("één organisatie"))
     if flt.open_questions:
-        parts.append("open vragen")
+        parts.append(_("open vragen"))
     return ", ".join(parts)
 
 
 def log_html(messages: Sequence[MessageView], title: str, flt: FeedFilter) -> str:
     e = html.escape
-    made = datetime.now(UTC).astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
+    made = when(datetime.now(UTC))
     head = [f"<h2>{e(title)}</h2>",
-            f"<p>Logboek, {len(messages)} berichten, opgemaakt {made} (tijden: Brussel)."]
+            "<p>" + e(_("Logboek, {count} berichten, opgemaakt {moment} (tijden: Brussel).")
+                      .format(count=len(messages), moment=made))]
     if not flt.is_empty:
-        head.append(f"<br>Filter: {e(describe_filter(flt))}")
+        head.append("<br>" + e(_("Filter: {filter}").format(filter=describe_filter(flt))))
     head.append("</p>")
+    headers = (_("Tijd"), _("Auteur"), _("Crisisrol"), _("Organisatie"), _("Tags"), _("Bericht"))
     rows = ["<table width='100%' border='1' cellspacing='0' cellpadding='3'>",
-            "<tr><th>Tijd</th><th>Auteur</th><th>Crisisrol</th><th>Organisatie</th>"
-            "<th>Tags</th><th>Bericht</th></tr>"]
+            "<tr>" + "".join(f"<th>{e(h)}</th>" for h in headers) + "</tr>"]
     for m in messages:
         extra = notes(m)
         text = e(m.text).replace("\n", "<br>")
