@@ -349,6 +349,8 @@ def test_audit_trail_is_for_coordinators_and_shows_text_as_text(qtbot, client, o
     texts = [table.item(table.rowCount() - 1, c).text() for c in range(5)]
     assert texts[3] == "Case-informatie aangepast"
     assert "<img src=x onerror=alert(1)>" in texts[4]
+    # The form's word, not the code "description"; the location was not touched, so no "moved".
+    assert texts[4].startswith("beschrijving: ")
     window.case_menu.audit_dialog.close()
     agent_window = open_window("sofie.janssens")
     audit = agent_window.case_menu.actions[next(a for a in agent_window.case_menu.actions

@@ -217,3 +217,28 @@ def test_a_service_refusal_reaches_a_french_dialog_in_french(qtbot, client, in_l
     qtbot.waitUntil(lambda: dialog.ok_button.isEnabled(), timeout=10000)
     assert dialog.error.text() == ("Nom d'utilisateur inconnu ou mot de passe erroné. Vérifiez "
                                    "les deux et réessayez.")
+
+
+def test_the_audit_trail_reads_as_sentences_with_names_in_the_users_language(in_language):
+    """The trail showed codes ("layer.added", "feeds: [1]", "category: exercise")."""
+    from datetime import UTC, datetime
+
+    from paragon_desktop.services.views import AuditEntry
+    from paragon_desktop.ui.dialogs.audit_trail import ACTIONS, describe
+
+    edited = AuditEntry(datetime(2026, 11, 19, 9, 0, tzinfo=UTC), "An Peeters", "Dir-CP-Ops",
+                        "case.edited", {"changes": {"phase": [None, "Provinciale fase"],
+                                                    "category": ["event", "incident"],
+                                                    "location": "moved"},
+                                        "shared_with": ["Gemeente Kalloo"]})
+    layer = AuditEntry(datetime(2026, 11, 19, 9, 5, tzinfo=UTC), "Tom De Clercq", None,
+                       "layer.added", {"name": "Perimeters", "source": "zones.kml",
+                                       "features": 3, "feeds": ["Multi", "CP-Ops"], "layer": 7})
+    in_language("fr")
+    assert describe(edited) == ("phase : (vide) → Phase provinciale; catégorie : Événement → "
+                                "Incident; lieu déplacé; désormais aussi partagé avec "
+                                "Gemeente Kalloo")
+    assert describe(layer) == "Perimeters; de zones.kml; 3 objets; fils : Multi, CP-Ops"
+    assert i18n._(ACTIONS["layer.added"]) == "Couche ajoutée"
+    in_language("nl")
+    assert describe(layer) == "Perimeters; uit zones.kml; 3 objecten; feeds: Multi, CP-Ops"

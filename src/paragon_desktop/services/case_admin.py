@@ -357,7 +357,9 @@ def _case_facts(case: Case) -> dict[str, Any]:
     return {
         "name": case.name, "category": case.category, "access": case.access,
         "type": case.case_type, "location_name": case.location_name,
-        "location": case.location_geojson, "occurred_at": case.occurred_at.isoformat(),
+        # As _set_location writes it: the same place written with other spacing is no move.
+        "location": json.dumps(json.loads(case.location_geojson), separators=(",", ":")),
+        "occurred_at": case.occurred_at.isoformat(),
         "phase": case.phase, "astrid_block": case.astrid_block,
         "description": case.description, "name_suffix": case.name_suffix,
     }

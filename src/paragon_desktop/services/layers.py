@@ -74,7 +74,9 @@ def store_layer(
         session.add(LayerShare(layer_id=layer.id, feed_id=feed_id))
     audit.record(
         session, "layer.added", user_id=owner_id, case_id=case_id, name=name,
-        source=source_name, features=read.feature_count, feeds=sorted(set(feed_ids)),
+        source=source_name, features=read.feature_count,
+        # Names, as the audit trail shows them to people (ids told a reader nothing).
+        feeds=sorted(session.scalars(select(Feed.name).where(Feed.id.in_(set(feed_ids))))),
     )
     return layer
 
