@@ -39,7 +39,7 @@ def test_the_dialog_shows_what_each_file_holds_before_asking(open_window, qtbot,
     assert "✗ bom.kml: wordt niet toegevoegd." in text
     assert "DOCTYPE" in text
     assert "✓ gps-export.gpx: 3 objecten" in text
-    assert "one-point lines turned into points" in text
+    assert "lijnen van één punt omgezet in punten" in text  # the reader writes Dutch for her
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert ok.isEnabled()
     choice = dialog.choice()

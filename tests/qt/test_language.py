@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from paragon_desktop import i18n
 from paragon_desktop.settings import Settings
 from paragon_desktop.ui.language import apply_language
-from tests.qt.conftest import run_js
+from tests.qt.conftest import map_stats, run_js
 
 
 def shown_texts(window) -> list[str]:
@@ -242,3 +242,33 @@ def test_the_audit_trail_reads_as_sentences_with_names_in_the_users_language(in_
     assert i18n._(ACTIONS["layer.added"]) == "Couche ajoutée"
     in_language("nl")
     assert describe(layer) == "Perimeters; uit zones.kml; 3 objecten; feeds: Multi, CP-Ops"
+
+
+def test_popups_name_common_fields_and_show_belgian_time_in_the_language(
+        qtbot, open_window, in_language, tmp_path):
+    """Popups showed raw field names ("description") and raw times ("2026-11-19T08:48:00Z")."""
+    import json
+
+    from paragon_desktop.ui.dialogs.import_layer import ImportChoice
+    from tests import layerfiles as lf
+    from tests.qt.test_layers import LAT, LON, import_and_wait
+
+    in_language("fr")
+    window = open_window("sofie.janssens")
+    path = lf.geojson(tmp_path / "metingen.geojson", lf.points(
+        [(LON, LAT)], description="Meetpunt 4", time="2026-11-19T08:48:00Z", ppm="12"))
+    report = import_and_wait(qtbot, window, ImportChoice(files=[(path, "Metingen")]))
+    layer = str(report.added[0].layer_id)
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"].get(layer, {}).get("onMap"),
+                    timeout=10000)
+    text = run_js(qtbot, window, """
+        paragon.map.eachLayer(function (l) {
+            if (l.feature && l.feature.properties.description === 'Meetpunt 4') l.openPopup();
+        });
+        var rows = document.querySelectorAll('.leaflet-popup-content tr');
+        JSON.stringify(Array.prototype.map.call(rows, function (r) {
+            return [r.cells[0].textContent, r.cells[1].textContent]; }))""")
+    rows = dict(json.loads(text))
+    assert rows["Description"] == "Meetpunt 4"
+    assert rows["Heure"] == "19/11/2026 09:48"  # 08:48 UTC is 09:48 in Brussels in November
+    assert rows["ppm"] == "12"  # a name of the file's own stays as it is

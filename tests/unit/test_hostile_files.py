@@ -273,3 +273,18 @@ def test_a_refusal_from_the_reader_process_reaches_the_user_in_their_language(tm
     assert str(refused.value).startswith("bom.kml : le fichier déclare un DOCTYPE")
     i18n.use("nl")
     assert str(refused.value).startswith("bom.kml: het bestand declareert een DOCTYPE")
+
+
+def test_the_reader_process_warns_in_the_users_language():
+    """Warnings (what was repaired, assumed or left out) are written by the reader process in
+    the language the app asks for."""
+    from paragon_desktop import i18n
+
+    reader = LayerReader(spare=False)
+    try:
+        i18n.use("fr")
+        read = reader.read(CORPUS / "crs-link.geojson", max_bytes=10_000_000)
+    finally:
+        reader.close()
+    assert any(w.startswith("crs-link.geojson : le fichier renvoie à son système de coordonnées "
+                            "par un lien web") for w in read.warnings), read.warnings

@@ -6,6 +6,7 @@ All files are built by the tests (tests/layerfiles.py) and read through the one 
 
 from __future__ import annotations
 
+import json
 import time
 import zipfile
 
@@ -253,3 +254,17 @@ def test_the_result_is_wgs84_geojson_text(tmp_path):
     assert read.geojson.startswith('{"type":"FeatureCollection"')
     assert read.bbox == pytest.approx((LON, LAT, LON, LAT))
     assert read.source_crs == WGS84
+
+
+def test_times_keep_their_time_zone(tmp_path):
+    """Read as numbers, a time's offset was dropped: 10:48+02:00 became a naive 10:48 (an hour
+    or two off on the map's popups). Read as text, it stays what the file says."""
+    path = tmp_path / "tijden.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "geometry": {"type": "Point", "coordinates": [4.3, 51.2]},
+        "properties": {"utc": "2026-11-19T08:48:00Z", "summer": "2026-07-01T10:48:00+02:00",
+                       "naive": "2026-11-19T08:48:00"}}]}))
+    properties = json.loads(read_layer(path).geojson)["features"][0]["properties"]
+    assert properties["utc"] == "2026-11-19T08:48:00Z"
+    assert properties["summer"] == "2026-07-01T10:48:00+02:00"
+    assert properties["naive"] == "2026-11-19T08:48:00"

@@ -33,6 +33,7 @@ from paragon_desktop.gis.crs import WGS84, guess_belgian_crs, is_lonlat, transfo
 from paragon_desktop.gis.safety import LayerReadError
 from paragon_desktop.gis.sandbox import NO_NETWORK_ENV
 from paragon_desktop.gis.styles import ogr_style_to_leaflet
+from paragon_desktop.i18n import error_text
 
 DEFAULT_MAX_BYTES = 200_000_000
 # Opening a GeoPackage costs time per layer it holds; 3,000 layers took minutes.
@@ -203,7 +204,10 @@ def _read_part(name: str, source: str, layer: str | None, is_kml: bool,
         with py_warnings.catch_warnings():
             # GDAL's notes ("Non closed ring detected") are answered by the repairs below.
             py_warnings.simplefilter("ignore", RuntimeWarning)
-            meta, _fids, geometries, values = pyogrio.raw.read(source, **kwargs)
+            # Times as the file writes them (ISO 8601 with their offset): as numbers, an offset
+            # was dropped and 10:48+02:00 became a naive 10:48.
+            meta, _fids, geometries, values = pyogrio.raw.read(source, datetime_as_string=True,
+                                                               **kwargs)
     except Exception as exc:
         if "projection" in str(exc).lower() or "crs" in str(exc).lower():
             raise LayerReadError(
@@ -351,21 +355,22 @@ def _resolve_crs(name: str, part: _Part, override: str | None, warnings: list[st
     bounds = tuple(float(v) for v in shapely.total_bounds(present))
     west, south, east, north = _BELGIUM_LONLAT
     if south <= bounds[0] and bounds[2] <= north and west <= bounds[1] and bounds[3] <= east:
-        warnings.append(
-            f"{name}: the coordinates give latitude before longitude: read as written they lie in "
+        warnings.append(error_text(
+            "{name}: the coordinates give latitude before longitude: read as written they lie in "
             "the Indian Ocean, swapped they lie in Belgium, so they were swapped. If the layer "
             "really lies near Somalia, import it again with WGS84 chosen as coordinate system."
-        )
+        ).format(name=name))
         return WGS84, True
     if is_lonlat(bounds):  # type: ignore[arg-type]
         return WGS84, False
     guess = guess_belgian_crs(bounds)  # type: ignore[arg-type]
     if guess is not None:
-        label = {"EPSG:31370": "Belgian Lambert 72", "EPSG:3812": "Belgian Lambert 2008"}[guess]
-        warnings.append(
-            f"{name}: the file does not state its coordinate system; its coordinates fit {label} "
-            f"({guess}), so that was used. Choose another if the layer lands in the wrong place."
-        )
+        label = {"EPSG:31370": error_text("Belgian Lambert 72"),
+                 "EPSG:3812": error_text("Belgian Lambert 2008")}[guess]
+        warnings.append(error_text(
+            "{name}: the file does not state its coordinate system; its coordinates fit {label} "
+            "({code}), so that was used. Choose another if the layer lands in the wrong place."
+        ).format(name=name, label=label, code=guess))
         return guess, False
     raise LayerReadError(
         "{name}: the coordinates are out of range for longitude/latitude (x {west:,.6g} to "
@@ -417,8 +422,8 @@ def _repair(name: str, geoms: np.ndarray, warnings: list[str]) -> np.ndarray:
     if count:
         geoms = geoms.copy()
         geoms[invalid] = shapely.make_valid(geoms[invalid])
-        warnings.append(f"{name}: {count} invalid geometries (e.g. self-intersecting polygons) "
-                        "were repaired.")
+        warnings.append(error_text("{name}: {count} invalid geometries (e.g. self-intersecting "
+                                   "polygons) were repaired.").format(name=name, count=count))
     return geoms
 
 
@@ -471,11 +476,11 @@ def read_layer(
     step(0.08, "lezen")
     warnings: list[str] = []
     if source_format == "GeoJSON" and _LINKED_CRS.search(path.open("rb").read(safety.HEAD_BYTES)):
-        warnings.append(
-            f"{path.name}: the file refers to its coordinate system by a web link; the link was not "
-            "followed (files never make Paragon go on the network). Longitude/latitude was assumed;"
-            " choose the coordinate system if the layer lands in the wrong place."
-        )
+        warnings.append(error_text(
+            "{name}: the file refers to its coordinate system by a web link; the link was not "
+            "followed (files never make Paragon go on the network). Longitude/latitude was "
+            "assumed; choose the coordinate system if the layer lands in the wrong place."
+        ).format(name=path.name))
     parts: list[_Part] = []
     notes: Counter[str] = Counter()
     left_out: Counter[str] = Counter()
@@ -505,7 +510,8 @@ def read_layer(
     warnings.extend(repair.describe(path.name, notes, left_out))
     missing -= sum(left_out.values())
     if missing:
-        warnings.append(f"{path.name}: {missing} features without geometry were left out.")
+        warnings.append(error_text("{name}: {count} features without geometry were left "
+                                   "out.").format(name=path.name, count=missing))
     geojson, count, types, bbox = _assemble(parts, step)
     if count == 0:
         raise LayerReadError("{name}: the file holds no features with a geometry; nothing to add.",

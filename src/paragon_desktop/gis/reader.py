@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from paragon_desktop import i18n
 from paragon_desktop.gis.safety import LayerReadError
 
 Progress = Callable[[float, str], None]
@@ -133,8 +134,11 @@ class LayerReader:
         path = Path(path)
         child = self._take()
         self.last_pid = child.process.pid
+        # The user's language: the reader writes its warnings in it (refusals travel as
+        # template and fields).
         request = {"path": str(path.resolve()), "crs": crs, "max_bytes": max_bytes,
-                   "memory": self.memory_limit, "cpu": int(self.time_limit) + 5}
+                   "memory": self.memory_limit, "cpu": int(self.time_limit) + 5,
+                   "language": i18n.language()}
         deadline = time.monotonic() + self.time_limit
         frames: _Frames | None = None
         try:
@@ -278,6 +282,7 @@ def child_main() -> int:
     if not line:
         return 0
     request = json.loads(line)
+    i18n.use(request.get("language"))
     request["memory"] = memory_for(Path(request["path"]), int(request["memory"]))
     sandbox.forbid_network()
     sandbox.limit_resources(int(request["memory"]), int(request["cpu"]))

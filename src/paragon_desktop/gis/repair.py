@@ -19,17 +19,19 @@ from typing import Any
 import numpy as np
 import shapely
 
+from paragon_desktop.i18n import E_, error_text
+
 # What happened to a feature, as counted and reported (English here; the import words them).
-CLOSED_RING = "rings closed"
-ONE_POINT_LINE = "one-point lines turned into points"
-ONE_POINT_PART = "one-point line parts left out"
-NAN_VERTEX = "vertices that are not numbers (NaN) removed"
-DEGENERATE_HOLE = "holes with fewer than three corners removed"
-LINEAR_RING = "KML LinearRings drawn as closed lines"
+CLOSED_RING = E_("rings closed")
+ONE_POINT_LINE = E_("one-point lines turned into points")
+ONE_POINT_PART = E_("one-point line parts left out")
+NAN_VERTEX = E_("vertices that are not numbers (NaN) removed")
+DEGENERATE_HOLE = E_("holes with fewer than three corners removed")
+LINEAR_RING = E_("KML LinearRings drawn as closed lines")
 # Why a feature was left out.
-NOT_NUMBERS = "with coordinates that are not numbers (NaN)"
-FLAT_POLYGON = "polygons with fewer than three corners"
-UNREADABLE = "geometries that could not be read"
+NOT_NUMBERS = E_("with coordinates that are not numbers (NaN)")
+FLAT_POLYGON = E_("polygons with fewer than three corners")
+UNREADABLE = E_("geometries that could not be read")
 
 _TYPES = {1: "Point", 2: "LineString", 3: "Polygon", 4: "MultiPoint", 5: "MultiLineString",
           6: "MultiPolygon", 7: "GeometryCollection"}
@@ -207,12 +209,15 @@ def from_wkb(wkb: np.ndarray, notes: Counter[str], left_out: Counter[str]) -> np
 def describe(name: str, notes: Counter[str], left_out: Counter[str]) -> list[str]:
     """The warnings an import shows for these repairs and omissions."""
     out = []
-    repaired = [f"{n} {what}" for what, n in notes.items() if n > 0]
+    repaired = [f"{n} {error_text(what)}" for what, n in notes.items() if n > 0]
     if repaired:
-        out.append(f"{name}: repaired: " + ", ".join(repaired) + ".")
-    skipped = [f"{n} {what}" for what, n in left_out.items() if n > 0]
+        out.append(error_text("{name}: repaired: {repairs}.").format(
+            name=name, repairs=", ".join(repaired)))
+    skipped = [f"{n} {error_text(what)}" for what, n in left_out.items() if n > 0]
     if skipped:
         total = sum(left_out.values())
-        out.append(f"{name}: {total} feature{'s' if total != 1 else ''} left out: "
-                   + ", ".join(skipped) + ".")
+        template = (E_("{name}: 1 feature left out: {reasons}.") if total == 1
+                    else E_("{name}: {count} features left out: {reasons}."))
+        out.append(error_text(template).format(name=name, count=total,
+                                               reasons=", ".join(skipped)))
     return out

@@ -35,13 +35,38 @@
       var table = el("table");
       keys.forEach(function (k) {
         var row = el("tr");
-        row.appendChild(el("td", "k", k));
-        row.appendChild(el("td", null, properties[k]));
+        row.appendChild(el("td", "k", fieldLabel(k)));
+        row.appendChild(el("td", null, fieldValue(properties[k])));
         table.appendChild(row);
       });
       root.appendChild(table);
     }
     return root;
+  }
+
+  // Common field names of layer files in the user's language; other names stay as the file has
+  // them (they are data).
+  function fieldLabel(key) {
+    var known = (P.texts && P.texts.fields) || {};
+    return known[String(key).toLowerCase()] || key;
+  }
+
+  // A moment written by a file (ISO 8601) in Belgian time and the user's date format; a moment
+  // without a time zone is shown as written.
+  var ISO_MOMENT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+  function fieldValue(value) {
+    var text = String(value);
+    var m = ISO_MOMENT.exec(text);
+    if (!m) return text;
+    if (!m[8]) return m[3] + "/" + m[2] + "/" + m[1] + " " + m[4] + ":" + m[5];
+    var moment = new Date(text);
+    if (isNaN(moment.getTime())) return text;
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Europe/Brussels", year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", hour12: false,
+    }).formatToParts(moment).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.day + "/" + parts.month + "/" + parts.year + " " + parts.hour + ":" + parts.minute;
   }
 
   function featureTitle(props, fallback) {

@@ -40,9 +40,17 @@ class LocalMap(folium.Map):
     ]
 
 
-def page_texts() -> dict[str, str]:
-    """What the page itself shows a user, in the current language (Leaflet's zoom buttons)."""
-    return {"zoomIn": _("Inzoomen"), "zoomOut": _("Uitzoomen")}
+def page_texts() -> dict[str, object]:
+    """What the page itself shows a user, in the current language: Leaflet's zoom buttons and
+    the names of common fields in popups (dates are shown in Belgian time by the page)."""
+    name, description, time = _("Naam"), _("Beschrijving"), _("Tijd")
+    fields = {"name": name, "naam": name, "nom": name, "description": description,
+              "descr": description, "desc": description, "beschrijving": description,
+              "time": time, "timestamp": time, "when": time, "datetime": time, "tijd": time,
+              "ele": _("Hoogte"), "elevation": _("Hoogte"), "categorie": _("Categorie"),
+              "category": _("Categorie"), "type": _("Type"), "comment": _("Opmerking"),
+              "cmt": _("Opmerking")}
+    return {"zoomIn": _("Inzoomen"), "zoomOut": _("Uitzoomen"), "fields": fields}
 
 
 def build_page() -> bytes:
