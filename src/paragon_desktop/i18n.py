@@ -19,6 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
+from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
@@ -33,38 +34,37 @@ _current = SOURCE
 
 
 @cache
+def _entries(file: str, language: str) -> tuple[Message, ...]:
+    """The finished entries of one catalogue file (fuzzy ones are not translations yet)."""
+    with (CATALOGUES / file).open("rb") as handle:
+        return tuple(m for m in read_po(handle, locale=LOCALES[language]) if m.id and not m.fuzzy)
+
+
+def _singular(entries: tuple[Message, ...]) -> dict[str, str]:
+    return {m.id: m.string for m in entries
+            if isinstance(m.id, str) and isinstance(m.string, str) and m.string}
+
+
+@cache
 def catalogue(language: str) -> dict[str, str]:
     """msgid -> translation of one language (empty for the source, and for untranslated
     entries, which then show the source text)."""
-    if language == SOURCE:
-        return {}
-    with (CATALOGUES / f"{language}.po").open("rb") as handle:
-        read = read_po(handle, locale=LOCALES[language])
-    return {str(m.id): str(m.string) for m in read
-            if m.id and isinstance(m.id, str) and isinstance(m.string, str) and m.string
-            and not m.fuzzy}
+    return {} if language == SOURCE else _singular(_entries(f"{language}.po", language))
 
 
 @cache
 def plurals(language: str) -> dict[str, tuple[str, ...]]:
     if language == SOURCE:
         return {}
-    with (CATALOGUES / f"{language}.po").open("rb") as handle:
-        read = read_po(handle, locale=LOCALES[language])
-    return {str(m.id[0]): tuple(str(s) for s in m.string) for m in read
-            if isinstance(m.id, tuple) and not m.fuzzy}
+    return {str(m.id[0]): tuple(str(s) for s in m.string)
+            for m in _entries(f"{language}.po", language) if isinstance(m.id, tuple)}
 
 
 @cache
 def error_catalogue(language: str) -> dict[str, str]:
     """English error template -> translation (errors are written in English in the code)."""
-    if language == ERRORS_SOURCE:
-        return {}
-    with (CATALOGUES / f"errors-{language}.po").open("rb") as handle:
-        read = read_po(handle, locale=LOCALES[language])
-    return {str(m.id): str(m.string) for m in read
-            if m.id and isinstance(m.id, str) and isinstance(m.string, str) and m.string
-            and not m.fuzzy}
+    return ({} if language == ERRORS_SOURCE
+            else _singular(_entries(f"errors-{language}.po", language)))
 
 
 def error_text(template: str) -> str:
