@@ -36,7 +36,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def qapp():
-    return create_application(["paragon-desktop-tests"])
+    # Qt tests see the app as a Dutch user does, whatever the machine's locale.
+    return create_application(["paragon-desktop-tests"], "nl")
 
 
 class RecordingInterceptor(QWebEngineUrlRequestInterceptor):
