@@ -15,42 +15,43 @@ from paragon_desktop.i18n import E_, N_, error_text
 NAME_SUFFIX_MAX = 50
 ASTRID_BLOCK_MAX = 32
 
-OTHER_TYPE = "Andere"
-"""For the category event the rule book says: choose "other" by default (§4.2, type)."""
+OTHER_TYPE = N_("Andere")
+"""For the category event the rule book says: choose "other" by default (§4.2, type).
+Types are stored (and written into case names) as here, in Dutch; shown with ``_()``."""
 
 INCIDENT_TYPES: tuple[str, ...] = (
-    "Brand",
-    "Explosie",
-    "Gaslek",
-    "Lek gevaarlijke stoffen",
-    "Verkeersongeval",
-    "Treinongeval",
-    "Luchtvaartongeval",
-    "Scheepvaartongeval",
-    "Overstroming",
-    "Storm",
-    "Hittegolf",
-    "Stroomuitval",
-    "Drinkwaterincident",
-    "Nucleair of radiologisch incident",
-    "Cyberincident",
-    "Openbare orde",
-    "Terroristische dreiging",
-    "Volksgezondheid",
-    "Vermiste persoon",
+    N_("Brand"),
+    N_("Explosie"),
+    N_("Gaslek"),
+    N_("Lek gevaarlijke stoffen"),
+    N_("Verkeersongeval"),
+    N_("Treinongeval"),
+    N_("Luchtvaartongeval"),
+    N_("Scheepvaartongeval"),
+    N_("Overstroming"),
+    N_("Storm"),
+    N_("Hittegolf"),
+    N_("Stroomuitval"),
+    N_("Drinkwaterincident"),
+    N_("Nucleair of radiologisch incident"),
+    N_("Cyberincident"),
+    N_("Openbare orde"),
+    N_("Terroristische dreiging"),
+    N_("Volksgezondheid"),
+    N_("Vermiste persoon"),
     OTHER_TYPE,
 )
 EVENT_TYPES: tuple[str, ...] = (
     OTHER_TYPE,
-    "Concert of festival",
-    "Sportevenement",
-    "Betoging",
-    "Markt of kermis",
-    "Officieel bezoek",
-    "Stoet of optocht",
+    N_("Concert of festival"),
+    N_("Sportevenement"),
+    N_("Betoging"),
+    N_("Markt of kermis"),
+    N_("Officieel bezoek"),
+    N_("Stoet of optocht"),
 )
 # An exercise practises an incident, or the preparation of an event.
-EXERCISE_TYPES: tuple[str, ...] = (*INCIDENT_TYPES[:-1], "Evenement", OTHER_TYPE)
+EXERCISE_TYPES: tuple[str, ...] = (*INCIDENT_TYPES[:-1], N_("Evenement"), OTHER_TYPE)
 
 CASE_TYPES: dict[CaseCategory, tuple[str, ...]] = {
     CaseCategory.INCIDENT: INCIDENT_TYPES,

@@ -13,11 +13,20 @@ from dataclasses import dataclass
 
 from paragon_desktop.domain.enums import FeedKind, MessageTag
 from paragon_desktop.domain.errors import ValidationError
-from paragon_desktop.i18n import N_
+from paragon_desktop.i18n import N_, _
 
 MULTI = "Multi"
 # The generic roles every user may take besides their organisation's own list (§4.6).
-GENERIC_ROLES: tuple[str, ...] = ("Observator", "Expert", "Vertegenwoordiger")
+# Stored as written here (in Dutch), shown in the user's language with role_label().
+GENERIC_ROLES: tuple[str, ...] = (N_("Observator"), N_("Expert"), N_("Vertegenwoordiger"))
+def role_label(role: str | None) -> str:
+    """A crisis role as shown: Paragon's generic roles in the user's language, an organisation's
+    own roles as the organisation named them (they are data)."""
+    if not role:
+        return ""
+    return _(role) if role in GENERIC_ROLES else role
+
+
 OBSERVER_HINT = N_(
     "Observator is voor wie een case voor zijn functie opvolgt zonder actieve rol; "
     "niet om uit nieuwsgierigheid een case te openen."

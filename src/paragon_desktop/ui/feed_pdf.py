@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from paragon_desktop.domain.feeds import FeedFilter
+from paragon_desktop.domain.feeds import FeedFilter, role_label
 from paragon_desktop.i18n import _, when
 from paragon_desktop.services.feed_export import local_time, tag_labels
 from paragon_desktop.services.views import MessageView
@@ -53,7 +53,7 @@ def log_html(messages: Sequence[MessageView], title: str, flt: FeedFilter) -> st
         if extra:
             text += "<br><i>" + e(" · ".join(extra)) + "</i>"
         rows.append(
-            f"<tr><td>{e(local_time(m))}</td><td>{e(m.author)}</td><td>{e(m.crisis_role)}</td>"
+            f"<tr><td>{e(local_time(m))}</td><td>{e(m.author)}</td><td>{e(role_label(m.crisis_role))}</td>"
             f"<td>{e(m.organisation)}</td><td>{e(tag_labels(m))}</td><td>{text}</td></tr>")
     rows.append("</table>")
     return "".join(head + rows)

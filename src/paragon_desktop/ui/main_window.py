@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWi
 from sqlalchemy.engine import URL
 
 from paragon_desktop.domain.errors import AccessDenied
+from paragon_desktop.domain.feeds import role_label
 from paragon_desktop.gis.crs import format_position
 from paragon_desktop.gis.geometry import union_bbox
 from paragon_desktop.i18n import _, when
@@ -192,7 +193,7 @@ class MainWindow(QMainWindow):
     def _update_titles(self) -> None:
         ctx = self.ctx
         participation = ctx.participation
-        role = participation.crisis_role if participation else None
+        role = role_label(participation.crisis_role) if participation else None
         cell = participation.crisis_cell if participation else None
         who = f"{ctx.user.display_name}" + (f" ({role}{', ' + cell if cell else ''})" if role else "")
         prefix = _("[OEFENING] ") if ctx.case.is_exercise else ""

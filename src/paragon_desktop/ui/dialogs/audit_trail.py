@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from paragon_desktop.domain.enums import CaseCategory
+from paragon_desktop.domain.feeds import role_label
 from paragon_desktop.i18n import N_, _, when
 from paragon_desktop.services.views import AuditEntry
 
@@ -139,7 +140,7 @@ class AuditTrailDialog(QDialog):
         header.setStretchLastSection(True)
         for row, entry in enumerate(entries):
             values = (when(entry.at, "dd/MM/yyyy HH:mm:ss"), entry.user,
-                      entry.crisis_role or "", _(ACTIONS.get(entry.action, entry.action)),
+                      role_label(entry.crisis_role), _(ACTIONS.get(entry.action, entry.action)),
                       describe(entry))
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)

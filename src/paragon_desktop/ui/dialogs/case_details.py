@@ -19,7 +19,7 @@ def details(case: CaseSummary) -> list[tuple[str, str]]:
     rows = [
         (_("Case"), case.name),
         (_("Categorie"), case.category.label),
-        (_("Type"), case.case_type),
+        (_("Type"), _(case.case_type)),
         (_("Fase"), _(case.phase) if case.phase else "—"),
         (_("Astrid-blokindex"), case.astrid_block or "—"),
         (_("Begonnen"), local(case.occurred_at)),

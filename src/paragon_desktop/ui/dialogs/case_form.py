@@ -229,7 +229,7 @@ class CaseDialog(QDialog):
         self.ui.typeCombo.addItem(_("— kies —"), None)
         if category is not None:
             for case_type in types_for(category):
-                self.ui.typeCombo.addItem(case_type, case_type)
+                self.ui.typeCombo.addItem(_(case_type), case_type)
             # A type the user chose survives a change of category; a default does not.
             keep = previous in types_for(category) and not self._type_defaulted
             wanted = previous if keep else default_type(category)

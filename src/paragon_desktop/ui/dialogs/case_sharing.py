@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from paragon_desktop.domain.access import CaseAction, case_refusal
+from paragon_desktop.domain.feeds import role_label
 from paragon_desktop.i18n import N_, _
 from paragon_desktop.services.case_admin import Outcome
 from paragon_desktop.services.places import PlaceService
@@ -155,7 +156,7 @@ class CaseSharingDialog(QDialog):
             access = " + ".join(p for p, on in (("uitgenodigd", entry.invited),
                                                  ("deelnemer", entry.participating)) if on)
             for column, text in enumerate((entry.display_name, entry.organisations, access,
-                                           entry.crisis_role or "")):
+                                           role_label(entry.crisis_role))):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, entry.user_id)
                 self.users.setItem(row, column, item)

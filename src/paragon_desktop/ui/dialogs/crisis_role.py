@@ -17,7 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from paragon_desktop.domain.feeds import GENERIC_ROLES, MAX_DESCRIPTION, OBSERVER_HINT, RoleChoice
+from paragon_desktop.domain.feeds import (
+    GENERIC_ROLES,
+    MAX_DESCRIPTION,
+    OBSERVER_HINT,
+    RoleChoice,
+    role_label,
+)
 from paragon_desktop.i18n import N_, _
 from paragon_desktop.services.participation import ParticipationService, RoleOptions
 from paragon_desktop.services.views import CaseSummary, Participation, UserView
@@ -130,7 +136,7 @@ class CrisisRoleDialog(QDialog):
         self._fill_roles()
         # The last role used in this case is proposed; otherwise nothing is: one Enter must not
         # record a noodplanningsambtenaar as mayor on every message.
-        self.role.setCurrentIndex(self.role.findText(last.crisis_role) if last is not None else -1)
+        self.role.setCurrentIndex(self.role.findData(last.crisis_role) if last is not None else -1)
         if last is not None:
             if last.crisis_cell:
                 self.cell.setCurrentText(last.crisis_cell)
@@ -143,21 +149,25 @@ class CrisisRoleDialog(QDialog):
         self.role.clear()
         roles = list(org.roles) if org else list(GENERIC_ROLES)
         own = [r for r in roles if r not in GENERIC_ROLES]
-        self.role.addItems(own)
+        # The organisation's own roles as it named them; Paragon's generic ones in the user's
+        # language. What is stored is the item's data.
+        for role in own:
+            self.role.addItem(role, role)
         if own:
             self.role.insertSeparator(len(own))
-        self.role.addItems([r for r in roles if r in GENERIC_ROLES])
+        for role in (r for r in roles if r in GENERIC_ROLES):
+            self.role.addItem(role_label(role), role)
         self.role.setCurrentIndex(-1)  # chosen by the person, not by the list's order
         self._on_role()
 
     def _on_role(self) -> None:
-        observer = self.role.currentText() == GENERIC_ROLES[0]
+        observer = self.role.currentData() == GENERIC_ROLES[0]
         self.hint.setText(f"{_(OBSERVER_HINT)} {_(HONESTY)}" if observer else _(HONESTY))
         self.open_button.setEnabled(self.role.currentIndex() >= 0 and not self._entering)
 
     def choice(self) -> RoleChoice:
         cell = self.cell.currentText().strip()
-        return RoleChoice(self.organisation.currentData(), self.role.currentText(),
+        return RoleChoice(self.organisation.currentData(), self.role.currentData() or "",
                           cell or None, self.description.text())
 
     def accept(self) -> None:

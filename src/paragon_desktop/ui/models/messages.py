@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from paragon_desktop.domain.enums import MessageTag
+from paragon_desktop.domain.feeds import role_label
 from paragon_desktop.i18n import _
 from paragon_desktop.services.views import MessageView
 
@@ -34,7 +35,7 @@ _ROOT = QModelIndex()
 
 def header_text(message: MessageView) -> str:
     when = message.created_at.astimezone(LOCAL_TZ)
-    parts = [when.strftime("%d/%m %H:%M"), message.author, message.crisis_role]
+    parts = [when.strftime("%d/%m %H:%M"), message.author, role_label(message.crisis_role)]
     if message.organisation:
         parts.append(message.organisation)
     return "  ·  ".join(parts)
