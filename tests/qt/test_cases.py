@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from paragon_desktop.domain.cases import CaseDraft, LocationKind
 from paragon_desktop.domain.enums import CaseAccess
+from paragon_desktop.i18n import BRUSSELS as LOCAL_TZ
 from paragon_desktop.settings import Settings
 from paragon_desktop.storage.models import Case, CaseShare, Organisation
 from paragon_desktop.ui.dialogs.case_form import CaseDialog
 from paragon_desktop.ui.dialogs.case_list import CaseListDialog
-from paragon_desktop.ui.models.messages import LOCAL_TZ
 from tests.qt.conftest import map_stats
 
 

@@ -7,7 +7,6 @@ import math
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from shapely.geometry import Point, Polygon, mapping, shape
 from shapely.ops import unary_union
@@ -19,6 +18,7 @@ from paragon_desktop.domain.enums import CaseAccess, CaseCategory
 from paragon_desktop.gis.geometry import bbox_of, to_geojson
 from paragon_desktop.gis.layers import read_layer
 from paragon_desktop.gis.territory import territorial_shares
+from paragon_desktop.i18n import BRUSSELS
 from paragon_desktop.services import audit
 from paragon_desktop.services import demo_data as data
 from paragon_desktop.services.auth import hash_password
@@ -42,8 +42,6 @@ from paragon_desktop.storage.models import (
     User,
     WorkspaceInfo,
 )
-
-BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 class DemoAlreadyPresent(Exception):

@@ -5,13 +5,11 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from paragon_desktop.domain.enums import MessageTag
-from paragon_desktop.i18n import N_, _
+from paragon_desktop.i18n import BRUSSELS, N_, _
 from paragon_desktop.services.views import MessageView
 
-LOCAL_TZ = ZoneInfo("Europe/Brussels")
 # Headers in the language of who exports (the times are Belgian time in every language).
 COLUMNS = (N_("Tijd"), N_("Auteur"), N_("Crisisrol"), N_("Organisatie"), N_("Tags"),
            N_("Bericht"), N_("Gekopieerd uit"), N_("Antwoord op"), N_("Correctie op"),
@@ -21,7 +19,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def local_time(message: MessageView) -> str:
-    return message.created_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S")
+    return message.created_at.astimezone(BRUSSELS).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def tag_labels(message: MessageView) -> str:

@@ -8,7 +8,6 @@ import html
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
@@ -16,11 +15,10 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from paragon_desktop.domain.enums import MessageTag
 from paragon_desktop.domain.feeds import role_label
-from paragon_desktop.i18n import _
+from paragon_desktop.i18n import _, when
 from paragon_desktop.services.views import MessageView
 
 MessageRole = Qt.ItemDataRole.UserRole + 1
-LOCAL_TZ = ZoneInfo("Europe/Brussels")
 TAG_COLOURS = {
     "important": "#c92a2a",
     "question": "#1c7ed6",
@@ -34,8 +32,8 @@ _ROOT = QModelIndex()
 
 
 def header_text(message: MessageView) -> str:
-    when = message.created_at.astimezone(LOCAL_TZ)
-    parts = [when.strftime("%d/%m %H:%M"), message.author, role_label(message.crisis_role)]
+    parts = [when(message.created_at, "day_time"), message.author,
+             role_label(message.crisis_role)]
     if message.organisation:
         parts.append(message.organisation)
     return "  ·  ".join(parts)
