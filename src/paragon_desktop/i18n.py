@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import locale
 import os
+import string
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -21,7 +22,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 SOURCE = "nl"
 ERRORS_SOURCE = "en"  # domain, services, storage and readers raise English templates
@@ -104,6 +105,12 @@ def _(text: str) -> str:
     return catalogue(_current).get(text, text) if _current != SOURCE else text
 
 
+def translate(text: str, language: str) -> str:
+    """``text`` (Dutch) in ``language``, whatever language is shown now (e.g. a case name is
+    written in the language of the person who started the case)."""
+    return catalogue(language).get(text, text) if language in LANGUAGES else text
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The form for ``count`` (the catalogue keeps both forms under the singular msgid)."""
     if _current == SOURCE:
@@ -141,3 +148,25 @@ def when(moment: datetime, pattern: str = "short") -> str:
 def number(value: float | int, digits: int = 0) -> str:
     fmt = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=fmt, locale=LOCALES[_current])
+
+
+class _LocalNumbers(string.Formatter):
+    """``str.format`` that writes numbers the way the current language does (1.234,5 in Dutch,
+    1 234,5 in French, 1,234.5 in English): Python's format spec, then the locale's symbols."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        text = format(value, format_spec)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return text
+        where = LOCALES[_current]
+        group, decimal = get_group_symbol(where), get_decimal_symbol(where)
+        return "".join(group if c == "," else decimal if c == "." else c for c in text)
+
+
+_numbers = _LocalNumbers()
+
+
+def fill(text: str, **fields: object) -> str:
+    """``text.format(**fields)`` with the numbers among ``fields`` in the current language's
+    form (the error catalogues' templates are filled this way)."""
+    return _numbers.vformat(text, (), fields)

@@ -314,3 +314,36 @@ def test_paragons_own_roles_and_case_types_are_shown_translated_and_stored_as_th
     assert header_text(replace(message, crisis_role="Observator")).split("  ·  ")[2] == \
         "Observateur"
     assert header_text(replace(message, crisis_role="Dir-Med")).split("  ·  ")[2] == "Dir-Med"
+
+
+def test_a_case_started_in_french_is_named_in_french_and_keeps_it(qtbot, client, in_language):
+    """The generated name was always Dutch; the server refused any other form."""
+    from paragon_desktop.ui.dialogs.case_form import CaseDialog
+
+    in_language("fr")
+    an = client.user("an.peeters")
+    dialog = CaseDialog(client.admin, client.places, an, Settings(), with_map=False)
+    qtbot.addWidget(dialog)
+    ui = dialog.ui
+    ui.categoryCombo.setCurrentIndex(ui.categoryCombo.findData("exercise"))
+    ui.publicRadio.setChecked(True)
+    ui.typeCombo.setCurrentIndex(ui.typeCombo.findData("Gaslek"))
+    ui.territoryRadio.setChecked(True)
+    qtbot.waitUntil(lambda: ui.territoryCombo.findText("Gemeente Scheldemonde") > 0, timeout=10000)
+    ui.territoryCombo.setCurrentIndex(ui.territoryCombo.findText("Gemeente Scheldemonde"))
+    ui.suffixEdit.setText("Nordchem")
+    assert ui.nameLabel.text() == f"Exercice - Fuite de gaz - {ui.locationNameEdit.text()} - Nordchem"
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=10000)
+    case = dialog.outcome.case
+    assert case.name.startswith("Exercice - Fuite de gaz - ")
+
+    # A colleague working in Dutch edits it: the form shows, and saves, the French name.
+    in_language("nl")
+    tom = client.user("tom.declercq")
+    edit = CaseDialog(client.admin, client.places, tom, Settings(), case_id=case.id,
+                      draft=client.admin.case_draft(tom, case.id), with_map=False)
+    qtbot.addWidget(edit)
+    edit.ui.typeCombo.setCurrentIndex(edit.ui.typeCombo.findData("Brand"))
+    assert edit.ui.nameLabel.text().startswith("Exercice - Incendie - ")
+    assert edit.ui.categoryCombo.currentText() == "Oefening"  # the form itself speaks Dutch

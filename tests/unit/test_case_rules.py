@@ -94,9 +94,11 @@ def test_name_suffix_counts_after_collapsing_spaces_and_is_limited_to_50():
 
 def test_the_name_forms_live_with_placeholders_for_what_is_missing():
     assert preview_name(CaseDraft()) == "… - … - …"
+    # In the language shown (English in these tests) ...
     assert preview_name(CaseDraft(category=CaseCategory.EVENT, case_type=OTHER_TYPE)) == (
-        "Evenement - Andere - …")
-    assert preview_name(complete(name_suffix=" Kaaiweg  14 ")) == (
+        "Event - Other - …")
+    # ... or in the one the case's name is written in.
+    assert preview_name(complete(name_suffix=" Kaaiweg  14 ", name_language="nl")) == (
         "Incident - Brand - Scheldemonde - Kaaiweg 14")
 
 

@@ -40,6 +40,7 @@ def draft(where=SCHELDEMONDE, **changes) -> CaseDraft:
         location=CaseLocation(LocationKind.POINT, "Scheldemonde",
                               {"type": "Point", "coordinates": list(where)}),
         case_type="Brand", occurred_at=datetime(2026, 11, 23, 8, 30, tzinfo=UTC),
+        name_language="nl",
     )
     values.update(changes)
     return CaseDraft(**values)
@@ -251,6 +252,24 @@ def test_edits_are_recorded_with_what_changed_and_the_crisis_role(client):
     assert "category" not in entry.details["changes"]
     # The place was not touched: no "moved" (the demo wrote it with other spacing than the form).
     assert "location" not in entry.details["changes"]
+
+
+def test_the_case_name_is_in_the_starters_language_and_stays_so(client):
+    an, tom = client.user("an.peeters"), client.user("tom.declercq")
+    started = client.admin.start_case(an, draft(category=CaseCategory.EXERCISE, case_type="Gaslek",
+                                                name_language="fr", name_suffix="Nordchem")).case
+    assert started.name == "Exercice - Fuite de gaz - Scheldemonde - Nordchem"
+    # Edited by someone who works in Dutch (the form hands back the case's own language).
+    before = client.admin.case_draft(tom, started.id)
+    assert before.name_language == "fr"
+    edited = client.admin.edit_case(tom, started.id, CaseDraft(**{
+        **before.__dict__, "case_type": "Brand", "name_language": "nl"})).case
+    assert edited.name == "Exercice - Incendie - Scheldemonde - Nordchem"
+    # Without a language on the form: the language the starter sees now (English in tests).
+    english = client.admin.start_case(an, draft(name_language=None, case_type="Overstroming")).case
+    assert english.name == "Incident - Flood - Scheldemonde"
+    with client.db.sessions() as session:
+        assert session.get(Case, english.id).name_language == "en"
 
 
 def test_read_only_users_cannot_edit(client):

@@ -205,3 +205,19 @@ def test_an_error_is_shown_in_the_users_language_with_its_values():
         assert str(error) == "No feed “GCC” that you are in; your feeds: Multi."
     finally:
         i18n.use("nl")
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("nl", "12.345 tekens"), ("fr", "12\u202f345 caractères"), ("en", "12,345 characters")])
+def test_numbers_in_an_error_are_written_as_the_language_writes_them(language, expected):
+    """They were always written the English way (12,345), also in Dutch and French."""
+    from paragon_desktop.domain.errors import ValidationError
+    from paragon_desktop.domain.feeds import MessageDraft, validate_message
+
+    i18n.use(language)
+    with pytest.raises(ValidationError) as refused:
+        validate_message(MessageDraft(text="x" * 12345))
+    assert expected in str(refused.value)
+    # Values that are not numbers keep their dots and commas.
+    assert i18n.fill("{size:.1f} MB in {name}", size=2.25, name="a,b.kml") == (
+        f"{'2.2' if language == 'en' else '2,2'} MB in a,b.kml")

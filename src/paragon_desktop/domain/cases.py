@@ -10,7 +10,8 @@ from typing import Any
 
 from paragon_desktop.domain.enums import CaseAccess, CaseCategory
 from paragon_desktop.domain.errors import ValidationError
-from paragon_desktop.i18n import E_, N_, error_text
+from paragon_desktop.i18n import E_, LANGUAGES, N_, SOURCE, error_text, translate
+from paragon_desktop.i18n import language as current_language
 
 NAME_SUFFIX_MAX = 50
 ASTRID_BLOCK_MAX = 32
@@ -101,6 +102,8 @@ class CaseDraft:
     description: str = ""
     name_suffix: str = ""
     organisation_id: int | None = None
+    # The language the case name is written in: the starter's; None: the language shown now.
+    name_language: str | None = None
 
 
 MANDATORY_FIELDS: tuple[str, ...] = ("category", "access", "location", "case_type", "occurred_at")
@@ -181,6 +184,9 @@ def validate_draft(draft: CaseDraft) -> None:
                               fields=("phase",))
     validate_name_suffix(draft.name_suffix)
     normalise_astrid_block(draft.astrid_block)
+    if draft.name_language is not None and draft.name_language not in LANGUAGES:
+        raise ValidationError("A case name is written in Dutch, French or English, not in "
+                              "“{language}”.", language=draft.name_language)
 
 
 def validate_name_suffix(suffix: str) -> str:
@@ -195,13 +201,18 @@ def validate_name_suffix(suffix: str) -> str:
     return cleaned
 
 
-def generate_case_name(
-    category: CaseCategory, case_type: str, location_name: str, suffix: str = ""
-) -> str:
-    """The case name is generated from category, type and location, plus a free suffix.
+def name_terms(category: CaseCategory, case_type: str, language: str) -> tuple[str, str]:
+    """Category and type as a case name in ``language`` writes them (Paragon's own words are
+    translated; a type that is not one of ours stays as typed)."""
+    return translate(category.name_label, language), translate(case_type.strip(), language)
 
-    The category keeps its Dutch label, as users know it from the portal.
-    """
+
+def generate_case_name(
+    category: CaseCategory, case_type: str, location_name: str, suffix: str = "",
+    language: str = SOURCE,
+) -> str:
+    """The case name is generated from category, type and location, plus a free suffix, in the
+    language of the one who started the case (the shared server checks it the same way)."""
     missing = [
         name
         for name, value in (("type", case_type), ("location", location_name))
@@ -213,7 +224,7 @@ def generate_case_name(
             else E_("A case name needs a type.") if missing == ["type"]
             else E_("A case name needs a location."), fields=tuple(missing)
         )
-    parts = [category.name_label, case_type.strip(), location_name.strip()]
+    parts = [*name_terms(category, case_type, language), location_name.strip()]
     cleaned = validate_name_suffix(suffix)
     if cleaned:
         parts.append(cleaned)
@@ -222,9 +233,10 @@ def generate_case_name(
 
 def preview_name(draft: CaseDraft, placeholder: str = "…") -> str:
     """The name as it forms on the form: what is missing shows as a placeholder."""
+    language = draft.name_language or current_language()
     parts = [
-        draft.category.name_label if draft.category else placeholder,
-        draft.case_type.strip() or placeholder,
+        translate(draft.category.name_label, language) if draft.category else placeholder,
+        translate(draft.case_type.strip(), language) or placeholder,
         (draft.location.name.strip() if draft.location else "") or placeholder,
     ]
     suffix = " ".join(draft.name_suffix.split())

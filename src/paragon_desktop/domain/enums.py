@@ -19,8 +19,7 @@ class CaseCategory(StrEnum):
 
     @property
     def name_label(self) -> str:
-        """As it appears in a case name: Dutch, the form the shared server checks every case
-        name against (a name in the starter's language needs the server to accept it too)."""
+        """Dutch, the catalogues' msgid (a case name shows it in the starter's language)."""
         return {"incident": N_("Incident"), "event": N_("Evenement"),
                 "exercise": N_("Oefening")}[self.value]
 

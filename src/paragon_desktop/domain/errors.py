@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from paragon_desktop.i18n import E_, error_text
+from paragon_desktop.i18n import E_, error_text, fill
 
 
 class ParagonError(Exception):
@@ -32,9 +32,9 @@ def render(template: str, params: dict[str, Any]) -> str:
     if not params:
         return text
     try:
-        return text.format(**params)
+        return fill(text, **params)
     except (KeyError, IndexError, ValueError):  # a translation that lost a field: the source
-        return template.format(**params)
+        return fill(template, **params)
 
 
 class ValidationError(ParagonError):

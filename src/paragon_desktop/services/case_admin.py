@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from paragon_desktop import i18n
 from paragon_desktop.domain.access import CaseAction, case_refusal
 from paragon_desktop.domain.cases import (
     CaseDraft,
@@ -120,12 +121,16 @@ class CaseAdminService:
         block = normalise_astrid_block(draft.astrid_block)
         suffix = validate_name_suffix(draft.name_suffix)
         now = datetime.now(UTC)
+        # Written in the starter's language (the one they see), kept so when others edit it.
+        name_language = draft.name_language or i18n.language()
         with self._db.sessions.begin() as session:
             if block:
                 _require_valid(self._astrid_refusal(session, user, block, None), "astrid_block")
             case = Case(
-                name=generate_case_name(draft.category, draft.case_type, draft.location.name, suffix),
-                name_suffix=suffix, category=draft.category.value, access=draft.access.value,
+                name=generate_case_name(draft.category, draft.case_type, draft.location.name,
+                                        suffix, name_language),
+                name_suffix=suffix, name_language=name_language,
+                category=draft.category.value, access=draft.access.value,
                 case_type=draft.case_type.strip(), occurred_at=draft.occurred_at,
                 phase=draft.phase, astrid_block=block, description=draft.description.strip(),
                 status="open", created_by_id=user.id, organisation_id=organisation_id,
@@ -162,6 +167,7 @@ class CaseAdminService:
                 case_type=case.case_type, occurred_at=case.occurred_at, phase=case.phase,
                 astrid_block=case.astrid_block or "", description=case.description,
                 name_suffix=case.name_suffix, organisation_id=case.organisation_id,
+                name_language=case.name_language,
             )
 
     def edit_case(self, user: UserView, case_id: int, draft: CaseDraft) -> Outcome:
@@ -186,7 +192,8 @@ class CaseAdminService:
             if block and block != case.astrid_block:
                 _require_valid(self._astrid_refusal(session, user, block, case.id), "astrid_block")
             before = _case_facts(case)
-            case.name = generate_case_name(draft.category, draft.case_type, draft.location.name, suffix)
+            case.name = generate_case_name(draft.category, draft.case_type, draft.location.name,
+                                           suffix, case.name_language)
             case.name_suffix = suffix
             case.category = draft.category.value
             case.access = draft.access.value

@@ -168,6 +168,9 @@ class Case(Revisioned, BBox, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(300), nullable=False)
     name_suffix: Mapped[str] = mapped_column(String(50), nullable=False, default="")
+    # The language the name is written in: the starter's (nl/fr/en); kept when the case is edited.
+    name_language: Mapped[str] = mapped_column(String(2), nullable=False, default="nl",
+                                               server_default="nl")
     category: Mapped[str] = mapped_column(String(16), nullable=False)
     access: Mapped[str] = mapped_column(String(16), nullable=False)
     case_type: Mapped[str] = mapped_column(String(100), nullable=False)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from paragon_desktop import i18n
 from paragon_desktop.domain.access import CaseAction, case_refusal
 from paragon_desktop.domain.cases import (
     NAME_SUFFIX_MAX,
@@ -99,6 +100,9 @@ class CaseDialog(QDialog):
         self._previewed: object = None  # the location whose sharing is shown or asked
         self._type_defaulted = False
         self._picking = False
+        # A new case's name is written in the language this user works in; an edited case keeps
+        # the language it was started in.
+        self._name_language: str = i18n.language()
         ui = self.ui
         editing = case_id is not None
         self.setWindowTitle(_("Case aanpassen") if editing else _("Nieuwe case"))
@@ -210,6 +214,7 @@ class CaseDialog(QDialog):
             phase=ui.phaseCombo.currentData(), astrid_block=ui.astridEdit.text(),
             description=ui.descriptionEdit.toPlainText(), name_suffix=ui.suffixEdit.text(),
             organisation_id=ui.organisationCombo.currentData(),
+            name_language=self._name_language,
         )
 
     def missing(self) -> tuple[str, ...]:
@@ -439,6 +444,7 @@ class CaseDialog(QDialog):
     def _fill(self, draft: CaseDraft) -> None:
         ui = self.ui
         self._filling = True
+        self._name_language = draft.name_language or self._name_language
         try:
             if draft.category is not None:
                 ui.categoryCombo.setCurrentIndex(ui.categoryCombo.findData(draft.category.value))

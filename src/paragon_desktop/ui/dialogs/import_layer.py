@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from paragon_desktop.gis.layers import proposed_name
-from paragon_desktop.i18n import N_, _
+from paragon_desktop.i18n import N_, _, number
 from paragon_desktop.services.layer_import import ImportRequest
 from paragon_desktop.services.views import FeedView
 
@@ -314,12 +314,13 @@ def describe_inspection(paths: list[Path], inspection: Inspection) -> str:
             f"{n} {_(_TYPE_NAMES.get(t, (t, t))[0 if n == 1 else 1])}"
             for t, n in sorted(read.geometry_types.items()))
         lines = [_("✓ {file}: {count} objecten ({kinds}); {format}, {crs}").format(
-            file=path.name, count=read.feature_count, kinds=kinds, format=read.source_format,
+            file=path.name, count=number(read.feature_count), kinds=kinds, format=read.source_format,
             crs=read.source_crs)]
         if read.bbox is not None:
             west, south, east, north = read.bbox
             lines.append(_("   gebied {south}–{north}° N, {west}–{east}° O").format(
-                south=f"{south:.4f}", north=f"{north:.4f}", west=f"{west:.4f}", east=f"{east:.4f}"))
+                south=number(south, 4), north=number(north, 4), west=number(west, 4),
+                east=number(east, 4)))
         lines.extend(f"   ⚠ {warning}" for warning in read.warnings)
         blocks.append("\n".join(lines))
     return "\n".join(blocks)
