@@ -35,7 +35,7 @@ def test_the_dialog_shows_what_each_file_holds_before_asking(open_window, qtbot,
     dialog = open_dialog(qtbot, window, [good, bomb, gps])
     text = dialog.contents.toPlainText()
     assert "✓ perimeter.kml: 3 objecten (2 punten, 1 vlak); KML, EPSG:4326" in text
-    assert "gebied 51.2700–51.2800° N, 4.2790–4.2890° O" in text
+    assert "gebied 51,2700–51,2800° N, 4,2790–4,2890° O" in text
     assert "✗ bom.kml: wordt niet toegevoegd." in text
     assert "DOCTYPE" in text
     assert "✓ gps-export.gpx: 3 objecten" in text

@@ -347,3 +347,55 @@ def test_a_case_started_in_french_is_named_in_french_and_keeps_it(qtbot, client,
     edit.ui.typeCombo.setCurrentIndex(edit.ui.typeCombo.findData("Brand"))
     assert edit.ui.nameLabel.text().startswith("Exercice - Incendie - ")
     assert edit.ui.categoryCombo.currentText() == "Oefening"  # the form itself speaks Dutch
+
+
+def clipped(window: QWidget) -> list[str]:
+    """Visible one-line labels and buttons narrower than their own text."""
+    found = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisibleTo(window) or widget.width() <= 0:
+            continue
+        if isinstance(widget, QLabel) and not widget.wordWrap() and widget.text() \
+                and "<" not in widget.text() and "\n" not in widget.text():
+            room = widget.contentsRect().width() - 2 * widget.margin()
+            needed = widget.fontMetrics().horizontalAdvance(widget.text().replace("&", ""))
+        elif isinstance(widget, QAbstractButton) and widget.text():
+            room = widget.width()
+            needed = widget.fontMetrics().horizontalAdvance(widget.text().replace("&", "")) + 8
+        else:
+            continue
+        if needed > room:
+            found.append(f"{type(widget).__name__} {widget.text()!r}: {room} px for {needed} px")
+    return found
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "nl"])
+def test_the_longest_texts_fit_at_1366_by_768(qtbot, open_window, in_language, language):
+    """French texts are the longest: at a laptop's 1366x768 nothing is cut off."""
+    in_language(language)
+    window = open_window("an.peeters")
+    window.resize(1366, 768)
+    qtbot.wait(200)
+    assert clipped(window) == []
+
+
+@pytest.mark.parametrize("name", ["sign-in", "case list", "new case", "crisis role",
+                                  "case details", "sharing", "settings"])
+def test_each_french_dialog_shows_its_texts_whole(qtbot, client, in_language, name):
+    in_language("fr")
+    dialog = _dialogs(client)[name]()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.wait(300)
+    assert clipped(dialog) == []
+
+
+def test_the_check_sees_a_cut_off_label(qtbot):
+    box = QWidget()
+    qtbot.addWidget(box)
+    label = QLabel("Coordination opérationnelle", box)
+    label.resize(60, 20)
+    box.show()
+    assert clipped(box) != []
+    label.resize(label.sizeHint())
+    assert clipped(box) == []

@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{prefix}{ctx.case.name} - {who} - Paragon Desktop")
         parts = []
         if ctx.case.is_exercise:
-            parts.append(_("OEFENING - EXERCISE - geen echte noodsituatie"))
+            parts.append(_("OEFENING - geen echte noodsituatie"))
         if not ctx.case.is_open:
             closed = _("AFGESLOTEN CASE")
             if ctx.case.closed_at is not None:
