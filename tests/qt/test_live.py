@@ -98,7 +98,7 @@ def test_two_clients_see_each_others_changes_through_notify(qtbot, operators):
 
     a.services.editing.add_anchor(a.user, a.case.id, "Opvangcentrum Sporthal",
                                   {"type": "Point", "coordinates": [4.28, 51.25]},
-                                  category="opvang")
+                                  category="reception_centre")
     qtbot.waitUntil(lambda: "Opvangcentrum Sporthal" in window.anchors.names(), timeout=5000)
     qtbot.waitUntil(lambda: map_stats(qtbot, window)["anchors"] == anchors_before + 1,
                     timeout=5000)

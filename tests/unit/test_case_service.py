@@ -518,7 +518,8 @@ def test_the_anchor_search_is_answered_by_the_database(client):
     assert names
     assert all("gemeentehuis" in n.casefold() for n in names)
     assert len(names) == len(set(names))
-    assert [p.name for p in client.places.search_anchors(sofie, "seveso")]  # by category
+    assert [p.name for p in client.places.search_anchors(sofie, "risicocontour")]  # by category (Dutch)
+    assert [p.name for p in client.places.search_anchors(sofie, "hazard")]  # (English, shown)
     assert client.places.search_anchors(sofie, "%") == []
     assert client.places.search_anchors(sofie, "_") == []
     everything = client.places.search_anchors(sofie, "", limit=1000)

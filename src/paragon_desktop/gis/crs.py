@@ -64,3 +64,33 @@ def guess_belgian_crs(bounds: tuple[float, float, float, float]) -> str | None:
         if x0 <= min_x and max_x <= x1 and y0 <= min_y and max_y <= y1:
             return crs
     return None
+
+
+UTM31N = "EPSG:32631"
+
+
+def _dms(value: float, positive: str, negative: str) -> str:
+    hemisphere = positive if value >= 0 else negative
+    value = abs(value)
+    degrees = int(value)
+    minutes = int((value - degrees) * 60)
+    seconds = (value - degrees - minutes / 60) * 3600
+    if seconds >= 59.995:  # 59.999" rounds up to the next minute
+        seconds, minutes = 0.0, minutes + 1
+    if minutes == 60:
+        minutes, degrees = 0, degrees + 1
+    return f"{degrees}°{minutes:02d}'{seconds:05.2f}\"{hemisphere}"
+
+
+def coordinate_texts(lon: float, lat: float) -> list[tuple[str, str]]:
+    """A point written in each system Belgian services use: (system, text to copy)."""
+    x72, y72 = transformer(WGS84, LAMBERT72).transform(lon, lat)
+    x08, y08 = transformer(WGS84, LAMBERT2008).transform(lon, lat)
+    xu, yu = transformer(WGS84, UTM31N).transform(lon, lat)
+    return [
+        ("WGS84", f"{lat:.6f}, {lon:.6f}"),
+        ("WGS84 (DMS)", f"{_dms(lat, 'N', 'S')} {_dms(lon, 'E', 'W')}"),
+        ("Lambert 72", f"{x72:.1f}, {y72:.1f}"),
+        ("Lambert 2008", f"{x08:.1f}, {y08:.1f}"),
+        ("UTM 31N", f"31U {xu:.0f} {yu:.0f}"),
+    ]

@@ -27,6 +27,7 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError, ProjError
 
+from paragon_desktop.domain.anchors import BELGIUM_EXTENT
 from paragon_desktop.domain.errors import ParagonError
 from paragon_desktop.gis import repair, safety
 from paragon_desktop.gis.crs import WGS84, guess_belgian_crs, is_lonlat, transformer
@@ -335,7 +336,7 @@ def _check_format(path: Path, claimed: str, max_bytes: int) -> tuple[str, safety
 
 
 # Belgium (with a margin) in longitude/latitude, to notice files that give latitude first.
-_BELGIUM_LONLAT = (2.0, 49.0, 7.0, 52.0)
+_BELGIUM_LONLAT = BELGIUM_EXTENT
 
 
 def _crs_label(crs: str) -> str:

@@ -84,6 +84,7 @@ def case_summary(case: Case, created_by: str = "", organisation: str = "",
         organisation=organisation,
         closed_at=case.closed_at,
         closed_by=closed_by,
+        location_geojson=case.location_geojson,
     )
 
 

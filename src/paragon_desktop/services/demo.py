@@ -272,7 +272,7 @@ def _seveso_case(session: Session, orgs: dict[str, Organisation], users: dict[st
     for name, _col, _row in data.MUNICIPALITIES[:3]:
         org = orgs[name]
         anchor = Anchor(case_id=case.id, organisation_id=org.id,
-                        name=f"Grens {name.removeprefix('Gemeente ')}", category="grens",
+                        name=f"Grens {name.removeprefix('Gemeente ')}", category="border",
                         description=f"Grondgebied van {name}.",
                         geometry_geojson=org.jurisdiction_geojson or "")
         _set_bbox(anchor, anchor.geometry_geojson)
@@ -314,7 +314,7 @@ def _event_case(session: Session, orgs: dict[str, Organisation], users: dict[str
                         created_at=_at("10:00", "2026-11-20"), tags="",
                         text="Veiligheidsoverleg Winterfeesten op 24/11 om 14:00."))
     geometry = json.dumps({"type": "Point", "coordinates": [4.2790, 51.1700]})
-    anchor = Anchor(case_id=case.id, name="Marktplein Polderkerke", category="evenement",
+    anchor = Anchor(case_id=case.id, name="Marktplein Polderkerke", category="other",
                     description="Hoofdpodium.", geometry_geojson=geometry)
     _set_bbox(anchor, geometry)
     session.add(anchor)

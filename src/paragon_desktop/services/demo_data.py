@@ -148,35 +148,35 @@ MESSAGES = (
 
 # (name, category, description, geometry kind, data)
 ANCHORS = (
-    ("Nordchem Scheldemonde NV - bedrijfscontour", "seveso",
+    ("Nordchem Scheldemonde NV - bedrijfscontour", "hazard_contour",
      "Seveso hoge drempel. Ammoniakopslag (tankpark 3), Kaaiweg 14.",
      "Polygon", [[4.2705, 51.2505], [4.2850, 51.2500], [4.2868, 51.2575], [4.2772, 51.2590],
                  [4.2712, 51.2560], [4.2705, 51.2505]]),
-    ("CP-Ops Sporthal De Polder", "cp-ops",
+    ("CP-Ops Sporthal De Polder", "command_post",
      "Commandopost operaties, parking Sporthal De Polder, Polderkerkestraat 2.",
      "Point", [4.2610, 51.2330]),
-    ("Opvangcentrum Sporthal De Polder", "opvang",
+    ("Opvangcentrum Sporthal De Polder", "reception_centre",
      "Opvangcentrum voor geëvacueerden, 300 plaatsen.", "Point", [4.2668, 51.2296]),
-    ("Gewondennest poort 2", "medisch", "Gewondennest D2 aan poort 2 van Nordchem.",
+    ("Gewondennest poort 2", "medical_post", "Gewondennest D2 aan poort 2 van Nordchem.",
      "Point", [4.2698, 51.2492]),
     ("BS De Schelde (Polderhoek)", "school", "Basisschool, 240 leerlingen. Schuilen.",
      "Point", [4.2930, 51.2655]),
-    ("Gemeentehuis Scheldemonde (GCC)", "crisiscentrum", "Gemeentelijk coördinatiecomité.",
+    ("Gemeentehuis Scheldemonde (GCC)", "crisis_centre", "Gemeentelijk coördinatiecomité.",
      "Point", [4.2490, 51.2270]),
 )
 
 # Organisations' own anchors (no case): the key places a new case can be located at.
 # (name, organisation, category, description, kind, coordinates)
 ORGANISATION_ANCHORS = (
-    ("Nordchem Scheldemonde NV - bedrijfscontour", "Nordchem Scheldemonde NV", "seveso",
+    ("Nordchem Scheldemonde NV - bedrijfscontour", "Nordchem Scheldemonde NV", "hazard_contour",
      "Seveso hoge drempel, Kaaiweg 14.", "Polygon", ANCHORS[0][4]),
-    ("Gemeentehuis Scheldemonde", "Gemeente Scheldemonde", "crisiscentrum",
+    ("Gemeentehuis Scheldemonde", "Gemeente Scheldemonde", "crisis_centre",
      "Gemeentelijk coördinatiecomité.", "Point", [4.2490, 51.2270]),
-    ("Sporthal De Polder", "Gemeente Polderkerke", "opvang",
+    ("Sporthal De Polder", "Gemeente Polderkerke", "reception_centre",
      "Opvangcentrum, 300 plaatsen.", "Point", [4.2668, 51.2296]),
-    ("Marktplein Polderkerke", "Gemeente Polderkerke", "evenement",
+    ("Marktplein Polderkerke", "Gemeente Polderkerke", "other",
      "Plein voor evenementen, 4.000 bezoekers.", "Point", [4.2790, 51.1700]),
-    ("Sluis Kalloo", "Gemeente Kalloo", "infrastructuur",
+    ("Sluis Kalloo", "Gemeente Kalloo", "infrastructure",
      "Zeesluis, kritieke infrastructuur.", "Point", [4.3550, 51.2620]),
 )
 

@@ -15,6 +15,7 @@ from shapely.geometry import shape
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from paragon_desktop.domain.anchors import LABELS, AnchorCategory, category_of
 from paragon_desktop.domain.enums import OrganisationKind, ShareReason
 from paragon_desktop.gis.territory import Jurisdiction, JurisdictionIndex
 from paragon_desktop.services.access import visible_case_ids
@@ -120,15 +121,19 @@ class PlaceService:
             if needle:
                 # Matched by the database (ILIKE; on SQLite case-insensitive for ASCII letters).
                 pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                # A category is found by its name in the user's language (or in Dutch).
+                folded = needle.casefold()
+                categories = [c.value for c in AnchorCategory
+                              if folded in c.label.casefold() or folded in LABELS[c].casefold()]
                 query = query.where(or_(Anchor.name.ilike(pattern, escape="\\"),
-                                        Anchor.category.ilike(pattern, escape="\\")))
+                                        Anchor.category.in_(categories)))
             result: list[PlaceChoice] = []
             seen: set[str] = set()
             for anchor, org in session.execute(query):
                 if anchor.name in seen:  # the same place copied into several cases
                     continue
                 seen.add(anchor.name)
-                detail = " · ".join(p for p in (anchor.category, org or "") if p)
+                detail = " · ".join(p for p in (category_of(anchor.category).label, org or "") if p)
                 result.append(PlaceChoice(anchor.id, anchor.name, detail,
                                           json.loads(anchor.geometry_geojson)))
                 if len(result) >= limit:

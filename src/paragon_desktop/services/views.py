@@ -42,6 +42,7 @@ class CaseSummary:
     organisation: str = ""
     closed_at: datetime | None = None
     closed_by: str = ""
+    location_geojson: str = ""  # the case location as drawn on its map
 
     @property
     def is_exercise(self) -> bool:

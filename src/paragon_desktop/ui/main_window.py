@@ -11,6 +11,7 @@ from PySide6.QtWebEngineCore import QWebEngineUrlRequestInterceptor
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
 from sqlalchemy.engine import URL
 
+from paragon_desktop.domain.anchors import AnchorCategory
 from paragon_desktop.domain.errors import AccessDenied
 from paragon_desktop.domain.feeds import role_label
 from paragon_desktop.gis.crs import format_position
@@ -19,11 +20,13 @@ from paragon_desktop.i18n import _, when
 from paragon_desktop.services.bundle import Services
 from paragon_desktop.services.views import CaseSnapshot, CaseSummary, ChangeSet, UserView
 from paragon_desktop.settings import Settings, config_dir
+from paragon_desktop.ui.controllers.anchors import AnchorsController
 from paragon_desktop.ui.controllers.case_menu import CaseMenuController
 from paragon_desktop.ui.controllers.connection import ConnectionController
 from paragon_desktop.ui.controllers.context import WindowContext
 from paragon_desktop.ui.controllers.feeds import FeedsController
 from paragon_desktop.ui.controllers.layers import LayersController
+from paragon_desktop.ui.controllers.map_tools import MapToolsController
 from paragon_desktop.ui.controllers.outbox import OutboxController
 from paragon_desktop.ui.dialogs.settings import SettingsDialog
 from paragon_desktop.ui.docks.anchors import AnchorsPanel
@@ -85,6 +88,7 @@ class MainWindow(QMainWindow):
         self.banner.setStyleSheet(
             "background: #f08c00; color: white; font-weight: bold; padding: 3px;")
         layout.addWidget(self.banner)
+        self._map_layout = layout
         layout.addWidget(self.map, 1)
         self.setCentralWidget(central)
 
@@ -102,6 +106,11 @@ class MainWindow(QMainWindow):
                                        self.outbox, self.connection, self.feeds.panel.feeds)
         self.feeds.panel.sig_add_layer.connect(self.layers.add_in_feed)
         self.anchors = AnchorsPanel()
+        self.anchor_actions = AnchorsController(ctx, services.editing, self.map, self.anchors)
+        self._map_layout.insertWidget(1, self.anchor_actions.bar)
+        self.map_tools = MapToolsController(
+            ctx, self.map, lambda lon, lat: self.anchor_actions.new("point", at=(lon, lat)),
+            self.anchor_actions.refusal)
         self.contacts = ContactsPanel()
         self.statusBar().addPermanentWidget(ctx.note_label)
         if database_label:
@@ -137,8 +146,8 @@ class MainWindow(QMainWindow):
         self._unsubscribe = services.editing.events.subscribe(self.sig_case_changed.emit)
 
         self._update_titles()
-        if restore_layout:
-            self._restore_layout()
+        if restore_layout and not self._restore_layout():
+            self._first_run_size()  # a first start on this machine
         self.open_case()
 
     @property
@@ -225,7 +234,8 @@ class MainWindow(QMainWindow):
     def _layout_store(self) -> QSettings:
         return QSettings(str(config_dir() / "layout.ini"), QSettings.Format.IniFormat)
 
-    def _restore_layout(self) -> None:
+    def _restore_layout(self) -> bool:
+        """The user's last layout; False when there is none (a first start)."""
         store = self._layout_store()
         geometry = store.value("main/geometry")
         state = store.value("main/state")
@@ -233,6 +243,18 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.restoreState(state, LAYOUT_VERSION)
+        return isinstance(geometry, QByteArray)
+
+    def _first_run_size(self) -> None:
+        """A first start: as large as the screen allows up to 1600x1000 (at least 1280x800
+        where the screen has it), so the map is the largest area and the docks fit their names."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width = min(1600, screen.width()) if screen else 1366
+        height = min(1000, screen.height()) if screen else 768
+        self.resize(max(width, min(1280, screen.width() if screen else 1280)),
+                    max(height, min(800, screen.height() if screen else 800)))
+        if screen is not None and (screen.width() < 1280 or screen.height() < 800):
+            self.setWindowState(Qt.WindowState.WindowMaximized)
 
     def save_layout(self) -> None:
         store = self._layout_store()
@@ -342,6 +364,8 @@ class MainWindow(QMainWindow):
             self._case_updated()
         changes = self.layers.with_pending_ticks(changes)
         self.ctx.sig_changes.emit(changes, fit)
+        if fit or changes.case is not None:  # the case on its own map, framed when it opens
+            self.map.show_location(self.case.location_geojson)
         self.map.apply_changes(changes, data, fit_to=self._extent(changes) if fit else None)
         self.sig_refreshed.emit(changes)
 
@@ -358,7 +382,7 @@ class MainWindow(QMainWindow):
     def _extent(self, changes: ChangeSet) -> tuple[float, float, float, float] | None:
         """First view: the visible layers and the case's own anchors (not whole municipalities)."""
         boxes = [layer.bbox for layer in changes.layers or [] if layer.visible and layer.bbox]
-        boxes += [a.bbox for a in changes.anchors if a.bbox and a.category != "grens"]
+        boxes += [a.bbox for a in changes.anchors if a.bbox and a.category != AnchorCategory.BORDER]
         return union_bbox(boxes) or self.case.bbox  # type: ignore[arg-type]
 
     # -- user actions --------------------------------------------------------------------------

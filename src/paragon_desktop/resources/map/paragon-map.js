@@ -7,14 +7,18 @@
 (function () {
   "use strict";
   var P = (window.paragon = {
-    map: null, bridge: null, layers: {}, anchors: {}, borders: null, anchorGroup: null,
+    map: null, bridge: null, layers: {}, anchors: {}, anchorData: {}, borders: null,
+    anchorGroup: null, edit: null,
     background: null, appliedBatches: 0, unknownOps: [], opNames: [],
   });
 
-  var ANCHOR_COLOURS = {
-    seveso: "#c92a2a", "cp-ops": "#1c7ed6", opvang: "#2b8a3e", medisch: "#e8590c",
-    school: "#f08c00", crisiscentrum: "#5f3dc4", grens: "#495057", evenement: "#0b7285",
-  };
+  /* A point anchor: a round badge in its category's colour with the category's letters. */
+  function anchorIcon(sym) {
+    var badge = el("div", "paragon-anchor-icon", sym.glyph);
+    badge.style.background = sym.colour;
+    return L.divIcon({ html: badge, className: "paragon-anchor-marker", iconSize: [22, 22],
+                       iconAnchor: [11, 11], popupAnchor: [0, -10] });
+  }
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -263,27 +267,35 @@
     },
     "anchor.upsert": function (op) {
       handlers["anchor.remove"](op);
-      var colour = ANCHOR_COLOURS[op.category] || "#343a40";
+      var sym = op.symbol || { colour: "#495057", glyph: "", dashed: false, fill: 0.15 };
       var polygonal = op.geometry.type !== "Point";
-      var layer = makeGeoJson(op.geometry, {
-        color: colour, weight: polygonal ? 2 : 1.5, fillOpacity: op.category === "grens" ? 0 : 0.15,
-        radius: 7, dashArray: op.category === "grens" ? "6 4" : null,
-      });
-      layer.bindPopup(popupNode(op.name, op.description, { categorie: op.category }));
+      var layer = polygonal
+        ? makeGeoJson(op.geometry, { color: sym.colour, weight: 2.5, fillOpacity: sym.fill,
+                                     dashArray: sym.dashed ? "6 4" : null })
+        : L.marker([op.geometry.coordinates[1], op.geometry.coordinates[0]],
+                   { icon: anchorIcon(sym), keyboard: false });
+      layer.bindPopup(popupNode(op.name, op.description, { categorie: op.category_label }));
       if (polygonal) {
         layer.bindTooltip(el("span", null, op.name));
       } else {
         // Key locations carry their name on the map, as on a paper situation map.
-        layer.bindTooltip(el("span", null, op.name), { permanent: true, direction: "right", offset: [8, 0],
+        layer.bindTooltip(el("span", null, op.name), { permanent: true, direction: "right", offset: [10, 0],
                                      className: "paragon-anchor-label" });
       }
       P.anchors[op.id] = layer;
+      P.anchorData[op.id] = op;
       P.anchorGroup.addLayer(layer);
     },
     "anchor.remove": function (op) {
       var old = P.anchors[op.id];
       if (old) { P.anchorGroup.removeLayer(old); delete P.anchors[op.id]; }
+      delete P.anchorData[op.id];
     },
+    /* Change an anchor's shape on the map: every vertex a handle to drag, and one handle in the
+     * middle that moves the whole anchor. Python asks for the result (edit.finish) or drops it. */
+    "edit.start": function (op) { startEdit(op.id); },
+    "edit.finish": function () { finishEdit(); },
+    "edit.stop": function () { stopEdit(); },
     "layer.upsert": function (op) {
       var entry = P.layers[op.id];
       if (entry) { entry.style = op.style; entry.name = op.name; }
@@ -342,6 +354,7 @@
     "location.show": function (op) { stopPick(); showLocation(op.geometry, op.fit); },
     "pick.start": function (op) {
       stopPick();
+      stopEdit();
       P.pick = { mode: op.mode, points: [], sketch: null };
       P.map.getContainer().style.cursor = "crosshair";
       P.map.doubleClickZoom.disable();
@@ -357,6 +370,7 @@
     },
     fly: function (op) {
       var b = op.bbox;
+      if (op.centre) { P.map.panTo([b[1], b[0]]); return; }
       if (b[0] === b[2] && b[1] === b[3]) {
         P.map.flyTo([b[1], b[0]], Math.max(P.map.getZoom(), 16), { duration: 0.6 });
       } else {
@@ -394,8 +408,8 @@
   function drawSketch() {
     if (P.pick.sketch) P.map.removeLayer(P.pick.sketch);
     var latlngs = P.pick.points.map(function (c) { return [c[1], c[0]]; });
-    P.pick.sketch = (latlngs.length >= 3 ? L.polygon(latlngs, LOCATION_STYLE)
-                                        : L.polyline(latlngs, LOCATION_STYLE)).addTo(P.map);
+    P.pick.sketch = (latlngs.length >= 3 && P.pick.mode === "area"
+      ? L.polygon(latlngs, LOCATION_STYLE) : L.polyline(latlngs, LOCATION_STYLE)).addTo(P.map);
     P.pick.sketch.setStyle({ dashArray: "6 4" });
   }
 
@@ -408,6 +422,7 @@
   }
 
   function finishArea() {
+    if (P.pick && P.pick.mode === "line") return finishLine();
     if (!P.pick || P.pick.points.length < 3) return false;
     var ring = P.pick.points.slice();
     ring.push(ring[0]);
@@ -418,9 +433,41 @@
     return true;
   }
 
+  function finishLine() {
+    if (!P.pick || P.pick.points.length < 2) return false;
+    var geometry = { type: "LineString", coordinates: P.pick.points.slice() };
+    stopPick();
+    P.bridge.on_picked(JSON.stringify(geometry));
+    return true;
+  }
+
+  /* A circle: the first click is the centre, the second sets the radius (metres on the ground,
+   * Leaflet's great-circle distance); Python makes the polygon on the ellipsoid. */
+  function circleClick(here, latlng) {
+    if (!P.pick.centre) {
+      P.pick.centre = latlng;
+      P.pick.points = [here];
+      P.pick.sketch = L.circle(latlng, { radius: 1, color: "#d9480f", dashArray: "6 4",
+                                         fillOpacity: 0.1 }).addTo(P.map);
+      P.bridge.on_pick_progress(1);
+      return;
+    }
+    var radius = P.map.distance(P.pick.centre, latlng);
+    if (radius < 1) return;
+    var centre = P.pick.points[0];
+    stopPick();
+    P.bridge.on_picked(JSON.stringify({ type: "Circle", coordinates: centre, radius: radius }));
+  }
+
+  function onPickMove(e) {
+    if (!P.pick || P.pick.mode !== "circle" || !P.pick.centre || !P.pick.sketch) return;
+    P.pick.sketch.setRadius(P.map.distance(P.pick.centre, e.latlng));
+  }
+
   function onPickClick(e) {
     if (!P.pick) return;
     var here = [round6(e.latlng.lng), round6(e.latlng.lat)];
+    if (P.pick.mode === "circle") { circleClick(here, e.latlng); return; }
     if (P.pick.mode === "point") {
       stopPick();
       var point = { type: "Point", coordinates: here };
@@ -434,13 +481,144 @@
       // clicks of a double-click) adds nothing.
       var first = P.map.latLngToContainerPoint([pts[0][1], pts[0][0]]);
       var last = P.map.latLngToContainerPoint([pts[pts.length - 1][1], pts[pts.length - 1][0]]);
-      if (pts.length >= 3 && first.distanceTo(e.containerPoint) < 8) { finishArea(); return; }
-      if (last.distanceTo(e.containerPoint) < 4) return;
+      if (P.pick.mode === "area" && pts.length >= 3 && first.distanceTo(e.containerPoint) < 8) {
+        finishArea(); return;
+      }
+      if (last.distanceTo(e.containerPoint) < 4) {
+        if (P.pick.mode === "line" && pts.length >= 2) finishLine();  // a double-click ends a line
+        return;
+      }
     }
     pts.push(here);
     drawSketch();
     P.bridge.on_pick_progress(pts.length);
   }
+
+  // -- changing an anchor's shape ------------------------------------------------------------
+  function editableRings(geometry) {
+    // Lists of [lon, lat] the handles move; rings keep their closing vertex out of the handles.
+    if (geometry.type === "Point") return [[geometry.coordinates]];
+    if (geometry.type === "LineString") return [geometry.coordinates];
+    if (geometry.type === "Polygon") return geometry.coordinates.map(function (r) { return r.slice(0, -1); });
+    if (geometry.type === "MultiPolygon") {
+      var rings = [];
+      geometry.coordinates.forEach(function (poly) {
+        poly.forEach(function (r) { rings.push(r.slice(0, -1)); });
+      });
+      return rings;
+    }
+    return [];
+  }
+
+  function rebuild(geometry, rings) {
+    var copy = function (r) { return r.map(function (c) { return [round6(c[0]), round6(c[1])]; }); };
+    var closed = function (r) { var c = copy(r); c.push(c[0].slice()); return c; };
+    if (geometry.type === "Point") return { type: "Point", coordinates: copy(rings[0])[0] };
+    if (geometry.type === "LineString") return { type: "LineString", coordinates: copy(rings[0]) };
+    if (geometry.type === "Polygon") return { type: "Polygon", coordinates: rings.map(closed) };
+    var at = 0;
+    return { type: "MultiPolygon", coordinates: geometry.coordinates.map(function (poly) {
+      return poly.map(function () { return closed(rings[at++]); });
+    }) };
+  }
+
+  function handleIcon(kind) {
+    return L.divIcon({ className: "paragon-handle paragon-handle-" + kind, iconSize: [12, 12] });
+  }
+
+  function startEdit(id) {
+    stopEdit();
+    stopPick();
+    var data = P.anchorData[id];
+    if (!data) return;
+    var rings = editableRings(data.geometry).map(function (r) {
+      return r.map(function (c) { return [c[0], c[1]]; });
+    });
+    var E = P.edit = { id: id, geometry: data.geometry, rings: rings, handles: L.layerGroup().addTo(P.map),
+                       shape: null, moved: 0 };
+    var shown = P.anchors[id];
+    if (shown) P.anchorGroup.removeLayer(shown);
+    function redraw() {
+      if (E.shape) P.map.removeLayer(E.shape);
+      var g = rebuild(E.geometry, E.rings);
+      E.shape = g.type === "Point" ? L.layerGroup()
+        : makeGeoJson(g, { color: "#d9480f", dashArray: "6 4", weight: 2.5 });
+      E.shape.addTo(P.map);
+    }
+    function centre() {
+      var all = [].concat.apply([], E.rings);
+      var x = 0, y = 0;
+      all.forEach(function (c) { x += c[0]; y += c[1]; });
+      return [x / all.length, y / all.length];
+    }
+    var mover = null;
+    function place() {
+      E.handles.clearLayers();
+      E.rings.forEach(function (ring) {
+        ring.forEach(function (c, i) {
+          var h = L.marker([c[1], c[0]], { draggable: true, icon: handleIcon("vertex"), keyboard: false });
+          h.on("drag", function (e) {
+            var ll = e.target.getLatLng();
+            ring[i] = [ll.lng, ll.lat];
+            redraw();
+            if (mover) { var m = centre(); mover.setLatLng([m[1], m[0]]); }
+          });
+          h.on("dragend", function () { E.moved += 1; });
+          E.handles.addLayer(h);
+        });
+      });
+      if (E.geometry.type !== "Point") {
+        var m = centre();
+        mover = L.marker([m[1], m[0]], { draggable: true, icon: handleIcon("move"), keyboard: false });
+        var from = null;
+        mover.on("dragstart", function (e) { from = e.target.getLatLng(); });
+        mover.on("drag", function (e) {
+          var to = e.target.getLatLng(), dx = to.lng - from.lng, dy = to.lat - from.lat;
+          from = to;
+          E.rings.forEach(function (ring) { ring.forEach(function (c) { c[0] += dx; c[1] += dy; }); });
+          redraw();
+        });
+        mover.on("dragend", function () { E.moved += 1; place(); });
+        E.handles.addLayer(mover);
+      }
+    }
+    redraw();
+    place();
+    P.bridge.on_edit_started(id);
+  }
+
+  function stopEdit() {
+    var E = P.edit;
+    if (!E) return;
+    P.map.removeLayer(E.handles);
+    if (E.shape) P.map.removeLayer(E.shape);
+    var shown = P.anchors[E.id];
+    if (shown) P.anchorGroup.addLayer(shown);
+    P.edit = null;
+  }
+
+  function finishEdit() {
+    var E = P.edit;
+    if (!E) return;
+    var geometry = rebuild(E.geometry, E.rings);
+    var id = E.id;
+    stopEdit();
+    P.bridge.on_edited(id, JSON.stringify(geometry));
+  }
+
+  /* For tests: drag a vertex (or the move handle: index -1) by (dx, dy) degrees as a drag would. */
+  P.dragHandle = function (ring, index, dlon, dlat) {
+    var E = P.edit;
+    if (!E) return false;
+    if (index < 0) {
+      E.rings.forEach(function (r) { r.forEach(function (c) { c[0] += dlon; c[1] += dlat; }); });
+    } else {
+      E.rings[ring][index][0] += dlon;
+      E.rings[ring][index][1] += dlat;
+    }
+    E.moved += 1;
+    return true;
+  };
 
   function applyOpacity(entry) {
     var o = entry.opacity;
@@ -525,6 +703,9 @@
       appliedBatches: P.appliedBatches, lastLoad: P.lastLoad || null,
       location: P.location.getLayers().length ? P.location.toGeoJSON() : null,
       picking: P.pick ? { mode: P.pick.mode, points: P.pick.points.length } : null,
+      editing: P.edit ? { id: P.edit.id, moved: P.edit.moved,
+                          handles: P.edit.handles.getLayers().length } : null,
+      anchorIds: Object.keys(P.anchors).map(Number),
     });
   };
 
@@ -545,7 +726,14 @@
     P.location = L.featureGroup().addTo(map);
     P.pick = null;
     map.on("click", onPickClick);
-    map.on("dblclick", function () { if (P.pick && P.pick.mode === "area") finishArea(); });
+    map.on("dblclick", function () {
+      if (P.pick && (P.pick.mode === "area" || P.pick.mode === "line")) finishArea();
+    });
+    map.on("mousemove", onPickMove);
+    // Our own menu (Python shows it), never the browser's.
+    map.on("contextmenu", function (e) {
+      if (P.bridge) P.bridge.on_context_menu(e.latlng.lat, e.latlng.lng);
+    });
     var last = 0;
     map.on("mousemove", function (e) {
       var now = Date.now();

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from paragon_desktop.domain.anchors import AnchorCategory
 from paragon_desktop.domain.enums import CaseCategory
 from paragon_desktop.domain.feeds import role_label
 from paragon_desktop.i18n import N_, _, when
@@ -37,6 +38,8 @@ ACTIONS = {
     "layer.described": N_("Beschrijving van een laag gewijzigd"),
     "layer.removed": N_("Laag verwijderd"),
     "anchor.added": N_("Anker toegevoegd"),
+    "anchor.edited": N_("Anker gewijzigd"),
+    "anchor.removed": N_("Anker verwijderd"),
 }
 # The case's fields as a user knows them from the form.
 FIELDS = {
@@ -55,6 +58,8 @@ def _value(field: str, value: Any) -> str:
     if value in (None, ""):
         return _("(leeg)")
     if field == "category":
+        if value in set(AnchorCategory):
+            return AnchorCategory(value).label
         try:
             return CaseCategory(value).label
         except ValueError:
@@ -82,6 +87,8 @@ def describe(entry: AuditEntry) -> str:
         label = _(FIELDS.get(field, field))
         if field == "location" and change == "moved":
             parts.append(_("locatie verplaatst"))
+        elif field == "geometry":  # an anchor's shape: where it went is on the map
+            parts.append(_("verplaatst of van vorm veranderd"))
         elif isinstance(change, list) and len(change) == 2:
             parts.append(_("{field}: {old} → {new}").format(
                 field=label, old=_value(field, change[0]), new=_value(field, change[1])))

@@ -30,6 +30,9 @@ class MapBridge(QObject):
     sig_picked = Signal(dict)  # a GeoJSON geometry the user picked (point or area)
     sig_pick_progress = Signal(int)  # vertices of the area being drawn
     sig_unknown_op = Signal(str)  # the page got an operation it has no handler for
+    sig_context_menu = Signal(float, float)  # right-click on the map at (lat, lon)
+    sig_edit_started = Signal(int)  # an anchor's shape is being changed on the map
+    sig_edited = Signal(int, dict)  # ... and this is its new geometry
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +88,18 @@ class MapBridge(QObject):
     @Slot(int)
     def on_pick_progress(self, vertices: int) -> None:
         self.sig_pick_progress.emit(vertices)
+
+    @Slot(float, float)
+    def on_context_menu(self, lat: float, lon: float) -> None:
+        self.sig_context_menu.emit(lat, lon)
+
+    @Slot(int)
+    def on_edit_started(self, anchor_id: int) -> None:
+        self.sig_edit_started.emit(anchor_id)
+
+    @Slot(int, str)
+    def on_edited(self, anchor_id: int, geometry: str) -> None:
+        self.sig_edited.emit(anchor_id, json.loads(geometry))
 
     @Slot(str)
     def on_unknown_op(self, name: str) -> None:

@@ -26,6 +26,9 @@ class Op(StrEnum):
     PICK_START = "pick.start"
     PICK_FINISH = "pick.finish"
     PICK_STOP = "pick.stop"
+    EDIT_START = "edit.start"
+    EDIT_FINISH = "edit.finish"
+    EDIT_STOP = "edit.stop"
     FIT = "fit"
     FLY = "fly"
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
@@ -18,6 +19,7 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
+from paragon_desktop.domain.anchors import category_of
 from paragon_desktop.services.views import ChangeSet, JurisdictionView, LayerView
 from paragon_desktop.settings import Settings
 from paragon_desktop.ui.map.bridge import MapBridge
@@ -74,6 +76,13 @@ class MapView(QWebEngineView):
         self.bridge.sig_layer_loaded.connect(self._on_layer_loaded)
         self._settings = settings
         page.renderProcessTerminated.connect(self._on_render_process_terminated)
+        # Our own menu on a right-click (the page asks Python), never Chromium's Back/Reload.
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        # A reload we did not ask for (a key, a script) empties the page: restore it like after
+        # a crash.
+        self._loading_ourselves = False
+        page.loadStarted.connect(self._on_load_started)
+        self._location_json = ""
         # Dropped files are ours to import; Chromium would otherwise open them as a page.
         self.setAcceptDrops(True)
         self.installEventFilter(self)
@@ -83,7 +92,24 @@ class MapView(QWebEngineView):
     def _start_page(self) -> None:
         self._allow_remote(self._settings)
         self.bridge.send([self._background_op(self._settings)])
+        self._loading_ourselves = True
         self.load(QUrl(PAGE_URL))
+
+    def _on_load_started(self) -> None:
+        if self._loading_ourselves:
+            self._loading_ourselves = False
+            return
+        print("map page reloaded; restoring its state")
+        self._reset_page()
+        self.bridge.send([self._background_op(self._settings)])
+        self.sig_page_reset.emit()
+
+    def _reset_page(self) -> None:
+        self.bridge.ready = False
+        self._layer_revisions.clear()
+        self._layers.clear()
+        self._outbox.clear()
+        self._location_json = ""
 
     def _watch_children(self, _ok: bool = True) -> None:
         """Drag events reach Chromium's child widget first: filter them there too."""
@@ -119,10 +145,7 @@ class MapView(QWebEngineView):
         """Chromium's renderer crashed or was killed (out of memory, a GPU driver): load the page
         again rather than leave a blank map, and have the window resend its state."""
         print(f"map page lost ({status}, exit code {exit_code}); reloading it")
-        self.bridge.ready = False
-        self._layer_revisions.clear()
-        self._layers.clear()
-        self._outbox.clear()
+        self._reset_page()
         self._start_page()
         self.sig_page_reset.emit()
 
@@ -183,9 +206,13 @@ class MapView(QWebEngineView):
         for anchor_id in changes.removed_anchor_ids:
             ops.append({"op": Op.ANCHOR_REMOVE, "id": anchor_id})
         for anchor in changes.anchors:
+            category = category_of(anchor.category)
+            symbol = category.symbol
             ops.append({"op": Op.ANCHOR_UPSERT, "id": anchor.id, "name": anchor.name,
-                        "category": anchor.category, "description": anchor.description,
-                        "geometry": anchor.geometry})
+                        "category": category.value, "category_label": category.label,
+                        "description": anchor.description, "geometry": anchor.geometry,
+                        "symbol": {"colour": symbol.colour, "glyph": symbol.glyph,
+                                   "dashed": symbol.dashed, "fill": symbol.fill}})
         if changes.layers is not None:
             seen = {layer.id for layer in changes.layers}
             for gone in set(self._layers) - seen:
@@ -229,6 +256,14 @@ class MapView(QWebEngineView):
         if layer_id in self._layers:
             self._layers[layer_id] = replace(self._layers[layer_id], opacity=opacity)
         self.bridge.send([{"op": Op.LAYER_OPACITY, "id": layer_id, "opacity": opacity}])
+
+    def show_location(self, geojson: str) -> None:
+        """Draw the case location (point, area or territory); sent again only when it changed."""
+        if geojson == self._location_json:
+            return
+        self._location_json = geojson
+        self.bridge.send([{"op": Op.LOCATION_SHOW, "geometry": json.loads(geojson) if geojson
+                           else None, "fit": False}])
 
     def fly_to(self, bbox: tuple[float, float, float, float], anchor_id: int | None = None) -> None:
         op: dict[str, Any] = {"op": Op.FLY, "bbox": list(bbox)}

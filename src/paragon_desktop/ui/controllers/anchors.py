@@ -1,0 +1,250 @@
+"""Anchors of the case: drawn on the map, named in a dialog, changed and deleted from the Ankers
+dock (and its right-click menu), stored through the editing service off the GUI thread.
+
+Drawing and changing a shape happen in the page (``pick.*`` and ``edit.*`` operations); a bar
+above the map says what to do and offers Done / Cancel (Esc cancels too). Whatever was drawn and
+typed survives a refusal or a lost connection: the dialog comes back with it and the reason, and
+saving again reuses the operation id, so a resend never stores twice."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+
+from paragon_desktop.domain.access import can_edit_case
+from paragon_desktop.domain.anchors import AnchorCategory, AnchorDraft, category_of
+from paragon_desktop.domain.errors import ParagonError
+from paragon_desktop.gis.geometry import circle
+from paragon_desktop.i18n import N_, _
+from paragon_desktop.services.editing import EditingService
+from paragon_desktop.services.views import AnchorView
+from paragon_desktop.ui.controllers.context import WindowContext
+from paragon_desktop.ui.dialogs.anchor import AnchorDialog
+from paragon_desktop.ui.docks.anchors import AnchorsPanel
+from paragon_desktop.ui.map.ops import Op, op
+from paragon_desktop.ui.map.view import MapView
+
+HINTS = {
+    "point": N_("Klik op de kaart waar het anker komt."),
+    "line": N_("Klik de punten van de lijn; dubbelklik of Klaar om te eindigen."),
+    "area": N_("Klik de hoekpunten; klik op het eerste punt, dubbelklik of Klaar om te sluiten."),
+    "circle": N_("Klik het middelpunt, dan een punt op de rand (de straal)."),
+}
+# The category a new anchor starts with, by what was drawn.
+FIRST_CATEGORY = {"point": AnchorCategory.COMMAND_POST, "line": AnchorCategory.OTHER,
+                  "area": AnchorCategory.PERIMETER, "circle": AnchorCategory.PERIMETER}
+
+
+class DrawBar(QWidget):
+    """Above the map while drawing or changing a shape: what to do, Done and Cancel."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setStyleSheet("background: #fff4e6;")
+        self.hint = QLabel()
+        self.done = QPushButton(_("Klaar"))
+        self.cancel = QPushButton(_("Annuleren"))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 3, 8, 3)
+        layout.addWidget(self.hint, 1)
+        layout.addWidget(self.done)
+        layout.addWidget(self.cancel)
+        self.hide()
+
+
+class AnchorsController(QObject):
+    def __init__(self, ctx: WindowContext, editing: EditingService, map_view: MapView,
+                 panel: AnchorsPanel) -> None:
+        super().__init__(ctx)
+        self.ctx = ctx
+        self.editing = editing
+        self.map = map_view
+        self.panel = panel
+        self.bar = DrawBar()
+        self.drawing: str | None = None  # the drawing mode while a new anchor is drawn
+        self.reshaping: AnchorView | None = None
+        self.dialog: AnchorDialog | None = None  # the one open (for tests)
+        self.saved: list[int] = []  # anchors stored from this window (for tests)
+        panel.sig_new.connect(self.new)
+        panel.sig_edit.connect(self.edit)
+        panel.sig_reshape.connect(self.reshape)
+        panel.sig_delete.connect(self.delete)
+        bridge = map_view.bridge
+        bridge.sig_picked.connect(self._on_picked)
+        bridge.sig_edited.connect(self._on_edited)
+        self.bar.done.clicked.connect(self.finish)
+        self.bar.cancel.clicked.connect(self.cancel)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), map_view)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self.cancel)
+        ctx.sig_case_updated.connect(self.update_permissions)
+        self.update_permissions()
+
+    # -- who may ---------------------------------------------------------------------------------
+    def refusal(self) -> str:
+        """Why this user may not change the case's anchors now ("" when they may)."""
+        ctx = self.ctx
+        if ctx.access_lost:
+            return ctx.access_lost
+        if not ctx.case.is_open:
+            return _("Deze case is afgesloten: de ankers zijn alleen te lezen.")
+        if not can_edit_case(ctx.user.access_level, True):
+            return _("Je toegang is 'Alleen lezen': je kunt geen ankers tekenen of wijzigen.")
+        return ""
+
+    def update_permissions(self) -> None:
+        reason = self.refusal()
+        self.panel.set_permissions(not reason, reason)
+        if reason:
+            self.cancel()
+
+    # -- drawing a new anchor ----------------------------------------------------------------------
+    def new(self, mode: str, at: tuple[float, float] | None = None) -> None:
+        """Draw a new anchor (``mode``: point, line, area, circle); ``at`` (lon, lat): a point
+        placed there at once (the map's right-click menu)."""
+        if self.refusal():
+            return
+        self.cancel()
+        if at is not None:
+            self._ask_new({"type": "Point", "coordinates": [round(at[0], 6), round(at[1], 6)]},
+                          AnchorDraft("", FIRST_CATEGORY["point"]), uuid.uuid4().hex)
+            return
+        self.drawing = mode
+        self.map.bridge.send([op(Op.PICK_START, mode=mode)])
+        self._show_bar(_(HINTS[mode]), done=mode in ("line", "area"))
+        self.map.setFocus()
+
+    def finish(self) -> None:
+        """Klaar: end the line or close the area being drawn; keep a changed shape."""
+        if self.reshaping is not None:
+            self.map.bridge.send([op(Op.EDIT_FINISH)])
+        elif self.drawing is not None:
+            self.map.bridge.send([op(Op.PICK_FINISH)])
+
+    def cancel(self) -> None:
+        if self.drawing is not None:
+            self.map.bridge.send([op(Op.PICK_STOP)])
+        if self.reshaping is not None:
+            self.map.bridge.send([op(Op.EDIT_STOP)])
+        self.drawing = None
+        self.reshaping = None
+        self.bar.hide()
+
+    def _show_bar(self, hint: str, *, done: bool) -> None:
+        self.bar.hint.setText(hint)
+        self.bar.done.setVisible(done)
+        self.bar.show()
+
+    def _on_picked(self, geometry: dict[str, Any]) -> None:
+        mode, self.drawing = self.drawing, None
+        if mode is None:
+            return
+        self.bar.hide()
+        try:
+            if geometry.get("type") == "Circle":
+                lon, lat = geometry["coordinates"]
+                geometry = circle(lon, lat, float(geometry["radius"]))
+        except ParagonError as exc:
+            self.ctx.tell(_("Anker niet getekend"), str(exc))
+            return
+        self._ask_new(geometry, AnchorDraft("", FIRST_CATEGORY[mode]), uuid.uuid4().hex)
+
+    def _ask_new(self, geometry: dict[str, Any], draft: AnchorDraft, op_id: str,
+                 error: str = "") -> None:
+        dialog = self.dialog = AnchorDialog(draft, new=True, parent=self.ctx.parent_widget,
+                                            error=error)
+        dialog.finished.connect(lambda _r: self._new_answered(dialog, geometry, op_id))
+        dialog.open()
+
+    def _new_answered(self, dialog: AnchorDialog, geometry: dict[str, Any], op_id: str) -> None:
+        draft = dialog.result_draft
+        if draft is None:
+            return  # cancelled: nothing stored
+        user, case_id, editing = self.ctx.user, self.ctx.case.id, self.editing
+
+        def save() -> int:
+            return editing.add_anchor(user, case_id, draft.name, geometry,
+                                      category=draft.category, description=draft.description,
+                                      op_id=op_id)
+
+        def saved(anchor_id: int) -> None:
+            self.saved.append(anchor_id)
+            self.ctx.show(_("Anker “{name}” bewaard.").format(name=draft.name))
+
+        def refused(exc: Exception) -> None:  # asked again with everything drawn and typed
+            self._ask_new(geometry, draft, op_id, error=str(exc))
+
+        self.ctx.ops.run(save, saved, refused)
+
+    # -- changing --------------------------------------------------------------------------------
+    def edit(self, anchor: AnchorView, draft: AnchorDraft | None = None, error: str = "") -> None:
+        if self.refusal():
+            return
+        draft = draft or AnchorDraft(anchor.name, category_of(anchor.category), anchor.description)
+        dialog = self.dialog = AnchorDialog(draft, new=False, parent=self.ctx.parent_widget,
+                                            error=error)
+        dialog.finished.connect(lambda _r: self._edit_answered(dialog, anchor))
+        dialog.open()
+
+    def _edit_answered(self, dialog: AnchorDialog, anchor: AnchorView) -> None:
+        draft = dialog.result_draft
+        if draft is None:
+            return
+        user, editing = self.ctx.user, self.editing
+        self.ctx.ops.run(lambda: editing.edit_anchor(user, anchor.id, draft),
+                         lambda _none: self.ctx.show(_("Anker “{name}” bewaard.").format(
+                             name=draft.name)),
+                         lambda exc: self.edit(anchor, draft, str(exc)))
+
+    def reshape(self, anchor: AnchorView) -> None:
+        """Move the anchor or drag its vertices on the map; Klaar keeps it, Esc drops it."""
+        if self.refusal():
+            return
+        self.cancel()
+        self.reshaping = anchor
+        self.map.bridge.send([op(Op.EDIT_START, id=anchor.id)])
+        self._show_bar(_("Versleep de hoekpunten, of het middelste punt om “{name}” te "
+                         "verplaatsen.").format(name=anchor.name), done=True)
+
+    def _on_edited(self, anchor_id: int, geometry: dict[str, Any]) -> None:
+        anchor, self.reshaping = self.reshaping, None
+        self.bar.hide()
+        if anchor is None or anchor.id != anchor_id:
+            return
+        user, editing = self.ctx.user, self.editing
+
+        def refused(exc: Exception) -> None:
+            self.ctx.tell(_("Vorm niet bewaard"), str(exc))
+            self.ctx.refresh()  # the map shows the stored shape again
+
+        self.ctx.ops.run(lambda: editing.edit_anchor(user, anchor_id, geometry=geometry),
+                         lambda _none: self.ctx.show(_("Vorm van “{name}” bewaard.").format(
+                             name=anchor.name)), refused)
+
+    def delete(self, anchor: AnchorView) -> None:
+        if self.refusal():
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, _("Anker verwijderen"),
+                          _("“{name}” verwijderen uit deze case? Iedereen in de case ziet het "
+                            "niet meer; de audittrail houdt bij wie het verwijderde.").format(
+                              name=anchor.name),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                          self.ctx.parent_widget)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        self.confirm = box
+        box.finished.connect(lambda result: self._delete_answered(result, anchor))
+        box.open()
+
+    def _delete_answered(self, result: int, anchor: AnchorView) -> None:
+        if result != QMessageBox.StandardButton.Yes:
+            return
+        user, editing = self.ctx.user, self.editing
+        self.ctx.ops.run(lambda: editing.remove_anchor(user, anchor.id),
+                         lambda _none: self.ctx.show(_("Anker “{name}” verwijderd.").format(
+                             name=anchor.name)),
+                         lambda exc: self.ctx.tell(_("Anker niet verwijderd"), str(exc)))
