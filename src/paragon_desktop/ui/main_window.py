@@ -88,7 +88,6 @@ class MainWindow(QMainWindow):
         self.banner.setStyleSheet(
             "background: #f08c00; color: white; font-weight: bold; padding: 3px;")
         layout.addWidget(self.banner)
-        self._map_layout = layout
         layout.addWidget(self.map, 1)
         self.setCentralWidget(central)
 
@@ -107,7 +106,7 @@ class MainWindow(QMainWindow):
         self.feeds.panel.sig_add_layer.connect(self.layers.add_in_feed)
         self.anchors = AnchorsPanel()
         self.anchor_actions = AnchorsController(ctx, services.editing, self.map, self.anchors)
-        self._map_layout.insertWidget(1, self.anchor_actions.bar)
+        self.anchor_actions.bar.attach(self.map)
         self.map_tools = MapToolsController(
             ctx, self.map, lambda lon, lat: self.anchor_actions.new("point", at=(lon, lat)),
             self.anchor_actions.refusal)

@@ -232,6 +232,7 @@
       return best;
     },
     _onClick: function (e) {
+      if (P.pick || P.edit) return;
       var i = this.nearest(e.containerPoint);
       if (i < 0) return;
       var c = this._features[i].geometry.coordinates;
@@ -687,6 +688,7 @@
 
   /* For tests and diagnostics: what Leaflet holds right now. */
   P.stats = function () {
+    if (!P.map || !P.borders) return JSON.stringify(null);  // not started yet (a reload)
     var layers = {}, featuresOnMap = 0;
     Object.keys(P.layers).forEach(function (id) {
       var e = P.layers[id];
@@ -701,7 +703,7 @@
       anchors: Object.keys(P.anchors).length, borders: P.borders.getLayers().length,
       zoom: P.map.getZoom(), center: P.map.getCenter(), background: !!P.background,
       appliedBatches: P.appliedBatches, lastLoad: P.lastLoad || null,
-      location: P.location.getLayers().length ? P.location.toGeoJSON() : null,
+      location: P.location && P.location.getLayers().length ? P.location.toGeoJSON() : null,
       picking: P.pick ? { mode: P.pick.mode, points: P.pick.points.length } : null,
       editing: P.edit ? { id: P.edit.id, moved: P.edit.moved,
                           handles: P.edit.handles.getLayers().length } : null,
@@ -725,7 +727,14 @@
     P.anchorGroup = L.featureGroup().addTo(map);
     P.location = L.featureGroup().addTo(map);
     P.pick = null;
-    map.on("click", onPickClick);
+    // "preclick": the map hears it for every click, also on a layer whose popup would stop the
+    // click there (drawing over the orange zone must add a vertex, not open the zone's popup).
+    map.on("preclick", onPickClick);
+    // While drawing, a click on a layer opens no popup (it would pan the map under the mouse).
+    var openPopup = L.Layer.prototype._openPopup;
+    L.Layer.include({
+      _openPopup: function (e) { if (P.pick || P.edit) return; openPopup.call(this, e); },
+    });
     map.on("dblclick", function () {
       if (P.pick && (P.pick.mode === "area" || P.pick.mode === "line")) finishArea();
     });

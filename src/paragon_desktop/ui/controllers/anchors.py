@@ -11,9 +11,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from paragon_desktop.domain.access import can_edit_case
 from paragon_desktop.domain.anchors import AnchorCategory, AnchorDraft, category_of
@@ -39,13 +39,19 @@ FIRST_CATEGORY = {"point": AnchorCategory.COMMAND_POST, "line": AnchorCategory.O
                   "area": AnchorCategory.PERIMETER, "circle": AnchorCategory.PERIMETER}
 
 
-class DrawBar(QWidget):
-    """Above the map while drawing or changing a shape: what to do, Done and Cancel."""
+class DrawBar(QFrame):
+    """Over the top of the map while drawing or changing a shape: what to do, Done and Cancel.
+    It floats over the map (the map does not move under the mouse when it appears) and leaves
+    the zoom buttons in the corner free."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.setStyleSheet("background: #fff4e6;")
+        self.setObjectName("drawBar")
+        self.setStyleSheet("#drawBar { background: #fff4e6; border: 1px solid #f08c00; "
+                           "border-radius: 4px; }")
+        self._over: QWidget | None = None
         self.hint = QLabel()
+        self.hint.setWordWrap(True)  # a narrow map: the whole hint on two lines, never cut
         self.done = QPushButton(_("Klaar"))
         self.cancel = QPushButton(_("Annuleren"))
         layout = QHBoxLayout(self)
@@ -54,6 +60,34 @@ class DrawBar(QWidget):
         layout.addWidget(self.done)
         layout.addWidget(self.cancel)
         self.hide()
+
+    def attach(self, over: QWidget) -> None:
+        """Float over ``over`` (the map), at its top, centred."""
+        self._over = over
+        self.setParent(over.parentWidget())
+        over.installEventFilter(self)
+        self.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self._over and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+            self.place()
+        return False
+
+    def place(self) -> None:
+        over = self._over
+        if over is None:
+            return
+        # Right of Leaflet's zoom buttons (top left), as wide as the hint needs.
+        width = max(200, min(over.width() - 2 * 56, 640))
+        layout = self.layout()
+        height = layout.totalHeightForWidth(width) if layout is not None else 0
+        self.setGeometry(over.x() + (over.width() - width) // 2, over.y() + 8, width,
+                         max(height, self.sizeHint().height()))
+        self.raise_()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self.place()
+        super().showEvent(event)
 
 
 class AnchorsController(QObject):
