@@ -256,14 +256,33 @@ def test_the_case_location_is_on_its_map(open_window, qtbot):
     assert geometry == json.loads(window.case.location_geojson)
 
 
-def test_a_first_start_opens_large_with_the_map_the_widest_part(open_window, qtbot, tmp_path,
+def test_a_first_start_opens_large_with_the_map_the_widest_part(client, qtbot, tmp_path,
                                                                   monkeypatch):
     """It opened at about 900x600 with a map 140 px wide until the layout was reset."""
+    from paragon_desktop.settings import Settings
+    from paragon_desktop.ui.main_window import MainWindow
+
     monkeypatch.setenv("PARAGON_CONFIG_DIR", str(tmp_path))  # nothing saved: a first start
-    window = open_window("an.peeters", restore_layout=True)
+    user = client.user("an.peeters")
+    case = client.cases.find_case(user, "Nordchem")
+    window = MainWindow(client, user, case, Settings(), restore_layout=True)
+    window.show()
     screen = window.screen().availableGeometry()
     assert window.isMaximized() or (window.width() >= min(1280, screen.width())
                                     and window.height() >= min(800, screen.height()))
+    qtbot.waitUntil(lambda: window.snapshot is not None, timeout=10000)
+    window.close()
+    qtbot.wait(10)
+
+
+def test_at_1366_by_768_the_map_is_the_widest_part(open_window, qtbot):
+    """The feeds dock could not be narrower than about 600 px (one row of nine buttons, lists
+    as wide as the longest organisation): the map got 400 px of a laptop screen."""
+    window = open_window("an.peeters")
+    window.reset_layout()
+    window.resize(1366, 768)
+    qtbot.wait(100)
+    assert window.map.width() > max(d.width() for d in window.docks.values() if d.isVisible())
 
 
 def test_long_anchor_names_elide_in_the_middle_and_show_whole_on_hover(open_window):

@@ -190,15 +190,17 @@ class Composer(QWidget):
         self.layer_button.setToolTip(_("Een kaartlaag bij een bericht in deze feed voegen: de leden van "
                                      "de feed zien de laag"))
         self.layer_button.clicked.connect(self.sig_add_layer)
-        row.addWidget(self.layer_button)
         self.send_button = QPushButton(_("Versturen"))
         self.send_button.setToolTip(_("Versturen (Ctrl+Enter)"))
         self.send_button.clicked.connect(self.send)
-        row.addWidget(self.send_button)
+        # Tags on one row, the rest on the next: the dock stays narrow enough for the map to be
+        # the widest part of the window on a 1366 px laptop.
         attach_row = QHBoxLayout()
         attach_row.setContentsMargins(0, 0, 0, 0)
         attach_row.addWidget(self.attach_button)
         attach_row.addWidget(self.attachment_label, 1)
+        attach_row.addWidget(self.layer_button)
+        attach_row.addWidget(self.send_button)
         self.reason = QLabel()
         self.reason.setWordWrap(True)
         self.reason.setStyleSheet("color: #a61e4d;")

@@ -143,6 +143,9 @@ class FilterBar(QWidget):
         self.search.textChanged.connect(lambda _t: self._timer.start())
         for combo in (self.tag, self.author, self.organisation):
             combo.currentIndexChanged.connect(self._emit)
+            # Long organisation names do not widen the dock (the list opens wide enough).
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         self.open_questions.toggled.connect(self._emit)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
