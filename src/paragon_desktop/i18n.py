@@ -166,7 +166,8 @@ class _LocalNumbers(string.Formatter):
 _numbers = _LocalNumbers()
 
 
-def fill(text: str, **fields: object) -> str:
-    """``text.format(**fields)`` with the numbers among ``fields`` in the current language's
-    form (the error catalogues' templates are filled this way)."""
-    return _numbers.vformat(text, (), fields)
+def fill(template: str, /, **fields: object) -> str:
+    """``template.format(**fields)`` with the numbers among ``fields`` in the current language's
+    form (the error catalogues' templates are filled this way; a field may be called anything,
+    "template" and "text" included)."""
+    return _numbers.vformat(template, (), fields)

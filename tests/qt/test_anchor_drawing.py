@@ -292,3 +292,80 @@ def test_long_anchor_names_elide_in_the_middle_and_show_whole_on_hover(open_wind
     index = window.anchors.index_of("Nordchem Scheldemonde NV - bedrijfscontour")
     assert index.data(Qt.ItemDataRole.ToolTipRole).startswith(
         "Nordchem Scheldemonde NV - bedrijfscontour\n")
+
+
+def test_measuring_a_line_gives_its_geodesic_length(open_window, qtbot):
+    from paragon_desktop.ui.controllers.map_tools import distance_text
+
+    window = open_window("an.peeters")
+    frame(qtbot, window)
+    tools = window.map_tools
+    tools.measure_line.trigger()
+    qtbot.waitUntil(lambda: (map_stats(qtbot, window)["picking"] or {}).get("mode") == "measure-line")
+    for lon, lat in (A, B, C):
+        click(qtbot, window, lon, lat)
+    qtbot.waitUntil(lambda: tools.result.startswith("Afstand"))
+    tools.bar.done.click()
+    qtbot.waitUntil(lambda: tools.measuring is None)
+    # The line stays on the map until closed; the length is pyproj's along what was clicked.
+    assert map_stats(qtbot, window)["measured"]
+    clicked = json.loads(run_js(qtbot, window, "JSON.stringify(paragon.measured.getLatLngs()"
+                                               ".map(function (p) { return [p.lng, p.lat]; }))"))
+    geod = Geod(ellps="WGS84")
+    length = geod.line_length([p[0] for p in clicked], [p[1] for p in clicked])
+    assert tools.result == f"Afstand: {distance_text(length)}"
+    intended = geod.line_length([A[0], B[0], C[0]], [A[1], B[1], C[1]])
+    assert length == pytest.approx(intended, abs=3)  # within a pixel per click at zoom 17
+    tools.bar.cancel.click()
+    qtbot.waitUntil(lambda: not map_stats(qtbot, window)["measured"])
+
+
+def test_measuring_an_area(open_window, qtbot):
+    window = open_window("an.peeters")
+    frame(qtbot, window)
+    tools = window.map_tools
+    tools.measure_area.trigger()
+    qtbot.waitUntil(lambda: (map_stats(qtbot, window)["picking"] or {}).get("mode") == "measure-area")
+    for lon, lat in (A, B, C, D):
+        click(qtbot, window, lon, lat)
+    tools.bar.done.click()
+    qtbot.waitUntil(lambda: tools.measuring is None)
+    area, _perimeter = Geod(ellps="WGS84").polygon_area_perimeter(
+        [A[0], B[0], C[0], D[0]], [A[1], B[1], C[1], D[1]])
+    shown = tools.result.split("Oppervlakte: ")[1].split(" ha")[0]
+    assert float(shown.replace(",", ".")) == pytest.approx(abs(area) / 10_000, rel=0.02)
+
+
+def test_the_coordinate_box_flies_to_a_lambert_72_position(open_window, qtbot):
+    from pyproj import Transformer
+
+    window = open_window("an.peeters")
+    tools = window.map_tools
+    tools.search.setText("150000, 170000")
+    tools.search.returnPressed.emit()
+    lon, lat = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True).transform(150000, 170000)
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["marker"] is not None)
+    marker = map_stats(qtbot, window)["marker"]
+    assert Geod(ellps="WGS84").inv(lon, lat, marker["lng"], marker["lat"])[2] < 1.0
+    center = map_stats(qtbot, window)["center"]
+    assert (center["lng"], center["lat"]) == pytest.approx((lon, lat), abs=1e-5)
+    tools.search.setText("Kaaiweg 14")
+    tools.search.returnPressed.emit()
+    assert "not a position" in window.ctx.last_message_box.text()
+
+
+def test_the_legend_lists_what_is_ticked_and_the_anchor_categories(open_window, qtbot):
+    window = open_window("an.peeters")
+    stats = map_stats(qtbot, window)
+    assert stats["legendOpen"] is False  # folded: it would cover the map
+    window.map_tools.legend.setChecked(True)
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["legendOpen"])
+    rows = map_stats(qtbot, window)["legend"]
+    layers = window.snapshot.changes.layers
+    assert {layer.name for layer in layers} <= set(rows)
+    assert "Commandopost (CP-Ops)" in rows
+    assert rows.index("Commandopost (CP-Ops)") < rows.index("Grens")  # the list's order
+    first = layers[0]
+    window.layers.set_visible(first.id, False)
+    qtbot.waitUntil(lambda: first.name not in map_stats(qtbot, window)["legend"])
+    assert run_js(qtbot, window, "document.querySelector('.paragon-north').title") == "Noorden"

@@ -221,3 +221,11 @@ def test_numbers_in_an_error_are_written_as_the_language_writes_them(language, e
     # Values that are not numbers keep their dots and commas.
     assert i18n.fill("{size:.1f} MB in {name}", size=2.25, name="a,b.kml") == (
         f"{'2.2' if language == 'en' else '2,2'} MB in a,b.kml")
+
+
+def test_an_error_may_have_a_field_called_text():
+    """fill() took "text" for its own argument: such an error could not even be shown."""
+    from paragon_desktop.domain.errors import ValidationError
+
+    assert str(ValidationError("“{text}” is not a position.", text="Kaaiweg")) == (
+        "“Kaaiweg” is not a position.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 from pyproj import Transformer
@@ -94,3 +95,87 @@ def coordinate_texts(lon: float, lat: float) -> list[tuple[str, str]]:
         ("Lambert 2008", f"{x08:.1f}, {y08:.1f}"),
         ("UTM 31N", f"31U {xu:.0f} {yu:.0f}"),
     ]
+
+
+# -- the coordinate search: what a person types, in the systems Belgian services use -------------
+_NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
+_DMS_PART = re.compile(r"(?P<hem1>[NSEWOZ])?\s*(?P<d>\d+(?:[.,]\d+)?)\s*°\s*"
+                       r"(?:(?P<m>\d+(?:[.,]\d+)?)\s*['′]\s*)?"
+                       r"(?:(?P<s>\d+(?:[.,]\d+)?)\s*(?:\"|″|'')\s*)?(?P<hem2>[NSEWOZ])?",
+                       re.IGNORECASE)
+_UTM = re.compile(r"^(?P<zone>\d{1,2})\s*(?P<band>[C-HJ-NP-X])?\s+(?P<e>\d+(?:[.,]\d+)?)\s+"
+                  r"(?P<n>\d+(?:[.,]\d+)?)$", re.IGNORECASE)
+
+
+def _float(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _two_numbers(text: str) -> tuple[float, float] | None:
+    """Two numbers as typed: "51.25, 4.27", "51,25 4,27", "51.25;4.27", "143628 216014"."""
+    text = text.strip()
+    for separator in (";", ", ", " "):
+        parts = [p for p in text.split(separator) if p.strip()] if separator != " " \
+            else text.split()
+        if len(parts) == 2 and all(re.fullmatch(_NUMBER, p.strip()) for p in parts):
+            return _float(parts[0].strip()), _float(parts[1].strip())
+    if text.count(",") == 1 and "." in text:  # "51.25,4.27"
+        a, b = text.split(",")
+        if re.fullmatch(_NUMBER, a.strip()) and re.fullmatch(_NUMBER, b.strip()):
+            return float(a), float(b)
+    return None
+
+
+def parse_coordinates(text: str) -> tuple[float, float, str]:
+    """(lon, lat, system) of a typed position: WGS84 decimal degrees (latitude first, or either
+    order when it is clear in Belgium), degrees-minutes-seconds, Lambert 72, Lambert 2008
+    (x, y in metres, told apart by their ranges) or UTM ("31U 589150 5678846")."""
+    from paragon_desktop.domain.anchors import BELGIUM_EXTENT
+    from paragon_desktop.domain.errors import ValidationError
+
+    cleaned = " ".join(text.replace("\u00a0", " ").split())
+    found: tuple[float, float, str] | None = None
+    utm = _UTM.match(cleaned)
+    dms = [m for m in _DMS_PART.finditer(cleaned) if m.group("d")]
+    if utm and 29 <= int(utm.group("zone")) <= 33:
+        zone = int(utm.group("zone"))
+        lon, lat = transformer(f"EPSG:{32600 + zone}", WGS84).transform(
+            _float(utm.group("e")), _float(utm.group("n")))
+        found = (float(lon), float(lat), f"UTM {zone}N")
+    elif len(dms) == 2:
+        values = []
+        for m in dms:
+            value = _float(m.group("d")) + _float(m.group("m") or "0") / 60 \
+                + _float(m.group("s") or "0") / 3600
+            hemisphere = (m.group("hem1") or m.group("hem2") or "").upper()
+            if hemisphere in ("S", "W"):
+                value = -value
+            values.append((value, hemisphere))
+        (a, ha), (b, hb) = values
+        lat, lon = (b, a) if ha in ("E", "O", "W") or hb in ("N", "Z", "S") else (a, b)
+        found = (lon, lat, "WGS84 (DMS)")
+    else:
+        pair = _two_numbers(cleaned)
+        if pair is not None:
+            a, b = pair
+            if 470_000 <= a <= 820_000 and 480_000 <= b <= 800_000:
+                lon, lat = transformer(LAMBERT2008, WGS84).transform(a, b)
+                found = (float(lon), float(lat), "Lambert 2008")
+            elif 1_000 <= a <= 320_000 and 1_000 <= b <= 320_000:
+                lon, lat = transformer(LAMBERT72, WGS84).transform(a, b)
+                found = (float(lon), float(lat), "Lambert 72")
+            elif 49 <= a <= 52 and 2 <= b <= 7:
+                found = (b, a, "WGS84")
+            elif 2 <= a <= 7 and 49 <= b <= 52:
+                found = (a, b, "WGS84")
+    if found is None:
+        raise ValidationError(
+            "“{text}” is not a position this app reads. Type WGS84 degrees (51.2540, 4.2775 or "
+            "51°15'14\"N 4°16'39\"E), Lambert 72 or Lambert 2008 metres (143629, 216015) or UTM "
+            "(31U 589150 5678846).", text=text.strip())
+    lon, lat, system = found
+    west, south, east, north = BELGIUM_EXTENT
+    if not (west <= lon <= east and south <= lat <= north):
+        raise ValidationError("{text} ({system}) lies outside Belgium and its border area.",
+                              text=text.strip(), system=system)
+    return lon, lat, system

@@ -36,7 +36,7 @@ from paragon_desktop.ui.ops import Ops
 from paragon_desktop.ui.outbox import OutboxStore
 from paragon_desktop.ui.workers import Workers
 
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: the map toolbar, narrower feeds dock
 
 
 class MainWindow(QMainWindow):
@@ -108,8 +108,9 @@ class MainWindow(QMainWindow):
         self.anchor_actions = AnchorsController(ctx, services.editing, self.map, self.anchors)
         self.anchor_actions.bar.attach(self.map)
         self.map_tools = MapToolsController(
-            ctx, self.map, lambda lon, lat: self.anchor_actions.new("point", at=(lon, lat)),
-            self.anchor_actions.refusal)
+            ctx, self, self.map, lambda lon, lat: self.anchor_actions.new("point", at=(lon, lat)),
+            self.anchor_actions.refusal, self.anchor_actions.cancel)
+        self.anchor_actions.before_drawing.append(self.map_tools.stop_measuring)
         self.contacts = ContactsPanel()
         self.statusBar().addPermanentWidget(ctx.note_label)
         if database_label:

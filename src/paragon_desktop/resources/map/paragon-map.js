@@ -286,11 +286,13 @@
       P.anchors[op.id] = layer;
       P.anchorData[op.id] = op;
       P.anchorGroup.addLayer(layer);
+      updateLegend();
     },
     "anchor.remove": function (op) {
       var old = P.anchors[op.id];
       if (old) { P.anchorGroup.removeLayer(old); delete P.anchors[op.id]; }
       delete P.anchorData[op.id];
+      updateLegend();
     },
     /* Change an anchor's shape on the map: every vertex a handle to drag, and one handle in the
      * middle that moves the whole anchor. Python asks for the result (edit.finish) or drops it. */
@@ -311,6 +313,7 @@
       var entry = P.layers[op.id];
       if (!entry) return;
       entry.visible = !!op.visible;
+      updateLegend();
       if (!entry.layer) return;
       if (entry.visible && !P.map.hasLayer(entry.layer)) entry.layer.addTo(P.map);
       if (!entry.visible && P.map.hasLayer(entry.layer)) P.map.removeLayer(entry.layer);
@@ -325,6 +328,7 @@
       var entry = P.layers[op.id];
       if (entry && entry.layer) P.map.removeLayer(entry.layer);
       delete P.layers[op.id];
+      updateLegend();
     },
     /* The layer's GeoJSON is fetched from the app's scheme: a QWebChannel string of tens of MB
      * would block both sides while it is encoded and decoded. The batch counts as applied once
@@ -356,12 +360,35 @@
     "pick.start": function (op) {
       stopPick();
       stopEdit();
-      P.pick = { mode: op.mode, points: [], sketch: null };
+      clearMeasured();
+      // as_location: what is picked is the case location (the case form) and stays drawn as it.
+      P.pick = { mode: op.mode, points: [], sketch: null, asLocation: !!op.as_location };
       P.map.getContainer().style.cursor = "crosshair";
       P.map.doubleClickZoom.disable();
     },
     "pick.finish": function () { finishArea(); },
     "pick.stop": function () { stopPick(); },
+    /* A first point given by Python (measure from where the menu was opened). */
+    "pick.add": function (op) {
+      if (!P.pick) return;
+      P.pick.points.push([round6(op.lonlat[0]), round6(op.lonlat[1])]);
+      drawSketch();
+      P.bridge.on_pick_points(JSON.stringify(P.pick.points));
+    },
+    "measure.clear": function () { clearMeasured(); },
+    /* A place found by the coordinate search: a marker there, the map flies to it. */
+    "marker.show": function (op) {
+      if (P.searchMarker) { P.map.removeLayer(P.searchMarker); P.searchMarker = null; }
+      if (!op.lonlat) return;
+      var ll = [op.lonlat[1], op.lonlat[0]];
+      P.searchMarker = L.marker(ll, { keyboard: false, interactive: false,
+        icon: anchorIcon({ colour: "#c2255c", glyph: "⌖" }) }).addTo(P.map);
+      P.searchMarker.bindTooltip(el("span", null, op.label || ""), { permanent: true, direction: "right",
+                                                                  className: "paragon-anchor-label" });
+      P.map.setView(ll, Math.max(P.map.getZoom(), op.zoom || 16), { animate: false });
+    },
+    /* The legend: what is ticked and the anchor categories on the map, with their symbols. */
+    "legend.show": function (op) { P.legendOpen = !!op.visible; updateLegend(); },
     fit: function (op) {
       // The first view of a case: no animation, the map is simply there. A case that is one
       // point has bounds without area: Leaflet's fitBounds would compute an infinite zoom.
@@ -409,7 +436,7 @@
   function drawSketch() {
     if (P.pick.sketch) P.map.removeLayer(P.pick.sketch);
     var latlngs = P.pick.points.map(function (c) { return [c[1], c[0]]; });
-    P.pick.sketch = (latlngs.length >= 3 && P.pick.mode === "area"
+    P.pick.sketch = (latlngs.length >= 3 && areaLike(P.pick.mode)
       ? L.polygon(latlngs, LOCATION_STYLE) : L.polyline(latlngs, LOCATION_STYLE)).addTo(P.map);
     P.pick.sketch.setStyle({ dashArray: "6 4" });
   }
@@ -422,14 +449,29 @@
     P.map.doubleClickZoom.enable();
   }
 
+  function lineLike(mode) { return mode === "line" || mode === "measure-line"; }
+  function areaLike(mode) { return mode === "area" || mode === "measure-area"; }
+
+  // A measurement stays drawn after it is finished, until the next drawing or measure.clear.
+  function keepMeasured() {
+    if (!P.pick || P.pick.mode.indexOf("measure") !== 0 || !P.pick.sketch) return;
+    P.measured = P.pick.sketch;
+    P.pick.sketch = null;
+  }
+  function clearMeasured() {
+    if (P.measured) { P.map.removeLayer(P.measured); P.measured = null; }
+  }
+
   function finishArea() {
-    if (P.pick && P.pick.mode === "line") return finishLine();
+    if (P.pick && lineLike(P.pick.mode)) return finishLine();
     if (!P.pick || P.pick.points.length < 3) return false;
     var ring = P.pick.points.slice();
     ring.push(ring[0]);
+    var asLocation = P.pick.asLocation;
+    keepMeasured();
     stopPick();
     var geometry = { type: "Polygon", coordinates: [ring] };
-    showLocation(geometry, false);
+    if (asLocation) showLocation(geometry, false);
     P.bridge.on_picked(JSON.stringify(geometry));
     return true;
   }
@@ -437,6 +479,7 @@
   function finishLine() {
     if (!P.pick || P.pick.points.length < 2) return false;
     var geometry = { type: "LineString", coordinates: P.pick.points.slice() };
+    keepMeasured();
     stopPick();
     P.bridge.on_picked(JSON.stringify(geometry));
     return true;
@@ -470,9 +513,10 @@
     var here = [round6(e.latlng.lng), round6(e.latlng.lat)];
     if (P.pick.mode === "circle") { circleClick(here, e.latlng); return; }
     if (P.pick.mode === "point") {
+      var asLocation = P.pick.asLocation;
       stopPick();
       var point = { type: "Point", coordinates: here };
-      showLocation(point, false);
+      if (asLocation) showLocation(point, false);
       P.bridge.on_picked(JSON.stringify(point));
       return;
     }
@@ -482,17 +526,96 @@
       // clicks of a double-click) adds nothing.
       var first = P.map.latLngToContainerPoint([pts[0][1], pts[0][0]]);
       var last = P.map.latLngToContainerPoint([pts[pts.length - 1][1], pts[pts.length - 1][0]]);
-      if (P.pick.mode === "area" && pts.length >= 3 && first.distanceTo(e.containerPoint) < 8) {
+      if (areaLike(P.pick.mode) && pts.length >= 3 && first.distanceTo(e.containerPoint) < 8) {
         finishArea(); return;
       }
       if (last.distanceTo(e.containerPoint) < 4) {
-        if (P.pick.mode === "line" && pts.length >= 2) finishLine();  // a double-click ends a line
+        if (lineLike(P.pick.mode) && pts.length >= 2) finishLine();  // a double-click ends a line
         return;
       }
     }
     pts.push(here);
     drawSketch();
     P.bridge.on_pick_progress(pts.length);
+    if (P.bridge.on_pick_points) P.bridge.on_pick_points(JSON.stringify(pts));
+  }
+
+  // -- legend and north arrow ------------------------------------------------------------------
+  function swatch(colour, dashed) {
+    var box = el("span", "paragon-swatch");
+    box.style.borderColor = colour;
+    box.style.background = colour;
+    if (dashed) box.style.borderStyle = "dashed";
+    return box;
+  }
+
+  /* Folded to its title by default (it would cover the map where one draws); the title, or
+   * Python's legend.show, unfolds it. */
+  function updateLegend() {
+    if (!P.legend) return;
+    var root = P.legend.getContainer();
+    root.textContent = "";
+    var layers = Object.keys(P.layers).map(function (id) { return P.layers[id]; })
+      .filter(function (e) { return e.visible; });
+    var seen = {}, categories = [];
+    Object.keys(P.anchorData).forEach(function (id) {
+      var a = P.anchorData[id];
+      if (!seen[a.category]) { seen[a.category] = true; categories.push(a); }
+    });
+    categories.sort(function (a, b) { return (a.category_order || 0) - (b.category_order || 0); });
+    root.style.display = layers.length || categories.length ? "" : "none";
+    var texts = P.texts || {};
+    var title = el("div", "paragon-legend-title", (P.legendOpen ? "▾ " : "▸ ") + (texts.legend || "Legend"));
+    title.addEventListener("click", function () { P.legendOpen = !P.legendOpen; updateLegend(); });
+    root.appendChild(title);
+    var body = el("div", "paragon-legend-body");
+    body.style.display = P.legendOpen ? "" : "none";
+    root.appendChild(body);
+    if (layers.length) {
+      body.appendChild(el("div", "paragon-legend-head", texts.layers || "Layers"));
+      layers.forEach(function (e) {
+        var row = el("div", "paragon-legend-row");
+        row.setAttribute("data-kind", "layer");
+        row.appendChild(swatch((e.style && (e.style.color || e.style.fillColor)) || "#3b5bdb"));
+        row.appendChild(el("span", null, e.name));
+        body.appendChild(row);
+      });
+    }
+    if (categories.length) {
+      body.appendChild(el("div", "paragon-legend-head", texts.anchors || "Anchors"));
+      categories.forEach(function (a) {
+        var row = el("div", "paragon-legend-row");
+        row.setAttribute("data-kind", "anchor");
+        var badge = el("span", "paragon-anchor-icon paragon-legend-badge", a.symbol.glyph);
+        badge.style.background = a.symbol.colour;
+        row.appendChild(badge);
+        row.appendChild(el("span", null, a.category_label));
+        body.appendChild(row);
+      });
+    }
+  }
+
+  function addMapControls(map) {
+    var Legend = L.Control.extend({
+      options: { position: "bottomright" },
+      onAdd: function () {
+        var div = el("div", "paragon-legend leaflet-bar");
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+      },
+    });
+    P.legend = new Legend().addTo(map);
+    var North = L.Control.extend({
+      options: { position: "topright" },
+      onAdd: function () {
+        var div = el("div", "paragon-north leaflet-bar", "▲\nN");
+        div.title = (P.texts && P.texts.north) || "North";
+        return div;
+      },
+    });
+    new North().addTo(map);
+    updateLegend();
   }
 
   // -- changing an anchor's shape ------------------------------------------------------------
@@ -705,6 +828,11 @@
       appliedBatches: P.appliedBatches, lastLoad: P.lastLoad || null,
       location: P.location && P.location.getLayers().length ? P.location.toGeoJSON() : null,
       picking: P.pick ? { mode: P.pick.mode, points: P.pick.points.length } : null,
+      legend: P.legend ? Array.prototype.map.call(
+        P.legend.getContainer().querySelectorAll(".paragon-legend-row"),
+        function (r) { return r.lastChild.textContent; }) : null,
+      legendOpen: !!P.legendOpen,
+      measured: !!P.measured, marker: P.searchMarker ? P.searchMarker.getLatLng() : null,
       editing: P.edit ? { id: P.edit.id, moved: P.edit.moved,
                           handles: P.edit.handles.getLayers().length } : null,
       anchorIds: Object.keys(P.anchors).map(Number),
@@ -723,6 +851,8 @@
     }
     PointLayer = L.Layer.extend(pointLayerSpec);
     L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
+    P.legendOpen = false;
+    addMapControls(map);
     P.borders = L.featureGroup().addTo(map);
     P.anchorGroup = L.featureGroup().addTo(map);
     P.location = L.featureGroup().addTo(map);
@@ -736,7 +866,7 @@
       _openPopup: function (e) { if (P.pick || P.edit) return; openPopup.call(this, e); },
     });
     map.on("dblclick", function () {
-      if (P.pick && (P.pick.mode === "area" || P.pick.mode === "line")) finishArea();
+      if (P.pick && (areaLike(P.pick.mode) || lineLike(P.pick.mode))) finishArea();
     });
     map.on("mousemove", onPickMove);
     // Our own menu (Python shows it), never the browser's.

@@ -9,6 +9,7 @@ saving again reuses the operation id, so a resend never stores twice."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -103,6 +104,8 @@ class AnchorsController(QObject):
         self.reshaping: AnchorView | None = None
         self.dialog: AnchorDialog | None = None  # the one open (for tests)
         self.saved: list[int] = []  # anchors stored from this window (for tests)
+        # Called before a drawing starts (another tool using the map stops).
+        self.before_drawing: list[Callable[[], None]] = []
         panel.sig_new.connect(self.new)
         panel.sig_edit.connect(self.edit)
         panel.sig_reshape.connect(self.reshape)
@@ -143,6 +146,8 @@ class AnchorsController(QObject):
         if self.refusal():
             return
         self.cancel()
+        for stop in self.before_drawing:
+            stop()
         if at is not None:
             self._ask_new({"type": "Point", "coordinates": [round(at[0], 6), round(at[1], 6)]},
                           AnchorDraft("", FIRST_CATEGORY["point"]), uuid.uuid4().hex)

@@ -1,34 +1,121 @@
-"""The map's own right-click menu (never the browser's): copy the point's coordinates in each
-system Belgian services use, a new anchor there, centre the map there."""
+"""The map's tools: measuring a distance or an area (geodesic, on the WGS84 ellipsoid), a
+coordinate box that flies to a typed position, the legend, and the map's own right-click menu
+(never the browser's): copy the point's coordinates in each system Belgian services use, a new
+anchor there, centre the map there."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QCursor, QGuiApplication
-from PySide6.QtWidgets import QMenu
+from PySide6.QtGui import QAction, QCursor, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QLineEdit, QMainWindow, QMenu, QToolBar
 
-from paragon_desktop.gis.crs import coordinate_texts
-from paragon_desktop.i18n import _
+from paragon_desktop.domain.errors import ParagonError
+from paragon_desktop.gis.crs import coordinate_texts, parse_coordinates
+from paragon_desktop.i18n import _, number
+from paragon_desktop.ui.controllers.anchors import DrawBar
 from paragon_desktop.ui.controllers.context import WindowContext
 from paragon_desktop.ui.map.ops import Op, op
 from paragon_desktop.ui.map.view import MapView
 
 
+def geodesic_length(points: list[list[float]]) -> float:
+    """Metres along the ellipsoid through ``points`` ([lon, lat] each)."""
+    from pyproj import Geod
+
+    if len(points) < 2:
+        return 0.0
+    return float(Geod(ellps="WGS84").line_length([p[0] for p in points], [p[1] for p in points]))
+
+
+def geodesic_area(points: list[list[float]]) -> float:
+    """Square metres of the ring through ``points`` on the ellipsoid."""
+    from pyproj import Geod
+
+    if len(points) < 3:
+        return 0.0
+    area, _perimeter = Geod(ellps="WGS84").polygon_area_perimeter(
+        [p[0] for p in points], [p[1] for p in points])
+    return abs(float(area))
+
+
+def distance_text(metres: float) -> str:
+    if metres < 1000:
+        return f"{number(metres)} m"
+    return f"{number(metres / 1000, 2)} km"
+
+
+def area_text(square_metres: float) -> str:
+    """In the unit that reads best, with square metres alongside (m², ha, km²)."""
+    if square_metres < 10_000:
+        return f"{number(square_metres)} m²"
+    if square_metres < 1_000_000:
+        return f"{number(square_metres / 10_000, 2)} ha ({number(square_metres)} m²)"
+    return (f"{number(square_metres / 1_000_000, 2)} km² "
+            f"({number(square_metres / 10_000)} ha)")
+
+
 class MapToolsController(QObject):
-    def __init__(self, ctx: WindowContext, map_view: MapView,
+    def __init__(self, ctx: WindowContext, window: QMainWindow, map_view: MapView,
                  new_anchor_at: Callable[[float, float], None],
-                 may_add_anchor: Callable[[], str]) -> None:
+                 may_add_anchor: Callable[[], str],
+                 stop_drawing: Callable[[], None]) -> None:
         super().__init__(ctx)
         self.ctx = ctx
         self.map = map_view
         self._new_anchor_at = new_anchor_at
         self._refusal = may_add_anchor
+        self._stop_drawing = stop_drawing
         self.menu: QMenu | None = None  # the last one shown (for tests)
-        map_view.bridge.sig_context_menu.connect(self.show_menu)
+        self.measuring: str | None = None  # "line" or "area" while measuring
+        self.result = ""  # the last measurement, as shown
+        self.bar = DrawBar()
+        self.bar.attach(map_view)
+        self.bar.done.clicked.connect(self._finish_measure)
+        self.bar.cancel.clicked.connect(self.stop_measuring)
+        bridge = map_view.bridge
+        bridge.sig_context_menu.connect(self.show_menu)
+        bridge.sig_pick_points.connect(self._on_points)
+        bridge.sig_picked.connect(self._on_picked)
 
+        self.toolbar = QToolBar(_("Kaart"), window)
+        self.toolbar.setObjectName("toolbar_map")
+        self.measure_line = QAction(_("Afstand meten"), self)
+        self.measure_line.setToolTip(_("Een afstand meten: klik de punten, dubbelklik om te "
+                                       "eindigen"))
+        self.measure_line.triggered.connect(lambda: self.measure("line"))
+        self.measure_area = QAction(_("Oppervlakte meten"), self)
+        self.measure_area.triggered.connect(lambda: self.measure("area"))
+        self.legend = QAction(_("Legende"), self)
+        self.legend.setCheckable(True)  # unfolds the legend on the map (folded at first)
+        self.legend.toggled.connect(
+            lambda on: map_view.bridge.send([op(Op.LEGEND_SHOW, visible=on)]))
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Ga naar coördinaat (WGS84, Lambert, UTM)…"))
+        self.search.setToolTip(_("bv. 51.2540, 4.2775 · 51°15'14\"N 4°16'39\"E · "
+                                 "Lambert 72: 143629, 216015 · Lambert 2008: 643623, 716014 · "
+                                 "UTM: 31U 589150 5678846"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaximumWidth(320)
+        self.search.returnPressed.connect(self.go_to_typed)
+        go_to = QAction(_("Ga naar coördinaat"), self)
+        go_to.setShortcut(QKeySequence("Ctrl+G"))
+        go_to.triggered.connect(self.focus_search)
+        window.addAction(go_to)
+        for action in (self.measure_line, self.measure_area, self.legend):
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        self.toolbar.addWidget(self.search)
+        window.addToolBar(self.toolbar)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # -- right-click ------------------------------------------------------------------------------
     def build_menu(self, lat: float, lon: float) -> QMenu:
         menu = QMenu(self.map)
         copy = menu.addMenu(_("Coördinaten kopiëren"))
@@ -39,6 +126,7 @@ class MapToolsController(QObject):
         new.setEnabled(not refusal)
         if refusal:
             new.setToolTip(refusal)
+        menu.addAction(_("Meten vanaf hier"), lambda: self.measure("line", start=(lon, lat)))
         menu.addAction(_("Hier centreren"), lambda: self.map.bridge.send(
             [op(Op.FLY, bbox=[lon, lat, lon, lat], centre=True)]))
         return menu
@@ -50,3 +138,74 @@ class MapToolsController(QObject):
     def copy(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)
         self.ctx.show(_("Gekopieerd: {text}").format(text=text))
+
+    # -- measuring --------------------------------------------------------------------------------
+    def measure(self, kind: str, start: tuple[float, float] | None = None) -> None:
+        """Measure a distance ("line") or an area ("area") by clicking on the map."""
+        self._stop_drawing()
+        self.stop_measuring()
+        self.measuring = kind
+        self.map.bridge.send([op(Op.PICK_START, mode=f"measure-{kind}")])
+        if start is not None:
+            self.map.bridge.send([op(Op.PICK_ADD, lonlat=list(start))])
+        self.result = ""
+        self._show(_("Klik de punten; dubbelklik of Klaar om te eindigen."), done=True)
+        self.map.setFocus()
+
+    def stop_measuring(self) -> None:
+        if self.measuring is not None:
+            self.map.bridge.send([op(Op.PICK_STOP)])
+        self.map.bridge.send([op(Op.MEASURE_CLEAR)])
+        self.measuring = None
+        self.bar.hide()
+
+    def _finish_measure(self) -> None:
+        if self.measuring is not None:
+            self.map.bridge.send([op(Op.PICK_FINISH)])
+        else:
+            self.stop_measuring()
+
+    def _show(self, text: str, *, done: bool) -> None:
+        self.bar.hint.setText(text)
+        self.bar.done.setVisible(done)
+        self.bar.cancel.setText(_("Annuleren") if done else _("Sluiten"))
+        self.bar.show()
+        self.bar.place()
+
+    def _measured(self, points: list[list[float]]) -> str:
+        if self.measuring == "area":
+            ring = [*points, points[0]] if points else points
+            return _("Oppervlakte: {area} · omtrek {length}").format(
+                area=area_text(geodesic_area(points)), length=distance_text(geodesic_length(ring)))
+        return _("Afstand: {length}").format(length=distance_text(geodesic_length(points)))
+
+    def _on_points(self, points: list[list[float]]) -> None:
+        if self.measuring is None:
+            return
+        self.result = self._measured(points)
+        self._show(self.result, done=True)
+
+    def _on_picked(self, geometry: dict[str, Any]) -> None:
+        if self.measuring is None:
+            return
+        coordinates = geometry.get("coordinates") or []
+        points = coordinates[0][:-1] if geometry.get("type") == "Polygon" else coordinates
+        self.result = self._measured(points)
+        self.measuring = None
+        self._show(self.result, done=False)  # stays until closed; the line stays on the map
+
+    # -- coordinate search ------------------------------------------------------------------------
+    def go_to_typed(self) -> None:
+        text = self.search.text()
+        if not text.strip():
+            return
+        try:
+            lon, lat, system = parse_coordinates(text)
+        except ParagonError as exc:
+            self.ctx.tell(_("Coördinaat niet gevonden"), str(exc))
+            return
+        self.go_to(lon, lat, f"{system}: {text.strip()}")
+
+    def go_to(self, lon: float, lat: float, label: str) -> None:
+        self.map.bridge.send([op(Op.MARKER_SHOW, lonlat=[lon, lat], label=label, zoom=16)])
+        self.ctx.show(_("Naar {place}").format(place=label))

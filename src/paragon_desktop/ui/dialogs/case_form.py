@@ -330,7 +330,7 @@ class CaseDialog(QDialog):
             return
         mode = "area" if self.ui.areaRadio.isChecked() else "point"
         self._picking = True
-        self.map.bridge.send([{"op": Op.PICK_START, "mode": mode}])
+        self.map.bridge.send([{"op": Op.PICK_START, "mode": mode, "as_location": True}])
         self.ui.pickHint.setText(_(PICK_HINTS[LocationKind(mode)]) + _(" Esc of “Stop aanduiden” stopt."))
 
     def _finish_area(self) -> None:

@@ -29,6 +29,7 @@ class MapBridge(QObject):
     sig_layer_loaded = Signal(int, int)  # layer id, data revision
     sig_picked = Signal(dict)  # a GeoJSON geometry the user picked (point or area)
     sig_pick_progress = Signal(int)  # vertices of the area being drawn
+    sig_pick_points = Signal(list)  # ... and where they are ([lon, lat] each)
     sig_unknown_op = Signal(str)  # the page got an operation it has no handler for
     sig_context_menu = Signal(float, float)  # right-click on the map at (lat, lon)
     sig_edit_started = Signal(int)  # an anchor's shape is being changed on the map
@@ -88,6 +89,10 @@ class MapBridge(QObject):
     @Slot(int)
     def on_pick_progress(self, vertices: int) -> None:
         self.sig_pick_progress.emit(vertices)
+
+    @Slot(str)
+    def on_pick_points(self, points: str) -> None:
+        self.sig_pick_points.emit(json.loads(points))
 
     @Slot(float, float)
     def on_context_menu(self, lat: float, lon: float) -> None:

@@ -26,9 +26,13 @@ class Op(StrEnum):
     PICK_START = "pick.start"
     PICK_FINISH = "pick.finish"
     PICK_STOP = "pick.stop"
+    PICK_ADD = "pick.add"
     EDIT_START = "edit.start"
     EDIT_FINISH = "edit.finish"
     EDIT_STOP = "edit.stop"
+    MEASURE_CLEAR = "measure.clear"
+    MARKER_SHOW = "marker.show"
+    LEGEND_SHOW = "legend.show"
     FIT = "fit"
     FLY = "fly"
 

@@ -50,7 +50,9 @@ def page_texts() -> dict[str, object]:
               "ele": _("Hoogte"), "elevation": _("Hoogte"), "categorie": _("Categorie"),
               "category": _("Categorie"), "type": _("Type"), "comment": _("Opmerking"),
               "cmt": _("Opmerking")}
-    return {"zoomIn": _("Inzoomen"), "zoomOut": _("Uitzoomen"), "fields": fields}
+    return {"zoomIn": _("Inzoomen"), "zoomOut": _("Uitzoomen"), "fields": fields,
+            "legend": _("Legende"), "layers": _("Lagen"), "anchors": _("Ankers"),
+            "north": _("Noorden")}
 
 
 def build_page() -> bytes:

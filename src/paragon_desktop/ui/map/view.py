@@ -19,7 +19,7 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
-from paragon_desktop.domain.anchors import category_of
+from paragon_desktop.domain.anchors import AnchorCategory, category_of
 from paragon_desktop.services.views import ChangeSet, JurisdictionView, LayerView
 from paragon_desktop.settings import Settings
 from paragon_desktop.ui.map.bridge import MapBridge
@@ -210,6 +210,7 @@ class MapView(QWebEngineView):
             symbol = category.symbol
             ops.append({"op": Op.ANCHOR_UPSERT, "id": anchor.id, "name": anchor.name,
                         "category": category.value, "category_label": category.label,
+                        "category_order": list(AnchorCategory).index(category),
                         "description": anchor.description, "geometry": anchor.geometry,
                         "symbol": {"colour": symbol.colour, "glyph": symbol.glyph,
                                    "dashed": symbol.dashed, "fill": symbol.fill}})
