@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from paragon_desktop import __version__
+from paragon_desktop.domain.anchors import AnchorCategory
 from paragon_desktop.domain.errors import ParagonError
 
 DB_HELP = "database: sqlite:///PATH, a file path, or postgresql+psycopg://HOST/DB " \
@@ -80,6 +81,24 @@ def build_parser() -> argparse.ArgumentParser:
     which = exp.add_mutually_exclusive_group(required=True)
     which.add_argument("--layer", action="append", help="layer name (repeat for several)")
     which.add_argument("--ticked", action="store_true", help="every layer the user has ticked")
+    anchors = sub.add_parser("anchors", help="a case's anchors: list, export, import")
+    anchors_sub = anchors.add_subparsers(dest="anchors_command", required=True)
+    listing = anchors_sub.add_parser("list", parents=[common], help="the case's anchors")
+    listing.add_argument("--json", action="store_true", help="as JSON (with the geometries)")
+    a_exp = anchors_sub.add_parser("export", parents=[common],
+                                   help="write the case's anchors and location to GeoJSON, KML or KMZ")
+    a_exp.add_argument("out", type=Path, metavar="OUT.geojson|OUT.kml|OUT.kmz")
+    a_imp = anchors_sub.add_parser("import", parents=[common],
+                                   help="make a file's features anchors of the case")
+    a_imp.add_argument("file", type=Path, metavar="FILE")
+    a_imp.add_argument("--category", default="other",
+                       choices=[c.value for c in AnchorCategory], help="category (default: other)")
+    a_imp.add_argument("--name-field", help="the property holding each anchor's name "
+                                            "(default: name, naam, nom, title, ...)")
+    a_imp.add_argument("--crs", help="the file's coordinate system when it does not say")
+    for command in (listing, a_exp, a_imp):
+        command.add_argument("--case", required=True, help="part of the case name")
+        command.add_argument("--user", required=True, help=user_help)
     shot = sub.add_parser("screenshot", parents=[common],
                           help="render the main window offscreen to a PNG")
     shot.add_argument("out", type=Path)
@@ -121,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
             return _import_layers(db_url, args)
         if args.command == "export-layer":
             return _export_layers(db_url, args)
+        if args.command == "anchors":
+            return _anchors(db_url, args)
         if args.command == "screenshot":
             from paragon_desktop.app import screenshot
 
@@ -297,3 +318,53 @@ def _export_layers(db_url: str | None, args: argparse.Namespace) -> int:
         services.db.dispose()
     print(f"{args.out.name}: {count} features from {len(layers)} layer(s) written.")
     return 0
+
+
+def _anchors(db_url: str | None, args: argparse.Namespace) -> int:
+    """List, export or import a case's anchors, acting as the user with the app's rules."""
+    import json
+
+    from paragon_desktop.domain.anchors import category_of
+    from paragon_desktop.gis.export import export_layers
+    from paragon_desktop.services.anchor_files import anchor_layers, import_anchors
+
+    services, user = _signed_in(db_url, args.user)
+    try:
+        case = _case(services, user, args.case)
+        if args.anchors_command == "import":
+            from paragon_desktop.gis.reader import LayerReader
+            from paragon_desktop.settings import Settings
+
+            reader = LayerReader(spare=False)
+            try:
+                read = reader.read(args.file, crs=args.crs,
+                                   max_bytes=Settings.load().max_layer_bytes)
+            finally:
+                reader.close()
+            for warning in read.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            report = import_anchors(services.editing, user, case.id, read.geojson,
+                                    category=AnchorCategory(args.category),
+                                    name_field=args.name_field, fallback_name=args.file.stem)
+            for name in report.added:
+                print(f"{name}: added to {case.name}.")
+            for refusal in report.refused:
+                print(f"paragon-desktop: {refusal}", file=sys.stderr)
+            return 2 if report.refused else 0
+        anchors = services.cases.open_case(user, case.id).changes.anchors
+        if args.anchors_command == "export":
+            count = export_layers(anchor_layers(case, anchors), args.out)
+            print(f"{args.out.name}: {count} features ({len(anchors)} anchors and the case "
+                  "location) written.")
+            return 0
+        if args.json:
+            print(json.dumps([{"id": a.id, "name": a.name, "category": category_of(a.category).value,
+                               "description": a.description, "geometry": a.geometry}
+                              for a in anchors], ensure_ascii=False, indent=1))
+            return 0
+        for a in sorted(anchors, key=lambda a: (list(AnchorCategory).index(category_of(a.category)),
+                                                a.name.casefold())):
+            print(f"{category_of(a.category).label:32}  {a.geometry.get('type', ''):12}  {a.name}")
+        return 0
+    finally:
+        services.db.dispose()

@@ -99,3 +99,59 @@ def test_import_and_export_layer_commands(tmp_path, monkeypatch, capsys):
     assert "perimeter_nordchem-v2.kml: 3 features (KML, EPSG:4326) added to" in captured.out
     assert "kapot.gpx" not in captured.out
     assert _count(tmp_path / "demo.db", Layer) == 3 + 2 + 1
+
+
+def test_anchor_commands_list_export_and_import_as_the_user(tmp_path, monkeypatch, capsys):
+    import json
+
+    import pyogrio
+
+    from paragon_desktop.storage.models import Anchor
+
+    target = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert main(["demo", "--db", target]) == 0
+    monkeypatch.setenv("PARAGON_PASSWORD", "oefening2026")
+    capsys.readouterr()
+    assert main(["anchors", "list", "--db", target, "--case", "nordchem",
+                 "--user", "sofie.janssens"]) == 0
+    listed = capsys.readouterr().out
+    assert "Command post (CP-Ops)" in listed  # the category in the user's language (English)
+    assert "CP-Ops Sporthal De Polder" in listed
+    assert main(["anchors", "list", "--json", "--db", target, "--case", "nordchem",
+                 "--user", "sofie.janssens"]) == 0
+    anchors = json.loads(capsys.readouterr().out)
+    assert {a["category"] for a in anchors} >= {"command_post", "hazard_contour", "border"}
+
+    # Exported with the case location, read back by GDAL, one layer per category.
+    out = tmp_path / "ankers.kml"
+    assert main(["anchors", "export", str(out), "--db", target, "--case", "nordchem",
+                 "--user", "sofie.janssens"]) == 0
+    assert f"{len(anchors)} anchors and the case location" in capsys.readouterr().out
+    layers = [name for name, _kind in pyogrio.list_layers(out)]
+    assert "Command post (CP-Ops)" in layers
+    assert layers[0] == "Case location"
+
+    # A file's features become anchors; one outside Belgium is refused, the others go in.
+    places = tmp_path / "posten.geojson"
+    places.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"naam": "PMA Kaai"},
+         "geometry": {"type": "Point", "coordinates": [4.28, 51.25]}},
+        {"type": "Feature", "properties": {"naam": "Verzamelpunten"},
+         "geometry": {"type": "MultiPoint", "coordinates": [[4.27, 51.24], [4.26, 51.24]]}},
+        {"type": "Feature", "properties": {"naam": "Berlijn"},
+         "geometry": {"type": "Point", "coordinates": [13.4, 52.5]}}]}))
+    assert main(["anchors", "import", str(places), "--category", "medical_post",
+                 "--name-field", "naam", "--db", target, "--case", "nordchem",
+                 "--user", "sofie.janssens"]) == 2
+    captured = capsys.readouterr()
+    assert "Berlijn: The anchor lies outside Belgium" in captured.err
+    db = Database.open(tmp_path / "demo.db")
+    with db.sessions() as session:
+        names = set(session.scalars(select(Anchor.name).where(Anchor.category == "medical_post")))
+    db.dispose()
+    assert {"PMA Kaai", "Verzamelpunten (1)", "Verzamelpunten (2)"} <= names
+    assert "Berlijn" not in names
+    # A read-only user imports nothing.
+    assert main(["anchors", "import", str(places), "--db", target, "--case", "nordchem",
+                 "--user", "wim.verhaegen"]) == 2
+    assert "read-only" in capsys.readouterr().err
