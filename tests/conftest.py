@@ -199,7 +199,7 @@ class LoginClient(Client):
         self._url = url
         self._clients: dict[str, Client] = {}
         for name in ("cases", "editing", "layers", "places", "admin", "sharing", "reports",
-                     "feeds", "participation"):
+                     "feeds", "participation", "org_anchors"):
             setattr(self, name, _AsUser(getattr(self, name),
                                         lambda user, name=name: getattr(self._as(user), name)))
 

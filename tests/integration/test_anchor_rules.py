@@ -97,3 +97,38 @@ def test_removing_an_anchor_is_checked_and_recorded(owner, connect):
     assert attempt(agent, rename, "anchor.edited", dict(c=case_id, a=anchor_id)) == ALLOWED
     assert "category" in attempt(agent, "UPDATE anchors SET category = 'x' WHERE id = :a",
                                  "anchor.edited", dict(c=case_id, a=anchor_id))
+
+
+ORG_INSERT = ("INSERT INTO anchors (case_id, organisation_id, name, category, description, "
+              "geometry_geojson, revision) VALUES (NULL, :o, :name, 'assembly_point', '', :g, 0)")
+
+
+def org_named(owner, name: str) -> int:
+    from paragon_desktop.storage.models import Organisation
+
+    with owner.sessions() as session:
+        return session.scalars(select(Organisation.id).where(Organisation.name == name)).one()
+
+
+def test_organisation_anchors_are_kept_by_its_planners_within_its_area(owner, connect):
+    """Before 0010 any agent of the organisation wrote them, anywhere in Belgium."""
+    org = org_named(owner, "Gemeente Scheldemonde")
+    inside = json.dumps({"type": "Point", "coordinates": [4.2610, 51.2330]})
+    outside = json.dumps({"type": "Point", "coordinates": [4.3800, 51.2500]})
+    agent = connect("sofie.janssens")  # of Scheldemonde, no management role
+    planner = connect("an.peeters")  # its plan manager and admin
+    assert "row-level security" in attempt(agent, ORG_INSERT, "", dict(o=org, name="x", g=inside),
+                                           audited=False)
+    assert "within its jurisdiction" in attempt(planner, ORG_INSERT, "",
+                                                dict(o=org, name="x", g=outside), audited=False)
+    assert attempt(planner, ORG_INSERT, "", dict(o=org, name="x", g=inside), audited=False) == ALLOWED
+    with owner.sessions() as session:
+        key = session.scalars(select(Anchor.id).where(
+            Anchor.case_id.is_(None), Anchor.organisation_id == org)).first()
+    remove = "SELECT paragon_delete('anchors', :a)"
+    assert "may not remove" in attempt(agent, remove, "", dict(a=key), audited=False)
+    assert attempt(planner, remove, "", dict(a=key), audited=False) == ALLOWED
+    move = "UPDATE anchors SET geometry_geojson = :g WHERE id = :a"
+    assert attempt(agent, move, "", dict(a=key, g=inside), audited=False) == "no row"
+    assert "within its jurisdiction" in attempt(planner, move, "", dict(a=key, g=outside),
+                                                audited=False)

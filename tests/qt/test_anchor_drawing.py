@@ -369,3 +369,24 @@ def test_the_legend_lists_what_is_ticked_and_the_anchor_categories(open_window, 
     window.layers.set_visible(first.id, False)
     qtbot.waitUntil(lambda: first.name not in map_stats(qtbot, window)["legend"])
     assert run_js(qtbot, window, "document.querySelector('.paragon-north').title") == "Noorden"
+
+
+def test_a_key_anchor_of_an_organisation_is_copied_into_the_case(open_window, client, qtbot):
+    window = open_window("an.peeters")
+    panel, actions = window.anchors, window.anchor_actions
+    panel.copy_key_action.trigger()
+    dialog = actions.key_dialog
+    qtbot.waitUntil(lambda: dialog.list.count() > 0, timeout=10000)
+    dialog.search.setText("sluis")
+    shown = [dialog.list.item(r) for r in range(dialog.list.count())
+             if not dialog.list.item(r).isHidden()]
+    assert [item.text() for item in shown] == ["Sluis Kalloo — Gemeente Kalloo"]
+    dialog.list.setCurrentItem(shown[0])
+    dialog.copy_button.click()
+    qtbot.waitUntil(lambda: "Sluis Kalloo" in panel.names(), timeout=10000)
+    assert not dialog.isVisible()
+    copy = stored(client, "Sluis Kalloo")
+    with client.db.sessions() as session:
+        copies = session.scalars(select(Anchor).where(Anchor.name == "Sluis Kalloo")).all()
+    assert {a.case_id for a in copies} == {None, window.case.id}
+    assert copy.category == "infrastructure"

@@ -18,6 +18,15 @@ MAX_VERTICES = 10_000
 # Belgium with a margin (a command post may stand just across a border), longitude/latitude.
 BELGIUM_EXTENT = (2.0, 49.0, 7.0, 52.0)
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPolygon")
+# An organisation's anchor lies within its jurisdiction, with this much room for a drawn edge.
+JURISDICTION_TOLERANCE_M = 10
+# Who keeps an organisation's own anchors (key anchors of its plans): its planners and admins.
+KEEPER_ROLES = ("plan_manager", "org_admin")
+
+
+def can_keep_org_anchors(management_roles: str) -> bool:
+    """``management_roles``: a membership's roles in that organisation, space-separated."""
+    return bool(set(management_roles.split()) & set(KEEPER_ROLES))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from paragon_desktop.services.editing import EditingService
 from paragon_desktop.services.events import CaseEvents
 from paragon_desktop.services.feeds import FeedService
 from paragon_desktop.services.layers import LayerService
+from paragon_desktop.services.org_anchors import OrganisationAnchorService
 from paragon_desktop.services.participation import ParticipationService
 from paragon_desktop.services.places import PlaceService
 from paragon_desktop.services.sharing import SharingService
@@ -32,13 +33,15 @@ class Services:
     reports: CaseReports
     feeds: FeedService
     participation: ParticipationService
+    org_anchors: OrganisationAnchorService
 
 
 def build_services(db: Database) -> Services:
     # One event hub: whoever writes in a case, the open windows hear it.
     events = CaseEvents()
     places = PlaceService(db)
-    return Services(db, AuthService(db), CaseService(db), EditingService(db, events),
+    editing = EditingService(db, events)
+    return Services(db, AuthService(db), CaseService(db), editing,
                     LayerService(db, events), places, CaseAdminService(db, events, places),
                     SharingService(db, events), CaseReports(db), FeedService(db, events),
-                    ParticipationService(db, events))
+                    ParticipationService(db, events), OrganisationAnchorService(db, editing))

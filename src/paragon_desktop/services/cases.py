@@ -57,6 +57,11 @@ def _searchable(case: CaseSummary) -> str:
     ).casefold()
 
 
+def anchor_view(a: Anchor) -> AnchorView:
+    return AnchorView(a.id, a.name, a.category, a.description, json.loads(a.geometry_geojson),
+                      _bbox(a), a.revision)
+
+
 def _bbox(row: Any) -> tuple[float, float, float, float] | None:
     if row.min_lon is None:
         return None
@@ -221,8 +226,7 @@ class CaseService:
             result.feeds = self._feeds(session, case_id, feed_ids)
         result.messages = self._messages(session, case_id, feed_ids, since)
         result.anchors = [
-            AnchorView(a.id, a.name, a.category, a.description,
-                       json.loads(a.geometry_geojson), _bbox(a), a.revision)
+            anchor_view(a)
             for a in session.scalars(
                 select(Anchor)
                 .where(Anchor.case_id == case_id, Anchor.revision > since)

@@ -105,7 +105,8 @@ class MainWindow(QMainWindow):
                                        self.outbox, self.connection, self.feeds.panel.feeds)
         self.feeds.panel.sig_add_layer.connect(self.layers.add_in_feed)
         self.anchors = AnchorsPanel()
-        self.anchor_actions = AnchorsController(ctx, services.editing, self.map, self.anchors)
+        self.anchor_actions = AnchorsController(ctx, services.editing, self.map, self.anchors,
+                                                services.org_anchors)
         self.anchor_actions.bar.attach(self.map)
         self.map_tools = MapToolsController(
             ctx, self, self.map, lambda lon, lat: self.anchor_actions.new("point", at=(lon, lat)),

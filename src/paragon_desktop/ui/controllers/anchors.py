@@ -22,9 +22,11 @@ from paragon_desktop.domain.errors import ParagonError
 from paragon_desktop.gis.geometry import circle
 from paragon_desktop.i18n import N_, _
 from paragon_desktop.services.editing import EditingService
+from paragon_desktop.services.org_anchors import OrganisationAnchorService
 from paragon_desktop.services.views import AnchorView
 from paragon_desktop.ui.controllers.context import WindowContext
 from paragon_desktop.ui.dialogs.anchor import AnchorDialog
+from paragon_desktop.ui.dialogs.key_anchors import KeyAnchorsDialog
 from paragon_desktop.ui.docks.anchors import AnchorsPanel
 from paragon_desktop.ui.map.ops import Op, op
 from paragon_desktop.ui.map.view import MapView
@@ -93,10 +95,12 @@ class DrawBar(QFrame):
 
 class AnchorsController(QObject):
     def __init__(self, ctx: WindowContext, editing: EditingService, map_view: MapView,
-                 panel: AnchorsPanel) -> None:
+                 panel: AnchorsPanel, org_anchors: OrganisationAnchorService) -> None:
         super().__init__(ctx)
         self.ctx = ctx
         self.editing = editing
+        self.org_anchors = org_anchors
+        self.key_dialog: KeyAnchorsDialog | None = None
         self.map = map_view
         self.panel = panel
         self.bar = DrawBar()
@@ -110,6 +114,7 @@ class AnchorsController(QObject):
         panel.sig_edit.connect(self.edit)
         panel.sig_reshape.connect(self.reshape)
         panel.sig_delete.connect(self.delete)
+        panel.sig_copy_key.connect(self.copy_key_anchor)
         bridge = map_view.bridge
         bridge.sig_picked.connect(self._on_picked)
         bridge.sig_edited.connect(self._on_edited)
@@ -218,6 +223,30 @@ class AnchorsController(QObject):
             self._ask_new(geometry, draft, op_id, error=str(exc))
 
         self.ctx.ops.run(save, saved, refused)
+
+    # -- copying an organisation's anchor ----------------------------------------------------------
+    def copy_key_anchor(self) -> None:
+        """Choose an organisation's anchor; the case gets a copy of it."""
+        if self.refusal():
+            return
+        dialog = self.key_dialog = KeyAnchorsDialog(self._copy, self.ctx.parent_widget)
+        user, org_anchors = self.ctx.user, self.org_anchors
+        self.ctx.ops.run(lambda: org_anchors.all_anchors(user), dialog.show_anchors,
+                         lambda exc: self.ctx.tell(_("Sleutelankers niet gelezen"), str(exc)))
+        dialog.open()
+
+    def _copy(self, anchor: AnchorView) -> None:
+        user, case_id, org_anchors = self.ctx.user, self.ctx.case.id, self.org_anchors
+        op_id = uuid.uuid4().hex
+
+        def copied(anchor_id: int) -> None:
+            self.saved.append(anchor_id)
+            self.ctx.show(_("Kopie van “{name}” in de case.").format(name=anchor.name))
+            if self.key_dialog is not None:
+                self.key_dialog.accept()
+
+        self.ctx.ops.run(lambda: org_anchors.copy_to_case(user, anchor.id, case_id, op_id),
+                         copied, lambda exc: self.ctx.tell(_("Niet gekopieerd"), str(exc)))
 
     # -- changing --------------------------------------------------------------------------------
     def edit(self, anchor: AnchorView, draft: AnchorDraft | None = None, error: str = "") -> None:

@@ -64,6 +64,7 @@ class AnchorsPanel(QWidget):
     sig_edit = Signal(object)  # AnchorView: name, category, description
     sig_reshape = Signal(object)  # AnchorView: move it, drag its vertices
     sig_delete = Signal(object)  # AnchorView
+    sig_copy_key = Signal()  # take a copy of an organisation's anchor
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,6 +96,9 @@ class AnchorsPanel(QWidget):
             action = self.new_menu.addAction(_(label))
             action.triggered.connect(lambda _c=False, m=mode: self.sig_new.emit(m))
             self.new_actions[mode] = action
+        self.new_menu.addSeparator()
+        self.copy_key_action = self.new_menu.addAction(_("Uit sleutelankers van organisaties…"))
+        self.copy_key_action.triggered.connect(self.sig_copy_key)
         self.new_button = self._button(_("Nieuw"), _("Een anker tekenen op de kaart"))
         self.new_button.setMenu(self.new_menu)
         self.new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
