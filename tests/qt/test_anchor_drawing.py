@@ -351,7 +351,7 @@ def test_the_coordinate_box_flies_to_a_lambert_72_position(open_window, qtbot):
     assert (center["lng"], center["lat"]) == pytest.approx((lon, lat), abs=1e-5)
     tools.search.setText("Kaaiweg 14")
     tools.search.returnPressed.emit()
-    assert "not a position" in window.ctx.last_message_box.text()
+    assert "geen positie" in window.ctx.last_message_box.text()  # Dutch, as the app is here
 
 
 def test_the_legend_lists_what_is_ticked_and_the_anchor_categories(open_window, qtbot):
@@ -390,3 +390,58 @@ def test_a_key_anchor_of_an_organisation_is_copied_into_the_case(open_window, cl
         copies = session.scalars(select(Anchor).where(Anchor.name == "Sluis Kalloo")).all()
     assert {a.case_id for a in copies} == {None, window.case.id}
     assert copy.category == "infrastructure"
+
+
+def layer_named(window, name: str):
+    return next(layer for layer in window.snapshot.changes.layers if layer.name == name)
+
+
+def test_layer_order_is_the_users_and_kept_for_the_next_time(open_window, qtbot):
+    window = open_window("an.peeters")
+    route = layer_named(window, "Meetroute D4 meetploeg 2")
+    zone = layer_named(window, "Perimeters Nordchem")
+
+    def z(layer) -> int:
+        return map_stats(qtbot, window)["layers"][str(layer.id)]["zIndex"]
+
+    qtbot.waitUntil(lambda: z(route) is not None and z(zone) is not None)
+    window.layers.restack(zone.id, 1)  # the zones on top
+    qtbot.waitUntil(lambda: z(zone) > z(route))
+    window.layers.restack(zone.id, -1)  # and under everything
+    qtbot.waitUntil(lambda: z(zone) < z(route))
+    window.close()
+    again = open_window("an.peeters")
+    qtbot.waitUntil(lambda: (map_stats(qtbot, again)["layers"][str(zone.id)]["zIndex"] or 0)
+                    < (map_stats(qtbot, again)["layers"][str(route.id)]["zIndex"] or 0))
+    assert again.layers.order()[0] == zone.id
+
+
+def test_features_are_labelled_with_a_chosen_property(open_window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    window = open_window("an.peeters")
+    gas = layer_named(window, "Gasmetingen NH3")
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(gas.id)]["features"]
+                    == gas.feature_count)
+    stats = map_stats(qtbot, window)["layers"][str(gas.id)]
+    assert stats["labels"] == 0
+    assert "meetpunt" in stats["fields"]
+    offered: list[list[str]] = []
+
+    def choose(_parent, _title, _label, items, _current, _editable):
+        offered.append(list(items))
+        return "meetpunt", True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(choose))
+    window.layers.ask_labels(gas.id)
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(gas.id)]["labels"]
+                    == gas.feature_count)
+    assert offered[0][0] == "(geen labels)"
+    assert "meetpunt" in offered[0]
+    # Kept: a new window labels the layer the same way.
+    window.close()
+    again = open_window("an.peeters")
+    qtbot.waitUntil(lambda: map_stats(qtbot, again)["layers"][str(gas.id)]["labels"]
+                    == gas.feature_count)
+    again.layers.set_labels(gas.id, None)
+    qtbot.waitUntil(lambda: map_stats(qtbot, again)["layers"][str(gas.id)]["labels"] == 0)

@@ -32,6 +32,7 @@ from paragon_desktop.ui.dialogs.settings import SettingsDialog
 from paragon_desktop.ui.docks.anchors import AnchorsPanel
 from paragon_desktop.ui.docks.contacts import ContactsPanel
 from paragon_desktop.ui.map.view import MapView
+from paragon_desktop.ui.map_prefs import MapPrefs
 from paragon_desktop.ui.ops import Ops
 from paragon_desktop.ui.outbox import OutboxStore
 from paragon_desktop.ui.workers import Workers
@@ -102,7 +103,8 @@ class MainWindow(QMainWindow):
                                      database_key=database_label, popup_host=central,
                                      popups_below=self.banner)
         self.layers = LayersController(ctx, services.layers, services.editing, self.map,
-                                       self.outbox, self.connection, self.feeds.panel.feeds)
+                                       self.outbox, self.connection, self.feeds.panel.feeds,
+                                       MapPrefs(database_label, user.id, case.id))
         self.feeds.panel.sig_add_layer.connect(self.layers.add_in_feed)
         self.anchors = AnchorsPanel()
         self.anchor_actions = AnchorsController(ctx, services.editing, self.map, self.anchors,

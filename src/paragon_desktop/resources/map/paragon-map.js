@@ -78,7 +78,7 @@
     return props.Name || props.name || props.naam || props.meetpunt || props.title || fallback;
   }
 
-  function makeGeoJson(data, baseStyle, onFeature) {
+  function makeGeoJson(data, baseStyle, onFeature, pane) {
     baseStyle = baseStyle || {};
     function style(feature) {
       var own = (feature.properties && feature.properties._style) || {};
@@ -87,10 +87,12 @@
     }
     return L.geoJSON(data, {
       style: style,
+      pane: pane || "overlayPane",
       // Canvas circle markers: DOM image markers stall Leaflet past about a thousand points.
       pointToLayer: function (feature, latlng) {
         var s = style(feature);
         return L.circleMarker(latlng, {
+          pane: pane || "overlayPane",
           radius: s.radius || 6, color: s.color, weight: 1.5, opacity: s.opacity,
           fillColor: s.fillColor || s.color, fillOpacity: 0.8,
         });
@@ -136,7 +138,7 @@
       var canvas = (this._canvas = L.DomUtil.create("canvas", "paragon-points leaflet-zoom-animated"));
       canvas.style.opacity = String(this._opacity);
       canvas.style.pointerEvents = "none";
-      map.getPane("overlayPane").appendChild(canvas);
+      map.getPane(this._pane || "overlayPane").appendChild(canvas);
       map.on("moveend zoomend resize viewreset", this._reset, this);
       map.on("zoomanim", this._animateZoom, this);
       map.on("click", this._onClick, this);
@@ -323,6 +325,13 @@
       if (!entry) return;
       entry.opacity = op.opacity;
       if (entry.layer) applyOpacity(entry);
+    },
+    "layer.order": function (op) { P.order = op.ids || []; applyOrder(); },
+    "layer.labels": function (op) {
+      var entry = P.layers[op.id];
+      if (!entry) return;
+      entry.labelField = op.field || null;
+      applyLabels(entry);
     },
     "layer.remove": function (op) {
       var entry = P.layers[op.id];
@@ -756,6 +765,50 @@
     });
   }
 
+  // -- draw order and labels of layers ----------------------------------------------------------
+  // Each layer draws in a pane of its own, stacked in the user's order (the last on top).
+  function layerPane(id) {
+    var name = "paragon-layer-" + id;
+    if (!P.map.getPane(name)) P.map.createPane(name);
+    applyOrder();
+    return name;
+  }
+
+  function applyOrder() {
+    var order = (P.order || []).map(String);
+    Object.keys(P.layers).forEach(function (id) {
+      var pane = P.map.getPane("paragon-layer-" + id);
+      if (!pane) return;
+      var at = order.indexOf(String(id));
+      pane.style.zIndex = String(400 + (at < 0 ? 0 : at + 1));
+    });
+  }
+
+  function fieldNames(features) {
+    var names = {};
+    features.slice(0, 500).forEach(function (f) {
+      Object.keys(f.properties || {}).forEach(function (k) { if (k.charAt(0) !== "_") names[k] = true; });
+    });
+    return Object.keys(names);
+  }
+
+  var LABEL_LIMIT = 2000;  // more labels than this would hide the map (and slow it)
+  function applyLabels(entry) {
+    (entry.parts || []).forEach(function (part) {
+      if (part instanceof PointLayer) return;
+      var n = 0;
+      part.eachLayer(function (layer) {
+        layer.unbindTooltip();
+        var props = (layer.feature && layer.feature.properties) || {};
+        var value = entry.labelField ? props[entry.labelField] : null;
+        if (value === null || value === undefined || value === "" || n >= LABEL_LIMIT) return;
+        n += 1;
+        layer.bindTooltip(el("span", null, String(value)),
+                          { permanent: true, direction: "center", className: "paragon-feature-label" });
+      });
+    });
+  }
+
   function setLayerData(id, data) {
     var entry = P.layers[id];
     if (!entry) return;
@@ -769,20 +822,25 @@
     function popup(feature) {
       return popupNode(featureTitle(feature.properties, entry.name), entry.name, feature.properties);
     }
-    var parts = [];
+    var parts = [], pane = layerPane(id);
     if (points.length > POINT_LAYER_THRESHOLD) {
-      parts.push(new PointLayer(points, entry.style, popup));
+      var many = new PointLayer(points, entry.style, popup);
+      many._pane = pane;
+      parts.push(many);
     } else {
       others = features;
     }
     if (others.length) {
       parts.push(makeGeoJson({ type: "FeatureCollection", features: others }, entry.style,
-        function (feature, layer) { layer.bindPopup(function () { return popup(feature); }); }));
+        function (feature, layer) { layer.bindPopup(function () { return popup(feature); }); },
+        pane));
     }
+    entry.fields = fieldNames(features);
     entry.parts = parts;
     entry.count = features.length;
     entry.layer = L.layerGroup(parts);
     applyOpacity(entry);
+    applyLabels(entry);
     entry.visible = false;
     handlers["layer.visible"]({ id: id, visible: visible });
   }
@@ -818,6 +876,14 @@
       var n = e.layer ? e.count : 0;
       var on = !!(e.layer && P.map.hasLayer(e.layer));
       layers[id] = { features: n, onMap: on, name: e.name, opacity: e.opacity,
+                     fields: e.fields || [], labelField: e.labelField || null,
+                     zIndex: P.map.getPane("paragon-layer-" + id) ? Number(P.map.getPane("paragon-layer-" + id).style.zIndex) : null,
+                     labels: (e.parts || []).reduce(function (n, p) {
+                       if (p instanceof PointLayer) return n;
+                       var k = 0;
+                       p.eachLayer(function (l) { if (l.getTooltip()) k += 1; });
+                       return n + k;
+                     }, 0),
                      canvasPoints: (e.parts || []).some(function (p) { return p instanceof PointLayer; }) };
       if (on) featuresOnMap += n;
     });

@@ -8,11 +8,12 @@ dialog (``import_layers``, ``export_layers_to``, ``rename_layer``, ...) are what
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressBar, QToolButton
 
 from paragon_desktop.domain.access import can_add_layer, can_manage_layer
@@ -29,7 +30,9 @@ from paragon_desktop.ui.controllers.outbox import OutboxController
 from paragon_desktop.ui.dialogs.import_layer import ImportChoice, ImportLayerDialog
 from paragon_desktop.ui.docks.layers import LayersPanel
 from paragon_desktop.ui.layer_import import ImportReport, LayerImporter, report_text
+from paragon_desktop.ui.map.ops import Op, op
 from paragon_desktop.ui.map.view import MapView
+from paragon_desktop.ui.map_prefs import MapPrefs
 
 EXPORT_FILTER = N_("GeoJSON (*.geojson);;KML (*.kml);;KMZ met stijlen (*.kmz)")
 
@@ -38,8 +41,10 @@ class LayersController(QObject):
     def __init__(self, ctx: WindowContext, service: LayerService, editing: EditingService,
                  map_view: MapView, outbox: OutboxController,
                  connection: ConnectionController,
-                 feed_choices: Callable[[], list[FeedView]]) -> None:
+                 feed_choices: Callable[[], list[FeedView]], prefs: MapPrefs) -> None:
         super().__init__(ctx)
+        self.prefs = prefs  # draw order and labels, per user and case on this machine
+        self.layer_ids: list[int] = []
         # The feeds a new layer can be announced in (those of the feeds dock).
         self.feed_choices = feed_choices
         self.ctx = ctx
@@ -80,11 +85,62 @@ class LayersController(QObject):
         panel.sig_remove_requested.connect(self._on_remove_requested)
         panel.sig_opacity_changed.connect(map_view.set_layer_opacity)
         panel.sig_opacity_committed.connect(self._on_opacity_committed)
+        panel.sig_restack_requested.connect(self.restack)
+        panel.sig_labels_requested.connect(self.ask_labels)
+        ctx.sig_changes.connect(self._on_changes)
         map_view.sig_files_dropped.connect(self.ask_import)
         self.importer.sig_progress.connect(self._on_import_progress)
         self.importer.sig_finished.connect(self._on_import_finished)
         outbox.sig_tick_settled.connect(self._on_tick_settled)
         ctx.sig_case_updated.connect(self._update_permissions)
+
+    # -- draw order and labels ---------------------------------------------------------------------
+    def _on_changes(self, changes: ChangeSet, _first: bool) -> None:
+        if changes.layers is None:
+            return
+        self.layer_ids = [layer.id for layer in changes.layers]
+        # After the map has the layers (the window sends this ChangeSet to it next).
+        QTimer.singleShot(0, self._send_order_and_labels)
+
+    def order(self) -> list[int]:
+        """Layer ids from the back to the front: the user's order, new layers on top."""
+        saved = [i for i in self.prefs.order if i in self.layer_ids]
+        return saved + [i for i in self.layer_ids if i not in saved]
+
+    def _send_order_and_labels(self) -> None:
+        ops = [op(Op.LAYER_ORDER, ids=self.order())]
+        ops += [op(Op.LAYER_LABELS, id=i, field=f) for i, f in self.prefs.labels.items()
+                if i in self.layer_ids]
+        self.map.bridge.send(ops)
+
+    def restack(self, layer_id: int, direction: int) -> None:
+        """Draw a layer above (+1) or below (-1) all others; remembered for this user."""
+        order = [i for i in self.order() if i != layer_id]
+        order = [*order, layer_id] if direction > 0 else [layer_id, *order]
+        self.prefs.set_order(order)
+        self.map.bridge.send([op(Op.LAYER_ORDER, ids=order)])
+
+    def ask_labels(self, layer_id: int) -> None:
+        """Choose the property the layer's features are labelled with (the page knows them)."""
+        self.map.page().runJavaScript(
+            f"JSON.stringify((paragon.layers[{int(layer_id)}] || {{}}).fields || [])", 0,
+            lambda fields: self._choose_label(layer_id, json.loads(fields or "[]")))
+
+    def _choose_label(self, layer_id: int, fields: list[str]) -> None:
+        none = _("(geen labels)")
+        current = self.prefs.labels.get(layer_id)
+        choices = [none, *fields]
+        field, ok = QInputDialog.getItem(
+            self.ctx.parent_widget, _("Labels"),
+            _("Eigenschap die op de kaart bij elk object van “{layer}” staat:").format(
+                layer=self._layer_name(layer_id)),
+            choices, choices.index(current) if current in choices else 0, False)
+        if ok:
+            self.set_labels(layer_id, None if field == none else field)
+
+    def set_labels(self, layer_id: int, field: str | None) -> None:
+        self.prefs.set_label(layer_id, field)
+        self.map.bridge.send([op(Op.LAYER_LABELS, id=layer_id, field=field)])
 
     # -- from the window -------------------------------------------------------------------------
     def with_pending_ticks(self, changes: ChangeSet) -> ChangeSet:

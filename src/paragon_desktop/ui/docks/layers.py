@@ -53,6 +53,8 @@ class LayersPanel(QWidget):
     sig_remove_requested = Signal(int)
     sig_opacity_changed = Signal(int, float)  # while dragging: the map follows
     sig_opacity_committed = Signal(int, float)  # released: remembered for the user
+    sig_restack_requested = Signal(int, int)  # layer id, +1: to the front, -1: to the back
+    sig_labels_requested = Signal(int)  # layer id: choose the property its labels show
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -232,6 +234,10 @@ class LayersPanel(QWidget):
         action(_("Zoom naar laag"), lambda: self.sig_zoom_to.emit(layer.bbox), layer.bbox is not None)
         action(_("Naam wijzigen…"), lambda: self.sig_rename_requested.emit(layer_id), manage)
         action(_("Beschrijving wijzigen…"), lambda: self.sig_describe_requested.emit(layer_id), manage)
+        action(_("Naar voren (boven andere lagen)"), lambda: self.sig_restack_requested.emit(layer_id, 1))
+        action(_("Naar achteren (onder andere lagen)"),
+               lambda: self.sig_restack_requested.emit(layer_id, -1))
+        action(_("Labels…"), lambda: self.sig_labels_requested.emit(layer_id))
         action(_("Exporteren…"), lambda: self.sig_export_requested.emit([layer_id]))
         action(_("Verwijderen…"), lambda: self.sig_remove_requested.emit(layer_id), manage)
         return actions

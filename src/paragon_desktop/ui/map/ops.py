@@ -21,6 +21,8 @@ class Op(StrEnum):
     LAYER_VISIBLE = "layer.visible"
     LAYER_OPACITY = "layer.opacity"
     LAYER_REMOVE = "layer.remove"
+    LAYER_ORDER = "layer.order"
+    LAYER_LABELS = "layer.labels"
     LAYER_DATA = "layer.data"
     LOCATION_SHOW = "location.show"
     PICK_START = "pick.start"
