@@ -94,3 +94,18 @@ def test_results_do_not_depend_on_the_order_of_the_jurisdictions(location):
     forwards = grid()
     backwards = dict(reversed(list(forwards.items())))
     assert territorial_shares(location, forwards) == territorial_shares(location, backwards)
+
+
+def test_one_index_answers_several_threads_at_once():
+    """The case form asks for the sharing preview and starts the case on two worker threads;
+    two GEOS queries at once on the same prepared areas crashed the app (a segfault in the
+    suite). The script runs in its own process so a crash is a failed test, not a dead run."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).parents[1] / "data" / "territory_threads.py"
+    result = subprocess.run([sys.executable, str(script), "40"], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "ok"

@@ -14,6 +14,7 @@ distance within ``TOUCH_TOLERANCE_DEG``), so both backends give the same answer.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -41,6 +42,10 @@ class JurisdictionIndex:
     """The jurisdictions in an R-tree, built once and queried per case start."""
 
     def __init__(self, jurisdictions: list[Jurisdiction]) -> None:
+        # One query at a time: GEOS builds a prepared geometry's inner index at its first use,
+        # and two threads doing that at once corrupted the heap (the case form's sharing
+        # preview and its start button run on two worker threads).
+        self._lock = threading.Lock()
         self._items = jurisdictions
         self._areas = np.array([j.area for j in jurisdictions], dtype=object)
         shapely.prepare(self._areas)
@@ -51,6 +56,10 @@ class JurisdictionIndex:
 
     def shares(self, location: BaseGeometry) -> dict[int, ShareReason]:
         """Competent organisations (their area intersects the location) and their neighbours."""
+        with self._lock:
+            return self._shares(location)
+
+    def _shares(self, location: BaseGeometry) -> dict[int, ShareReason]:
         competent = self._tree.query(location, predicate="intersects")
         result = {self._items[i].organisation_id: ShareReason.COMPETENT for i in competent}
         if not len(competent):
