@@ -445,3 +445,43 @@ def test_features_are_labelled_with_a_chosen_property(open_window, qtbot, monkey
                     == gas.feature_count)
     again.layers.set_labels(gas.id, None)
     qtbot.waitUntil(lambda: map_stats(qtbot, again)["layers"][str(gas.id)]["labels"] == 0)
+
+
+def test_anchors_come_from_a_file_picked_named_and_categorised(open_window, client, qtbot,
+                                                                 tmp_path):
+    places = tmp_path / "posten.geojson"
+    places.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "P1", "label": "PMA Kaai"},
+         "geometry": {"type": "Point", "coordinates": [4.28, 51.25]}},
+        {"type": "Feature", "properties": {"code": "P2", "label": "PMA Markt"},
+         "geometry": {"type": "Point", "coordinates": [4.27, 51.24]}},
+        {"type": "Feature", "properties": {"code": "P3", "label": "Niet deze"},
+         "geometry": {"type": "Point", "coordinates": [4.26, 51.24]}}]}))
+    window = open_window("an.peeters")
+    actions = window.anchor_actions
+    actions.import_file(places)
+    dialog = actions.import_dialog
+    qtbot.waitUntil(lambda: dialog.list.count() == 3, timeout=20000)
+    dialog.name_field.setCurrentIndex(dialog.name_field.findData("label"))
+    assert dialog.list.item(0).text().startswith("PMA Kaai")
+    dialog.list.item(2).setCheckState(Qt.CheckState.Unchecked)
+    dialog.category.setCurrentIndex(dialog.category.findData("medical_post"))
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: {"PMA Kaai", "PMA Markt"} <= set(window.anchors.names()),
+                    timeout=10000)
+    assert "Niet deze" not in window.anchors.names()
+    assert stored(client, "PMA Kaai").category == "medical_post"
+
+
+def test_the_case_anchors_are_exported_with_the_case_location(open_window, qtbot, tmp_path):
+    import pyogrio
+
+    window = open_window("an.peeters")
+    out = tmp_path / "ankers.kml"
+    window.anchor_actions.export_to(out)
+    qtbot.waitUntil(out.exists, timeout=10000)
+    qtbot.waitUntil(lambda: "objecten geschreven" in window.statusBar().currentMessage(),
+                    timeout=10000)
+    layers = [name for name, _kind in pyogrio.list_layers(out)]
+    assert layers[0] == "Caselocatie"  # the app speaks Dutch here
+    assert "Commandopost (CP-Ops)" in layers

@@ -8,24 +8,39 @@ saving again reuses the operation id, so a resend never stores twice."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
 from paragon_desktop.domain.access import can_edit_case
 from paragon_desktop.domain.anchors import AnchorCategory, AnchorDraft, category_of
 from paragon_desktop.domain.errors import ParagonError
+from paragon_desktop.gis.export import export_layers
 from paragon_desktop.gis.geometry import circle
+from paragon_desktop.gis.layers import FILE_FILTER
+from paragon_desktop.gis.reader import LayerReader
 from paragon_desktop.i18n import N_, _
+from paragon_desktop.services.anchor_files import AnchorImport, anchor_layers, import_anchors
 from paragon_desktop.services.editing import EditingService
 from paragon_desktop.services.org_anchors import OrganisationAnchorService
 from paragon_desktop.services.views import AnchorView
 from paragon_desktop.ui.controllers.context import WindowContext
 from paragon_desktop.ui.dialogs.anchor import AnchorDialog
+from paragon_desktop.ui.dialogs.anchor_import import AnchorImportDialog
 from paragon_desktop.ui.dialogs.key_anchors import KeyAnchorsDialog
 from paragon_desktop.ui.docks.anchors import AnchorsPanel
 from paragon_desktop.ui.map.ops import Op, op
@@ -115,6 +130,10 @@ class AnchorsController(QObject):
         panel.sig_reshape.connect(self.reshape)
         panel.sig_delete.connect(self.delete)
         panel.sig_copy_key.connect(self.copy_key_anchor)
+        panel.sig_import.connect(self.ask_import)
+        panel.sig_export.connect(self.ask_export)
+        self.import_dialog: AnchorImportDialog | None = None
+        self.last_report = ""
         bridge = map_view.bridge
         bridge.sig_picked.connect(self._on_picked)
         bridge.sig_edited.connect(self._on_edited)
@@ -124,7 +143,19 @@ class AnchorsController(QObject):
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self.cancel)
         ctx.sig_case_updated.connect(self.update_permissions)
+        ctx.sig_changes.connect(self._on_changes)
+        self._anchors: dict[int, AnchorView] = {}  # the case's anchors as last read
         self.update_permissions()
+
+    @property
+    def anchors(self) -> list[AnchorView]:
+        return list(self._anchors.values())
+
+    def _on_changes(self, changes: Any, _first: bool) -> None:
+        for anchor_id in changes.removed_anchor_ids:
+            self._anchors.pop(anchor_id, None)
+        for anchor in changes.anchors:
+            self._anchors[anchor.id] = anchor
 
     # -- who may ---------------------------------------------------------------------------------
     def refusal(self) -> str:
@@ -223,6 +254,70 @@ class AnchorsController(QObject):
             self._ask_new(geometry, draft, op_id, error=str(exc))
 
         self.ctx.ops.run(save, saved, refused)
+
+    # -- files -----------------------------------------------------------------------------------
+    def ask_import(self) -> None:
+        if self.refusal():
+            return
+        path, _filter = QFileDialog.getOpenFileName(self.ctx.parent_widget,
+                                                    _("Ankers uit een bestand"), "", FILE_FILTER)
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> None:
+        """Read the file (reader process, off the GUI thread), then ask what becomes anchors."""
+        dialog = self.import_dialog = AnchorImportDialog(path.name, self.ctx.parent_widget)
+        stop = threading.Event()
+        dialog.stop_button.clicked.connect(stop.set)
+        dialog.rejected.connect(stop.set)
+        limit = self.ctx.settings.max_layer_bytes
+
+        def read() -> Any:
+            reader = LayerReader(spare=False)
+            try:
+                return reader.read(path, max_bytes=limit, cancelled=stop.is_set)
+            finally:
+                reader.close()
+
+        self.ctx.ops.run(read, lambda found: dialog.show_read(found.geojson, list(found.warnings)),
+                         lambda exc: dialog.show_refusal(str(exc)))
+        dialog.accepted.connect(lambda: self._import_chosen(dialog, path))
+        dialog.open()
+
+    def _import_chosen(self, dialog: AnchorImportDialog, path: Path) -> None:
+        geojson, category, field = dialog.chosen()
+        user, case_id, editing = self.ctx.user, self.ctx.case.id, self.editing
+
+        def done(report: AnchorImport) -> None:
+            lines = [_("{count} ankers toegevoegd uit {file}.").format(
+                count=len(report.added), file=path.name)]
+            if report.refused:
+                lines.append(_("Niet toegevoegd:") + "\n" + "\n".join(f"• {r}" for r in report.refused))
+                self.ctx.tell(_("Ankers uit een bestand"), "\n\n".join(lines))
+            self.last_report = "\n\n".join(lines)
+            self.ctx.show(lines[0])
+
+        self.ctx.ops.run(lambda: import_anchors(editing, user, case_id, geojson, category=category,
+                                                name_field=field, fallback_name=path.stem),
+                         done, lambda exc: self.ctx.tell(_("Ankers uit een bestand"), str(exc)))
+
+    def ask_export(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self.ctx.parent_widget, _("Ankers exporteren"), "ankers.kmz",
+            _("KMZ (*.kmz);;KML (*.kml);;GeoJSON (*.geojson)"))
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        anchors = self.anchors
+        case = self.ctx.case
+
+        def done(count: int) -> None:
+            self.ctx.show(_("{file}: {count} objecten geschreven.").format(file=path.name,
+                                                                           count=count))
+
+        self.ctx.ops.run(lambda: export_layers(anchor_layers(case, anchors), path), done,
+                         lambda exc: self.ctx.tell(_("Niet geëxporteerd"), str(exc)))
 
     # -- copying an organisation's anchor ----------------------------------------------------------
     def copy_key_anchor(self) -> None:

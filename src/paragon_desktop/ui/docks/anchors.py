@@ -65,6 +65,8 @@ class AnchorsPanel(QWidget):
     sig_reshape = Signal(object)  # AnchorView: move it, drag its vertices
     sig_delete = Signal(object)  # AnchorView
     sig_copy_key = Signal()  # take a copy of an organisation's anchor
+    sig_import = Signal()  # anchors from a file
+    sig_export = Signal()  # the case's anchors to a file
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +101,8 @@ class AnchorsPanel(QWidget):
         self.new_menu.addSeparator()
         self.copy_key_action = self.new_menu.addAction(_("Uit sleutelankers van organisaties…"))
         self.copy_key_action.triggered.connect(self.sig_copy_key)
+        self.import_action = self.new_menu.addAction(_("Uit een bestand…"))
+        self.import_action.triggered.connect(self.sig_import)
         self.new_button = self._button(_("Nieuw"), _("Een anker tekenen op de kaart"))
         self.new_button.setMenu(self.new_menu)
         self.new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -109,11 +113,15 @@ class AnchorsPanel(QWidget):
         self.shape_button.clicked.connect(lambda: self._emit_current(self.sig_reshape))
         self.delete_button = self._button(_("Verwijderen"), _("Het anker verwijderen"))
         self.delete_button.clicked.connect(lambda: self._emit_current(self.sig_delete))
+        self.export_button = self._button(_("Exporteren…"), _("De ankers en de caselocatie als "
+                                                               "GeoJSON, KML of KMZ"))
+        self.export_button.clicked.connect(self.sig_export)
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         for button in (self.new_button, self.edit_button, self.shape_button, self.delete_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
         self.reason = QLabel()
         self.reason.setWordWrap(True)
         self.reason.setStyleSheet("color: #666;")
