@@ -485,3 +485,44 @@ def test_the_case_anchors_are_exported_with_the_case_location(open_window, qtbot
     layers = [name for name, _kind in pyogrio.list_layers(out)]
     assert layers[0] == "Caselocatie"  # the app speaks Dutch here
     assert "Commandopost (CP-Ops)" in layers
+
+
+def test_a_planner_draws_a_key_anchor_for_the_organisation_and_removes_it(open_window, client,
+                                                                            qtbot):
+    window = open_window("an.peeters")  # plan manager of Gemeente Scheldemonde
+    actions = window.anchor_actions
+    actions.new("point", at=(4.2610, 51.2330))
+    qtbot.waitUntil(lambda: actions.dialog is not None and actions.dialog.isVisible(), timeout=5000)
+    dialog = actions.dialog
+    owners = [dialog.owner.itemText(i) for i in range(dialog.owner.count())]
+    assert owners == ["Deze case", "Sleutelanker van Gemeente Scheldemonde"]
+    dialog.owner.setCurrentIndex(1)
+    name_and_save(qtbot, window, "Verzamelplaats Markt", AnchorCategory.ASSEMBLY_POINT)
+    qtbot.waitUntil(lambda: stored(client, "Verzamelplaats Markt") is not None, timeout=10000)
+    key = stored(client, "Verzamelplaats Markt")
+    assert key.case_id is None
+    assert "Verzamelplaats Markt" not in window.anchors.names()  # not the case's
+    # Outside the municipality it is refused, with how far, and the dialog keeps the drawing.
+    actions.new("point", at=(4.3800, 51.2500))
+    qtbot.waitUntil(lambda: actions.dialog is not None and actions.dialog is not dialog
+                    and actions.dialog.isVisible(), timeout=5000)
+    actions.dialog.owner.setCurrentIndex(1)
+    name_and_save(qtbot, window, "Te ver")
+    qtbot.waitUntil(lambda: actions.dialog.error.isVisible(), timeout=10000)
+    assert "buiten het grondgebied van Gemeente Scheldemonde" in actions.dialog.error.text()
+    actions.dialog.reject()
+    # Removed from the key anchors dialog (only a keeper gets the button).
+    window.anchors.copy_key_action.trigger()
+    keys = actions.key_dialog
+    qtbot.waitUntil(lambda: keys.list.count() > 0, timeout=10000)
+    row = next(r for r in range(keys.list.count())
+               if keys.list.item(r).text().startswith("Verzamelplaats Markt"))
+    keys.list.setCurrentRow(row)
+    assert keys.remove_button.isEnabled()
+    keys.remove_button.click()
+    actions.confirm.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: stored(client, "Verzamelplaats Markt") is None, timeout=10000)
+    other = next(r for r in range(keys.list.count())
+                 if keys.list.item(r).text().endswith("Gemeente Kalloo"))
+    keys.list.setCurrentRow(other)
+    assert not keys.remove_button.isEnabled()  # not her organisation

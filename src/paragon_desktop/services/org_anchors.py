@@ -85,14 +85,23 @@ class OrganisationAnchorService:
                 .order_by(Anchor.name))
             return [anchor_view(a) for a in rows]
 
-    def all_anchors(self, user: UserView) -> list[tuple[AnchorView, str]]:
+    def kept_organisations(self, user: UserView) -> list[tuple[int, str]]:
+        """The organisations whose own anchors this user keeps (plan manager or admin there)."""
+        with self._db.sessions() as session:
+            rows = session.execute(
+                select(Organisation.id, Organisation.name, Membership.management_roles)
+                .join(Membership, Membership.organisation_id == Organisation.id)
+                .where(Membership.user_id == user.id).order_by(Organisation.name))
+            return [(org_id, name) for org_id, name, roles in rows if can_keep_org_anchors(roles)]
+
+    def all_anchors(self, user: UserView) -> list[tuple[AnchorView, int | None, str]]:
         """Every organisation's own anchors (readable by everyone), with the organisation."""
         with self._db.sessions() as session:
             rows = session.execute(
                 select(Anchor, Organisation.name)
                 .outerjoin(Organisation, Organisation.id == Anchor.organisation_id)
                 .where(Anchor.case_id.is_(None)).order_by(Organisation.name, Anchor.name))
-            return [(anchor_view(a), org or "") for a, org in rows]
+            return [(anchor_view(a), a.organisation_id, org or "") for a, org in rows]
 
     def add(self, user: UserView, organisation_id: int, name: str, geometry: dict[str, Any], *,
             category: AnchorCategory = AnchorCategory.OTHER, description: str = "") -> int:

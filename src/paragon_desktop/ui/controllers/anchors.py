@@ -229,29 +229,44 @@ class AnchorsController(QObject):
         self._ask_new(geometry, AnchorDraft("", FIRST_CATEGORY[mode]), uuid.uuid4().hex)
 
     def _ask_new(self, geometry: dict[str, Any], draft: AnchorDraft, op_id: str,
-                 error: str = "") -> None:
-        dialog = self.dialog = AnchorDialog(draft, new=True, parent=self.ctx.parent_widget,
-                                            error=error)
-        dialog.finished.connect(lambda _r: self._new_answered(dialog, geometry, op_id))
-        dialog.open()
+                 error: str = "", owner: int | None = None) -> None:
+        def ask(owners: list[tuple[int, str]]) -> None:
+            dialog = self.dialog = AnchorDialog(draft, new=True, parent=self.ctx.parent_widget,
+                                                error=error, owners=owners, owner=owner)
+            dialog.finished.connect(lambda _r: self._new_answered(dialog, geometry, op_id))
+            dialog.open()
+
+        user, org_anchors = self.ctx.user, self.org_anchors
+        # The organisations this user keeps key anchors for (read off the GUI thread).
+        self.ctx.ops.run(lambda: org_anchors.kept_organisations(user), ask, lambda _exc: ask([]))
 
     def _new_answered(self, dialog: AnchorDialog, geometry: dict[str, Any], op_id: str) -> None:
         draft = dialog.result_draft
         if draft is None:
             return  # cancelled: nothing stored
-        user, case_id, editing = self.ctx.user, self.ctx.case.id, self.editing
+        owner = dialog.owner_id()
+        user, case_id, editing, org_anchors = (self.ctx.user, self.ctx.case.id, self.editing,
+                                               self.org_anchors)
 
         def save() -> int:
+            if owner is not None:
+                return org_anchors.add(user, owner, draft.name, geometry,
+                                       category=draft.category, description=draft.description)
             return editing.add_anchor(user, case_id, draft.name, geometry,
                                       category=draft.category, description=draft.description,
                                       op_id=op_id)
 
         def saved(anchor_id: int) -> None:
             self.saved.append(anchor_id)
-            self.ctx.show(_("Anker “{name}” bewaard.").format(name=draft.name))
+            if owner is None:
+                self.ctx.show(_("Anker “{name}” bewaard.").format(name=draft.name))
+            else:  # not on this case's map: in the organisation's key anchors
+                self.ctx.show(_("Sleutelanker “{name}” bewaard bij {organisation}; een case "
+                                "neemt er een kopie van via Nieuw > Uit sleutelankers.").format(
+                    name=draft.name, organisation=dialog.owner_names.get(owner, "")))
 
         def refused(exc: Exception) -> None:  # asked again with everything drawn and typed
-            self._ask_new(geometry, draft, op_id, error=str(exc))
+            self._ask_new(geometry, draft, op_id, error=str(exc), owner=owner)
 
         self.ctx.ops.run(save, saved, refused)
 
@@ -324,11 +339,52 @@ class AnchorsController(QObject):
         """Choose an organisation's anchor; the case gets a copy of it."""
         if self.refusal():
             return
-        dialog = self.key_dialog = KeyAnchorsDialog(self._copy, self.ctx.parent_widget)
+        dialog = self.key_dialog = KeyAnchorsDialog(self._copy, self.ctx.parent_widget,
+                                                    remove=self._remove_key_anchor)
         user, org_anchors = self.ctx.user, self.org_anchors
-        self.ctx.ops.run(lambda: org_anchors.all_anchors(user), dialog.show_anchors,
+
+        def read() -> tuple[list[tuple[AnchorView, int | None, str]], set[int]]:
+            return (org_anchors.all_anchors(user),
+                    {org_id for org_id, _name in org_anchors.kept_organisations(user)})
+
+        def show(found: tuple[list[tuple[AnchorView, int | None, str]], set[int]]) -> None:
+            dialog.kept = found[1]
+            dialog.show_anchors(found[0])
+
+        self.ctx.ops.run(read, show,
                          lambda exc: self.ctx.tell(_("Sleutelankers niet gelezen"), str(exc)))
         dialog.open()
+
+    def _remove_key_anchor(self, anchor: AnchorView) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, _("Sleutelanker verwijderen"),
+                          _("Sleutelanker “{name}” verwijderen? Kopieën in cases blijven.").format(
+                              name=anchor.name),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                          self.key_dialog or self.ctx.parent_widget)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        self.confirm = box
+        user, org_anchors = self.ctx.user, self.org_anchors
+
+        def answered(result: int) -> None:
+            if result != QMessageBox.StandardButton.Yes:
+                return
+            self.ctx.ops.run(lambda: org_anchors.remove(user, anchor.id),
+                             lambda _none: self._key_removed(anchor),
+                             lambda exc: self.ctx.tell(_("Anker niet verwijderd"), str(exc)))
+
+        box.finished.connect(answered)
+        box.open()
+
+    def _key_removed(self, anchor: AnchorView) -> None:
+        self.ctx.show(_("Anker “{name}” verwijderd.").format(name=anchor.name))
+        dialog = self.key_dialog
+        if dialog is not None:
+            for row in range(dialog.list.count()):
+                item = dialog.list.item(row)
+                if item is not None and item.data(Qt.ItemDataRole.UserRole).id == anchor.id:
+                    dialog.list.takeItem(row)
+                    break
 
     def _copy(self, anchor: AnchorView) -> None:
         user, case_id, org_anchors = self.ctx.user, self.ctx.case.id, self.org_anchors

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,7 +23,8 @@ from paragon_desktop.ui.docks.anchors import symbol_icon
 
 class AnchorDialog(QDialog):
     def __init__(self, draft: AnchorDraft, *, new: bool, parent: QWidget | None = None,
-                 error: str = "") -> None:
+                 error: str = "", owners: Sequence[tuple[int, str]] = (), owner: int | None = None
+                 ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Nieuw anker") if new else _("Anker bewerken"))
         self.name = QLineEdit(draft.name)
@@ -43,7 +46,17 @@ class AnchorDialog(QDialog):
         buttons.accepted.connect(self._on_accept)
         buttons.rejected.connect(self.reject)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        # Whose anchor: this case's, or (for its planners) an organisation's key anchor.
+        self.owner = QComboBox()
+        self.owner_names = dict(owners)
+        self.owner.addItem(_("Deze case"), None)
+        for org_id, name in owners:
+            self.owner.addItem(_("Sleutelanker van {organisation}").format(organisation=name),
+                               org_id)
+        self.owner.setCurrentIndex(max(self.owner.findData(owner), 0))
         form = QFormLayout(self)
+        if new and owners:
+            form.addRow(_("Voor"), self.owner)
         form.addRow(_("Naam *"), self.name)
         form.addRow(_("Categorie *"), self.category)
         form.addRow(_("Beschrijving"), self.description)
@@ -51,6 +64,11 @@ class AnchorDialog(QDialog):
         form.addRow(buttons)
         self.setMinimumWidth(420)
         self.result_draft: AnchorDraft | None = None
+
+    def owner_id(self) -> int | None:
+        """The organisation whose key anchor this becomes (None: the case's own)."""
+        value = self.owner.currentData()
+        return int(value) if value is not None else None
 
     def draft(self) -> AnchorDraft:
         return AnchorDraft(self.name.text(), AnchorCategory(self.category.currentData()),

@@ -24,8 +24,11 @@ from paragon_desktop.ui.docks.anchors import symbol_icon
 
 
 class KeyAnchorsDialog(QDialog):
-    def __init__(self, copy: Callable[[AnchorView], None], parent: QWidget | None = None) -> None:
+    def __init__(self, copy: Callable[[AnchorView], None], parent: QWidget | None = None,
+                 remove: Callable[[AnchorView], None] | None = None) -> None:
         super().__init__(parent)
+        self._remove = remove
+        self.kept: set[int] = set()  # organisations whose anchors this user keeps
         self.setWindowTitle(_("Sleutelankers van organisaties"))
         self.resize(520, 460)
         self._copy = copy
@@ -46,22 +49,27 @@ class KeyAnchorsDialog(QDialog):
                                              QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self._on_copy)
         self.copy_button.setEnabled(False)
-        self.list.currentItemChanged.connect(
-            lambda item, _old: self.copy_button.setEnabled(item is not None))
+        self.remove_button = buttons.addButton(_("Verwijderen…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.remove_button.setToolTip(
+            _("Een sleutelanker van een organisatie waarvan je de sleutelankers beheert"))
+        self.remove_button.clicked.connect(self._on_remove)
+        self.remove_button.setEnabled(False)
+        self.list.currentItemChanged.connect(lambda item, _old: self._update_buttons(item))
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.hint)
         layout.addWidget(buttons)
 
-    def show_anchors(self, anchors: list[tuple[AnchorView, str]]) -> None:
+    def show_anchors(self, anchors: list[tuple[AnchorView, int | None, str]]) -> None:
         self.list.clear()
-        for anchor, organisation in anchors:
+        for anchor, organisation_id, organisation in anchors:
             category = category_of(anchor.category)
             item = QListWidgetItem(symbol_icon(category.symbol), f"{anchor.name} — {organisation}")
             item.setToolTip("\n".join(p for p in (anchor.name, category.label, organisation,
                                                   anchor.description) if p))
             item.setData(Qt.ItemDataRole.UserRole, anchor)
+            item.setData(Qt.ItemDataRole.UserRole + 1, organisation_id)
             self.list.addItem(item)
         self._filter(self.search.text())
 
@@ -70,6 +78,17 @@ class KeyAnchorsDialog(QDialog):
         for row in range(self.list.count()):
             item = self.list.item(row)
             item.setHidden(bool(folded) and folded not in item.toolTip().casefold())
+
+    def _update_buttons(self, item: QListWidgetItem | None) -> None:
+        self.copy_button.setEnabled(item is not None)
+        self.remove_button.setEnabled(
+            item is not None and self._remove is not None
+            and item.data(Qt.ItemDataRole.UserRole + 1) in self.kept)
+
+    def _on_remove(self) -> None:
+        item = self.list.currentItem()
+        if item is not None and self._remove is not None:
+            self._remove(item.data(Qt.ItemDataRole.UserRole))
 
     def _on_copy(self) -> None:
         item = self.list.currentItem()
