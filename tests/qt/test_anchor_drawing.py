@@ -221,7 +221,7 @@ def test_right_click_opens_our_menu_and_copies_coordinates(open_window, qtbot):
     copy = menu.actions()[0].menu()
     texts = [a.text() for a in copy.actions()]
     assert [t.split(":")[0] for t in texts] == ["WGS84", "WGS84 (DMS)", "Lambert 72",
-                                                "Lambert 2008", "UTM 31N"]
+                                                "Lambert 2008", "UTM 31N", "MGRS"]
     menu.close()
     copy.actions()[2].trigger()
     x, y = (float(v) for v in QGuiApplication.clipboard().text().split(","))

@@ -35,13 +35,16 @@ def typed() -> dict[str, str]:
         "Lambert 72": f"{x72:.1f}, {y72:.1f}",
         "Lambert 2008": f"{x08:.1f} {y08:.1f}",
         "UTM": f"31U {xu:.0f} {yu:.0f}",
+        # The 100 km square of this point is E (column) S (row): 589 km east, 5,678 km north.
+        "MGRS": f"31U ES {int(xu % 100_000):05d} {int(yu % 100_000):05d}",
+        "MGRS written together": f"31UES{int(xu % 100_000):05d}{int(yu % 100_000):05d}",
     }
 
 
 @pytest.mark.parametrize("kind", list(typed()))
 def test_each_system_lands_within_a_metre_of_pyproj(kind):
     lon, lat, _system = parse_coordinates(typed()[kind])
-    assert metres_off(lon, lat) < 1.0
+    assert metres_off(lon, lat) < (1.5 if kind.startswith("MGRS") else 1.0)  # MGRS: to the metre
 
 
 def test_lambert_72_and_2008_are_told_apart_by_their_ranges():
@@ -60,9 +63,13 @@ def test_what_is_not_a_belgian_position_is_refused_with_the_formats(text, says):
 
 
 def test_what_the_copy_menu_writes_the_box_reads_back():
+    systems = []
     for system, text in coordinate_texts(LON, LAT):
         lon, lat, _found = parse_coordinates(text)
-        assert metres_off(lon, lat) < 1.0, system
+        assert metres_off(lon, lat) < 1.5, system
+        systems.append(system)
+    assert systems == ["WGS84", "WGS84 (DMS)", "Lambert 72", "Lambert 2008", "UTM 31N", "MGRS"]
+    assert dict(coordinate_texts(LON, LAT))["MGRS"].startswith("31U ES ")
 
 
 def test_measurements_read_in_the_unit_that_fits():

@@ -94,7 +94,14 @@ def coordinate_texts(lon: float, lat: float) -> list[tuple[str, str]]:
         ("Lambert 72", f"{x72:.1f}, {y72:.1f}"),
         ("Lambert 2008", f"{x08:.1f}, {y08:.1f}"),
         ("UTM 31N", f"31U {xu:.0f} {yu:.0f}"),
+        ("MGRS", _mgrs(31, "U", xu, yu)),
     ]
+
+
+def _mgrs(zone: int, band: str, easting: float, northing: float) -> str:
+    column = _MGRS_COLUMNS[(zone - 1) % 3][int(easting // 100_000) - 1]
+    row = _MGRS_ROWS[(int(northing // 100_000) + (0 if zone % 2 else 5)) % 20]
+    return f"{zone}{band} {column}{row} {int(easting % 100_000):05d} {int(northing % 100_000):05d}"
 
 
 # -- the coordinate search: what a person types, in the systems Belgian services use -------------
@@ -105,6 +112,40 @@ _DMS_PART = re.compile(r"(?P<hem1>[NSEWOZ])?\s*(?P<d>\d+(?:[.,]\d+)?)\s*°\s*"
                        re.IGNORECASE)
 _UTM = re.compile(r"^(?P<zone>\d{1,2})\s*(?P<band>[C-HJ-NP-X])?\s+(?P<e>\d+(?:[.,]\d+)?)\s+"
                   r"(?P<n>\d+(?:[.,]\d+)?)$", re.IGNORECASE)
+
+
+_MGRS = re.compile(r"^(?P<zone>\d{1,2})\s*(?P<band>[C-HJ-NP-X])\s*(?P<col>[A-HJ-NP-Z])"
+                   r"(?P<row>[A-HJ-NP-V])\s*(?P<digits>\d+(?:\s+\d+)?)$", re.IGNORECASE)
+_MGRS_COLUMNS = ("ABCDEFGH", "JKLMNPQR", "STUVWXYZ")
+_MGRS_ROWS = "ABCDEFGHJKLMNPQRSTUV"
+_BANDS = "CDEFGHJKLMNPQRSTUVWX"
+
+
+def _mgrs_to_utm(match: re.Match[str]) -> tuple[int, float, float] | None:
+    """MGRS ("31U ES 89150 78846") as UTM zone, easting, northing (northern hemisphere)."""
+    zone = int(match.group("zone"))
+    band, col, row = (match.group(k).upper() for k in ("band", "col", "row"))
+    digits = match.group("digits").split()
+    if len(digits) == 1:
+        if len(digits[0]) % 2:
+            return None
+        half = len(digits[0]) // 2
+        digits = [digits[0][:half], digits[0][half:]]
+    if len(digits[0]) != len(digits[1]) or not 1 <= len(digits[0]) <= 5 or band < "N":
+        return None
+    scale = 10 ** (5 - len(digits[0]))
+    columns = _MGRS_COLUMNS[(zone - 1) % 3]
+    if col not in columns:
+        return None
+    easting = (columns.index(col) + 1) * 100_000 + int(digits[0]) * scale
+    row_index = (_MGRS_ROWS.index(row) - (0 if zone % 2 else 5)) % 20
+    northing = row_index * 100_000 + int(digits[1]) * scale
+    # The band's southern edge fixes which 2,000 km cycle the row letters are in.
+    band_south = -80 + 8 * _BANDS.index(band)
+    _x, south = transformer(WGS84, f"EPSG:{32600 + zone}").transform(6 * zone - 183, band_south)
+    while northing < south - 100_000:
+        northing += 2_000_000
+    return zone, float(easting), float(northing)
 
 
 def _float(text: str) -> float:
@@ -129,15 +170,22 @@ def _two_numbers(text: str) -> tuple[float, float] | None:
 def parse_coordinates(text: str) -> tuple[float, float, str]:
     """(lon, lat, system) of a typed position: WGS84 decimal degrees (latitude first, or either
     order when it is clear in Belgium), degrees-minutes-seconds, Lambert 72, Lambert 2008
-    (x, y in metres, told apart by their ranges) or UTM ("31U 589150 5678846")."""
+    (x, y in metres, told apart by their ranges), UTM ("31U 589150 5678846") or MGRS
+    ("31U ES 89150 78846", 1 to 5 digits each)."""
     from paragon_desktop.domain.anchors import BELGIUM_EXTENT
     from paragon_desktop.domain.errors import ValidationError
 
     cleaned = " ".join(text.replace("\u00a0", " ").split())
     found: tuple[float, float, str] | None = None
     utm = _UTM.match(cleaned)
+    mgrs = _MGRS.match(cleaned)
     dms = [m for m in _DMS_PART.finditer(cleaned) if m.group("d")]
-    if utm and 29 <= int(utm.group("zone")) <= 33:
+    grid = _mgrs_to_utm(mgrs) if mgrs else None
+    if grid is not None and 29 <= grid[0] <= 33:
+        zone, easting, northing = grid
+        lon, lat = transformer(f"EPSG:{32600 + zone}", WGS84).transform(easting, northing)
+        found = (float(lon), float(lat), "MGRS")
+    elif utm and 29 <= int(utm.group("zone")) <= 33:
         zone = int(utm.group("zone"))
         lon, lat = transformer(f"EPSG:{32600 + zone}", WGS84).transform(
             _float(utm.group("e")), _float(utm.group("n")))
@@ -171,8 +219,8 @@ def parse_coordinates(text: str) -> tuple[float, float, str]:
     if found is None:
         raise ValidationError(
             "“{text}” is not a position this app reads. Type WGS84 degrees (51.2540, 4.2775 or "
-            "51°15'14\"N 4°16'39\"E), Lambert 72 or Lambert 2008 metres (143629, 216015) or UTM "
-            "(31U 589150 5678846).", text=text.strip())
+            "51°15'14\"N 4°16'39\"E), Lambert 72 or Lambert 2008 metres (143629, 216015), UTM "
+            "(31U 589150 5678846) or MGRS (31U ES 89150 78846).", text=text.strip())
     lon, lat, system = found
     west, south, east, north = BELGIUM_EXTENT
     if not (west <= lon <= east and south <= lat <= north):

@@ -94,7 +94,7 @@ class MapToolsController(QObject):
         self.legend.toggled.connect(
             lambda on: map_view.bridge.send([op(Op.LEGEND_SHOW, visible=on)]))
         self.search = QLineEdit()
-        self.search.setPlaceholderText(_("Ga naar coördinaat (WGS84, Lambert, UTM)…"))
+        self.search.setPlaceholderText(_("Ga naar coördinaat (WGS84, Lambert, UTM, MGRS)…"))
         self.search.setToolTip(_("bv. 51.2540, 4.2775 · 51°15'14\"N 4°16'39\"E · "
                                  "Lambert 72: 143629, 216015 · Lambert 2008: 643623, 716014 · "
                                  "UTM: 31U 589150 5678846"))
