@@ -78,3 +78,12 @@ def test_measurements_read_in_the_unit_that_fits():
     assert area_text(2_500) == "2,500 m²"
     assert area_text(23_500) == "2.35 ha (23,500 m²)"
     assert area_text(3_200_000) == "3.20 km² (320 ha)"
+
+
+def test_the_east_of_liege_is_written_in_utm_zone_32():
+    texts = dict(coordinate_texts(6.1, 50.6))  # Eupen's area
+    assert texts["UTM 32N"].startswith("32U ")
+    assert texts["MGRS"].startswith("32U ")
+    for text in (texts["UTM 32N"], texts["MGRS"]):
+        lon, lat, _system = parse_coordinates(text)
+        assert GEOD.inv(6.1, 50.6, lon, lat)[2] < 1.5

@@ -67,7 +67,6 @@ def guess_belgian_crs(bounds: tuple[float, float, float, float]) -> str | None:
     return None
 
 
-UTM31N = "EPSG:32631"
 
 
 def _dms(value: float, positive: str, negative: str) -> str:
@@ -87,14 +86,15 @@ def coordinate_texts(lon: float, lat: float) -> list[tuple[str, str]]:
     """A point written in each system Belgian services use: (system, text to copy)."""
     x72, y72 = transformer(WGS84, LAMBERT72).transform(lon, lat)
     x08, y08 = transformer(WGS84, LAMBERT2008).transform(lon, lat)
-    xu, yu = transformer(WGS84, UTM31N).transform(lon, lat)
+    zone = 31 if lon < 6 else 32  # the east of the province of Liège lies in zone 32
+    xu, yu = transformer(WGS84, f"EPSG:{32600 + zone}").transform(lon, lat)
     return [
         ("WGS84", f"{lat:.6f}, {lon:.6f}"),
         ("WGS84 (DMS)", f"{_dms(lat, 'N', 'S')} {_dms(lon, 'E', 'W')}"),
         ("Lambert 72", f"{x72:.1f}, {y72:.1f}"),
         ("Lambert 2008", f"{x08:.1f}, {y08:.1f}"),
-        ("UTM 31N", f"31U {xu:.0f} {yu:.0f}"),
-        ("MGRS", _mgrs(31, "U", xu, yu)),
+        (f"UTM {zone}N", f"{zone}U {xu:.0f} {yu:.0f}"),
+        ("MGRS", _mgrs(zone, "U", xu, yu)),
     ]
 
 
