@@ -365,6 +365,10 @@ def test_the_legend_lists_what_is_ticked_and_the_anchor_categories(open_window, 
     assert {layer.name for layer in layers} <= set(rows)
     assert "Commandopost (CP-Ops)" in rows
     assert rows.index("Commandopost (CP-Ops)") < rows.index("Grens")  # the list's order
+    # A KML with its own colours per zone shows them, not the layer's default blue.
+    zones = map_stats(qtbot, window)["legend"].index("Perimeters Nordchem")  # layer rows first
+    assert len(map_stats(qtbot, window)["legendSwatches"][zones]) >= 2
+    assert "rgb(59, 91, 219)" not in map_stats(qtbot, window)["legendSwatches"][zones]
     first = layers[0]
     window.layers.set_visible(first.id, False)
     qtbot.waitUntil(lambda: first.name not in map_stats(qtbot, window)["legend"])

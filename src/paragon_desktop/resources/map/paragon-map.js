@@ -585,7 +585,8 @@
       layers.forEach(function (e) {
         var row = el("div", "paragon-legend-row");
         row.setAttribute("data-kind", "layer");
-        row.appendChild(swatch((e.style && (e.style.color || e.style.fillColor)) || "#3b5bdb"));
+        (e.colours || [(e.style && (e.style.color || e.style.fillColor)) || "#3b5bdb"])
+          .forEach(function (colour) { row.appendChild(swatch(colour)); });
         row.appendChild(el("span", null, e.name));
         body.appendChild(row);
       });
@@ -784,6 +785,18 @@
     });
   }
 
+  // The colours a layer's features are drawn in (a KML's own styles differ per feature), for
+  // the legend: at most four.
+  function featureColours(features, style) {
+    var base = (style && (style.color || style.fillColor)) || "#3b5bdb", seen = [];
+    for (var i = 0; i < features.length && seen.length < 4; i++) {
+      var own = (features[i].properties && features[i].properties._style) || {};
+      var colour = own.fillColor || own.color || base;
+      if (seen.indexOf(colour) < 0) seen.push(colour);
+    }
+    return seen.length ? seen : [base];
+  }
+
   function fieldNames(features) {
     var names = {};
     features.slice(0, 500).forEach(function (f) {
@@ -836,6 +849,7 @@
         pane));
     }
     entry.fields = fieldNames(features);
+    entry.colours = featureColours(features, entry.style);
     entry.parts = parts;
     entry.count = features.length;
     entry.layer = L.layerGroup(parts);
@@ -897,6 +911,12 @@
       legend: P.legend ? Array.prototype.map.call(
         P.legend.getContainer().querySelectorAll(".paragon-legend-row"),
         function (r) { return r.lastChild.textContent; }) : null,
+      legendSwatches: P.legend ? Array.prototype.map.call(
+        P.legend.getContainer().querySelectorAll(".paragon-legend-row[data-kind=layer]"),
+        function (r) {
+          return Array.prototype.map.call(r.querySelectorAll(".paragon-swatch"),
+                                          function (b) { return b.style.backgroundColor; });
+        }) : null,
       legendOpen: !!P.legendOpen,
       measured: !!P.measured, marker: P.searchMarker ? P.searchMarker.getLatLng() : null,
       editing: P.edit ? { id: P.edit.id, moved: P.edit.moved,

@@ -94,10 +94,10 @@ class MapToolsController(QObject):
         self.legend.toggled.connect(
             lambda on: map_view.bridge.send([op(Op.LEGEND_SHOW, visible=on)]))
         self.search = QLineEdit()
-        self.search.setPlaceholderText(_("Ga naar coördinaat (WGS84, Lambert, UTM, MGRS)…"))
+        self.search.setPlaceholderText(_("Ga naar coördinaat… (Ctrl+G)"))
         self.search.setToolTip(_("bv. 51.2540, 4.2775 · 51°15'14\"N 4°16'39\"E · "
                                  "Lambert 72: 143629, 216015 · Lambert 2008: 643623, 716014 · "
-                                 "UTM: 31U 589150 5678846"))
+                                 "UTM: 31U 589150 5678846 · MGRS: 31U ES 89150 78846"))
         self.search.setClearButtonEnabled(True)
         self.search.setMaximumWidth(320)
         self.search.returnPressed.connect(self.go_to_typed)
