@@ -34,3 +34,19 @@ def test_python_refuses_to_send_an_operation_it_does_not_name(open_window):
     window = open_window("an.peeters")
     with pytest.raises(ValueError, match="'layer.blink' is not one of"):
         window.map.bridge.send([{"op": "layer.blink", "id": 1}])
+
+
+def test_the_bridge_is_settled_only_when_every_batch_is_applied(qapp):
+    """A batch waiting for layer data finishes after a later one: the map said "settled" while
+    the layers were still on their way (tests saw an empty map)."""
+    from paragon_desktop.ui.map.bridge import MapBridge
+    from paragon_desktop.ui.map.ops import Op
+
+    bridge = MapBridge()
+    bridge.on_ready()
+    data = bridge.send([{"op": Op.LAYER_DATA, "id": 1, "revision": 1}])
+    order = bridge.send([{"op": Op.LAYER_ORDER, "ids": [1]}])
+    bridge.on_applied(order)
+    assert not bridge.settled
+    bridge.on_applied(data)
+    assert bridge.settled

@@ -43,6 +43,9 @@ class MapBridge(QObject):
         self._next_id = 1
         self._pending: list[tuple[Any, tuple[Any, ...]]] = []
         self.unknown_ops: list[str] = []
+        # Batches sent and not yet applied. A batch that waits for layer data finishes after a
+        # later one that does not: "the highest id applied" said settled too early.
+        self._outstanding: set[int] = set()
 
     def send(self, ops: list[dict[str, Any]]) -> int:
         """Queue or send one batch of operations; returns its id (see ``sig_applied``)."""
@@ -51,6 +54,7 @@ class MapBridge(QObject):
                 raise ValueError(f"map operation {operation.get('op')!r} is not one of ui.map.ops.Op")
         batch_id = self._next_id
         self._next_id += 1
+        self._outstanding.add(batch_id)
         self._emit(self.sig_batch, json.dumps({"id": batch_id, "ops": ops}, separators=(",", ":")))
         self.last_sent = batch_id
         return batch_id
@@ -73,8 +77,15 @@ class MapBridge(QObject):
     def on_cursor(self, lat: float, lon: float) -> None:
         self.sig_cursor.emit(lat, lon)
 
+    def reset(self) -> None:
+        """The page was lost: what was sent to it will never be applied; what is sent from now
+        waits for the new page."""
+        self.ready = False
+        self._outstanding.clear()
+
     @Slot(int)
     def on_applied(self, batch_id: int) -> None:
+        self._outstanding.discard(batch_id)
         self.last_applied = max(self.last_applied, batch_id)
         self.sig_applied.emit(batch_id)
 
@@ -115,5 +126,5 @@ class MapBridge(QObject):
 
     @property
     def settled(self) -> bool:
-        """The page has applied everything sent so far."""
-        return self.ready and self.last_applied >= self.last_sent
+        """The page has applied everything sent so far (layer data included)."""
+        return self.ready and not self._outstanding

@@ -105,7 +105,7 @@ class MapView(QWebEngineView):
         self.sig_page_reset.emit()
 
     def _reset_page(self) -> None:
-        self.bridge.ready = False
+        self.bridge.reset()
         self._layer_revisions.clear()
         self._layers.clear()
         self._outbox.clear()
