@@ -36,7 +36,7 @@ def test_python_refuses_to_send_an_operation_it_does_not_name(open_window):
         window.map.bridge.send([{"op": "layer.blink", "id": 1}])
 
 
-def test_the_bridge_is_settled_only_when_every_batch_is_applied(qapp):
+def test_the_bridge_is_settled_only_when_every_batch_is_applied(qapp, backend):
     """A batch waiting for layer data finishes after a later one: the map said "settled" while
     the layers were still on their way (tests saw an empty map)."""
     from paragon_desktop.ui.map.bridge import MapBridge
