@@ -292,6 +292,10 @@ def test_long_anchor_names_elide_in_the_middle_and_show_whole_on_hover(open_wind
     index = window.anchors.index_of("Nordchem Scheldemonde NV - bedrijfscontour")
     assert index.data(Qt.ItemDataRole.ToolTipRole).startswith(
         "Nordchem Scheldemonde NV - bedrijfscontour\n")
+    tree = window.layers.panel.tree
+    assert tree.textElideMode() == Qt.TextElideMode.ElideMiddle
+    groups = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    assert all(g.toolTip(0) == g.text(0) for g in groups)
 
 
 def test_measuring_a_line_gives_its_geodesic_length(open_window, qtbot):

@@ -77,6 +77,8 @@ class LayersPanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([_("Laag"), _("Objecten")])
         self.tree.setRootIsDecorated(True)
+        # Long names lose their middle, not their end ("Gedeeld in CP-…"); the tooltip has all.
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -134,6 +136,7 @@ class LayersPanel(QWidget):
             group = groups.get(label)
             if group is None:
                 group = QTreeWidgetItem([label])
+                group.setToolTip(0, label)
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 groups[label] = group
                 self.tree.addTopLevelItem(group)
