@@ -79,7 +79,18 @@ def open_database(url: str | None) -> tuple[Database, bool]:
     if embedded and created and is_empty(db):
         build_demo(db)
         filled = True
+        _demo_basemap()
     return db, filled
+
+
+def _demo_basemap() -> None:
+    """The demo region's offline basemap beside the demo database: a map, not grey."""
+    from paragon_desktop.gis import basemaps
+
+    try:
+        basemaps.add_demo_basemap(basemaps.store())
+    except (OSError, ParagonError) as exc:  # the demo works without it
+        print(f"paragon-desktop: the demo basemap was not made ({exc})", file=sys.stderr)
 
 
 def prepare_qt_environment(offscreen: bool = False) -> None:

@@ -99,6 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
     for command in (listing, a_exp, a_imp):
         command.add_argument("--case", required=True, help="part of the case name")
         command.add_argument("--user", required=True, help=user_help)
+    base = sub.add_parser("basemap", help="offline basemaps (MBTiles, PMTiles) on this machine")
+    base_sub = base.add_subparsers(dest="basemap_command", required=True)
+    data_help = "the data directory (default: PARAGON_DATA_DIR, else the user's)"
+    b_add = base_sub.add_parser("add", help="copy a basemap file in and list it")
+    b_add.add_argument("file", type=Path, metavar="FILE.mbtiles|FILE.pmtiles")
+    b_add.add_argument("--name", default="", help="the name shown (default: the file's own)")
+    b_list = base_sub.add_parser("list", help="the basemaps, bottom first")
+    b_remove = base_sub.add_parser("remove", help="remove a basemap and its file")
+    b_remove.add_argument("name", help="its name (or id)")
+    for command in (b_add, b_list, b_remove):
+        command.add_argument("--data-dir", type=Path, help=data_help)
     shot = sub.add_parser("screenshot", parents=[common],
                           help="render the main window offscreen to a PNG")
     shot.add_argument("out", type=Path)
@@ -142,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
             return _export_layers(db_url, args)
         if args.command == "anchors":
             return _anchors(db_url, args)
+        if args.command == "basemap":
+            return _basemap(args)
         if args.command == "screenshot":
             from paragon_desktop.app import screenshot
 
@@ -368,3 +381,21 @@ def _anchors(db_url: str | None, args: argparse.Namespace) -> int:
         return 0
     finally:
         services.db.dispose()
+
+
+def _basemap(args: argparse.Namespace) -> int:
+    from paragon_desktop.gis.basemaps import BasemapStore, store
+
+    basemaps = BasemapStore(args.data_dir / "basemaps") if args.data_dir else store()
+    if args.basemap_command == "add":
+        added = basemaps.add(args.file, args.name)
+        print(f"{added.name}: {added.format.upper()}, zoom {added.minzoom}-{added.maxzoom}, "
+              f"added{' and shown' if added.shown else ''}.")
+    elif args.basemap_command == "remove":
+        gone = basemaps.remove(args.name)
+        print(f"{gone.name} removed.")
+    else:
+        for b in basemaps.all():
+            print(f"{'x' if b.shown else ' '} {b.name:30}  {b.format:8} zoom {b.minzoom}-{b.maxzoom}"
+                  f"  opacity {b.opacity:.0%}  {b.attribution}")
+    return 0

@@ -142,7 +142,8 @@ def test_no_ui_module_builds_text_the_catalogue_cannot_see():
 
 ERROR_CLASSES = ("E_", "error_text", "ParagonError", "ValidationError", "SignInError",
                  "AccessDenied", "NotFound", "NotAvailable", "StorageFull", "LayerReadError",
-                 "LayerReadCancelled", "LayerExportError", "BackupError", "DamagedDatabase")
+                 "LayerReadCancelled", "LayerExportError", "BackupError", "DamagedDatabase",
+                 "BasemapError")
 
 
 def error_templates() -> set[str]:
@@ -229,3 +230,24 @@ def test_an_error_may_have_a_field_called_text():
 
     assert str(ValidationError("“{text}” is not a position.", text="Kaaiweg")) == (
         "“Kaaiweg” is not a position.")
+
+
+def test_every_error_class_is_a_keyword_of_the_error_catalogue():
+    """A new error class left out of the extraction keywords (Makefile, ERROR_CLASSES) was
+    never translated: BasemapError's refusals were missing from the catalogues."""
+    import ast
+    import re
+
+    defined = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(
+                    getattr(base, "id", "") in ERROR_CLASSES or getattr(base, "id", "") == "ParagonError"
+                    for base in node.bases):
+                defined.add(node.name)
+    makefile = (PACKAGE.parents[1] / "Makefile").read_text()
+    keywords = set(re.search(r"ERROR_KEYWORDS := ((?:.*\\\n)*.*)", makefile).group(1)
+                   .replace("\\\n", " ").split())
+    raised = defined - {"CredentialsRefused", "SignInThrottled"}  # fixed messages, no keyword
+    assert sorted(raised - set(ERROR_CLASSES)) == []
+    assert sorted(set(ERROR_CLASSES) - keywords) == []

@@ -178,6 +178,9 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&Bestand"))
+        basemaps_action = QAction(_("&Achtergrondkaarten…"), self)
+        basemaps_action.triggered.connect(self.show_basemaps_dialog)
+        file_menu.addAction(basemaps_action)
         settings_action = QAction(_("&Instellingen…"), self)
         settings_action.triggered.connect(self._on_settings)
         file_menu.addAction(settings_action)
@@ -400,6 +403,13 @@ class MainWindow(QMainWindow):
 
     def _on_cursor(self, lat: float, lon: float) -> None:
         self.position_label.setText(format_position(lon, lat))
+
+    def show_basemaps_dialog(self) -> None:
+        from paragon_desktop.ui.dialogs.basemaps import BasemapsDialog
+
+        self.basemaps_dialog = BasemapsDialog(self.map.basemaps, self.ctx.ops,
+                                              self.map.show_basemaps, self)
+        self.basemaps_dialog.open()
 
     def _on_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)

@@ -251,6 +251,25 @@
         P.background.bringToBack();
       }
     },
+    /* Offline basemaps (MBTiles/PMTiles on this machine), bottom first, each with its opacity;
+     * where a basemap has no tile the plain background shows. Its zooms are in its credit. */
+    basemaps: function (op) {
+      (P.basemapLayers || []).forEach(function (layer) { P.map.removeLayer(layer); });
+      P.basemapLayers = (op.items || []).map(function (b, index) {
+        var options = {
+          minNativeZoom: b.minzoom, maxNativeZoom: b.maxzoom, maxZoom: 19, opacity: b.opacity,
+          zIndex: 1 + index, attribution: "",
+        };
+        if (b.bounds) options.bounds = [[b.bounds[1], b.bounds[0]], [b.bounds[3], b.bounds[2]]];
+        var layer = L.tileLayer("paragon://app/tiles/" + encodeURIComponent(b.id) + "/{z}/{x}/{y}", options);
+        layer.paragonCredit = b.name + " (zoom " + b.minzoom + "–" + b.maxzoom + ")"
+          + (b.attribution ? " · " + b.attribution : "");
+        layer.addTo(P.map);
+        return layer;
+      });
+      showCredits();
+      if (P.background) P.background.setZIndex(100);
+    },
     borders: function (op) {
       P.borders.clearLayers();
       op.items.forEach(function (item) {
@@ -547,6 +566,19 @@
     drawSketch();
     P.bridge.on_pick_progress(pts.length);
     if (P.bridge.on_pick_points) P.bridge.on_pick_points(JSON.stringify(pts));
+  }
+
+  // Credits of every visible basemap, as text (never markup): Leaflet's attribution control
+  // puts its strings into innerHTML, so ours get a text node of their own.
+  function showCredits() {
+    if (!P.credits) {
+      P.credits = el("span", "paragon-credits");
+      var box = P.map.attributionControl && P.map.attributionControl.getContainer();
+      if (box) box.insertBefore(P.credits, box.firstChild);
+    }
+    P.credits.textContent = (P.basemapLayers || []).map(function (l) { return l.paragonCredit; })
+      .join(" | ") + ((P.basemapLayers || []).length ? " | " : "");
+    P.credits.title = P.credits.textContent;
   }
 
   // -- legend and north arrow ------------------------------------------------------------------
@@ -918,7 +950,11 @@
                                           function (b) { return b.style.backgroundColor; });
         }) : null,
       legendOpen: !!P.legendOpen,
-      measured: !!P.measured, marker: P.searchMarker ? P.searchMarker.getLatLng() : null,
+      measured: !!P.measured,
+      basemaps: (P.basemapLayers || []).map(function (l) {
+        return { url: l._url, opacity: l.options.opacity, loaded: Object.keys(l._tiles || {}).length };
+      }),
+      credits: P.credits ? P.credits.textContent : "", marker: P.searchMarker ? P.searchMarker.getLatLng() : null,
       editing: P.edit ? { id: P.edit.id, moved: P.edit.moved,
                           handles: P.edit.handles.getLayers().length } : null,
       anchorIds: Object.keys(P.anchors).map(Number),

@@ -14,6 +14,7 @@ from typing import Any
 
 class Op(StrEnum):
     BACKGROUND = "background"
+    BASEMAPS = "basemaps"
     BORDERS = "borders"
     ANCHOR_UPSERT = "anchor.upsert"
     ANCHOR_REMOVE = "anchor.remove"

@@ -16,6 +16,7 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlSchemeHandler,
 )
 
+from paragon_desktop.gis.basemaps import image_type
 from paragon_desktop.ui.map.page import SCHEME, build_page, leaflet_dir, static_dir
 
 _MIME = {".js": "text/javascript", ".css": "text/css", ".png": "image/png", ".html": "text/html"}
@@ -44,16 +45,19 @@ def _inside(root: Path, relative: str) -> Path | None:
 
 
 LayerDataSource = Callable[[int, int], "bytes | None"]
+TileSource = Callable[[str, int, int, int], "bytes | None"]
 
 
 class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
     """Answers paragon://app/map.html, /leaflet/* (the Leaflet package), /static/* (ours) and
     /layer-data/ID/REVISION (a layer's GeoJSON, from the map view that owns this handler)."""
 
-    def __init__(self, parent=None, layer_data: LayerDataSource | None = None) -> None:
+    def __init__(self, parent=None, layer_data: LayerDataSource | None = None,
+                 tiles: TileSource | None = None) -> None:
         super().__init__(parent)
         self._roots = {"leaflet": leaflet_dir(), "static": static_dir()}
         self._layer_data = layer_data
+        self._tiles = tiles
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt API)
         url = job.requestUrl()
@@ -67,6 +71,9 @@ class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
         top, _, rest = path.partition("/")
         if top == "layer-data":
             self._reply_layer_data(job, rest)
+            return
+        if top == "tiles":
+            self._reply_tile(job, rest)
             return
         root = self._roots.get(top)
         found = _inside(root, rest) if root is not None and rest else None
@@ -85,6 +92,17 @@ class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
         else:
             self._reply(job, "application/geo+json", data)
+
+    def _reply_tile(self, job: QWebEngineUrlRequestJob, rest: str) -> None:
+        """paragon://app/tiles/BASEMAP/Z/X/Y: a basemap tile, or 404 (the plain background)."""
+        parts = rest.split("/")
+        data = None
+        if self._tiles is not None and len(parts) == 4 and all(p.isdigit() for p in parts[1:]):
+            data = self._tiles(parts[0], int(parts[1]), int(parts[2]), int(parts[3]))
+        if data is None:
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+        else:
+            self._reply(job, image_type(data) or "application/octet-stream", data)
 
     @staticmethod
     def _reply(job: QWebEngineUrlRequestJob, mime: str, data: bytes) -> None:

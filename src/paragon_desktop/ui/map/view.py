@@ -20,6 +20,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
 from paragon_desktop.domain.anchors import AnchorCategory, category_of
+from paragon_desktop.gis.basemaps import store as basemap_store
 from paragon_desktop.services.views import ChangeSet, JurisdictionView, LayerView
 from paragon_desktop.settings import Settings
 from paragon_desktop.ui.map.bridge import MapBridge
@@ -56,7 +57,10 @@ class MapView(QWebEngineView):
         self.profile = QWebEngineProfile(self)
         self.guard = NetworkGuard(settings.tile_url, self)
         self.profile.setUrlRequestInterceptor(self.guard)
-        self.scheme_handler = AssetSchemeHandler(self, self._layer_data_for_page)
+        # This machine's offline basemaps, served tile by tile through the scheme.
+        self.basemaps = basemap_store()
+        self.scheme_handler = AssetSchemeHandler(self, self._layer_data_for_page,
+                                                 self.basemaps.tile)
         self.profile.installUrlSchemeHandler(SCHEME.encode(), self.scheme_handler)
         page = MapPage(self.profile, self)
         if extra_interceptor is not None:
@@ -91,7 +95,7 @@ class MapView(QWebEngineView):
 
     def _start_page(self) -> None:
         self._allow_remote(self._settings)
-        self.bridge.send([self._background_op(self._settings)])
+        self.bridge.send([self._background_op(self._settings), self._basemaps_op()])
         self._loading_ourselves = True
         self.load(QUrl(PAGE_URL))
 
@@ -101,7 +105,7 @@ class MapView(QWebEngineView):
             return
         print("map page reloaded; restoring its state")
         self._reset_page()
-        self.bridge.send([self._background_op(self._settings)])
+        self.bridge.send([self._background_op(self._settings), self._basemaps_op()])
         self.sig_page_reset.emit()
 
     def _reset_page(self) -> None:
@@ -161,6 +165,16 @@ class MapView(QWebEngineView):
     def _background_op(settings: Settings) -> dict[str, Any]:
         return {"op": Op.BACKGROUND, "tile_url": settings.tile_url,
                 "attribution": settings.tile_attribution}
+
+    def _basemaps_op(self) -> dict[str, Any]:
+        return {"op": Op.BASEMAPS, "items": [
+            {"id": b.id, "name": b.name, "minzoom": b.minzoom, "maxzoom": b.maxzoom,
+             "bounds": b.bounds, "opacity": b.opacity, "attribution": b.attribution}
+            for b in self.basemaps.all() if b.shown]}
+
+    def show_basemaps(self) -> None:
+        """Send the basemaps as the store now has them (shown ones, bottom first)."""
+        self.bridge.send([self._basemaps_op()])
 
     def set_tile_source(self, settings: Settings) -> None:
         self._settings = settings
