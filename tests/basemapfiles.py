@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from paragon_desktop.gis.demo_basemap import png
+from paragon_desktop.services.demo_basemap import png
 
 # The demo region and around it.
 AREA = (4.00, 51.00, 4.50, 51.40)

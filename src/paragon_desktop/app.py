@@ -86,9 +86,10 @@ def open_database(url: str | None) -> tuple[Database, bool]:
 def _demo_basemap() -> None:
     """The demo region's offline basemap beside the demo database: a map, not grey."""
     from paragon_desktop.gis import basemaps
+    from paragon_desktop.services.demo_basemap import add_demo_basemap
 
     try:
-        basemaps.add_demo_basemap(basemaps.store())
+        add_demo_basemap(basemaps.store())
     except (OSError, ParagonError) as exc:  # the demo works without it
         print(f"paragon-desktop: the demo basemap was not made ({exc})", file=sys.stderr)
 

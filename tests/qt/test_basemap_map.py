@@ -34,9 +34,11 @@ def show_place(qtbot, window) -> None:
                           "{animate: false}); true")
 
     def loaded() -> bool:
+        # Every tile loaded and faded in (Leaflet fades tiles in over a fraction of a second).
         return all(b["loaded"] > 0 for b in map_stats(qtbot, window)["basemaps"]) and bool(
             run_js(qtbot, window, "Array.prototype.every.call(document.querySelectorAll("
-                                  "'.leaflet-tile'), function (t) { return t.complete; })"))
+                                  "'.leaflet-tile'), function (t) { return t.complete && "
+                                  "getComputedStyle(t).opacity === '1'; })"))
 
     qtbot.waitUntil(loaded, timeout=10000)
     qtbot.wait(300)  # painted

@@ -57,7 +57,7 @@ def test_names_are_unique(tmp_path):
 
 
 def test_the_demo_basemap_is_a_real_tile_set_of_the_demo_region(tmp_path):
-    from paragon_desktop.gis.basemaps import add_demo_basemap
+    from paragon_desktop.services.demo_basemap import add_demo_basemap
 
     store = BasemapStore(tmp_path / "basemaps")
     demo = add_demo_basemap(store)

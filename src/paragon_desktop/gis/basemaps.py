@@ -249,17 +249,3 @@ def store() -> BasemapStore:
     from paragon_desktop.settings import data_dir
 
     return BasemapStore(data_dir() / "basemaps")
-
-
-def add_demo_basemap(target: BasemapStore) -> Basemap | None:
-    """The demo region's basemap, once (the embedded demo database was just made)."""
-    from paragon_desktop.gis.demo_basemap import write_demo_basemap
-
-    if any(b.name == "Demo Waasland" for b in target.all()):
-        return None
-    target.folder.mkdir(parents=True, exist_ok=True)
-    made = write_demo_basemap(target.folder / "demo-waasland.source")
-    try:
-        return target.add(made, "Demo Waasland")
-    finally:
-        made.unlink(missing_ok=True)

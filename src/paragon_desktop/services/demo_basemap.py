@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from paragon_desktop.gis.basemaps import Basemap, BasemapStore
 from paragon_desktop.services import demo_data
 
 ZOOMS = range(9, 14)  # Leaflet enlarges zoom 13 beyond; zoom 14 alone took 5 s to draw
@@ -121,10 +122,22 @@ def write_demo_basemap(path: Path) -> Path:
             ("name", "Demo Waasland"), ("format", "png"), ("type", "baselayer"),
             ("minzoom", str(ZOOMS[0])), ("maxzoom", str(ZOOMS[-1])),
             ("bounds", f"{west},{south},{east},{north}"),
-            ("attribution", "fictief gebied")])
+            ("attribution", "Paragon Desktop demo")])
         for zoom in ZOOMS:
             xs, ys = _tile_range(zoom)
             db.executemany("INSERT INTO tiles VALUES (?, ?, ?, ?)", [
                 (zoom, x, 2 ** zoom - 1 - y, png(render_tile(zoom, x, y))) for x in xs for y in ys])
     partial.replace(path)
     return path
+
+
+def add_demo_basemap(target: BasemapStore) -> Basemap | None:
+    """The demo region's basemap, once (the embedded demo database was just made)."""
+    if any(b.name == "Demo Waasland" for b in target.all()):
+        return None
+    target.folder.mkdir(parents=True, exist_ok=True)
+    made = write_demo_basemap(target.folder / "demo-waasland.source")
+    try:
+        return target.add(made, "Demo Waasland")
+    finally:
+        made.unlink(missing_ok=True)
