@@ -62,3 +62,32 @@ def test_the_embedded_sign_in_proposes_the_last_user_name(qtbot, client, monkeyp
     dialog = embedded_sign_in(build_services(client.db), client.db, Settings.load())
     qtbot.addWidget(dialog)
     assert dialog.username.text() == "tom.declercq"
+
+
+def test_an_online_source_is_checked_before_it_is_kept(qtbot):
+    """A typo (or "openstreetmap") was saved and the map stayed empty without a word."""
+    from PySide6.QtWidgets import QDialog
+
+    from paragon_desktop.settings import Settings
+    from paragon_desktop.ui.dialogs.settings import SettingsDialog
+    from tests.tileserver import tile_server
+
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    # A preset fills in its address and credit, read-only.
+    dialog.source.setCurrentIndex(dialog.source.findData("osm"))
+    assert dialog.tile_url.text() == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assert dialog.tile_url.isReadOnly()
+    dialog.source.setCurrentIndex(dialog.source.findData("custom"))
+    dialog.tile_url.setText("openstreetmap")
+    dialog.ok_button.click()
+    qtbot.waitUntil(dialog.check_error.isVisible, timeout=10000)
+    assert "is geen webadres" in dialog.check_error.text()  # said in the user's language
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    with tile_server() as (base, asked):
+        dialog.tile_url.setText(base + "/tiles/{z}/{x}/{y}.png")
+        dialog.ok_button.click()
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=10000)
+        assert asked == ["/tiles/8/130/86.png"]
+    assert dialog.result_settings().tile_url == base + "/tiles/{z}/{x}/{y}.png"
