@@ -534,3 +534,34 @@ def test_a_planner_draws_a_key_anchor_for_the_organisation_and_removes_it(open_w
                  if keys.list.item(r).text().endswith("Gemeente Kalloo"))
     keys.list.setCurrentRow(other)
     assert not keys.remove_button.isEnabled()  # not her organisation
+
+
+def test_the_map_prints_to_pdf_with_its_legend_scale_and_credits(open_window, qtbot, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+    from PySide6.QtPdf import QPdfDocument
+
+    window = open_window("an.peeters")
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["featuresOnMap"] == 20)
+    pdf = tmp_path / "kaart.pdf"
+    window.map_tools.print_to(pdf, "A4", True, attach=True)
+    qtbot.waitUntil(lambda: window.map_tools.last_print == pdf, timeout=10000)
+    document = QPdfDocument()
+    document.load(str(pdf))
+    assert document.pageCount() == 1
+    text = document.getAllText(0).text()
+    for wanted in (window.case.name, "OEFENING - geen echte noodsituatie", "Schaal 1:",
+                   "Legende", "Perimeters Nordchem", "Commandopost (CP-Ops)", "Lambert 72",
+                   "An Peeters", "Bronnen:"):
+        assert wanted in text, wanted
+    # In one step with the next message, as its SITREP document.
+    composer = window.feeds.panel.composer
+    assert composer.attachment_path == str(pdf)
+    from paragon_desktop.domain.enums import MessageTag
+
+    assert composer.tags[MessageTag.SITREP].isChecked()
+    png = tmp_path / "kaart.png"
+    window.map_tools.print_to(png, "A3", False)
+    qtbot.waitUntil(lambda: window.map_tools.last_print == png, timeout=10000)
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == pytest.approx((1754, 2480), abs=1)  # A3, 150 dpi
+    assert image.pixelColor(10, 10) == QColor("#f08c00")  # the exercise banner

@@ -112,7 +112,8 @@ class MainWindow(QMainWindow):
         self.anchor_actions.bar.attach(self.map)
         self.map_tools = MapToolsController(
             ctx, self, self.map, lambda lon, lat: self.anchor_actions.new("point", at=(lon, lat)),
-            self.anchor_actions.refusal, self.anchor_actions.cancel)
+            self.anchor_actions.refusal, self.anchor_actions.cancel,
+            attach=self.feeds.panel.composer.set_attachment)
         self.anchor_actions.before_drawing.append(self.map_tools.stop_measuring)
         self.contacts = ContactsPanel()
         self.statusBar().addPermanentWidget(ctx.note_label)
@@ -204,6 +205,11 @@ class MainWindow(QMainWindow):
         reset = QAction(_("Standaardindeling &herstellen"), self)
         reset.triggered.connect(self.reset_layout)
         view_menu.addAction(reset)
+        view_menu.addAction(self.map_tools.toolbar.toggleViewAction())
+        map_menu = self.menuBar().addMenu(_("&Kaart"))
+        tools = self.map_tools
+        for action in (tools.print_action, tools.measure_line, tools.measure_area, tools.legend):
+            map_menu.addAction(action)
 
     def _update_titles(self) -> None:
         ctx = self.ctx

@@ -913,6 +913,32 @@
     });
   }
 
+  /* What a printed map needs from the page: the view and the legend as drawn. */
+  P.printInfo = function () {
+    var b = P.map.getBounds(), c = P.map.getCenter();
+    var legend = [];
+    Object.keys(P.layers).forEach(function (id) {
+      var e = P.layers[id];
+      if (e.visible && e.layer) legend.push({ kind: "layer", label: e.name, colours: e.colours || [] });
+    });
+    var seen = {};
+    Object.keys(P.anchorData).map(function (id) { return P.anchorData[id]; })
+      .sort(function (a, z) { return (a.category_order || 0) - (z.category_order || 0); })
+      .forEach(function (a) {
+        if (seen[a.category]) return;
+        seen[a.category] = true;
+        legend.push({ kind: "anchor", label: a.category_label, colours: [a.symbol.colour],
+                      glyph: a.symbol.glyph });
+      });
+    return JSON.stringify({
+      zoom: P.map.getZoom(), center: [c.lng, c.lat],
+      bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
+      size: [P.map.getSize().x, P.map.getSize().y], legend: legend,
+      credits: ((P.credits && P.credits.textContent) || "")
+        + (P.background && P.background.options.attribution ? P.background.options.attribution : ""),
+    });
+  };
+
   /* For tests and diagnostics: what Leaflet holds right now. */
   P.stats = function () {
     if (!P.map || !P.borders) return JSON.stringify(null);  // not started yet (a reload)

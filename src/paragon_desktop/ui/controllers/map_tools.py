@@ -5,21 +5,26 @@ anchor there, centre the map there."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QCursor, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QLineEdit, QMainWindow, QMenu, QToolBar
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QMainWindow, QMenu, QToolBar
 
 from paragon_desktop.domain.errors import ParagonError
 from paragon_desktop.gis.crs import coordinate_texts, parse_coordinates
-from paragon_desktop.i18n import _, number
+from paragon_desktop.i18n import _, number, when
 from paragon_desktop.ui.controllers.anchors import DrawBar
 from paragon_desktop.ui.controllers.context import WindowContext
+from paragon_desktop.ui.dialogs.map_print import MapPrintDialog
 from paragon_desktop.ui.map.ops import Op, op
 from paragon_desktop.ui.map.view import MapView
+from paragon_desktop.ui.map_print import PrintInfo, write
 
 
 def geodesic_length(points: list[list[float]]) -> float:
@@ -62,8 +67,11 @@ class MapToolsController(QObject):
     def __init__(self, ctx: WindowContext, window: QMainWindow, map_view: MapView,
                  new_anchor_at: Callable[[float, float], None],
                  may_add_anchor: Callable[[], str],
-                 stop_drawing: Callable[[], None]) -> None:
+                 stop_drawing: Callable[[], None],
+                 attach: Callable[[str], None] | None = None) -> None:
         super().__init__(ctx)
+        self._attach = attach
+        self.last_print: Path | None = None
         self.ctx = ctx
         self.map = map_view
         self._new_anchor_at = new_anchor_at
@@ -105,7 +113,11 @@ class MapToolsController(QObject):
         go_to.setShortcut(QKeySequence("Ctrl+G"))
         go_to.triggered.connect(self.focus_search)
         window.addAction(go_to)
-        for action in (self.measure_line, self.measure_area, self.legend):
+        self.print_action = QAction(_("Afdrukken/Exporteren…"), self)
+        self.print_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.print_action.triggered.connect(self.ask_print)
+        window.addAction(self.print_action)
+        for action in (self.measure_line, self.measure_area, self.legend, self.print_action):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
         self.toolbar.addWidget(self.search)
@@ -193,6 +205,61 @@ class MapToolsController(QObject):
         self.result = self._measured(points)
         self.measuring = None
         self._show(self.result, done=False)  # stays until closed; the line stays on the map
+
+    # -- printing ---------------------------------------------------------------------------------
+    def ask_print(self) -> None:
+        dialog = MapPrintDialog(self.ctx.parent_widget)
+        if not dialog.exec():
+            return
+        suffix = dialog.format.currentData()
+        default = f"{self.ctx.case.name[:60]}{suffix}".replace("/", "-")
+        path, _filter = QFileDialog.getSaveFileName(
+            self.ctx.parent_widget, _("Kaart afdrukken of exporteren"), default,
+            "PDF (*.pdf)" if suffix == ".pdf" else "PNG (*.png)")
+        if path:
+            self.print_to(Path(path).with_suffix(suffix), dialog.paper.currentData(),
+                          bool(dialog.orientation.currentData()),
+                          attach=dialog.attach.isChecked() and suffix == ".pdf")
+
+    def print_to(self, path: Path, paper: str = "A4", landscape: bool = True, *,
+                 attach: bool = False) -> None:
+        """The current view on a page (the page knows the view and the legend: asked first)."""
+        self.map.page().runJavaScript(
+            "paragon.printInfo()", 0,
+            lambda found: self._print(path, paper, landscape, attach, json.loads(found)))
+
+    def _print(self, path: Path, paper: str, landscape: bool, attach: bool,
+               found: dict[str, Any]) -> None:
+        ctx = self.ctx
+        case = ctx.case
+        info = PrintInfo(
+            title=case.name,
+            subtitle=_("{time} · {author}").format(time=when(datetime.now()),
+                                                   author=ctx.user.display_name),
+            exercise=_("OEFENING - geen echte noodsituatie") if case.is_exercise else "",
+            zoom=float(found["zoom"]), center=tuple(found["center"]),  # type: ignore[arg-type]
+            bounds=tuple(found["bounds"]), size=tuple(found["size"]),  # type: ignore[arg-type]
+            legend=found["legend"], credits=found["credits"])
+        # The page's own buttons stay off the print (hidden for the grab, then back).
+        self.map.page().runJavaScript("document.body.classList.add('paragon-printing'); true", 0,
+                                      lambda _r: QTimer.singleShot(
+                                          200, lambda: self._grab_and_write(path, paper, landscape,
+                                                                            attach, info)))
+
+    def _grab_and_write(self, path: Path, paper: str, landscape: bool, attach: bool,
+                        info: PrintInfo) -> None:
+        ctx = self.ctx
+        image = self.map.grab().toImage()
+        self.map.page().runJavaScript("document.body.classList.remove('paragon-printing'); true")
+        try:
+            write(path, paper, landscape, image, info)
+        except OSError as exc:
+            ctx.tell(_("Kaart niet geschreven"), str(exc))
+            return
+        self.last_print = path
+        ctx.show(_("Kaart geschreven: {file}").format(file=path.name))
+        if attach and self._attach is not None:
+            self._attach(str(path))
 
     # -- coordinate search ------------------------------------------------------------------------
     def go_to_typed(self) -> None:

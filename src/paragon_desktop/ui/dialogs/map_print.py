@@ -1,0 +1,46 @@
+"""Kaart > Afdrukken/Exporteren: paper, orientation, PDF or PNG, and whether the PDF goes with
+the next message (the map with the SITREP)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QWidget,
+)
+
+from paragon_desktop.i18n import _
+from paragon_desktop.ui.map_print import PAPERS
+
+
+class MapPrintDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Kaart afdrukken of exporteren"))
+        self.paper = QComboBox()
+        for name in PAPERS:
+            self.paper.addItem(name, name)
+        self.orientation = QComboBox()
+        self.orientation.addItem(_("Liggend"), True)
+        self.orientation.addItem(_("Staand"), False)
+        self.format = QComboBox()
+        self.format.addItem("PDF", ".pdf")
+        self.format.addItem("PNG", ".png")
+        self.attach = QCheckBox(_("Bij het volgende bericht voegen (SITREP)"))
+        self.attach.setToolTip(_("Het PDF-bestand wordt de bijlage van het bericht dat je nu "
+                                 "schrijft, met de tag SITREP"))
+        self.format.currentIndexChanged.connect(
+            lambda _i: self.attach.setEnabled(self.format.currentData() == ".pdf"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(_("Papier"), self.paper)
+        form.addRow(_("Richting"), self.orientation)
+        form.addRow(_("Formaat"), self.format)
+        form.addRow(self.attach)
+        form.addRow(buttons)
