@@ -81,3 +81,44 @@ def test_stacked_basemaps_follow_their_order_and_opacity(open_window, qtbot, tmp
     assert near(colour_at(qtbot, window, *PLACE), (255, 0, 0))
     assert below.id in map_stats(qtbot, window)["basemaps"][0]["url"]
     dialog.close()
+
+
+def test_an_area_is_taken_offline_from_the_online_source(open_window, qtbot, tmp_path,
+                                                         monkeypatch):
+    from paragon_desktop.settings import Settings
+    from tests.tileserver import tile_server
+
+    monkeypatch.setenv("PARAGON_DATA_DIR", str(tmp_path))
+    with tile_server() as (base, asked):
+        window = open_window("an.peeters",
+                             settings=Settings(tile_url=base + "/tiles/{z}/{x}/{y}.png"))
+        tools = window.map_tools
+        tools.ask_area_download()
+        qtbot.waitUntil(lambda: tools.area_dialog is not None and tools.area_dialog.isVisible(),
+                        timeout=5000)
+        dialog = tools.area_dialog
+        dialog.area.setCurrentIndex(dialog.area.findText("De case en omgeving"))
+        dialog.min_zoom.setValue(11)
+        dialog.max_zoom.setValue(12)
+        assert "tegels, ongeveer" in dialog.estimate.text()
+        count = dialog.count
+        asked.clear()  # the page's own background tiles so far
+        dialog.start_button.click()
+        qtbot.waitUntil(lambda: dialog.report is not None, timeout=20000)
+    assert dialog.report.fetched + dialog.report.already == count
+    downloaded = [b for b in BasemapStore(tmp_path / "basemaps").all() if b.name.startswith("Offline")]
+    assert len(downloaded) == 1
+    assert (downloaded[0].minzoom, downloaded[0].maxzoom) == (11, 12)
+    qtbot.waitUntil(lambda: any(downloaded[0].id in b["url"]
+                                for b in map_stats(qtbot, window)["basemaps"]), timeout=5000)
+
+
+def test_a_source_whose_terms_forbid_it_is_not_taken_offline(open_window, qtbot):
+    from paragon_desktop.gis.tile_sources import PRESETS
+    from paragon_desktop.settings import Settings
+
+    osm = next(p for p in PRESETS if p.id == "osm")
+    window = open_window("an.peeters", settings=Settings(tile_url=osm.url))
+    window.map_tools.ask_area_download()
+    assert window.map_tools.area_dialog is None
+    assert "voorwaarden van OpenStreetMap" in window.ctx.last_message_box.text()

@@ -209,6 +209,25 @@ class BasemapStore:
         self._save([*basemaps, basemap])
         return basemap
 
+    def adopt(self, path: Path, name: str) -> Basemap:
+        """List a basemap file written into the folder (an area taken offline); written again
+        (a resumed download), its entry is brought up to date."""
+        meta = inspect(path)
+        basemaps = self.all()
+        for basemap in basemaps:
+            if basemap.file == path.name:
+                self.update(basemap.id, minzoom=meta["minzoom"], maxzoom=meta["maxzoom"],
+                            bounds=meta["bounds"])
+                reader = self.readers.pop(basemap.id, None)
+                if reader is not None:
+                    reader.close()
+                return self.find(basemap.id)
+        basemap = Basemap(id=path.stem, name=name, file=path.name, format=meta["format"],
+                          minzoom=meta["minzoom"], maxzoom=meta["maxzoom"], bounds=meta["bounds"],
+                          attribution=meta["attribution"], shown=True)
+        self._save([*basemaps, basemap])
+        return basemap
+
     def find(self, name_or_id: str) -> Basemap:
         for basemap in self.all():
             if name_or_id in (basemap.id, basemap.name):

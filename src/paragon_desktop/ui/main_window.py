@@ -208,7 +208,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.map_tools.toolbar.toggleViewAction())
         map_menu = self.menuBar().addMenu(_("&Kaart"))
         tools = self.map_tools
-        for action in (tools.print_action, tools.measure_line, tools.measure_area, tools.legend):
+        for action in (tools.print_action, tools.measure_line, tools.measure_area, tools.legend,
+                       tools.offline_action):
             map_menu.addAction(action)
 
     def _update_titles(self) -> None:

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import QFileDialog, QLineEdit, QMainWindow, QMenu, QToolB
 
 from paragon_desktop.domain.errors import ParagonError
 from paragon_desktop.gis.crs import coordinate_texts, parse_coordinates
+from paragon_desktop.gis.tile_sources import preset_for
 from paragon_desktop.i18n import _, number, when
 from paragon_desktop.ui.controllers.anchors import DrawBar
 from paragon_desktop.ui.controllers.context import WindowContext
+from paragon_desktop.ui.dialogs.area_download import AreaDownloadDialog
 from paragon_desktop.ui.dialogs.map_print import MapPrintDialog
 from paragon_desktop.ui.map.ops import Op, op
 from paragon_desktop.ui.map.view import MapView
@@ -113,6 +115,9 @@ class MapToolsController(QObject):
         go_to.setShortcut(QKeySequence("Ctrl+G"))
         go_to.triggered.connect(self.focus_search)
         window.addAction(go_to)
+        self.offline_action = QAction(_("Gebied offline nemen…"), self)
+        self.offline_action.triggered.connect(self.ask_area_download)
+        self.area_dialog: AreaDownloadDialog | None = None
         self.print_action = QAction(_("Afdrukken/Exporteren…"), self)
         self.print_action.setShortcut(QKeySequence("Ctrl+P"))
         self.print_action.triggered.connect(self.ask_print)
@@ -205,6 +210,39 @@ class MapToolsController(QObject):
         self.result = self._measured(points)
         self.measuring = None
         self._show(self.result, done=False)  # stays until closed; the line stays on the map
+
+    # -- taking an area offline -------------------------------------------------------------------
+    def area_download_refusal(self) -> str:
+        """Why the current online source may not be taken offline ("" when it may)."""
+        url = self.ctx.settings.tile_url
+        if not url:
+            return _("Kies eerst een online achtergrond (Bestand > Instellingen); offline "
+                     "nemen haalt zijn tegels op.")
+        preset = preset_for(url)
+        if preset is not None and not preset.download:
+            return _("De voorwaarden van {source} laten niet toe dat je er een gebied van "
+                     "downloadt. Kies een andere bron.").format(source=_(preset.name))
+        return ""
+
+    def ask_area_download(self) -> None:
+        refusal = self.area_download_refusal()
+        if refusal:
+            self.ctx.tell(_("Gebied offline nemen"), refusal)
+            return
+        self.map.page().runJavaScript("paragon.printInfo()", 0,
+                                      lambda found: self._open_area_dialog(json.loads(found)))
+
+    def _open_area_dialog(self, found: dict[str, Any]) -> None:
+        areas = {_("Huidig kaartbeeld"): tuple(found["bounds"])}
+        if self.ctx.case.bbox is not None:
+            west, south, east, north = self.ctx.case.bbox
+            pad = 0.02  # around the case's place: the roads to it
+            areas[_("De case en omgeving")] = (west - pad, south - pad, east + pad, north + pad)
+        settings = self.ctx.settings
+        self.area_dialog = AreaDownloadDialog(
+            settings.tile_url or "", settings.tile_attribution, areas, int(found["zoom"]),
+            self.map.basemaps, lambda _basemap: self.map.show_basemaps(), self.ctx.parent_widget)
+        self.area_dialog.open()
 
     # -- printing ---------------------------------------------------------------------------------
     def ask_print(self) -> None:
