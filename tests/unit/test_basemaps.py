@@ -81,3 +81,20 @@ def test_basemap_commands(tmp_path, capsys):
     assert "Orthofoto removed." in capsys.readouterr().out
     assert main(["basemap", "list", *data]) == 0
     assert "Orthofoto" not in capsys.readouterr().out
+
+
+def test_a_damaged_or_newer_list_never_stops_the_app(tmp_path):
+    store = BasemapStore(tmp_path / "basemaps")
+    first = store.add(bf.write_mbtiles(tmp_path / "a.mbtiles"))
+    index = tmp_path / "basemaps" / "basemaps.json"
+    import json
+
+    entries = json.loads(index.read_text())
+    entries[0]["later_field"] = 1  # written by a newer version
+    entries.append({"name": "half"})  # an entry missing its fields
+    entries.append("not an entry")
+    index.write_text(json.dumps(entries))
+    assert [b.id for b in store.all()] == [first.id]
+    index.write_text("{kapot")
+    assert store.all() == []
+    assert (tmp_path / "basemaps" / "basemaps.damaged").exists()

@@ -12,7 +12,7 @@ import shutil
 import sqlite3
 import threading
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -180,7 +180,14 @@ class BasemapStore:
         except (OSError, ValueError):
             self._index.replace(self._index.with_suffix(".damaged"))
             return []
-        return [Basemap(**item) for item in data if isinstance(item, dict)]
+        known = {f.name for f in fields(Basemap)}
+        found = []
+        for item in data if isinstance(data, list) else []:
+            try:  # a newer app's extra keys are left out; an entry missing some is skipped
+                found.append(Basemap(**{k: v for k, v in item.items() if k in known}))
+            except (TypeError, AttributeError):
+                continue
+        return found
 
     def _save(self, basemaps: list[Basemap]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
