@@ -42,15 +42,17 @@ class MapPrefs:
     @property
     def order(self) -> list[int]:
         """Layer ids from the back to the front (the last draws on top)."""
-        return [int(i) for i in self._mine().get("order", []) if str(i).isdigit()]
+        order = self._mine().get("order")
+        return [int(i) for i in order if str(i).isdigit()] if isinstance(order, list) else []
 
     def set_order(self, ids: list[int]) -> None:
         self._save({**self._mine(), "order": ids})
 
     @property
     def labels(self) -> dict[int, str]:
-        return {int(k): str(v) for k, v in self._mine().get("labels", {}).items()
-                if str(k).isdigit() and v}
+        labels = self._mine().get("labels")
+        return {int(k): str(v) for k, v in labels.items() if str(k).isdigit() and v} \
+            if isinstance(labels, dict) else {}
 
     def set_label(self, layer_id: int, field: str | None) -> None:
         labels = {str(k): v for k, v in self.labels.items()}
