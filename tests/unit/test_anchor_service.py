@@ -145,17 +145,10 @@ def test_the_demo_and_older_databases_use_the_list(client):
 
 
 def test_the_server_knows_the_same_list():
-    import importlib.util
-
     from paragon_desktop.domain import anchors
-    from paragon_desktop.storage.migrate import MIGRATIONS
+    from tests.released import migration
 
-    path = MIGRATIONS / "versions" / "0009_anchor_rules.py"
-    spec = importlib.util.spec_from_file_location("paragon_migration_0009", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = migration("0009_anchor_rules.py")
     assert module.CATEGORIES == tuple(c.value for c in AnchorCategory)
     assert module.LEGACY == {k: v.value for k, v in anchors.LEGACY.items()}
     assert (module.NAME_MAX, module.DESCRIPTION_MAX, module.MAX_VERTICES, module.BELGIUM_EXTENT) \

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from paragon_desktop import i18n
@@ -15,17 +13,7 @@ from paragon_desktop.domain.cases import (
 )
 from paragon_desktop.domain.enums import CaseCategory
 from paragon_desktop.domain.errors import ValidationError
-from paragon_desktop.storage.migrate import MIGRATIONS
-
-
-def migration_0008():
-    path = MIGRATIONS / "versions" / "0008_case_name_language.py"
-    spec = importlib.util.spec_from_file_location("paragon_migration_0008", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.released import migration
 
 
 def test_a_case_name_is_written_in_the_language_asked_for():
@@ -58,6 +46,6 @@ def test_the_server_knows_every_word_a_name_can_hold_as_the_catalogues_say_it():
     """The server's words (migration 0008) are those of the catalogues: a later change of a
     catalogue needs a new migration, or the server would refuse the app's own names."""
     terms = {c.name_label for c in CaseCategory} | {t for ts in CASE_TYPES.values() for t in ts}
-    server = migration_0008().TERMS
+    server = migration("0008_case_name_language.py").TERMS
     for language in ("fr", "en"):
         assert server[language] == {t: i18n.translate(t, language) for t in terms}, language
