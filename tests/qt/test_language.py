@@ -4,6 +4,8 @@ buttons included, nothing left in Dutch or in the other language."""
 from __future__ import annotations
 
 import string
+import tempfile
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import (
@@ -154,13 +156,23 @@ def test_the_language_is_chosen_in_the_settings_and_kept(qtbot, monkeypatch, tmp
 
 def _dialogs(client):
     """Each dialog as a user meets it, made in the current language."""
+    from paragon_desktop.domain.anchors import AnchorCategory, AnchorDraft
+    from paragon_desktop.gis.basemaps import BasemapStore
+    from paragon_desktop.ui.dialogs.anchor import AnchorDialog
+    from paragon_desktop.ui.dialogs.anchor_import import AnchorImportDialog
+    from paragon_desktop.ui.dialogs.area_download import AreaDownloadDialog
+    from paragon_desktop.ui.dialogs.basemaps import BasemapsDialog
     from paragon_desktop.ui.dialogs.case_details import CaseDetailsDialog
     from paragon_desktop.ui.dialogs.case_form import CaseDialog
     from paragon_desktop.ui.dialogs.case_list import CaseListDialog
     from paragon_desktop.ui.dialogs.case_sharing import CaseSharingDialog
     from paragon_desktop.ui.dialogs.crisis_role import CrisisRoleDialog
+    from paragon_desktop.ui.dialogs.key_anchors import KeyAnchorsDialog
+    from paragon_desktop.ui.dialogs.map_print import MapPrintDialog
     from paragon_desktop.ui.dialogs.settings import SettingsDialog
     from paragon_desktop.ui.dialogs.sign_in import SignInDialog
+    from paragon_desktop.ui.ops import Ops
+    from paragon_desktop.ui.workers import Workers
 
     an = client.user("an.peeters")
     case = client.cases.find_case(an, "Nordchem")
@@ -174,11 +186,25 @@ def _dialogs(client):
         "case details": lambda: CaseDetailsDialog(case),
         "sharing": lambda: CaseSharingDialog(client.sharing, client.places, an, case),
         "settings": lambda: SettingsDialog(Settings()),
+        "anchor": lambda: AnchorDialog(AnchorDraft("", AnchorCategory.COMMAND_POST), new=True,
+                                       owners=[(1, "Gemeente Scheldemonde")]),
+        "key anchors": lambda: KeyAnchorsDialog(lambda _a: None, remove=lambda _a: None),
+        "anchor import": lambda: AnchorImportDialog("posten.geojson"),
+        "basemaps": lambda: BasemapsDialog(BasemapStore(Path(tempfile.mkdtemp())),
+                                           Ops(Workers(), tell=lambda _t: None), lambda: None),
+        "map print": lambda: MapPrintDialog(),
+        "area download": lambda: AreaDownloadDialog(
+            "https://tiles.example.org/{z}/{x}/{y}.png", "",
+            {i18n._("Huidig kaartbeeld"): (4.2, 51.2, 4.3, 51.3)}, 12,
+            BasemapStore(Path(tempfile.mkdtemp())), lambda _b: None),
     }
 
 
-@pytest.mark.parametrize("name", ["sign-in", "case list", "new case", "crisis role",
-                                  "case details", "sharing", "settings"])
+DIALOGS = ["sign-in", "case list", "new case", "crisis role", "case details", "sharing", "settings",
+           "anchor", "key anchors", "anchor import", "basemaps", "map print", "area download"]
+
+
+@pytest.mark.parametrize("name", DIALOGS)
 def test_each_dialog_speaks_french(qtbot, client, in_language, name):
     in_language("fr")
     dialog = _dialogs(client)[name]()
@@ -379,8 +405,7 @@ def test_the_longest_texts_fit_at_1366_by_768(qtbot, open_window, in_language, l
     assert clipped(window) == []
 
 
-@pytest.mark.parametrize("name", ["sign-in", "case list", "new case", "crisis role",
-                                  "case details", "sharing", "settings"])
+@pytest.mark.parametrize("name", DIALOGS)
 def test_each_french_dialog_shows_its_texts_whole(qtbot, client, in_language, name):
     in_language("fr")
     dialog = _dialogs(client)[name]()
