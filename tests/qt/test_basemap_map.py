@@ -101,6 +101,7 @@ def test_an_area_is_taken_offline_from_the_online_source(open_window, qtbot, tmp
         dialog.min_zoom.setValue(11)
         dialog.max_zoom.setValue(12)
         assert "tegels, ongeveer" in dialog.estimate.text()
+        assert not dialog.stop_button.isVisible()  # nothing to stop yet
         count = dialog.count
         asked.clear()  # the page's own background tiles so far
         dialog.start_button.click()

@@ -73,11 +73,11 @@ class AreaDownloadDialog(QDialog):
         self.start_button.clicked.connect(self.start)
         self.stop_button = QPushButton(_("Stoppen"))
         self.stop_button.clicked.connect(self._stop.set)
-        self.stop_button.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self._close)
         buttons.addButton(self.start_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.stop_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.stop_button.hide()  # after adding: the box shows what it is given
         form = QFormLayout(self)
         form.addRow(_("Gebied"), self.area)
         form.addRow(_("Van zoom"), self.min_zoom)
