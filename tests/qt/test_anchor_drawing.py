@@ -565,3 +565,19 @@ def test_the_map_prints_to_pdf_with_its_legend_scale_and_credits(open_window, qt
     image = QImage(str(png))
     assert (image.width(), image.height()) == pytest.approx((1754, 2480), abs=1)  # A3, 150 dpi
     assert image.pixelColor(10, 10) == QColor("#f08c00")  # the exercise banner
+
+
+def test_the_map_prints_at_a_chosen_scale_and_the_view_comes_back(open_window, qtbot, tmp_path):
+    from PySide6.QtPdf import QPdfDocument
+
+    window = open_window("an.peeters")
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["featuresOnMap"] == 20)
+    before = map_stats(qtbot, window)
+    pdf = tmp_path / "kaart-25000.pdf"
+    window.map_tools.print_to(pdf, "A4", True, scale=25_000)
+    qtbot.waitUntil(lambda: window.map_tools.last_print == pdf, timeout=15000)
+    document = QPdfDocument()
+    document.load(str(pdf))
+    assert "Schaal 1:25.000" in document.getAllText(0).text()
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["zoom"] == before["zoom"], timeout=5000)
+    assert map_stats(qtbot, window)["center"] == pytest.approx(before["center"])

@@ -62,6 +62,35 @@ def page_size_px(paper: str, landscape: bool) -> tuple[int, int]:
     return (max(w, h), min(w, h)) if landscape else (min(w, h), max(w, h))
 
 
+def _layout(width: int, height: int, info: PrintInfo) -> tuple[float, QRectF]:
+    """Where the title block ends, and the box the map is fitted into."""
+    margin = DPI * 0.4
+    y = (DPI * 0.28 + margin * 0.5) if info.exercise else margin
+    y += DPI * 0.3 + DPI * 0.4
+    legend_width = DPI * 2.0 if info.legend else 0
+    footer = DPI * 0.55
+    box = QRectF(margin, y, width - 2 * margin - legend_width - (margin * 0.5 if info.legend else 0),
+                 height - y - margin - footer)
+    return y, box
+
+
+def map_target(width: int, height: int, image_width: int, image_height: int,
+               info: PrintInfo) -> QRectF:
+    """The map's rectangle on the page: as large as fits, keeping its shape."""
+    _y, box = _layout(width, height, info)
+    scale = min(box.width() / image_width, box.height() / image_height)
+    return QRectF(box.x(), box.y(), image_width * scale, image_height * scale)
+
+
+def zoom_for_scale(scale: int, paper: str, landscape: bool, info: PrintInfo) -> float:
+    """The map's zoom at which the printed page shows 1:``scale``."""
+    width, height = page_size_px(paper, landscape)
+    target = map_target(width, height, info.size[0], info.size[1], info)
+    metres_per_css_px = scale * 0.0254 / DPI * target.width() / info.size[0]
+    return math.log2(EARTH_M_PER_PX_Z0 * math.cos(math.radians(info.center[1]))
+                     / metres_per_css_px)
+
+
 def render(painter: QPainter, width: int, height: int, map_image: QImage, info: PrintInfo) -> None:
     """Draw the page on ``painter`` (``width`` x ``height`` pixels at DPI)."""
     margin = DPI * 0.4
@@ -88,14 +117,9 @@ def render(painter: QPainter, width: int, height: int, map_image: QImage, info: 
     painter.setFont(small)
     painter.drawText(QRectF(margin, y, width - 2 * margin, DPI * 0.18),
                      Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, info.subtitle)
-    y += DPI * 0.4  # room for the north-west corner's coordinates above the map
+    # Below it, room for the north-west corner's coordinates; then the map, as large as fits.
     legend_width = DPI * 2.0 if info.legend else 0
-    footer = DPI * 0.55
-    box = QRectF(margin, y, width - 2 * margin - legend_width - (margin * 0.5 if info.legend else 0),
-                 height - y - margin - footer)
-    # The map, as large as fits, keeping its shape.
-    scale = min(box.width() / map_image.width(), box.height() / map_image.height())
-    target = QRectF(box.x(), box.y(), map_image.width() * scale, map_image.height() * scale)
+    target = map_target(width, height, map_image.width(), map_image.height(), info)
     painter.drawImage(target, map_image)
     painter.setPen(QPen(QColor("#495057"), 2))
     painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -26,7 +26,7 @@ from paragon_desktop.ui.dialogs.area_download import AreaDownloadDialog
 from paragon_desktop.ui.dialogs.map_print import MapPrintDialog
 from paragon_desktop.ui.map.ops import Op, op
 from paragon_desktop.ui.map.view import MapView
-from paragon_desktop.ui.map_print import PrintInfo, write
+from paragon_desktop.ui.map_print import PrintInfo, write, zoom_for_scale
 
 
 def geodesic_length(points: list[list[float]]) -> float:
@@ -74,6 +74,7 @@ class MapToolsController(QObject):
         super().__init__(ctx)
         self._attach = attach
         self.last_print: Path | None = None
+        self._restore_zoom: float | None = None
         self.ctx = ctx
         self.map = map_view
         self._new_anchor_at = new_anchor_at
@@ -257,14 +258,37 @@ class MapToolsController(QObject):
         if path:
             self.print_to(Path(path).with_suffix(suffix), dialog.paper.currentData(),
                           bool(dialog.orientation.currentData()),
-                          attach=dialog.attach.isChecked() and suffix == ".pdf")
+                          attach=dialog.attach.isChecked() and suffix == ".pdf",
+                          scale=int(dialog.scale.currentData()) or None)
 
     def print_to(self, path: Path, paper: str = "A4", landscape: bool = True, *,
-                 attach: bool = False) -> None:
-        """The current view on a page (the page knows the view and the legend: asked first)."""
-        self.map.page().runJavaScript(
-            "paragon.printInfo()", 0,
-            lambda found: self._print(path, paper, landscape, attach, json.loads(found)))
+                 attach: bool = False, scale: int | None = None) -> None:
+        """The current view on a page (the page knows the view and the legend: asked first);
+        with ``scale``, the view around the same centre at that printed scale."""
+        if scale is None:
+            self.map.page().runJavaScript(
+                "paragon.printInfo()", 0,
+                lambda found: self._print(path, paper, landscape, attach, json.loads(found)))
+            return
+
+        def zoom_to_scale(found: dict[str, Any]) -> None:
+            info = PrintInfo(title="", subtitle="", center=tuple(found["center"]),  # type: ignore[arg-type]
+                             size=tuple(found["size"]), legend=found["legend"],  # type: ignore[arg-type]
+                             exercise="x" if self.ctx.case.is_exercise else "")
+            zoom = zoom_for_scale(scale, paper, landscape, info)
+            lon, lat = found["center"]
+            self._restore_zoom = float(found["zoom"])
+            self.map.page().runJavaScript(
+                f"paragon.map.options.zoomSnap = 0; paragon.map.setView([{lat}, {lon}], "
+                f"{zoom:.4f}, {{animate: false}}); true", 0,
+                # Tiles and canvases redraw at the new zoom before the page is asked again.
+                lambda _r: QTimer.singleShot(800, lambda: self.map.page().runJavaScript(
+                    "paragon.printInfo()", 0,
+                    lambda again: self._print(path, paper, landscape, attach,
+                                              json.loads(again)))))
+
+        self.map.page().runJavaScript("paragon.printInfo()", 0,
+                                      lambda found: zoom_to_scale(json.loads(found)))
 
     def _print(self, path: Path, paper: str, landscape: bool, attach: bool,
                found: dict[str, Any]) -> None:
@@ -288,7 +312,12 @@ class MapToolsController(QObject):
                         info: PrintInfo) -> None:
         ctx = self.ctx
         image = self.map.grab().toImage()
-        self.map.page().runJavaScript("document.body.classList.remove('paragon-printing'); true")
+        back = "document.body.classList.remove('paragon-printing');"
+        if self._restore_zoom is not None:  # printed at a chosen scale: the user's view back
+            back += (f"paragon.map.setZoom({self._restore_zoom}, {{animate: false}});"
+                     "paragon.map.options.zoomSnap = 1;")
+            self._restore_zoom = None
+        self.map.page().runJavaScript(back + " true")
         try:
             write(path, paper, landscape, image, info)
         except OSError as exc:

@@ -12,8 +12,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from paragon_desktop.i18n import _
+from paragon_desktop.i18n import _, number
 from paragon_desktop.ui.map_print import PAPERS
+
+# Scales crisis cells print situation maps at (the view's centre stays where it is).
+SCALES = (5_000, 10_000, 25_000, 50_000, 100_000)
 
 
 class MapPrintDialog(QDialog):
@@ -26,6 +29,10 @@ class MapPrintDialog(QDialog):
         self.orientation = QComboBox()
         self.orientation.addItem(_("Liggend"), True)
         self.orientation.addItem(_("Staand"), False)
+        self.scale = QComboBox()
+        self.scale.addItem(_("Zoals op het scherm"), 0)
+        for scale in SCALES:
+            self.scale.addItem(f"1:{number(scale)}", scale)
         self.format = QComboBox()
         self.format.addItem("PDF", ".pdf")
         self.format.addItem("PNG", ".png")
@@ -41,6 +48,7 @@ class MapPrintDialog(QDialog):
         form = QFormLayout(self)
         form.addRow(_("Papier"), self.paper)
         form.addRow(_("Richting"), self.orientation)
+        form.addRow(_("Schaal"), self.scale)
         form.addRow(_("Formaat"), self.format)
         form.addRow(self.attach)
         form.addRow(buttons)
