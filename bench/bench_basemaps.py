@@ -23,7 +23,7 @@ from paragon_desktop.services.demo_basemap import write_demo_basemap  # noqa: E4
 
 
 def tile_reads(store: BasemapStore, basemap_id: str, zoom: int, n: int = 2000) -> list[float]:
-    from tests.basemapfiles import tile_xy
+    from paragon_desktop.gis.tile_download import tile_xy
 
     x0, y0 = tile_xy(4.16, 51.31, zoom)
     x1, y1 = tile_xy(4.40, 51.14, zoom)

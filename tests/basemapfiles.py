@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import math
 import sqlite3
 from pathlib import Path
 
 import numpy as np
 
+from paragon_desktop.gis.tile_download import tile_xy, tiles_in
 from paragon_desktop.services.demo_basemap import png
+
+__all__ = ["AREA", "solid", "tile_xy", "tiles", "write_mbtiles", "write_pmtiles"]
 
 # The demo region and around it.
 AREA = (4.00, 51.00, 4.50, 51.40)
-
-
-def tile_xy(lon: float, lat: float, zoom: int) -> tuple[int, int]:
-    n = 2 ** zoom
-    s = math.sin(math.radians(lat))
-    return int((lon + 180) / 360 * n), int((0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)) * n)
 
 
 def solid(colour: tuple[int, int, int]) -> bytes:
@@ -27,13 +23,7 @@ def solid(colour: tuple[int, int, int]) -> bytes:
 
 
 def tiles(zooms=range(8, 13), area=AREA):
-    west, south, east, north = area
-    for zoom in zooms:
-        x0, y0 = tile_xy(west, north, zoom)
-        x1, y1 = tile_xy(east, south, zoom)
-        for x in range(x0, x1 + 1):
-            for y in range(y0, y1 + 1):
-                yield zoom, x, y
+    return tiles_in(area, zooms)
 
 
 def write_mbtiles(path: Path, colour=(255, 0, 0), *, fmt: str = "png", zooms=range(8, 13),

@@ -31,6 +31,11 @@ def _tile_y(lat: float, zoom: int) -> int:
                                          * 2 ** zoom)))
 
 
+def tile_xy(lon: float, lat: float, zoom: int) -> tuple[int, int]:
+    """The XYZ tile (Web Mercator) holding a place at a zoom."""
+    return _tile_x(lon, zoom), _tile_y(lat, zoom)
+
+
 def tiles_in(bounds: tuple[float, float, float, float], zooms: range) -> Iterator[tuple[int, int, int]]:
     """Every tile (z, x, y) that touches the rectangle (west, south, east, north)."""
     west, south, east, north = bounds

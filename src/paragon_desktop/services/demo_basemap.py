@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from paragon_desktop.gis.basemaps import Basemap, BasemapStore
+from paragon_desktop.gis.tile_download import tiles_in
 from paragon_desktop.services import demo_data
 
 ZOOMS = range(9, 14)  # Leaflet enlarges zoom 13 beyond; zoom 14 alone took 5 s to draw
@@ -36,20 +37,6 @@ def _towns() -> list[tuple[float, float]]:
     cols, rows = demo_data.MUNICIPALITY_COLUMNS, demo_data.MUNICIPALITY_ROWS
     return [((cols[c] + cols[c + 1]) / 2, (rows[r] + rows[r + 1]) / 2)
             for _name, c, r in demo_data.MUNICIPALITIES]
-
-
-def _tile_range(zoom: int) -> tuple[range, range]:
-    west, south, east, north = _extent()
-    n = 2 ** zoom
-
-    def tx(lon: float) -> int:
-        return int((lon + 180) / 360 * n)
-
-    def ty(lat: float) -> int:
-        s = math.sin(math.radians(lat))
-        return int((0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)) * n)
-
-    return range(tx(west), tx(east) + 1), range(ty(north), ty(south) + 1)
 
 
 def _pixels(zoom: int, x: int, y: int) -> tuple[np.ndarray, np.ndarray]:
@@ -123,10 +110,9 @@ def write_demo_basemap(path: Path) -> Path:
             ("minzoom", str(ZOOMS[0])), ("maxzoom", str(ZOOMS[-1])),
             ("bounds", f"{west},{south},{east},{north}"),
             ("attribution", "Paragon Desktop demo")])
-        for zoom in ZOOMS:
-            xs, ys = _tile_range(zoom)
-            db.executemany("INSERT INTO tiles VALUES (?, ?, ?, ?)", [
-                (zoom, x, 2 ** zoom - 1 - y, png(render_tile(zoom, x, y))) for x in xs for y in ys])
+        db.executemany("INSERT INTO tiles VALUES (?, ?, ?, ?)", [
+            (zoom, x, 2 ** zoom - 1 - y, png(render_tile(zoom, x, y)))
+            for zoom, x, y in tiles_in(_extent(), ZOOMS)])
     partial.replace(path)
     return path
 

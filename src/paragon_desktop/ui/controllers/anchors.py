@@ -356,24 +356,27 @@ class AnchorsController(QObject):
         dialog.open()
 
     def _remove_key_anchor(self, anchor: AnchorView) -> None:
-        box = QMessageBox(QMessageBox.Icon.Question, _("Sleutelanker verwijderen"),
-                          _("Sleutelanker “{name}” verwijderen? Kopieën in cases blijven.").format(
-                              name=anchor.name),
+        user, org_anchors = self.ctx.user, self.org_anchors
+        self._confirm(_("Sleutelanker verwijderen"),
+                      _("Sleutelanker “{name}” verwijderen? Kopieën in cases blijven.").format(
+                          name=anchor.name),
+                      lambda: self.ctx.ops.run(
+                          lambda: org_anchors.remove(user, anchor.id),
+                          lambda _none: self._key_removed(anchor),
+                          lambda exc: self.ctx.tell(_("Anker niet verwijderd"), str(exc))),
+                      self.key_dialog)
+
+    def _confirm(self, title: str, text: str, yes: Callable[[], None],
+                 parent: QWidget | None = None) -> None:
+        """Ask before deleting (No is the default); ``yes`` runs only on Yes."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                          self.key_dialog or self.ctx.parent_widget)
+                          parent or self.ctx.parent_widget)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setDefaultButton(QMessageBox.StandardButton.No)
         self.confirm = box
-        user, org_anchors = self.ctx.user, self.org_anchors
-
-        def answered(result: int) -> None:
-            if result != QMessageBox.StandardButton.Yes:
-                return
-            self.ctx.ops.run(lambda: org_anchors.remove(user, anchor.id),
-                             lambda _none: self._key_removed(anchor),
-                             lambda exc: self.ctx.tell(_("Anker niet verwijderd"), str(exc)))
-
-        box.finished.connect(answered)
+        box.finished.connect(lambda result: yes() if result == QMessageBox.StandardButton.Yes
+                             else None)
         box.open()
 
     def _key_removed(self, anchor: AnchorView) -> None:
@@ -447,21 +450,13 @@ class AnchorsController(QObject):
     def delete(self, anchor: AnchorView) -> None:
         if self.refusal():
             return
-        box = QMessageBox(QMessageBox.Icon.Question, _("Anker verwijderen"),
-                          _("“{name}” verwijderen uit deze case? Iedereen in de case ziet het "
-                            "niet meer; de audittrail houdt bij wie het verwijderde.").format(
-                              name=anchor.name),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                          self.ctx.parent_widget)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        self.confirm = box
-        box.finished.connect(lambda result: self._delete_answered(result, anchor))
-        box.open()
+        self._confirm(_("Anker verwijderen"),
+                      _("“{name}” verwijderen uit deze case? Iedereen in de case ziet het "
+                        "niet meer; de audittrail houdt bij wie het verwijderde.").format(
+                          name=anchor.name),
+                      lambda: self._remove(anchor))
 
-    def _delete_answered(self, result: int, anchor: AnchorView) -> None:
-        if result != QMessageBox.StandardButton.Yes:
-            return
+    def _remove(self, anchor: AnchorView) -> None:
         user, editing = self.ctx.user, self.editing
         self.ctx.ops.run(lambda: editing.remove_anchor(user, anchor.id),
                          lambda _none: self.ctx.show(_("Anker “{name}” verwijderd.").format(
