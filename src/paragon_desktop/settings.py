@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir
@@ -40,6 +40,9 @@ class Settings:
     last_username: str = ""
     # "nl", "fr" or "en"; empty: the computer's language (Dutch when it is none of these).
     language: str = ""
+    # Hosts of partners' map services this user allowed (added a layer from, or said yes to):
+    # the only ones, with the tile source, the map may reach.
+    service_hosts: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -58,6 +61,8 @@ class Settings:
             seconds = DEFAULT_REFRESH_SECONDS
         settings.refresh_seconds = min(MAX_REFRESH_SECONDS, max(MIN_REFRESH_SECONDS, seconds))
         settings.tile_url = str(settings.tile_url or "").strip() or None
+        hosts = settings.service_hosts if isinstance(settings.service_hosts, list) else []
+        settings.service_hosts = sorted({str(h).strip().lower() for h in hosts if str(h).strip()})
         if settings.language not in ("", "nl", "fr", "en"):
             settings.language = ""
         try:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from paragon_desktop.domain.access import can_see_layer
 from paragon_desktop.domain.enums import CaseCategory, OrganisationKind
+from paragon_desktop.gis.ows import Service
 from paragon_desktop.services.access import (
     visible_case,
     visible_case_ids,
@@ -386,7 +387,7 @@ class CaseService:
                     tuple(sorted(feed_names[f] for f in shares[layer.id])),
                     json.loads(layer.style_json or "{}"), _bbox(layer), bool(visible),
                     layer.revision, layer.owner_id, 1.0 if opacity is None else float(opacity),
-                    data_revisions.get(layer.id, 0),
+                    data_revisions.get(layer.id, 0), Service.from_json(layer.service_json),
                 )
             )
         return result

@@ -19,6 +19,7 @@ from paragon_desktop.domain.enums import AccessLevel
 from paragon_desktop.domain.errors import AccessDenied, NotFound, ValidationError
 from paragon_desktop.gis.export import ExportLayer
 from paragon_desktop.gis.layers import LayerRead
+from paragon_desktop.gis.ows import DATA_KINDS, Service, check_service
 from paragon_desktop.i18n import E_, error_text
 from paragon_desktop.services import audit
 from paragon_desktop.services.access import crisis_role, visible_case, visible_feed_ids
@@ -51,9 +52,11 @@ def store_layer(
     description: str = "",
     feed_ids: Iterable[int] = (),
     style: dict[str, Any] | None = None,
+    service: Service | None = None,
 ) -> Layer:
     """Store a layer and its features in the session; no feeds means personal to its owner."""
     layer = Layer(
+        service_json=service.to_json() if service is not None else None,
         case_id=case_id,
         owner_id=owner_id,
         name=name,
@@ -143,9 +146,42 @@ class LayerService:
             self.events.case_changed(case_id)
         return outcome.result_id
 
+    def add_service_layer(
+        self,
+        user: UserView,
+        case_id: int,
+        service: Service,
+        *,
+        name: str,
+        read: LayerRead | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        description: str = "",
+        feed_ids: Collection[int] = (),
+        op_id: str | None = None,
+    ) -> int:
+        """Add a layer from a partner's map service: an image layer (WMS, WMTS) stores only
+        the service; a data layer (WFS, OGC API Features) stores the features read at adding,
+        which everyone sees even offline, and each viewer's map refreshes them live."""
+        name = _clean_name(name)
+        check_service(service)
+        if service.kind in DATA_KINDS and read is None:
+            raise ValidationError("A data layer is added with its features.")
+        if read is None:
+            read = LayerRead('{"type":"FeatureCollection","features":[]}', 0, bbox,
+                             "EPSG:4326", service.kind.upper())
+        stored = read
+        outcome = exactly_once(
+            self._db, op_id, user.id, ADD_LAYER,
+            lambda session: self._add_layer(session, user, case_id, stored, name, service.url[:300],
+                                            description, feed_ids, None, None, service))
+        if not outcome.replayed:
+            self.events.case_changed(case_id)
+        return outcome.result_id
+
     def _add_layer(self, session: Session, user: UserView, case_id: int, read: LayerRead,
                    name: str, source_name: str, description: str, feed_ids: Collection[int],
-                   announce_in: int | None, style: dict[str, Any] | None) -> int:
+                   announce_in: int | None, style: dict[str, Any] | None,
+                   service: Service | None = None) -> int:
         case = visible_case(session, user.id, case_id)
         is_open = case.status == "open"
         if not can_add_layer(user.access_level, is_open):
@@ -166,7 +202,7 @@ class LayerService:
         layer = store_layer(
             session, case_id=case_id, owner_id=user.id, name=name, read=read,
             source_name=source_name, description=description.strip(), feed_ids=feeds,
-            style=style,
+            style=style, service=service,
         )
         # The owner sees what they just added.
         session.add(LayerVisibility(layer_id=layer.id, user_id=user.id, visible=True))

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from paragon_desktop.domain.enums import AccessLevel, CaseCategory
+from paragon_desktop.gis.ows import Service
 
 BBox = tuple[float, float, float, float]
 
@@ -132,6 +133,8 @@ class LayerView:
     opacity: float = 1.0  # the user's own choice
     # Revision of the features alone: renaming or ticking does not make the map fetch them again.
     data_revision: int = 0
+    # A partner's map service (WMS/WMTS images, WFS/OGC API data); None: read from a file.
+    service: Service | None = None
 
 
 @dataclass(frozen=True)

@@ -375,6 +375,8 @@ class Layer(Revisioned, BBox, Base):
     # JSON: default colour, weight, opacity for features without their own style.
     style_json: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    # A partner's map service (gis.ows.Service as JSON; migration 0011); NULL: read from a file.
+    service_json: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class LayerData(Revisioned, Base):

@@ -26,6 +26,7 @@ from paragon_desktop.ui.controllers.connection import ConnectionController
 from paragon_desktop.ui.controllers.context import WindowContext
 from paragon_desktop.ui.controllers.feeds import FeedsController
 from paragon_desktop.ui.controllers.layers import LayersController
+from paragon_desktop.ui.controllers.service_layers import ServiceLayersController
 from paragon_desktop.ui.controllers.map_tools import MapToolsController
 from paragon_desktop.ui.controllers.outbox import OutboxController
 from paragon_desktop.ui.dialogs.settings import SettingsDialog
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
                                        self.outbox, self.connection, self.feeds.panel.feeds,
                                        MapPrefs(database_label, user.id, case.id))
         self.feeds.panel.sig_add_layer.connect(self.layers.add_in_feed)
+        self.service_layers = ServiceLayersController(ctx, services.layers, self.layers, self.map)
         self.anchors = AnchorsPanel()
         self.anchor_actions = AnchorsController(ctx, services.editing, self.map, self.anchors,
                                                 services.org_anchors)

@@ -327,6 +327,10 @@
         P.layers[op.id] = entry = { layer: null, visible: false, style: op.style, name: op.name,
                                     count: 0, opacity: 1, wanted: 0 };
       }
+      entry.service = op.service || null;
+      if (op.service && (op.service.kind === "wms" || op.service.kind === "wmts") && !entry.layer) {
+        setServiceLayer(op.id, op.service);
+      }
       handlers["layer.opacity"]({ id: op.id, opacity: op.opacity === undefined ? 1 : op.opacity });
       handlers["layer.visible"]({ id: op.id, visible: op.visible });
     },
@@ -338,6 +342,7 @@
       if (!entry.layer) return;
       if (entry.visible && !P.map.hasLayer(entry.layer)) entry.layer.addTo(P.map);
       if (!entry.visible && P.map.hasLayer(entry.layer)) P.map.removeLayer(entry.layer);
+      if (entry.service) showCredits();
     },
     "layer.opacity": function (op) {
       var entry = P.layers[op.id];
@@ -355,6 +360,7 @@
     "layer.remove": function (op) {
       var entry = P.layers[op.id];
       if (entry && entry.layer) P.map.removeLayer(entry.layer);
+      if (entry && entry.refreshTimer) clearInterval(entry.refreshTimer);
       delete P.layers[op.id];
       updateLegend();
     },
@@ -576,8 +582,13 @@
       var box = P.map.attributionControl && P.map.attributionControl.getContainer();
       if (box) box.insertBefore(P.credits, box.firstChild);
     }
-    P.credits.textContent = (P.basemapLayers || []).map(function (l) { return l.paragonCredit; })
-      .join(" | ") + ((P.basemapLayers || []).length ? " | " : "");
+    var credits = (P.basemapLayers || []).map(function (l) { return l.paragonCredit; });
+    // Partners' map services shown now: their name and who provides them.
+    Object.keys(P.layers).forEach(function (id) {
+      var e = P.layers[id];
+      if (e.service && e.visible) credits.push(e.name + (e.service.attribution ? " · " + e.service.attribution : ""));
+    });
+    P.credits.textContent = credits.join(" | ") + (credits.length ? " | " : "");
     P.credits.title = P.credits.textContent;
   }
 
@@ -786,8 +797,58 @@
     return true;
   };
 
+  // -- partners' map services (WMS, WMTS) ----------------------------------------------------------
+  // WMTS tiles by zoom: the service names each zoom's tile matrix (e.g. "EPSG:3857:12"); the
+  // address is filled in as text, any other {name} in it stays as it is.
+  var WmtsLayer = null;  // L.TileLayer.extend(wmtsLayerSpec) once Leaflet has loaded (start)
+  var wmtsLayerSpec = {
+    getTileUrl: function (coords) {
+      var matrix = this.options.matrix[this._getZoomForUrl()];
+      if (!matrix) return L.Util.emptyImageUrl;
+      var url = this._url.split("{z}").join(encodeURIComponent(matrix))
+        .split("{x}").join(String(coords.x)).split("{y}").join(String(coords.y));
+      if (this.options.stamp) url += (url.indexOf("?") < 0 ? "?" : "&") + "_paragon=" + this.options.stamp;
+      return url;
+    },
+  };
+
+  function setServiceLayer(id, s) {
+    var entry = P.layers[id], pane = layerPane(id), layer;
+    if (s.kind === "wms") {
+      layer = L.tileLayer.wms(s.url, { layers: s.layers, format: s.format, transparent: true,
+                                       version: "1.3.0", pane: pane, maxZoom: 19, attribution: "" });
+    } else {
+      var matrix = s.matrix || [], first = 0;
+      while (first < matrix.length && !matrix[first]) first += 1;
+      layer = new WmtsLayer(s.template, { matrix: matrix, pane: pane, maxZoom: 19, attribution: "",
+                                          minNativeZoom: first, maxNativeZoom: Math.max(first, matrix.length - 1) });
+    }
+    entry.layer = layer;
+    entry.parts = [];
+    entry.count = 0;
+    entry.colours = [];
+    applyOpacity(entry);
+    // A live service (positions, closures) is asked again every so many seconds; the browser
+    // cache would answer otherwise.
+    if (s.refresh) {
+      entry.refreshTimer = setInterval(function () {
+        if (!P.map.hasLayer(layer)) return;
+        entry.refreshed = (entry.refreshed || 0) + 1;
+        if (s.kind === "wms") layer.setParams({ _paragon: Date.now() });
+        else { layer.options.stamp = Date.now(); layer.redraw(); }
+      }, s.refresh * 1000);
+    }
+    var visible = entry.visible;
+    entry.visible = false;
+    handlers["layer.visible"]({ id: id, visible: visible });
+  }
+
   function applyOpacity(entry) {
     var o = entry.opacity;
+    if (entry.layer && entry.layer.setOpacity && entry.layer instanceof L.TileLayer) {
+      entry.layer.setOpacity(o);
+      return;
+    }
     entry.parts.forEach(function (part) {
       if (part instanceof PointLayer) { part.setOpacity(o); return; }
       part.eachLayer(function (layer) {
@@ -857,6 +918,8 @@
   function setLayerData(id, data) {
     var entry = P.layers[id];
     if (!entry) return;
+    // A WMS/WMTS layer's images come from its service; its stored data is empty.
+    if (entry.service && (entry.service.kind === "wms" || entry.service.kind === "wmts")) return;
     var visible = entry.visible;
     if (entry.layer && P.map.hasLayer(entry.layer)) P.map.removeLayer(entry.layer);
     var features = data.features || [];
@@ -956,7 +1019,9 @@
                        p.eachLayer(function (l) { if (l.getTooltip()) k += 1; });
                        return n + k;
                      }, 0),
-                     canvasPoints: (e.parts || []).some(function (p) { return p instanceof PointLayer; }) };
+                     canvasPoints: (e.parts || []).some(function (p) { return p instanceof PointLayer; }),
+                     service: e.service ? e.service.kind : null, refreshed: e.refreshed || 0,
+                     tiles: e.layer instanceof L.TileLayer ? Object.keys(e.layer._tiles || {}).length : 0 };
       if (on) featuresOnMap += n;
     });
     return JSON.stringify({
@@ -998,6 +1063,7 @@
         });
     }
     PointLayer = L.Layer.extend(pointLayerSpec);
+    WmtsLayer = L.TileLayer.extend(wmtsLayerSpec);
     L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
     P.legendOpen = false;
     addMapControls(map);

@@ -64,6 +64,9 @@ class LayersController(QObject):
         # An import is under way when a write in the case asks for a refresh: its own refresh
         # follows with the data in hand.
         self._refresh_after_import = False
+        # Asked before a layer is shown (a partner's service asks whether its host may be
+        # reached); set by the service layers' controller.
+        self.may_show: Callable[[int], bool] = lambda _layer_id: True
 
         self.import_progress = QProgressBar()
         self.import_progress.setMaximumWidth(260)
@@ -184,6 +187,9 @@ class LayersController(QObject):
 
     # -- ticks -----------------------------------------------------------------------------------
     def set_visible(self, layer_id: int, visible: bool) -> None:
+        if visible and not self.may_show(layer_id):
+            self.panel.untick(layer_id)
+            return
         self.map.set_layer_visible(layer_id, visible)
         self.pending_ticks[layer_id] = visible
         user = self.ctx.user

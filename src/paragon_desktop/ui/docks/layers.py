@@ -33,10 +33,21 @@ def group_label(layer: LayerView) -> str:
     return _("Gedeeld in ") + ", ".join(layer.shared_in)
 
 
+SERVICE_KINDS = {"wms": "WMS", "wmts": "WMTS", "wfs": "WFS", "oapif": "OGC API Features"}
+
+
 def details_text(layer: LayerView) -> str:
-    parts = [_("{count} objecten uit {file} ({format})").format(
-        count=layer.feature_count, file=layer.source_file, format=layer.source_format),
-        _("van {name}").format(name=layer.owner)]
+    if layer.service is not None:
+        source = _("Kaartdienst {kind} van {host}, laag {layer}").format(
+            kind=SERVICE_KINDS[layer.service.kind], host=layer.service.host,
+            layer=layer.service.layer)
+        if layer.service.kind in ("wfs", "oapif"):
+            source = _("{count} objecten").format(count=layer.feature_count) + " · " + source
+        parts = [source, _("van {name}").format(name=layer.owner)]
+    else:
+        parts = [_("{count} objecten uit {file} ({format})").format(
+            count=layer.feature_count, file=layer.source_file, format=layer.source_format),
+            _("van {name}").format(name=layer.owner)]
     text = " · ".join(parts)
     if layer.description:
         text += "\n" + layer.description
@@ -47,6 +58,7 @@ class LayersPanel(QWidget):
     sig_visibility_changed = Signal(int, bool)
     sig_zoom_to = Signal(object)
     sig_add_requested = Signal()
+    sig_service_requested = Signal()  # a layer from a partner's map service
     sig_export_requested = Signal(list)  # layer ids
     sig_rename_requested = Signal(int)
     sig_describe_requested = Signal(int)
@@ -64,6 +76,11 @@ class LayersPanel(QWidget):
                          "Shapefile (of sleep bestanden op de kaart)"))
         self.add_button.setToolTip(self._add_tip)
         self.add_button.clicked.connect(self.sig_add_requested)
+        self.service_button = QToolButton()
+        self.service_button.setText(_("Kaartdienst…"))
+        self.service_button.setToolTip(_("Een laag uit een kaartdienst van een partner: WMS, WMTS, "
+                                         "WFS of OGC API Features"))
+        self.service_button.clicked.connect(self.sig_service_requested)
         self.export_button = QToolButton()
         self.export_button.setText(_("Exporteren…"))
         self.export_button.setToolTip(_("De geselecteerde laag, of alle aangevinkte lagen, opslaan als "
@@ -71,6 +88,7 @@ class LayersPanel(QWidget):
         self.export_button.clicked.connect(self._on_export_clicked)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
+        buttons.addWidget(self.service_button)
         buttons.addWidget(self.export_button)
         buttons.addStretch(1)
 
@@ -120,6 +138,7 @@ class LayersPanel(QWidget):
     def set_permissions(self, can_add: bool, can_manage: Callable[[LayerView], bool],
                         reason: str = "") -> None:
         self.add_button.setEnabled(can_add)
+        self.service_button.setEnabled(can_add)
         # A case that reopens, or access that changes, gets the normal tip back.
         self.add_button.setToolTip(reason if not can_add and reason else self._add_tip)
         self._can_manage = can_manage
@@ -140,7 +159,9 @@ class LayersPanel(QWidget):
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 groups[label] = group
                 self.tree.addTopLevelItem(group)
-            item = QTreeWidgetItem([layer.name, str(layer.feature_count)])
+            count = ("" if layer.service is not None and layer.service.kind in ("wms", "wmts")
+                     else str(layer.feature_count))
+            item = QTreeWidgetItem([layer.name, count])
             item.setData(0, LayerIdRole, layer.id)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                           | Qt.ItemFlag.ItemIsUserCheckable)
@@ -188,6 +209,16 @@ class LayersPanel(QWidget):
         if self._layers[layer_id].visible != visible:
             self._layers[layer_id] = replace(self._layers[layer_id], visible=visible)
             self.sig_visibility_changed.emit(layer_id, visible)
+
+    def untick(self, layer_id: int) -> None:
+        """Take back a tick the user made (a service whose address they did not allow)."""
+        item = self.item_for(layer_id)
+        if item is None:
+            return
+        self._updating = True
+        item.setCheckState(0, Qt.CheckState.Unchecked)
+        self._updating = False
+        self._layers[layer_id] = replace(self._layers[layer_id], visible=False)
 
     def _on_double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
         layer = self._layers.get(item.data(0, LayerIdRole))

@@ -38,6 +38,10 @@ class MapPage(QWebEnginePage):
             print(f"map page error: {message} ({source}:{line})")
 
 
+# Live data of a service layer is numbered from here: never a stored revision.
+LIVE_REVISIONS = 2_000_000_000
+
+
 class MapView(QWebEngineView):
     # The page was lost (its render process died) and has been loaded anew, empty: whoever
     # drives the map must send everything again.
@@ -55,7 +59,7 @@ class MapView(QWebEngineView):
         super().__init__(parent)
         # An off-the-record profile of our own: no cache or cookies on disk, our scheme only here.
         self.profile = QWebEngineProfile(self)
-        self.guard = NetworkGuard(settings.tile_url, self)
+        self.guard = NetworkGuard(settings.tile_url, self, settings.service_hosts)
         self.profile.setUrlRequestInterceptor(self.guard)
         # This machine's offline basemaps, served tile by tile through the scheme.
         self.basemaps = basemap_store()
@@ -77,6 +81,7 @@ class MapView(QWebEngineView):
         self._outbox: dict[tuple[int, int], bytes] = {}
         # Data handed over before the layer is known here (a layer just imported on this machine).
         self._preloaded: dict[int, tuple[int, str]] = {}
+        self._live = 0  # live data handed to the page (numbered above every stored revision)
         self.bridge.sig_layer_loaded.connect(self._on_layer_loaded)
         self._settings = settings
         page.renderProcessTerminated.connect(self._on_render_process_terminated)
@@ -158,7 +163,7 @@ class MapView(QWebEngineView):
         one, the NetworkGuard still lets only the tile host through."""
         self.page().settings().setAttribute(
             QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls,
-            bool(settings.tile_url),
+            bool(settings.tile_url or settings.service_hosts),
         )
 
     @staticmethod
@@ -181,6 +186,12 @@ class MapView(QWebEngineView):
         self.guard.set_tile_url(settings.tile_url)
         self._allow_remote(settings)
         self.bridge.send([self._background_op(settings)])
+
+    def set_service_hosts(self, settings: Settings) -> None:
+        """The hosts of partners' map services the user allowed (and no other) may be reached."""
+        self._settings = settings
+        self.guard.set_service_hosts(settings.service_hosts)
+        self._allow_remote(settings)
 
     def shutdown(self) -> None:
         """The page must go before its profile, or Chromium keeps the profile alive."""
@@ -241,7 +252,8 @@ class MapView(QWebEngineView):
                 if old != layer:
                     ops.append({"op": Op.LAYER_UPSERT, "id": layer.id, "name": layer.name,
                                 "style": layer.style, "visible": layer.visible,
-                                "opacity": layer.opacity})
+                                "opacity": layer.opacity,
+                                "service": layer.service.for_page() if layer.service else None})
                 preloaded = self._preloaded.get(layer.id)
                 if preloaded is not None and preloaded[0] == layer.data_revision:
                     layer_data = {**layer_data, layer.id: preloaded[1]}
@@ -261,6 +273,18 @@ class MapView(QWebEngineView):
         if not ops:
             return None
         return self.bridge.send(ops)
+
+    def show_live_data(self, layer_id: int, geojson: str) -> None:
+        """Features a live service layer just answered: shown instead of the stored ones (which
+        stay as added); a newer stored revision replaces them again."""
+        if layer_id not in self._layers:
+            return
+        self._live += 1
+        revision = LIVE_REVISIONS + self._live
+        for key in [k for k in self._outbox if k[0] == layer_id]:
+            del self._outbox[key]
+        self._outbox[(layer_id, revision)] = geojson.encode("utf-8")
+        self.bridge.send([{"op": Op.LAYER_DATA, "id": layer_id, "revision": revision}])
 
     def set_layer_visible(self, layer_id: int, visible: bool) -> None:
         if layer_id in self._layers:
