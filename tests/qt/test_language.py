@@ -197,11 +197,27 @@ def _dialogs(client):
             "https://tiles.example.org/{z}/{x}/{y}.png", "",
             {i18n._("Huidig kaartbeeld"): (4.2, 51.2, 4.3, 51.3)}, 12,
             BasemapStore(Path(tempfile.mkdtemp())), lambda _b: None),
+        "service layer": lambda: _service_dialog(),
     }
 
 
+def _service_dialog():
+    from paragon_desktop.gis.ows import Offer, Service
+    from paragon_desktop.services.views import FeedView
+    from paragon_desktop.ui.dialogs.service_layer import ServiceLayerDialog
+    from paragon_desktop.ui.ops import Ops
+    from paragon_desktop.ui.workers import Workers
+
+    dialog = ServiceLayerDialog([FeedView(1, "Multi", "multi", ()), FeedView(2, "CP-Ops", "cp", ())],
+                                Ops(Workers(), tell=lambda _t: None))
+    dialog._on_offers([Offer(Service("wms", "https://risico.example.org/wms", "seveso_zones"),
+                             "Seveso-zones")])
+    return dialog
+
+
 DIALOGS = ["sign-in", "case list", "new case", "crisis role", "case details", "sharing", "settings",
-           "anchor", "key anchors", "anchor import", "basemaps", "map print", "area download"]
+           "anchor", "key anchors", "anchor import", "basemaps", "map print", "area download",
+           "service layer"]
 
 
 @pytest.mark.parametrize("name", DIALOGS)

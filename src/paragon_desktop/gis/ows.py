@@ -201,7 +201,7 @@ def _capabilities(url: str, service: str, version: str) -> bytes:
 
 
 def _not_a(url: str, service: str, exc: Exception) -> ServiceError:
-    return ServiceError("{host} did not answer with a {service} description it could be read as: "
+    return ServiceError("{host} did not answer with a {service} description that can be read: "
                         "this address is not a {service} service.", host=urlsplit(url).hostname,
                         service=service)
 

@@ -73,9 +73,13 @@ class ServiceLayerDialog(QDialog):
         self.fetch.setToolTip(_("Vraag de dienst welke lagen hij aanbiedt"))
         self.fetch.clicked.connect(self.ask)
         self.url.returnPressed.connect(self.ask)
-        address = QHBoxLayout()
-        address.addWidget(self.url, 1)
-        address.addWidget(self.fetch)
+        # A widget, not a layout: the row's label then gets the address field as its buddy
+        # (with a layout the "&" of its shortcut would show).
+        address = QWidget()
+        row = QHBoxLayout(address)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.url, 1)
+        row.addWidget(self.fetch)
         self.status = QLabel(_("Vul het adres in dat de dienst publiceert en kies Ophalen."))
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
