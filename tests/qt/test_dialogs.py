@@ -91,3 +91,46 @@ def test_an_online_source_is_checked_before_it_is_kept(qtbot):
         qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=10000)
         assert asked == ["/tiles/8/130/86.png"]
     assert dialog.result_settings().tile_url == base + "/tiles/{z}/{x}/{y}.png"
+
+
+def test_ones_own_wmts_or_wms_becomes_the_background_after_a_tile_answers(qtbot):
+    """The issue's custom sources: a WMTS GetCapabilities address or a WMS with its layers."""
+    from PySide6.QtWidgets import QDialog
+
+    from paragon_desktop.settings import Settings
+    from paragon_desktop.ui.dialogs.settings import SettingsDialog
+    from tests.owsserver import ows_server
+
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.service_row.isVisible()
+    dialog.source.setCurrentIndex(dialog.source.findData("service"))
+    assert dialog.service_row.isVisible()
+    with ows_server() as server:
+        # Not a service: said, in Dutch, before anything is kept.
+        dialog.service_url.setText(server.base + "/html")
+        dialog.ask_service()
+        qtbot.waitUntil(dialog.check_error.isVisible, timeout=10000)
+        assert "geen WMTS-dienst" in dialog.check_error.text()
+        dialog.service_url.setText(server.base + "/wmts")
+        dialog.ask_service()
+        qtbot.waitUntil(lambda: dialog.service_layer.count() == 1, timeout=10000)
+        assert dialog.tile_url.text() == (server.base + "/wmts/topo/default/webmercator/"
+                                          "EPSG%3A3857%3A{z}/{y}/{x}.png")
+        assert dialog.attribution.text() == "Provincie Test"
+        dialog.service_kind.setCurrentIndex(dialog.service_kind.findData("wms"))
+        dialog.service_url.setText(server.base + "/wms")
+        dialog.ask_service()
+        qtbot.waitUntil(lambda: dialog.service_layer.count() == 2, timeout=10000)
+        dialog.service_layer.setCurrentIndex(dialog.service_layer.findData("seveso_zones"))
+        assert "LAYERS=seveso_zones" in dialog.tile_url.text()
+        assert dialog.tile_url.text().endswith("&BBOX={bbox-epsg-3857}")
+        dialog.ok_button.click()
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=10000)
+        # The check tile (zoom 8, x 130, y 86) asked with its extent in web map metres:
+        # 256 tiles of 156,543.03 m from -20,037,508.34 m.
+        getmap = [p for p in server.asked if "REQUEST=GetMap" in p]
+        assert len(getmap) == 1
+        assert getmap[0].endswith("BBOX=313086.067856,6418264.391050,469629.101784,6574807.424978")
+    assert "{bbox-epsg-3857}" in dialog.result_settings().tile_url

@@ -142,3 +142,26 @@ def test_a_live_wfs_layer_shows_what_the_service_answers_now(open_window, qtbot,
     # The stored copy stays as added (others and offline use see that).
     data = client.cases.layer_geojsons(window.ctx.user, [layer["id"]])[layer["id"]]
     assert data.count('"Feature"') == 3
+
+
+def test_a_wms_background_is_drawn_tile_by_tile_and_its_credit_stays_text(open_window, qtbot,
+                                                                         server):
+    from paragon_desktop.gis.ows import tile_template
+    from paragon_desktop.settings import Settings
+
+    offer = next(o for o in discover("wms", server.base + "/wms")
+                 if o.service.layer == "seveso_zones")
+    settings = Settings(tile_url=tile_template(offer.service),
+                        tile_attribution='<img src=x onerror="window.__owned=1">Risico')
+    window = open_window("an.peeters", settings=settings)
+    show_place(qtbot, window)
+    assert near(colour_at(qtbot, window, *PLACE), WMS_COLOUR)
+    # Each tile asked with its own extent, in web map metres around the place shown.
+    boxes = [p.rsplit("BBOX=", 1)[1] for p in server.asked if "BBOX=" in p]
+    assert boxes and all(len(b.split(",")) == 4 for b in boxes)
+    west, south, east, north = (float(v) for v in boxes[-1].split(","))  # at zoom 12
+    assert round(east - west) == round(north - south) == round(2 * 20037508.342789244 / 2 ** 12)
+    assert run_js(qtbot, window, "String(window.__owned)") == "undefined"
+    credit = run_js(qtbot, window, "document.querySelector('.leaflet-control-attribution')"
+                                   ".textContent")
+    assert '<img src=x onerror="window.__owned=1">Risico' in credit

@@ -172,3 +172,30 @@ def test_a_read_only_user_adds_no_service_layer(client):
     with pytest.raises(AccessDenied, match="read-only"):
         client.layers.add_service_layer(client.user("wim.verhaegen"), case_id, service,
                                         name="Zones")
+
+
+def test_a_wmts_as_background_needs_tile_matrices_numbered_by_zoom():
+    from paragon_desktop.gis.ows import tile_template
+
+    wmts = Service("wmts", "https://tiles.example.org/wmts", "topo",
+                   template="https://tiles.example.org/t/{z}/{y}/{x}.png",
+                   matrix_ids=("", "", "EPSG:3857:2", "EPSG:3857:3"))
+    assert tile_template(wmts) == "https://tiles.example.org/t/EPSG%3A3857%3A{z}/{y}/{x}.png"
+    plain = replace(wmts, matrix_ids=("0", "1", "2"))
+    assert tile_template(plain) == "https://tiles.example.org/t/{z}/{y}/{x}.png"
+    with pytest.raises(ServiceError, match="not numbered by zoom"):
+        tile_template(replace(wmts, matrix_ids=("a", "b", "c")))
+    with pytest.raises(ServiceError, match="data layer"):
+        tile_template(Service("wfs", "https://wegen.example.org/wfs", "wegen"))
+
+
+def test_a_wms_tile_address_carries_the_tile_extent():
+    from paragon_desktop.gis.tile_sources import PRESETS, check_template, tile_url
+
+    template = "https://wms.example.org/wms?LAYERS=0&BBOX={bbox-epsg-3857}"
+    assert check_template(template) == template  # no {z}/{x}/{y} needed
+    # Zoom 1, the north-east quarter of the world.
+    assert tile_url(template, 1, 1, 0).endswith(
+        "BBOX=0.000000,0.000000,20037508.342789,20037508.342789")
+    wallonia = next(p for p in PRESETS if p.id == "wallonie-ortho")
+    assert "{bbox-epsg-3857}" in wallonia.url and not wallonia.download

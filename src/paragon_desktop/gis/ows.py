@@ -420,3 +420,28 @@ def fetch_features(service: Service, *, limit: int) -> bytes:
         raise ServiceError("{host} did not answer with GeoJSON for {layer}.", host=service.host,
                            layer=service.layer)
     return body
+
+
+def tile_template(service: Service) -> str:
+    """A WMTS or WMS layer as a background tile address (the form the settings keep): WMTS with
+    ``{z}``/``{x}``/``{y}``, WMS with the tile's extent ``{bbox-epsg-3857}``."""
+    from urllib.parse import quote
+
+    from paragon_desktop.gis.tile_sources import BBOX
+
+    if service.kind == "wms":
+        query = urlencode({"SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetMap",
+                           "LAYERS": service.layer, "STYLES": "",
+                           "FORMAT": service.format or "image/png", "TRANSPARENT": "TRUE",
+                           "CRS": "EPSG:3857", "WIDTH": "256", "HEIGHT": "256"})
+        return service.url + ("&" if "?" in service.url else "?") + query + "&BBOX=" + BBOX
+    if service.kind == "wmts":
+        # A tile address numbers zooms; matrices named "<prefix><zoom>" fit ("EPSG:3857:12").
+        named = [(z, m) for z, m in enumerate(service.matrix_ids) if m]
+        prefixes = {m[: len(m) - len(str(z))] for z, m in named if m.endswith(str(z))}
+        if len(prefixes) != 1 or len(named) != sum(1 for z, m in named if m.endswith(str(z))):
+            raise ServiceError("The tile matrices of {layer} are not numbered by zoom; add the "
+                               "service as WMS instead.", layer=service.layer)
+        return service.template.replace("{z}", quote(prefixes.pop(), safe="") + "{z}")
+    raise ServiceError("{layer} is a data layer (WFS, OGC API Features), not a background.",
+                       layer=service.layer)

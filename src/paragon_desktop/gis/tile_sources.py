@@ -1,5 +1,7 @@
 """Online tile sources: Belgian and common services as presets (used only when the user turns
-one on), or the user's own XYZ template, checked with one real tile before it is kept.
+one on), or the user's own XYZ template or WMTS/WMS service (gis.ows.tile_template turns a
+layer of it into a tile address; a WMS address carries {bbox-epsg-3857}), checked with one real
+tile before it is kept.
 
 ``download`` says whether a source's terms allow taking an area offline (NGI's CartoWeb terms
 forbid automatic downloads; OpenStreetMap's tile usage policy forbids bulk downloads)."""
@@ -18,6 +20,9 @@ from paragon_desktop.i18n import N_
 # A tile in Belgium (Brussels at zoom 8) to check a source with.
 CHECK_TILE = (8, 130, 86)
 TIMEOUT_S = 10
+# In a WMS tile address: the tile's extent in web map metres (as MapLibre and GDAL name it).
+BBOX = "{bbox-epsg-3857}"
+HALF_WORLD = 20037508.342789244
 
 
 class TileSourceError(ParagonError):
@@ -43,6 +48,12 @@ PRESETS = (
                "&VERSION=1.0.0&LAYER=omwrgbmrvl&STYLE=&FORMAT=image/png&TILEMATRIXSET=GoogleMapsVL"
                "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}",
                "© Digitaal Vlaanderen", max_zoom=20, download=True),
+    # Wallonia publishes its orthophotos as an ArcGIS WMS (layer 0: the latest campaign).
+    TileSource("wallonie-ortho", N_("Orthofoto Wallonië (SPW)"),
+               "https://geoservices.wallonie.be/arcgis/services/IMAGERIE/ORTHO_LAST/MapServer/"
+               "WMSServer?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=0&STYLES="
+               "&FORMAT=image/jpeg&CRS=EPSG:3857&WIDTH=256&HEIGHT=256&BBOX=" + BBOX,
+               "© SPW - Service public de Wallonie", max_zoom=20, download=False),
     TileSource("osm", N_("OpenStreetMap (standaard)"),
                "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
                "© OpenStreetMap-bijdragers", max_zoom=19, download=False),
@@ -60,6 +71,8 @@ def check_template(url: str) -> str:
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise TileSourceError("“{url}” is not a web address: a tile source looks like "
                               "https://host/{{z}}/{{x}}/{{y}}.png.", url=url)
+    if BBOX in url:  # a WMS asked tile by tile
+        return url
     missing = [p for p in ("{z}", "{x}", "{y}") if p not in url]
     if missing:
         raise TileSourceError("“{url}” lacks {missing}: a tile source names the zoom and the tile "
@@ -68,7 +81,16 @@ def check_template(url: str) -> str:
     return url
 
 
+def tile_bbox(z: int, x: int, y: int) -> str:
+    """A web map tile's extent in EPSG:3857 metres: minx,miny,maxx,maxy."""
+    size = 2 * HALF_WORLD / 2 ** z
+    west, north = -HALF_WORLD + x * size, HALF_WORLD - y * size
+    return f"{west:.6f},{north - size:.6f},{west + size:.6f},{north:.6f}"
+
+
 def tile_url(template: str, z: int, x: int, y: int) -> str:
+    if BBOX in template:
+        return template.replace(BBOX, tile_bbox(z, x, y))
     return (template.replace("{s}", "a").replace("{z}", str(z)).replace("{x}", str(x))
             .replace("{y}", str(y)))
 

@@ -246,7 +246,10 @@
     background: function (op) {
       if (P.background) { P.map.removeLayer(P.background); P.background = null; }
       if (op.tile_url) {
-        P.background = L.tileLayer(op.tile_url, { attribution: op.attribution || "", maxZoom: 19 });
+        // Leaflet shows attributions as markup: the user's (or a service's) text is escaped.
+        var options = { attribution: escapeHtml(op.attribution || ""), maxZoom: 19 };
+        P.background = op.tile_url.indexOf(BBOX) >= 0 ? new BBoxLayer(op.tile_url, options)
+                                                       : L.tileLayer(op.tile_url, options);
         P.background.addTo(P.map);
         P.background.bringToBack();
       }
@@ -800,6 +803,24 @@
   // -- partners' map services (WMS, WMTS) ----------------------------------------------------------
   // WMTS tiles by zoom: the service names each zoom's tile matrix (e.g. "EPSG:3857:12"); the
   // address is filled in as text, any other {name} in it stays as it is.
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  // A WMS as background tiles: the address carries each tile's extent in web map metres.
+  var BBOX = "{bbox-epsg-3857}", HALF_WORLD = 20037508.342789244;
+  var BBoxLayer = null;  // L.TileLayer.extend(bboxLayerSpec) once Leaflet has loaded (start)
+  var bboxLayerSpec = {
+    getTileUrl: function (coords) {
+      var z = this._getZoomForUrl(), size = 2 * HALF_WORLD / Math.pow(2, z);
+      var west = -HALF_WORLD + coords.x * size, north = HALF_WORLD - coords.y * size;
+      return this._url.split(BBOX).join([west, north - size, west + size, north]
+        .map(function (v) { return v.toFixed(6); }).join(","));
+    },
+  };
+
   var WmtsLayer = null;  // L.TileLayer.extend(wmtsLayerSpec) once Leaflet has loaded (start)
   var wmtsLayerSpec = {
     getTileUrl: function (coords) {
@@ -1064,6 +1085,7 @@
     }
     PointLayer = L.Layer.extend(pointLayerSpec);
     WmtsLayer = L.TileLayer.extend(wmtsLayerSpec);
+    BBoxLayer = L.TileLayer.extend(bboxLayerSpec);
     L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
     P.legendOpen = false;
     addMapControls(map);

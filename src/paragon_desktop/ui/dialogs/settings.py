@@ -9,13 +9,17 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from paragon_desktop.domain.errors import ParagonError
+from paragon_desktop.gis.ows import Offer, discover, tile_template
 from paragon_desktop.gis.tile_sources import PRESETS, check_source, preset_for
 from paragon_desktop.i18n import LANGUAGES, _
 from paragon_desktop.settings import MAX_REFRESH_SECONDS, MIN_REFRESH_SECONDS, Settings
@@ -32,6 +36,30 @@ class SettingsDialog(QDialog):
         for preset in PRESETS:
             self.source.addItem(_(preset.name), preset.id)
         self.source.addItem(_("Eigen XYZ-adres…"), "custom")
+        self.source.addItem(_("Eigen WMTS- of WMS-dienst…"), "service")
+        # One's own WMTS or WMS: its address is asked what it offers, a layer becomes the
+        # tile address (still checked with one tile at OK).
+        self.service_kind = QComboBox()
+        self.service_kind.addItem("WMTS", "wmts")
+        self.service_kind.addItem("WMS", "wms")
+        self.service_url = QLineEdit()
+        self.service_url.setPlaceholderText(_("adres van de dienst (GetCapabilities)"))
+        self.service_url.setMinimumWidth(
+            self.service_url.fontMetrics().horizontalAdvance(self.service_url.placeholderText()) + 30)
+        self.service_fetch = QPushButton(_("Ophalen"))
+        self.service_fetch.clicked.connect(self.ask_service)
+        self.service_url.returnPressed.connect(self.ask_service)
+        self.service_layer = QComboBox()
+        self.service_layer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.service_layer.setMinimumContentsLength(24)
+        self.service_layer.currentIndexChanged.connect(self._on_service_layer)
+        self.service_row = QWidget()
+        row = QHBoxLayout(self.service_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.service_kind)
+        row.addWidget(self.service_url, 1)
+        row.addWidget(self.service_fetch)
+        self.service_offers: list[Offer] = []
         self.tile_url = QLineEdit(settings.tile_url or "")
         self.tile_url.setPlaceholderText(_("leeg: offline, geen achtergrondkaart"))
         # Wide enough for its own hint and for a typical tile address, not clipped.
@@ -42,12 +70,11 @@ class SettingsDialog(QDialog):
         chosen = preset_for(settings.tile_url)
         self.source.setCurrentIndex(self.source.findData(
             chosen.id if chosen else ("custom" if settings.tile_url else "")))
-        self.source.currentIndexChanged.connect(self._on_source)
-        self._on_source()
         self.check_error = QLabel()
         self.check_error.setWordWrap(True)
         self.check_error.setStyleSheet("color: #c92a2a;")
         self.check_error.hide()
+        self.source.currentIndexChanged.connect(self._on_source)
         self.checks = 0  # tile sources asked (for tests)
         self.refresh = QSpinBox()
         self.refresh.setRange(MIN_REFRESH_SECONDS, MAX_REFRESH_SECONDS)
@@ -70,6 +97,9 @@ class SettingsDialog(QDialog):
         form.addRow(_("Taal"), self.language)
         form.addRow("", self.language_note)
         form.addRow(_("Online achtergrond"), self.source)
+        form.addRow(_("Dienst"), self.service_row)
+        form.addRow(_("Laag"), self.service_layer)
+        self._form = form
         form.addRow(_("Tegeladres"), self.tile_url)
         form.addRow(_("Bronvermelding"), self.attribution)
         form.addRow(_("Vernieuwen elke"), self.refresh)
@@ -84,6 +114,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.check_error)
         layout.addWidget(buttons)
         self._workers = Workers(self)
+        self._on_source()
 
     def _on_source(self) -> None:
         choice = self.source.currentData()
@@ -97,6 +128,48 @@ class SettingsDialog(QDialog):
         custom = choice == "custom"
         self.tile_url.setReadOnly(not custom)
         self.attribution.setReadOnly(not custom)
+        service = choice == "service"
+        self._form.setRowVisible(self.service_row, service)
+        self._form.setRowVisible(self.service_layer, service)
+        if service and not self.service_offers:
+            self.tile_url.clear()
+            self.attribution.clear()
+
+    def ask_service(self) -> None:
+        """Ask the service what it offers (off the GUI thread); its layers fill the list."""
+        kind, url = self.service_kind.currentData(), self.service_url.text()
+        self.service_fetch.setEnabled(False)
+        self.check_error.hide()
+        self.checks += 1
+
+        def found(offers: list[Offer]) -> None:
+            self.service_fetch.setEnabled(True)
+            self.service_offers = offers
+            self.service_layer.clear()
+            for offer in offers:
+                self.service_layer.addItem(offer.title, offer.service.layer)
+            self.service_layer.setCurrentIndex(0)
+
+        def refused(exc: Exception) -> None:
+            self.service_fetch.setEnabled(True)
+            self.check_error.setText(str(exc))
+            self.check_error.show()
+
+        self._workers.run(lambda: discover(kind, url), found, refused)
+
+    def _on_service_layer(self, index: int) -> None:
+        if not 0 <= index < len(self.service_offers):
+            return
+        service = self.service_offers[index].service
+        try:
+            self.tile_url.setText(tile_template(service))
+        except ParagonError as exc:
+            self.tile_url.clear()
+            self.check_error.setText(str(exc))
+            self.check_error.show()
+            return
+        self.check_error.hide()
+        self.attribution.setText(service.attribution or service.host)
 
     def _on_ok(self) -> None:
         """A new online source is asked for one tile first (off the GUI thread): one that does
