@@ -5,6 +5,7 @@ it for read-only users. Our own right-click menu; a reloaded page restores every
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from pyproj import Geod
@@ -581,3 +582,44 @@ def test_the_map_prints_at_a_chosen_scale_and_the_view_comes_back(open_window, q
     assert "Schaal 1:25.000" in document.getAllText(0).text()
     qtbot.waitUntil(lambda: map_stats(qtbot, window)["zoom"] == before["zoom"], timeout=5000)
     assert map_stats(qtbot, window)["center"] == pytest.approx(before["center"])
+
+
+def test_the_map_prints_a_chosen_extent_with_a_lambert_grid(open_window, qtbot, tmp_path):
+    """The case and its surroundings, wherever the view is; grid values in Lambert 72 metres."""
+    from PySide6.QtPdf import QPdfDocument
+
+    from paragon_desktop.gis.crs import to_lambert72
+    from paragon_desktop.ui.map_print import PrintInfo, grid_lines
+
+    window = open_window("an.peeters")
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["featuresOnMap"] == 20)
+    run_js(qtbot, window, "paragon.map.setView([50.5, 5.5], 9, {animate: false}); true")
+    before = map_stats(qtbot, window)
+    extents = window.map_tools.print_extents(json.loads(run_js(qtbot, window,
+                                                               "paragon.printInfo()")))
+    assert set(extents) == {"Huidig kaartbeeld", "De case en omgeving", "Alle ankers"}
+    extent = extents["De case en omgeving"]
+    pdf = tmp_path / "case.pdf"
+    window.map_tools.print_to(pdf, "A4", True, extent=extent, grid="lambert72")
+    qtbot.waitUntil(lambda: window.map_tools.last_print == pdf, timeout=15000)
+    text = QPdfDocument()
+    text.load(str(pdf))
+    page = text.getAllText(0).text()
+    # The grid's values are Lambert 72 metres of the case's area (e.g. 140.000).
+    x_min = to_lambert72(extent[0], extent[1])[0]
+    x_max = to_lambert72(extent[2], extent[1])[0]
+    found = [int(v.replace(".", "")) for v in re.findall(r"\b\d{2,3}\.\d{3}\b", page)]
+    assert any(x_min - 5000 <= v <= x_max + 5000 for v in found), page
+    # The view comes back.
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["zoom"] == before["zoom"], timeout=5000)
+    assert map_stats(qtbot, window)["center"] == pytest.approx(before["center"])
+    # The lines themselves: about five each way, every value a round number.
+    info = PrintInfo("", "", bounds=extent, grid="lambert72")
+    lines = grid_lines(info)
+    assert 6 <= len(lines) <= 20
+    xs = sorted(value for axis, value, _points in lines if axis == "x")
+    step = xs[1] - xs[0]
+    assert step in (100, 200, 500, 1000, 2000, 5000)
+    assert all(value % step == 0 for _axis, value, _points in lines)
+    wgs = grid_lines(PrintInfo("", "", bounds=extent, grid="wgs84"))
+    assert all(extent[0] <= v <= extent[2] for axis, v, _p in wgs if axis == "x")

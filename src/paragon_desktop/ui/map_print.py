@@ -1,7 +1,8 @@
 """A printable map (Kaart > Afdrukken/Exporteren): the current view on an A4 or A3 page, portrait
 or landscape, as PDF or PNG, with the case name, the time (Belgian), the author, the exercise
 banner, a north arrow, a scale bar and the scale, the corner coordinates in WGS84 and Lambert
-72, the legend of what is visible and the credits of the basemaps. A PDF can go with the next
+72, a coordinate grid in either, the legend of what is visible and the credits of the basemaps
+and map services. The view, or a chosen extent (the case and its surroundings, its anchors). A PDF can go with the next
 message as its SITREP document."""
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
-from paragon_desktop.gis.crs import to_lambert72
+from paragon_desktop.gis.crs import LAMBERT72, WGS84, to_lambert72, transformer
 from paragon_desktop.i18n import _, number
 
 DPI = 150
@@ -43,6 +44,7 @@ class PrintInfo:
     size: tuple[int, int] = (800, 600)  # the map's size on screen, CSS pixels
     legend: list[dict[str, Any]] = field(default_factory=list)
     credits: str = ""
+    grid: str = ""  # "": none, "lambert72" or "wgs84": grid lines with their labels
 
 
 def _nice_length(metres: float) -> float:
@@ -124,6 +126,8 @@ def render(painter: QPainter, width: int, height: int, map_image: QImage, info: 
     painter.setPen(QPen(QColor("#495057"), 2))
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.drawRect(target)
+    if info.grid:
+        _grid(painter, target, info, small)
     _north_arrow(painter, QPointF(target.right() - DPI * 0.25, target.top() + DPI * 0.3), small)
     metres_per_page_px = _scale_bar(painter, target, info, small)
     scale_text = _("Schaal 1:{scale} (afgedrukt op ware grootte)").format(
@@ -141,6 +145,94 @@ def render(painter: QPainter, width: int, height: int, map_image: QImage, info: 
     painter.drawText(QRectF(margin, height - margin - DPI * 0.15, width - 2 * margin, DPI * 0.15),
                      Qt.AlignmentFlag.AlignLeft,
                      _("Bronnen: {credits}").format(credits=info.credits or "—") + "  ·  Leaflet")
+
+
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def page_point(target: QRectF, info: PrintInfo, lon: float, lat: float) -> QPointF:
+    """Where a place lies on the printed map (the map is in Web Mercator)."""
+    west, south, east, north = info.bounds
+    top, bottom = _mercator_y(north), _mercator_y(south)
+    return QPointF(target.left() + (lon - west) / (east - west) * target.width(),
+                   target.top() + (top - _mercator_y(lat)) / (top - bottom) * target.height())
+
+
+GRID_LINES = 5  # about this many lines across the map
+
+
+def grid_lines(info: PrintInfo) -> list[tuple[str, float, list[tuple[float, float]]]]:
+    """The grid's lines: (axis "x" or "y", value, lon/lat points along it). WGS84 lines are
+    meridians and parallels; Lambert 72 lines are straight in metres, bent on the web map."""
+    west, south, east, north = info.bounds
+    lines: list[tuple[str, float, list[tuple[float, float]]]] = []
+    if info.grid == "wgs84":
+        step = _nice_length((east - west) / GRID_LINES)
+        first = math.ceil(west / step)
+        for i in range(first, math.floor(east / step) + 1):
+            lines.append(("x", i * step, [(i * step, south), (i * step, north)]))
+        step_y = _nice_length((north - south) / GRID_LINES)
+        for i in range(math.ceil(south / step_y), math.floor(north / step_y) + 1):
+            lines.append(("y", i * step_y, [(west, i * step_y), (east, i * step_y)]))
+        return lines
+    to_l72, to_wgs = transformer(WGS84, LAMBERT72), transformer(LAMBERT72, WGS84)
+    corners = [to_l72.transform(lon, lat) for lon in (west, east) for lat in (south, north)]
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    step = _nice_length((max(xs) - min(xs)) / GRID_LINES)
+    samples = 24
+    for axis, low, high, other_low, other_high in (("x", min(xs), max(xs), min(ys), max(ys)),
+                                                   ("y", min(ys), max(ys), min(xs), max(xs))):
+        for i in range(math.ceil(low / step), math.floor(high / step) + 1):
+            value = i * step
+            along = [other_low + (other_high - other_low) * k / samples
+                     for k in range(samples + 1)]
+            points = [to_wgs.transform(value, t) if axis == "x" else to_wgs.transform(t, value)
+                      for t in along]
+            lines.append((axis, value, [(float(lon), float(lat)) for lon, lat in points]))
+    return lines
+
+
+def _grid_label(info: PrintInfo, value: float) -> str:
+    if info.grid == "wgs84":
+        fraction = f"{value:.5f}".rstrip("0").partition(".")[2]
+        return f"{number(value, len(fraction))}°"
+    return number(round(value))
+
+
+def _grid(painter: QPainter, target: QRectF, info: PrintInfo, font: QFont) -> None:
+    """Grid lines over the map with their values at the top and left edges."""
+    painter.save()
+    painter.setClipRect(target)
+    painter.setFont(font)
+    painter.setPen(QPen(QColor(33, 37, 41, 150), 1.5))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    labels: list[tuple[QPointF, str, str]] = []
+    for axis, value, points in grid_lines(info):
+        page = [page_point(target, info, lon, lat) for lon, lat in points]
+        path = QPainterPath(page[0])
+        for point in page[1:]:
+            path.lineTo(point)
+        painter.drawPath(path)
+        # The label where the line meets the top (x) or the left edge (y).
+        if axis == "x":
+            near = min(page, key=lambda p: abs(p.y() - target.top()))
+            at = QPointF(near.x(), target.top())
+        else:
+            near = min(page, key=lambda p: abs(p.x() - target.left()))
+            at = QPointF(target.left(), near.y())
+        labels.append((at, axis, _grid_label(info, value)))
+    metrics_height = DPI * 0.13
+    for at, axis, text in labels:
+        width = painter.fontMetrics().horizontalAdvance(text) + 8
+        box = (QRectF(at.x() - width / 2, at.y() + 2, width, metrics_height) if axis == "x"
+               else QRectF(at.x() + 2, at.y() - metrics_height / 2, width, metrics_height))
+        if not target.contains(box):
+            continue
+        painter.fillRect(box, QColor(255, 255, 255, 210))
+        painter.setPen(QColor("#212529"))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+    painter.restore()
 
 
 def _north_arrow(painter: QPainter, at: QPointF, font: QFont) -> None:

@@ -999,7 +999,11 @@
 
   /* What a printed map needs from the page: the view and the legend as drawn. */
   P.printInfo = function () {
-    var b = P.map.getBounds(), c = P.map.getCenter();
+    var b = P.map.getBounds(), c = P.map.getCenter(), anchorBounds = null;
+    if (P.anchorGroup.getLayers().length) {
+      var ab = P.anchorGroup.getBounds();
+      anchorBounds = [ab.getWest(), ab.getSouth(), ab.getEast(), ab.getNorth()];
+    }
     var legend = [];
     Object.keys(P.layers).forEach(function (id) {
       var e = P.layers[id];
@@ -1018,6 +1022,7 @@
       zoom: P.map.getZoom(), center: [c.lng, c.lat],
       bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
       size: [P.map.getSize().x, P.map.getSize().y], legend: legend,
+      anchors: anchorBounds,
       credits: ((P.credits && P.credits.textContent) || "")
         + (P.background && P.background.options.attribution ? P.background.options.attribution : ""),
     });

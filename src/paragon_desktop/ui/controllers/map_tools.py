@@ -23,7 +23,7 @@ from paragon_desktop.i18n import _, number, when
 from paragon_desktop.ui.controllers.anchors import DrawBar
 from paragon_desktop.ui.controllers.context import WindowContext
 from paragon_desktop.ui.dialogs.area_download import AreaDownloadDialog
-from paragon_desktop.ui.dialogs.map_print import MapPrintDialog
+from paragon_desktop.ui.dialogs.map_print import Bounds, MapPrintDialog
 from paragon_desktop.ui.map.ops import Op, op
 from paragon_desktop.ui.map.view import MapView
 from paragon_desktop.ui.map_print import PrintInfo, write, zoom_for_scale
@@ -74,7 +74,7 @@ class MapToolsController(QObject):
         super().__init__(ctx)
         self._attach = attach
         self.last_print: Path | None = None
-        self._restore_zoom: float | None = None
+        self._restore_view: tuple[tuple[float, float], float] | None = None
         self.ctx = ctx
         self.map = map_view
         self._new_anchor_at = new_anchor_at
@@ -246,8 +246,23 @@ class MapToolsController(QObject):
         self.area_dialog.open()
 
     # -- printing ---------------------------------------------------------------------------------
+    def print_extents(self, found: dict[str, Any]) -> dict[str, Bounds | None]:
+        """What can be printed besides the view: the case and its surroundings, its anchors."""
+        extents: dict[str, Bounds | None] = {_("Huidig kaartbeeld"): None}
+        if self.ctx.case.bbox is not None:
+            west, south, east, north = self.ctx.case.bbox
+            pad = 0.01
+            extents[_("De case en omgeving")] = (west - pad, south - pad, east + pad, north + pad)
+        if found.get("anchors"):
+            extents[_("Alle ankers")] = tuple(found["anchors"])  # type: ignore[assignment]
+        return extents
+
     def ask_print(self) -> None:
-        dialog = MapPrintDialog(self.ctx.parent_widget)
+        self.map.page().runJavaScript(
+            "paragon.printInfo()", 0, lambda found: self._ask_print(json.loads(found)))
+
+    def _ask_print(self, found: dict[str, Any]) -> None:
+        dialog = MapPrintDialog(self.ctx.parent_widget, self.print_extents(found))
         if not dialog.exec():
             return
         suffix = dialog.format.currentData()
@@ -259,38 +274,48 @@ class MapToolsController(QObject):
             self.print_to(Path(path).with_suffix(suffix), dialog.paper.currentData(),
                           bool(dialog.orientation.currentData()),
                           attach=dialog.attach.isChecked() and suffix == ".pdf",
-                          scale=int(dialog.scale.currentData()) or None)
+                          scale=int(dialog.scale.currentData()) or None,
+                          extent=dialog.extent.currentData(), grid=dialog.grid.currentData())
 
     def print_to(self, path: Path, paper: str = "A4", landscape: bool = True, *,
-                 attach: bool = False, scale: int | None = None) -> None:
+                 attach: bool = False, scale: int | None = None, extent: Bounds | None = None,
+                 grid: str = "lambert72") -> None:
         """The current view on a page (the page knows the view and the legend: asked first);
-        with ``scale``, the view around the same centre at that printed scale."""
-        if scale is None:
-            self.map.page().runJavaScript(
-                "paragon.printInfo()", 0,
-                lambda found: self._print(path, paper, landscape, attach, json.loads(found)))
+        with ``extent``, that area instead; with ``scale``, at that printed scale around the
+        same centre. The user's view comes back afterwards."""
+        def printed(found: dict[str, Any]) -> None:
+            self._print(path, paper, landscape, attach, grid, found)
+
+        if scale is None and extent is None:
+            self.map.page().runJavaScript("paragon.printInfo()", 0,
+                                          lambda found: printed(json.loads(found)))
             return
 
-        def zoom_to_scale(found: dict[str, Any]) -> None:
-            info = PrintInfo(title="", subtitle="", center=tuple(found["center"]),  # type: ignore[arg-type]
-                             size=tuple(found["size"]), legend=found["legend"],  # type: ignore[arg-type]
-                             exercise="x" if self.ctx.case.is_exercise else "")
-            zoom = zoom_for_scale(scale, paper, landscape, info)
+        def move(found: dict[str, Any]) -> None:
+            self._restore_view = (tuple(found["center"]), float(found["zoom"]))
             lon, lat = found["center"]
-            self._restore_zoom = float(found["zoom"])
+            script = "paragon.map.options.zoomSnap = 0;"
+            if extent is not None:
+                west, south, east, north = extent
+                lon, lat = (west + east) / 2, (south + north) / 2
+                script += (f"paragon.map.fitBounds([[{south}, {west}], [{north}, {east}]], "
+                           "{animate: false});")
+            if scale is not None:
+                info = PrintInfo(title="", subtitle="", center=(lon, lat),
+                                 size=tuple(found["size"]), legend=found["legend"],  # type: ignore[arg-type]
+                                 exercise="x" if self.ctx.case.is_exercise else "")
+                zoom = zoom_for_scale(scale, paper, landscape, info)
+                script += f"paragon.map.setView([{lat}, {lon}], {zoom:.4f}, {{animate: false}});"
             self.map.page().runJavaScript(
-                f"paragon.map.options.zoomSnap = 0; paragon.map.setView([{lat}, {lon}], "
-                f"{zoom:.4f}, {{animate: false}}); true", 0,
+                script + " true", 0,
                 # Tiles and canvases redraw at the new zoom before the page is asked again.
                 lambda _r: QTimer.singleShot(800, lambda: self.map.page().runJavaScript(
-                    "paragon.printInfo()", 0,
-                    lambda again: self._print(path, paper, landscape, attach,
-                                              json.loads(again)))))
+                    "paragon.printInfo()", 0, lambda again: printed(json.loads(again)))))
 
         self.map.page().runJavaScript("paragon.printInfo()", 0,
-                                      lambda found: zoom_to_scale(json.loads(found)))
+                                      lambda found: move(json.loads(found)))
 
-    def _print(self, path: Path, paper: str, landscape: bool, attach: bool,
+    def _print(self, path: Path, paper: str, landscape: bool, attach: bool, grid: str,
                found: dict[str, Any]) -> None:
         ctx = self.ctx
         case = ctx.case
@@ -301,7 +326,7 @@ class MapToolsController(QObject):
             exercise=_("OEFENING - geen echte noodsituatie") if case.is_exercise else "",
             zoom=float(found["zoom"]), center=tuple(found["center"]),  # type: ignore[arg-type]
             bounds=tuple(found["bounds"]), size=tuple(found["size"]),  # type: ignore[arg-type]
-            legend=found["legend"], credits=found["credits"])
+            legend=found["legend"], credits=found["credits"], grid=grid)
         # The page's own buttons stay off the print (hidden for the grab, then back).
         self.map.page().runJavaScript("document.body.classList.add('paragon-printing'); true", 0,
                                       lambda _r: QTimer.singleShot(
@@ -313,10 +338,11 @@ class MapToolsController(QObject):
         ctx = self.ctx
         image = self.map.grab().toImage()
         back = "document.body.classList.remove('paragon-printing');"
-        if self._restore_zoom is not None:  # printed at a chosen scale: the user's view back
-            back += (f"paragon.map.setZoom({self._restore_zoom}, {{animate: false}});"
+        if self._restore_view is not None:  # printed elsewhere or at a scale: the view back
+            (lon, lat), zoom = self._restore_view
+            back += (f"paragon.map.setView([{lat}, {lon}], {zoom}, {{animate: false}});"
                      "paragon.map.options.zoomSnap = 1;")
-            self._restore_zoom = None
+            self._restore_view = None
         self.map.page().runJavaScript(back + " true")
         try:
             write(path, paper, landscape, image, info)

@@ -12,17 +12,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from paragon_desktop.i18n import _, number
+from paragon_desktop.i18n import N_, _, number
 from paragon_desktop.ui.map_print import PAPERS
+
+Bounds = tuple[float, float, float, float]
 
 # Scales crisis cells print situation maps at (the view's centre stays where it is).
 SCALES = (5_000, 10_000, 25_000, 50_000, 100_000)
 
 
+GRIDS = (("lambert72", "Lambert 72"), ("wgs84", "WGS84"), ("", N_("Geen")))
+
+
 class MapPrintDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None,
+                 extents: dict[str, Bounds | None] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Kaart afdrukken of exporteren"))
+        # The view as it is, or an extent to print (the view moves there and comes back).
+        self.extent = QComboBox()
+        for label, bounds in (extents or {_("Huidig kaartbeeld"): None}).items():
+            self.extent.addItem(label, bounds)
+        self.grid = QComboBox()
+        for grid, label in GRIDS:
+            self.grid.addItem(_(label), grid)
         self.paper = QComboBox()
         for name in PAPERS:
             self.paper.addItem(name, name)
@@ -46,9 +59,11 @@ class MapPrintDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
+        form.addRow(_("Gebied"), self.extent)
         form.addRow(_("Papier"), self.paper)
         form.addRow(_("Richting"), self.orientation)
         form.addRow(_("Schaal"), self.scale)
+        form.addRow(_("Coördinatenraster"), self.grid)
         form.addRow(_("Formaat"), self.format)
         form.addRow(self.attach)
         form.addRow(buttons)
