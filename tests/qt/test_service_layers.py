@@ -81,6 +81,17 @@ def test_a_wms_layer_from_the_dialog_is_drawn_and_its_host_alone_let_through(
     # The dock says where it comes from.
     item = window.layers.panel.item_for(layer["id"])
     assert "Kaartdienst WMS van 127.0.0.1, laag seveso_zones" in item.toolTip(0)
+    # The user's opacity applies to the images.
+    window.map.set_layer_opacity(layer["id"], 0.4)
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(layer["id"])]["opacity"] == 0.4)
+    assert run_js(qtbot, window, f"paragon.layers[{layer['id']}].layer.options.opacity") == 0.4
+    # A live image layer asks its service again (the timer's step, run now): new images, not
+    # the browser's cached ones.
+    before = len([p for p in server.asked if "request=getmap" in p.lower()])
+    assert choice.offer.service.refresh_s == 0
+    run_js(qtbot, window, f"paragon.layers[{layer['id']}].refreshNow(); true")
+    qtbot.waitUntil(lambda: len([p for p in server.asked if "_paragon=" in p]) > 0, timeout=5000)
+    assert len([p for p in server.asked if "request=getmap" in p.lower()]) > before
 
 
 def test_a_shared_wmts_layer_is_shown_only_once_its_host_is_allowed(

@@ -851,14 +851,13 @@
     applyOpacity(entry);
     // A live service (positions, closures) is asked again every so many seconds; the browser
     // cache would answer otherwise.
-    if (s.refresh) {
-      entry.refreshTimer = setInterval(function () {
-        if (!P.map.hasLayer(layer)) return;
-        entry.refreshed = (entry.refreshed || 0) + 1;
-        if (s.kind === "wms") layer.setParams({ _paragon: Date.now() });
-        else { layer.options.stamp = Date.now(); layer.redraw(); }
-      }, s.refresh * 1000);
-    }
+    entry.refreshNow = function () {
+      if (!P.map.hasLayer(layer)) return;
+      entry.refreshed = (entry.refreshed || 0) + 1;
+      if (s.kind === "wms") layer.setParams({ _paragon: Date.now() });
+      else { layer.options.stamp = Date.now(); layer.redraw(); }
+    };
+    if (s.refresh) entry.refreshTimer = setInterval(entry.refreshNow, s.refresh * 1000);
     var visible = entry.visible;
     entry.visible = false;
     handlers["layer.visible"]({ id: id, visible: visible });
