@@ -1,6 +1,8 @@
-"""Offline basemaps: drawing the demo basemap, reading tiles from MBTiles and PMTiles, and the
-time from opening the case to the first basemap tile drawn. (Frame times after a pan are not
-measured here: requestAnimationFrame does not run in the offscreen platform.)
+"""Offline basemaps: drawing the demo basemap, reading tiles from MBTiles and PMTiles, the time
+from opening the case to the first basemap tile drawn, and after a pan or a zoom step the time
+until every tile of the new view is drawn (Leaflet's "load" event), with the basemap alone and
+with a WMS layer of a local map service over it. (Frame times as such are not measured:
+requestAnimationFrame does not run in the offscreen platform.)
 
 Run: .venv/bin/python bench/bench_basemaps.py
 """
@@ -44,7 +46,60 @@ def run_js(window, script: str, timeout: float = 10):
     return box[0] if box else None
 
 
-def measure_window(services, user, case, run: int) -> None:
+# Pan 300 px east or west, or zoom one step in or out; the time until the given tile layer has
+# every tile of the new view (Leaflet fires "load" then).
+# Steps run by the page itself, one after the other: each pans 1,200 px (beyond the tiles
+# Leaflet keeps around the view, two each side) or zooms one step, and times until the given
+# tile layer has every tile of the new view (Leaflet fires "load"); a step that needs no new
+# tile counts as done at once, one that never finishes as -1 after 10 s.
+STEPS = """(function () {{
+  var layer = {layer}, actions = {actions}, i = 0;
+  window.__steps = {{ times: [], done: false }};
+  function next() {{
+    if (i >= {n}) {{ window.__steps.done = true; return; }}
+    var t0 = performance.now(), finished = false;
+    function done(value) {{
+      if (finished) return;
+      finished = true;
+      layer.off("load", loaded);
+      window.__steps.times.push(value === undefined ? performance.now() - t0 : value);
+      i += 1;
+      setTimeout(next, 50);
+    }}
+    function loaded() {{ done(); }}
+    layer.on("load", loaded);
+    actions[i % 2]();
+    if (!layer._loading) done();
+    setTimeout(function () {{ done(-1); }}, 10000);
+  }}
+  next();
+  return true;
+}})()"""
+ACTIONS = {
+    "pan": "[function () { paragon.map.panBy([1200, 0], {animate: false}); },"
+           " function () { paragon.map.panBy([-1200, 0], {animate: false}); }]",
+    "zoom": "[function () { paragon.map.setZoom(paragon.map.getZoom() + 1, {animate: false}); },"
+            " function () { paragon.map.setZoom(paragon.map.getZoom() - 1, {animate: false}); }]",
+}
+
+
+def step_times(window, layer: str, kind: str, n: int = 12) -> list[float]:
+    page = window.map.page()
+    page.runJavaScript(STEPS.format(layer=layer, actions=ACTIONS[kind], n=n))
+    found: list[str] = []
+
+    def finished() -> bool:
+        # Asked without waiting (no nested event loop): the answer lands in ``found``.
+        page.runJavaScript("window.__steps && window.__steps.done ? "
+                           "JSON.stringify(window.__steps.times) : null", 0,
+                           lambda value: found.append(value) if value else None)
+        return bool(found)
+
+    wait_until(finished, 200, poll_ms=100)
+    return [float(t) for t in json.loads(found[0])] if found else []
+
+
+def measure_window(services, user, case, run: int, wms=None) -> None:
     from paragon_desktop.settings import Settings
     from paragon_desktop.ui.main_window import MainWindow
 
@@ -57,6 +112,26 @@ def measure_window(services, user, case, run: int) -> None:
     first = time.perf_counter() - t
     wait_until(lambda: window.map.bridge.settled, 60)
     print(f"run {run + 1}: window to first basemap tile {first * 1000:.0f} ms")
+    if run == 0:
+        run_js(window, "paragon.map.setView([51.2, 4.25], 11, {animate: false}); true")
+        wait_until(lambda: False, 1.0)
+        basemap = "paragon.basemapLayers[0]"
+        for kind in ("pan", "zoom"):
+            print(f"  {kind} step, basemap tiles all drawn (ms): "
+                  f"{summary(step_times(window, basemap, kind))}")
+        if wms is not None:
+            from paragon_desktop.ui.dialogs.service_layer import ServiceChoice
+
+            window.service_layers.add(ServiceChoice(wms, "Seveso-zones", "", []))
+            wait_until(lambda: bool(run_js(window, "Object.keys(paragon.layers).some(function"
+                                                   " (k) { return paragon.layers[k].service; })")),
+                       20)
+            wait_until(lambda: False, 1.0)
+            layer = ("paragon.layers[Object.keys(paragon.layers).filter(function (k) "
+                     "{ return paragon.layers[k].service; })[0]].layer")
+            for kind in ("pan", "zoom"):
+                print(f"  {kind} step, WMS images from a local service all drawn (ms): "
+                      f"{summary(step_times(window, layer, kind))}")
     window.close()
     wait_until(lambda: False, 0.3)
 
@@ -86,8 +161,14 @@ def main() -> None:
     services = build_services(db)
     user = services.auth.user_by_name("an.peeters")
     case = services.cases.find_case(user, "Nordchem")
-    for run in range(3):
-        measure_window(services, user, case, run)
+    from paragon_desktop.gis.ows import discover
+    from tests.owsserver import ows_server
+
+    with ows_server() as server:
+        wms = next(o for o in discover("wms", server.base + "/wms")
+                   if o.service.layer == "seveso_zones")
+        for run in range(3):
+            measure_window(services, user, case, run, wms)
     db.dispose()
     print(json.dumps({"data": str(HOME)}))
 

@@ -155,11 +155,14 @@ def ows_server() -> Iterator[OwsServer]:
                     state.features).encode()
             elif parts.path == "/html":
                 status, kind, body = 200, "text/html", b"<html><body>Welkom</body></html>"
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the map dropped a tile it no longer needs (panned on)
 
         def log_message(self, *_args) -> None:
             pass
