@@ -227,7 +227,8 @@ def _grid(painter: QPainter, target: QRectF, info: PrintInfo, font: QFont) -> No
         width = painter.fontMetrics().horizontalAdvance(text) + 8
         box = (QRectF(at.x() - width / 2, at.y() + 2, width, metrics_height) if axis == "x"
                else QRectF(at.x() + 2, at.y() - metrics_height / 2, width, metrics_height))
-        if not target.contains(box):
+        # Not outside the frame, and not under the scale bar (bottom left).
+        if not target.contains(box) or (axis == "y" and box.bottom() > target.bottom() - DPI * 0.4):
             continue
         painter.fillRect(box, QColor(255, 255, 255, 210))
         painter.setPen(QColor("#212529"))

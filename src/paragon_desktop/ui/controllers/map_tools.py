@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QCursor, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QMainWindow, QMenu, QToolBar
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLineEdit, QMainWindow, QMenu, QToolBar
 
 from paragon_desktop.domain.errors import ParagonError
 from paragon_desktop.gis.crs import coordinate_texts, parse_coordinates
@@ -75,6 +75,10 @@ class MapToolsController(QObject):
         self._attach = attach
         self.last_print: Path | None = None
         self._restore_view: tuple[tuple[float, float], float] | None = None
+        self._window = window
+        # Docks hidden while the map is grabbed for a print (the map then has the window's
+        # width, closer to a page's shape); shown again right after.
+        self._hidden_docks: list[QDockWidget] = []
         self.ctx = ctx
         self.map = map_view
         self._new_anchor_at = new_anchor_at
@@ -286,6 +290,19 @@ class MapToolsController(QObject):
         def printed(found: dict[str, Any]) -> None:
             self._print(path, paper, landscape, attach, grid, found)
 
+        # The map gets the window's width for the grab (Leaflet keeps the centre); the docks
+        # come back after it.
+        self._hidden_docks = [d for d in self._window.findChildren(QDockWidget)
+                              if d.isVisible() and not d.isFloating()]
+        for dock in self._hidden_docks:
+            dock.hide()
+        QTimer.singleShot(600 if self._hidden_docks else 0,
+                          lambda: self._print_view(path, paper, landscape, attach, scale, extent,
+                                                   printed))
+
+    def _print_view(self, path: Path, paper: str, landscape: bool, attach: bool,
+                    scale: int | None, extent: Bounds | None,
+                    printed: Callable[[dict[str, Any]], None]) -> None:
         if scale is None and extent is None:
             self.map.page().runJavaScript("paragon.printInfo()", 0,
                                           lambda found: printed(json.loads(found)))
@@ -337,6 +354,9 @@ class MapToolsController(QObject):
                         info: PrintInfo) -> None:
         ctx = self.ctx
         image = self.map.grab().toImage()
+        for dock in self._hidden_docks:
+            dock.show()
+        self._hidden_docks = []
         back = "document.body.classList.remove('paragon-printing');"
         if self._restore_view is not None:  # printed elsewhere or at a scale: the view back
             (lon, lat), zoom = self._restore_view
