@@ -290,15 +290,21 @@ class MapToolsController(QObject):
         def printed(found: dict[str, Any]) -> None:
             self._print(path, paper, landscape, attach, grid, found)
 
-        # The map gets the window's width for the grab (Leaflet keeps the centre); the docks
-        # come back after it.
-        self._hidden_docks = [d for d in self._window.findChildren(QDockWidget)
-                              if d.isVisible() and not d.isFloating()]
-        for dock in self._hidden_docks:
-            dock.hide()
-        QTimer.singleShot(600 if self._hidden_docks else 0,
-                          lambda: self._print_view(path, paper, landscape, attach, scale, extent,
-                                                   printed))
+        def hide_docks(found: dict[str, Any]) -> None:
+            # The user's view, put back exactly after the print.
+            self._restore_view = (tuple(found["center"]), float(found["zoom"]))  # type: ignore[assignment]
+            # The map gets the window's width for the grab (Leaflet keeps the centre); the
+            # docks come back after it.
+            self._hidden_docks = [d for d in self._window.findChildren(QDockWidget)
+                                  if d.isVisible() and not d.isFloating()]
+            for dock in self._hidden_docks:
+                dock.hide()
+            QTimer.singleShot(600 if self._hidden_docks else 0, self.map,
+                              lambda: self._print_view(path, paper, landscape, attach, scale,
+                                                       extent, printed))
+
+        self.map.page().runJavaScript("paragon.printInfo()", 0,
+                                      lambda found: hide_docks(json.loads(found)))
 
     def _print_view(self, path: Path, paper: str, landscape: bool, attach: bool,
                     scale: int | None, extent: Bounds | None,
@@ -309,7 +315,6 @@ class MapToolsController(QObject):
             return
 
         def move(found: dict[str, Any]) -> None:
-            self._restore_view = (tuple(found["center"]), float(found["zoom"]))
             lon, lat = found["center"]
             script = "paragon.map.options.zoomSnap = 0;"
             if extent is not None:
@@ -358,12 +363,12 @@ class MapToolsController(QObject):
             dock.show()
         self._hidden_docks = []
         back = "document.body.classList.remove('paragon-printing');"
-        if self._restore_view is not None:  # printed elsewhere or at a scale: the view back
+        if self._restore_view is not None:  # the user's view back, once the docks are
             (lon, lat), zoom = self._restore_view
             back += (f"paragon.map.setView([{lat}, {lon}], {zoom}, {{animate: false}});"
                      "paragon.map.options.zoomSnap = 1;")
             self._restore_view = None
-        self.map.page().runJavaScript(back + " true")
+        QTimer.singleShot(300, self.map, lambda: self.map.page().runJavaScript(back + " true"))
         try:
             write(path, paper, landscape, image, info)
         except OSError as exc:
