@@ -199,7 +199,7 @@ class LoginClient(Client):
         self._url = url
         self._clients: dict[str, Client] = {}
         for name in ("cases", "editing", "layers", "places", "admin", "sharing", "reports",
-                     "feeds", "participation", "org_anchors"):
+                     "feeds", "participation", "org_anchors", "plans"):
             setattr(self, name, _AsUser(getattr(self, name),
                                         lambda user, name=name: getattr(self._as(user), name)))
 
@@ -209,7 +209,7 @@ class LoginClient(Client):
             # One event hub for everyone, as in one app.
             login.editing.events = self.editing.events
             for service in (login.layers, login.admin, login.sharing, login.feeds,
-                            login.participation):
+                            login.participation, login.plans):
                 service.events = self.editing.events
             self._clients[username] = login
         return self._clients[username]

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the capabilities documents are data, kept as servers write them)
 """A small OGC server on 127.0.0.1 for the tests: WMS 1.3.0, WMTS 1.0.0 (Web Mercator), WFS
 2.0.0 (GeoJSON) and OGC API Features, with real capabilities documents that OWSLib reads.
 

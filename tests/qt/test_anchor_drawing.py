@@ -597,7 +597,8 @@ def test_the_map_prints_a_chosen_extent_with_a_lambert_grid(open_window, qtbot, 
     before = map_stats(qtbot, window)
     extents = window.map_tools.print_extents(json.loads(run_js(qtbot, window,
                                                                "paragon.printInfo()")))
-    assert set(extents) == {"Huidig kaartbeeld", "De case en omgeving", "Alle ankers"}
+    assert set(extents) == {"Huidig kaartbeeld", "De case en omgeving", "Alle ankers",
+                            "Een rechthoek tekenen…"}
     extent = extents["De case en omgeving"]
     pdf = tmp_path / "case.pdf"
     window.map_tools.print_to(pdf, "A4", True, extent=extent, grid="lambert72")
@@ -623,3 +624,42 @@ def test_the_map_prints_a_chosen_extent_with_a_lambert_grid(open_window, qtbot, 
     assert all(value % step == 0 for _axis, value, _points in lines)
     wgs = grid_lines(PrintInfo("", "", bounds=extent, grid="wgs84"))
     assert all(extent[0] <= v <= extent[2] for axis, v, _p in wgs if axis == "x")
+
+
+def test_a_rectangle_drawn_on_the_map_is_an_area_to_print_or_take_offline(open_window, qtbot):
+    window = open_window("an.peeters")
+    frame(qtbot, window)
+    tools = window.map_tools
+    got = []
+    tools.pick_rectangle(got.append)
+    assert tools.bar.isVisible()
+    click(qtbot, window, 4.2740, 51.2490)
+    click(qtbot, window, 4.2770, 51.2470)
+    qtbot.waitUntil(lambda: bool(got), timeout=5000)
+    west, south, east, north = got[0]
+    assert (west, east) == pytest.approx((4.2740, 4.2770), abs=2e-5)
+    assert (south, north) == pytest.approx((51.2470, 51.2490), abs=2e-5)
+    assert not tools.bar.isVisible()
+    # Cancelled: told so (None), nothing drawn stays.
+    tools.pick_rectangle(got.append)
+    click(qtbot, window, 4.2740, 51.2490)
+    tools.bar.cancel.click()
+    assert got[-1] is None
+    assert run_js(qtbot, window, "paragon.pick === null")
+    # From the area dialog: it steps aside, and comes back with the rectangle chosen.
+    from paragon_desktop.ui.dialogs.area_download import AreaDownloadDialog
+
+    dialog = AreaDownloadDialog("https://tiles.example.org/{z}/{x}/{y}.png", "",
+                                {"Huidig kaartbeeld": (4.0, 51.0, 4.5, 51.5)}, 12,
+                                window.map.basemaps, lambda _b: None, window,
+                                draw=tools._draw_area)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.draw_button.click()
+    assert not dialog.isVisible()
+    click(qtbot, window, 4.2740, 51.2490)
+    click(qtbot, window, 4.2770, 51.2470)
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    assert dialog.area.currentText() == "Getekende rechthoek"
+    assert dialog.area.currentData()[0] == pytest.approx(4.2740, abs=2e-5)
+    assert dialog.count < 100  # a few hundred metres, not the view's tiles

@@ -67,12 +67,14 @@ def test_a_wms_layer_from_the_dialog_is_drawn_and_its_host_alone_let_through(
     assert window.ctx.settings.service_hosts == []
     window.service_layers.add(choice)
     layer = layer_named(qtbot, window, "Seveso-zones")
-    assert layer["service"] == "wms" and layer["onMap"]
+    assert layer["service"] == "wms"
+    assert layer["onMap"]
     assert window.ctx.settings.service_hosts == ["127.0.0.1"]
     show_place(qtbot, window)
     assert near(colour_at(qtbot, window, *PLACE), WMS_COLOUR)
     getmaps = [p.lower() for p in server.asked if "request=getmap" in p.lower()]
-    assert getmaps and all("layers=seveso_zones" in p for p in getmaps)
+    assert getmaps
+    assert all("layers=seveso_zones" in p for p in getmaps)
     assert not any("127.0.0.1" in u for u in window.map.guard.blocked)
     assert "Seveso-zones · Veiligheidsregio Test" in map_stats(qtbot, window)["credits"]
     # Still nothing else: another host stays blocked.
@@ -112,7 +114,8 @@ def test_a_shared_wmts_layer_is_shown_only_once_its_host_is_allowed(
     panel = window.layers.panel
     # No: the tick is taken back and the host is never asked.
     panel.item_for(layer["id"]).setCheckState(0, Qt.CheckState.Checked)
-    assert "127.0.0.1" in asked[0] and "Sofie Janssens" in asked[0]
+    assert "127.0.0.1" in asked[0]
+    assert "Sofie Janssens" in asked[0]
     assert not panel.layer(layer["id"]).visible
     qtbot.wait(500)
     assert not map_stats(qtbot, window)["layers"][str(layer["id"])]["onMap"]
@@ -137,8 +140,8 @@ def test_a_live_wfs_layer_shows_what_the_service_answers_now(open_window, qtbot,
     service = replace(offer.service, refresh_s=30)
     window.service_layers.add(ServiceChoice(replace(offer, service=service), "Afsluitingen",
                                             "", []))
-    qtbot.waitUntil(lambda: any(l["name"] == "Afsluitingen" and l["features"] == 3
-                                for l in map_stats(qtbot, window)["layers"].values()),
+    qtbot.waitUntil(lambda: any(shown["name"] == "Afsluitingen" and shown["features"] == 3
+                                for shown in map_stats(qtbot, window)["layers"].values()),
                     timeout=15000)
     layer = layer_named(qtbot, window, "Afsluitingen")
     server.features = closures(5)
@@ -169,10 +172,30 @@ def test_a_wms_background_is_drawn_tile_by_tile_and_its_credit_stays_text(open_w
     assert near(colour_at(qtbot, window, *PLACE), WMS_COLOUR)
     # Each tile asked with its own extent, in web map metres around the place shown.
     boxes = [p.rsplit("BBOX=", 1)[1] for p in server.asked if "BBOX=" in p]
-    assert boxes and all(len(b.split(",")) == 4 for b in boxes)
+    assert boxes
+    assert all(len(b.split(",")) == 4 for b in boxes)
     west, south, east, north = (float(v) for v in boxes[-1].split(","))  # at zoom 12
     assert round(east - west) == round(north - south) == round(2 * 20037508.342789244 / 2 ** 12)
     assert run_js(qtbot, window, "String(window.__owned)") == "undefined"
     credit = run_js(qtbot, window, "document.querySelector('.leaflet-control-attribution')"
                                    ".textContent")
     assert '<img src=x onerror="window.__owned=1">Risico' in credit
+
+
+def test_a_service_layer_ticked_on_another_computer_says_why_it_stays_empty(
+        open_window, qtbot, server, client):
+    sofie = client.user("sofie.janssens")
+    case_id = client.seveso_case_id()
+    multi = client.layers.feed_ids_by_name(sofie, case_id, ["Multi"])[0]
+    offer = discover("wms", server.base + "/wms")[0]
+    layer_id = client.layers.add_service_layer(sofie, case_id, offer.service, name="Zones",
+                                               feed_ids=[multi])
+    an = client.user("an.peeters")
+    client.editing.set_layer_visible(an, layer_id, True)
+    window = open_window("an.peeters")
+    qtbot.waitUntil(lambda: "127.0.0.1" in window.ctx.note_label.text(), timeout=10000)
+    assert "Zones" in window.ctx.note_label.text()
+    qtbot.wait(500)
+    # The guard kept the map from reaching it.
+    assert not any(p.lower().startswith("/wms?") and "getmap" in p.lower() for p in server.asked)
+    assert any("127.0.0.1" in u for u in window.map.guard.blocked)

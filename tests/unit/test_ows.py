@@ -66,7 +66,8 @@ def test_a_wfs_and_an_ogc_api_offer_geojson_features(server, tmp_path):
     finally:
         reader.close()
     asked = [p for p in server.asked if "GetFeature" in p or "/items" in p]
-    assert "TYPENAMES=wegen%3Aafsluitingen" in asked[0] and "OUTPUTFORMAT=application%2Fjson" in asked[0]
+    assert "TYPENAMES=wegen%3Aafsluitingen" in asked[0]
+    assert "OUTPUTFORMAT=application%2Fjson" in asked[0]
     assert asked[1].startswith("/ogcapi/collections/afsluitingen/items?f=json&limit=")
 
 
@@ -198,4 +199,5 @@ def test_a_wms_tile_address_carries_the_tile_extent():
     assert tile_url(template, 1, 1, 0).endswith(
         "BBOX=0.000000,0.000000,20037508.342789,20037508.342789")
     wallonia = next(p for p in PRESETS if p.id == "wallonie-ortho")
-    assert "{bbox-epsg-3857}" in wallonia.url and not wallonia.download
+    assert "{bbox-epsg-3857}" in wallonia.url
+    assert not wallonia.download

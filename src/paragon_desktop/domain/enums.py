@@ -102,6 +102,7 @@ class ShareReason(StrEnum):
     COMPETENT = "competent"
     NEIGHBOUR = "neighbour"
     INVITED = "invited"
+    PLAN = "plan"  # an organisation an activated emergency plan relies on
 
 
 GENERIC_CRISIS_ROLES: tuple[str, ...] = ("observer", "expert", "representative")

@@ -16,6 +16,7 @@ from paragon_desktop.services.layers import LayerService
 from paragon_desktop.services.org_anchors import OrganisationAnchorService
 from paragon_desktop.services.participation import ParticipationService
 from paragon_desktop.services.places import PlaceService
+from paragon_desktop.services.plans import PlanService
 from paragon_desktop.services.sharing import SharingService
 from paragon_desktop.storage.db import Database
 
@@ -34,6 +35,7 @@ class Services:
     feeds: FeedService
     participation: ParticipationService
     org_anchors: OrganisationAnchorService
+    plans: PlanService
 
 
 def build_services(db: Database) -> Services:
@@ -44,4 +46,5 @@ def build_services(db: Database) -> Services:
     return Services(db, AuthService(db), CaseService(db), editing,
                     LayerService(db, events), places, CaseAdminService(db, events, places),
                     SharingService(db, events), CaseReports(db), FeedService(db, events),
-                    ParticipationService(db, events), OrganisationAnchorService(db, editing))
+                    ParticipationService(db, events), OrganisationAnchorService(db, editing),
+                    PlanService(db, events))

@@ -158,7 +158,8 @@ class PlaceService:
 
 def share_views(session: Session, shares: dict[int, ShareReason]) -> list[ShareView]:
     """The organisations of ``shares`` by reason (competent, neighbour, invited), then name."""
-    order = {ShareReason.COMPETENT: 0, ShareReason.NEIGHBOUR: 1, ShareReason.INVITED: 2}
+    order = {ShareReason.COMPETENT: 0, ShareReason.NEIGHBOUR: 1, ShareReason.INVITED: 2,
+             ShareReason.PLAN: 3}
     orgs = {o.id: o for o in session.scalars(
         select(Organisation).where(Organisation.id.in_(shares)))}
     views = [ShareView(i, orgs[i].name, orgs[i].kind, r.value) for i, r in shares.items()]

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -193,8 +194,8 @@ class Case(Revisioned, BBox, Base):
 
 
 class CasePlan(Revisioned, Base):
-    """An emergency plan activated in a case. The plans issue fills this in; closing a case
-    already waits until every plan in it is deactivated (DOMAIN.md, Cases)."""
+    """An emergency plan activated in a case: what it loaded are copies (the version of
+    ``plan_version_at``); closing a case waits until every plan in it is deactivated."""
 
     __tablename__ = "case_plans"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -203,11 +204,14 @@ class CasePlan(Revisioned, Base):
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     activated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("emergency_plans.id"))
+    plan_version_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    activated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class EmergencyPlan(Revisioned, Base):
-    """An emergency plan (DOMAIN.md, Emergency plans). Drafts are seen only by the responsible
-    organisation, approved plans by all; the plans issue builds the screens on this table."""
+    """An emergency plan (DOMAIN.md, Emergency plans; domain.plans). Drafts are seen only by
+    the responsible organisation, approved plans by all (migration 0012)."""
 
     __tablename__ = "emergency_plans"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -218,6 +222,63 @@ class EmergencyPlan(Revisioned, Base):
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="draft")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False, server_default="anip")
+    # The parts the title is built from (domain.plans.PlanName as JSON).
+    name_json: Mapped[str] = mapped_column(Text, nullable=False, server_default="{}")
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Raised by every change of content (title, key anchor, document, elements).
+    content_version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    changed_revision: Mapped[int | None] = mapped_column(Integer)
+    # The plan manager marked the last change small: an approved plan stays approved.
+    small_change: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=false())
+
+
+class PlanDocument(Base):
+    """A plan's PDF (kind "plan", in versions) or an approval letter (kind "letter")."""
+
+    __tablename__ = "plan_documents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("emergency_plans.id", ondelete="CASCADE"),
+                                         nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False)
+    filename: Mapped[str] = mapped_column(String(300), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, deferred=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+
+
+class PlanElement(Base):
+    """An anchor, contact or organisation a plan relies on; a removed one keeps its row."""
+
+    __tablename__ = "plan_elements"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("emergency_plans.id", ondelete="CASCADE"),
+                                         nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    ref_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    label: Mapped[str] = mapped_column(String(300), nullable=False)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PlanHistory(Base):
+    """What happened to a plan (on PostgreSQL written by the server for every write)."""
+
+    __tablename__ = "plan_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("emergency_plans.id", ondelete="CASCADE"),
+                                         nullable=False, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(32), nullable=False)
+    detail: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
 
 
 class CaseShare(Revisioned, Base):

@@ -26,9 +26,9 @@ from paragon_desktop.ui.controllers.connection import ConnectionController
 from paragon_desktop.ui.controllers.context import WindowContext
 from paragon_desktop.ui.controllers.feeds import FeedsController
 from paragon_desktop.ui.controllers.layers import LayersController
-from paragon_desktop.ui.controllers.service_layers import ServiceLayersController
 from paragon_desktop.ui.controllers.map_tools import MapToolsController
 from paragon_desktop.ui.controllers.outbox import OutboxController
+from paragon_desktop.ui.controllers.service_layers import ServiceLayersController
 from paragon_desktop.ui.dialogs.settings import SettingsDialog
 from paragon_desktop.ui.docks.anchors import AnchorsPanel
 from paragon_desktop.ui.docks.contacts import ContactsPanel

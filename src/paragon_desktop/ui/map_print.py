@@ -1,9 +1,9 @@
 """A printable map (Kaart > Afdrukken/Exporteren): the current view on an A4 or A3 page, portrait
 or landscape, as PDF or PNG, with the case name, the time (Belgian), the author, the exercise
 banner, a north arrow, a scale bar and the scale, the corner coordinates in WGS84 and Lambert
-72, a coordinate grid in either, the legend of what is visible and the credits of the basemaps
-and map services. The view, or a chosen extent (the case and its surroundings, its anchors). A PDF can go with the next
-message as its SITREP document."""
+72, a coordinate grid in either, the legend of what is visible and the credits of the
+basemaps and map services. The view, or a chosen extent (the case and its surroundings, its
+anchors). A PDF can go with the next message as its SITREP document."""
 
 from __future__ import annotations
 

@@ -540,7 +540,30 @@
     P.bridge.on_picked(JSON.stringify({ type: "Circle", coordinates: centre, radius: radius }));
   }
 
+  /* A rectangle (an area to print or take offline): two opposite corners. */
+  function rectClick(here, latlng) {
+    if (!P.pick.corner) {
+      P.pick.corner = latlng;
+      P.pick.points = [here];
+      P.pick.sketch = L.rectangle([latlng, latlng], { color: "#d9480f", dashArray: "6 4",
+                                                       fillOpacity: 0.08, interactive: false }).addTo(P.map);
+      P.bridge.on_pick_progress(1);
+      return;
+    }
+    var a = P.pick.points[0];
+    if (a[0] === here[0] || a[1] === here[1]) return;  // no area yet
+    var w = Math.min(a[0], here[0]), e = Math.max(a[0], here[0]);
+    var s = Math.min(a[1], here[1]), n = Math.max(a[1], here[1]);
+    stopPick();
+    P.bridge.on_picked(JSON.stringify({ type: "Polygon", bbox: [w, s, e, n],
+                                        coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] }));
+  }
+
   function onPickMove(e) {
+    if (P.pick && P.pick.mode === "rect" && P.pick.corner && P.pick.sketch) {
+      P.pick.sketch.setBounds([P.pick.corner, e.latlng]);
+      return;
+    }
     if (!P.pick || P.pick.mode !== "circle" || !P.pick.centre || !P.pick.sketch) return;
     P.pick.sketch.setRadius(P.map.distance(P.pick.centre, e.latlng));
   }
@@ -549,6 +572,7 @@
     if (!P.pick) return;
     var here = [round6(e.latlng.lng), round6(e.latlng.lat)];
     if (P.pick.mode === "circle") { circleClick(here, e.latlng); return; }
+    if (P.pick.mode === "rect") { rectClick(here, e.latlng); return; }
     if (P.pick.mode === "point") {
       var asLocation = P.pick.asLocation;
       stopPick();

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QLineEdit, QMainWindow, 
 from paragon_desktop.domain.errors import ParagonError
 from paragon_desktop.gis.crs import coordinate_texts, parse_coordinates
 from paragon_desktop.gis.tile_sources import preset_for
-from paragon_desktop.i18n import _, number, when
+from paragon_desktop.i18n import N_, _, number, when
 from paragon_desktop.ui.controllers.anchors import DrawBar
 from paragon_desktop.ui.controllers.context import WindowContext
 from paragon_desktop.ui.dialogs.area_download import AreaDownloadDialog
@@ -65,6 +65,11 @@ def area_text(square_metres: float) -> str:
             f"({number(square_metres / 10_000)} ha)")
 
 
+# The print dialog's last choice of area: a rectangle drawn after the dialog closes.
+DRAW = "draw"
+DRAW_EXTENT = N_("Een rechthoek tekenen…")
+
+
 class MapToolsController(QObject):
     def __init__(self, ctx: WindowContext, window: QMainWindow, map_view: MapView,
                  new_anchor_at: Callable[[float, float], None],
@@ -79,6 +84,7 @@ class MapToolsController(QObject):
         # Docks hidden while the map is grabbed for a print (the map then has the window's
         # width, closer to a page's shape); shown again right after.
         self._hidden_docks: list[QDockWidget] = []
+        self._rectangle_then: Callable[[Bounds | None], None] | None = None
         self.ctx = ctx
         self.map = map_view
         self._new_anchor_at = new_anchor_at
@@ -174,7 +180,24 @@ class MapToolsController(QObject):
         self._show(_("Klik de punten; dubbelklik of Klaar om te eindigen."), done=True)
         self.map.setFocus()
 
+    # -- drawing a rectangle (an area to print or take offline) -----------------------------------
+    def pick_rectangle(self, then: Callable[[Bounds | None], None]) -> None:
+        """Two clicks on the map give a rectangle; ``then`` gets its bounds, or None when the
+        user cancels."""
+        self._stop_drawing()
+        self.stop_measuring()
+        self._rectangle_then = then
+        self.map.bridge.send([op(Op.PICK_START, mode="rect")])
+        self._show(_("Klik twee tegenoverliggende hoeken van de rechthoek."), done=False)
+        self.bar.cancel.setText(_("Annuleren"))
+        self.map.setFocus()
+
     def stop_measuring(self) -> None:
+        then, self._rectangle_then = self._rectangle_then, None
+        if then is not None:  # a rectangle being drawn was cancelled
+            self.map.bridge.send([op(Op.PICK_STOP)])
+            self.bar.hide()
+            then(None)
         if self.measuring is not None:
             self.map.bridge.send([op(Op.PICK_STOP)])
         self.map.bridge.send([op(Op.MEASURE_CLEAR)])
@@ -208,6 +231,11 @@ class MapToolsController(QObject):
         self._show(self.result, done=True)
 
     def _on_picked(self, geometry: dict[str, Any]) -> None:
+        if self._rectangle_then is not None and geometry.get("bbox"):
+            then, self._rectangle_then = self._rectangle_then, None
+            self.bar.hide()
+            then(tuple(float(v) for v in geometry["bbox"]))  # type: ignore[arg-type]
+            return
         if self.measuring is None:
             return
         coordinates = geometry.get("coordinates") or []
@@ -246,19 +274,32 @@ class MapToolsController(QObject):
         settings = self.ctx.settings
         self.area_dialog = AreaDownloadDialog(
             settings.tile_url or "", settings.tile_attribution, areas, int(found["zoom"]),
-            self.map.basemaps, lambda _basemap: self.map.show_basemaps(), self.ctx.parent_widget)
+            self.map.basemaps, lambda _basemap: self.map.show_basemaps(), self.ctx.parent_widget,
+            draw=self._draw_area)
         self.area_dialog.open()
 
+    def _draw_area(self, dialog: AreaDownloadDialog) -> None:
+        """The dialog steps aside while a rectangle is drawn, and comes back with it."""
+        dialog.hide()
+
+        def drawn(bounds: Bounds | None) -> None:
+            if bounds is not None:
+                dialog.add_area(_("Getekende rechthoek"), bounds)
+            dialog.show()
+
+        self.pick_rectangle(drawn)
+
     # -- printing ---------------------------------------------------------------------------------
-    def print_extents(self, found: dict[str, Any]) -> dict[str, Bounds | None]:
+    def print_extents(self, found: dict[str, Any]) -> dict[str, Bounds | str | None]:
         """What can be printed besides the view: the case and its surroundings, its anchors."""
-        extents: dict[str, Bounds | None] = {_("Huidig kaartbeeld"): None}
+        extents: dict[str, Bounds | str | None] = {_("Huidig kaartbeeld"): None}
         if self.ctx.case.bbox is not None:
             west, south, east, north = self.ctx.case.bbox
             pad = 0.01
             extents[_("De case en omgeving")] = (west - pad, south - pad, east + pad, north + pad)
         if found.get("anchors"):
             extents[_("Alle ankers")] = tuple(found["anchors"])  # type: ignore[assignment]
+        extents[_(DRAW_EXTENT)] = DRAW
         return extents
 
     def ask_print(self) -> None:
@@ -274,12 +315,21 @@ class MapToolsController(QObject):
         path, _filter = QFileDialog.getSaveFileName(
             self.ctx.parent_widget, _("Kaart afdrukken of exporteren"), default,
             "PDF (*.pdf)" if suffix == ".pdf" else "PNG (*.png)")
-        if path:
+        if not path:
+            return
+        extent = dialog.extent.currentData()
+
+        def go(bounds: Bounds | None) -> None:
             self.print_to(Path(path).with_suffix(suffix), dialog.paper.currentData(),
                           bool(dialog.orientation.currentData()),
                           attach=dialog.attach.isChecked() and suffix == ".pdf",
                           scale=int(dialog.scale.currentData()) or None,
-                          extent=dialog.extent.currentData(), grid=dialog.grid.currentData())
+                          extent=bounds, grid=dialog.grid.currentData())
+
+        if extent == DRAW:  # drawn now, printed as soon as it is
+            self.pick_rectangle(lambda bounds: go(bounds) if bounds is not None else None)
+        else:
+            go(extent)
 
     def print_to(self, path: Path, paper: str = "A4", landscape: bool = True, *,
                  attach: bool = False, scale: int | None = None, extent: Bounds | None = None,

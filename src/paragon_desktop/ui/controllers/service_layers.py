@@ -134,12 +134,14 @@ class ServiceLayersController(QObject):
             return
         self._views = {layer.id: layer for layer in changes.layers if layer.service is not None}
         for layer in self._views.values():
+            service = layer.service
             # Ticked elsewhere (another computer) but not allowed here: say why it stays empty.
-            if layer.visible and not self.allowed(layer.service) and layer.id not in self._warned:
+            if (service is not None and layer.visible and not self.allowed(service)
+                    and layer.id not in self._warned):
                 self._warned.add(layer.id)
                 self.ctx.note(_("“{name}” komt van {host}, dat deze computer niet mag bereiken: "
                                 "vink de laag uit en weer aan om het toe te staan.").format(
-                    name=layer.name, host=layer.service.host))
+                    name=layer.name, host=service.host))
 
     # -- live data layers ------------------------------------------------------------------------
     def refresh_live(self) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -45,7 +46,8 @@ class _Progress(QObject):
 class AreaDownloadDialog(QDialog):
     def __init__(self, template: str, attribution: str, areas: dict[str, Bounds], zoom: int,
                  store: BasemapStore, done: Callable[[Basemap], None],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 draw: Callable[[AreaDownloadDialog], None] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Gebied offline nemen"))
         self._template, self._attribution, self._store, self._done = (template, attribution,
@@ -78,8 +80,18 @@ class AreaDownloadDialog(QDialog):
         buttons.addButton(self.start_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.stop_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.stop_button.hide()  # after adding: the box shows what it is given
+        # A rectangle drawn on the map (the dialog steps aside while it is drawn).
+        self.draw_button = QPushButton(_("Rechthoek tekenen…"))
+        self.draw_button.setVisible(draw is not None)
+        if draw is not None:
+            self.draw_button.clicked.connect(lambda: draw(self))
+        area_row = QWidget()
+        row = QHBoxLayout(area_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.area, 1)
+        row.addWidget(self.draw_button)
         form = QFormLayout(self)
-        form.addRow(_("Gebied"), self.area)
+        form.addRow(_("Gebied"), area_row)
         form.addRow(_("Van zoom"), self.min_zoom)
         form.addRow(_("Tot zoom"), self.max_zoom)
         form.addRow(_("Naam"), self.name)
@@ -91,6 +103,17 @@ class AreaDownloadDialog(QDialog):
         self.area.currentIndexChanged.connect(lambda _i: self._update_estimate())
         self.report: DownloadReport | None = None
         self.error = ""
+        self._update_estimate()
+
+    def add_area(self, label: str, bounds: Bounds) -> None:
+        """An area drawn on the map, chosen at once."""
+        index = self.area.findText(label)
+        if index < 0:
+            self.area.addItem(label, bounds)
+            index = self.area.count() - 1
+        else:
+            self.area.setItemData(index, bounds)
+        self.area.setCurrentIndex(index)
         self._update_estimate()
 
     def zooms(self) -> range:

@@ -48,7 +48,8 @@ FIELDS = {
     "phase": N_("fase"), "astrid_block": N_("Astrid-blokindex"), "description": N_("beschrijving"),
     "name_suffix": N_("naamtoevoeging"),
 }
-REASONS = {"competent": N_("bevoegd"), "neighbour": N_("buur"), "invited": N_("uitgenodigd")}
+REASONS = {"competent": N_("bevoegd"), "neighbour": N_("buur"), "invited": N_("uitgenodigd"),
+           "plan": N_("noodplan")}
 # Details that are bookkeeping, not something a reader needs.
 _HIDDEN = {"location_kind", "layer"}
 

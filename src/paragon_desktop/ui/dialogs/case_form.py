@@ -55,7 +55,8 @@ from paragon_desktop.ui.workers import Workers
 FIELDS = {"category": N_("categorie"), "access": N_("toegang"), "location": N_("locatie"),
           "case_type": N_("type"), "occurred_at": N_("datum en tijd")}
 MISSING_STYLE = "color: #c92a2a; font-weight: 600;"
-REASONS = {"competent": N_("bevoegd"), "neighbour": N_("buur"), "invited": N_("uitgenodigd")}
+REASONS = {"competent": N_("bevoegd"), "neighbour": N_("buur"), "invited": N_("uitgenodigd"),
+           "plan": N_("noodplan")}
 PICK_HINTS = {
     LocationKind.POINT: N_("Klik op “Aanduiden op kaart” en dan op de plaats van de case."),
     LocationKind.AREA: N_("Klik op “Aanduiden op kaart” en dan de hoeken van het gebied; "

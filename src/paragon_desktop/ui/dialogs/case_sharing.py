@@ -28,7 +28,8 @@ from paragon_desktop.ui.ops import Ops
 from paragon_desktop.ui.workers import Workers
 
 REASONS = {"competent": N_("bevoegd (grondgebied)"), "neighbour": N_("buur (grenst aan)"),
-           "invited": N_("uitgenodigd")}
+           "invited": N_("uitgenodigd"),
+           "plan": N_("noodplan")}
 
 
 def _table(headers: list[str]) -> QTableWidget:

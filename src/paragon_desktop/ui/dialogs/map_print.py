@@ -26,7 +26,7 @@ GRIDS = (("lambert72", "Lambert 72"), ("wgs84", "WGS84"), ("", N_("Geen")))
 
 class MapPrintDialog(QDialog):
     def __init__(self, parent: QWidget | None = None,
-                 extents: dict[str, Bounds | None] | None = None) -> None:
+                 extents: dict[str, Bounds | str | None] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Kaart afdrukken of exporteren"))
         # The view as it is, or an extent to print (the view moves there and comes back).
