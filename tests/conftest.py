@@ -170,6 +170,14 @@ class Client(Services):
         assert case is not None
         return case.id
 
+    def deactivate_plans(self, username: str, case_id: int) -> None:
+        """Deactivate the plans active in a case (the demo's BNIP is active in the Nordchem
+        case), as a user must before closing it."""
+        user = self.user(username)
+        for row, _plan, _title, _version, active in self.plans.active_in_case(user, case_id):
+            if active:
+                self.plans.deactivate(user, case_id, row)
+
 
 class _AsUser:
     """A service whose calls for a user run on that user's own login-role connection."""

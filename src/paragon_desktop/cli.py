@@ -99,6 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
     for command in (listing, a_exp, a_imp):
         command.add_argument("--case", required=True, help="part of the case name")
         command.add_argument("--user", required=True, help=user_help)
+    plans = sub.add_parser("plans", help="emergency plans: list, back up")
+    plans_sub = plans.add_subparsers(dest="plans_command", required=True)
+    p_list = plans_sub.add_parser("list", parents=[common], help="the plans the user may see")
+    p_list.add_argument("--json", action="store_true", help="as JSON")
+    p_exp = plans_sub.add_parser("export", parents=[common],
+                                 help="back up one's own plans (documents, letters, elements, "
+                                      "history) into a zip")
+    p_exp.add_argument("out", type=Path, metavar="OUT.zip")
+    p_exp.add_argument("--organisation", help="only this organisation's plans (part of its name)")
+    for command in (p_list, p_exp):
+        command.add_argument("--user", required=True, help=user_help)
     base = sub.add_parser("basemap", help="offline basemaps (MBTiles, PMTiles) on this machine")
     base_sub = base.add_subparsers(dest="basemap_command", required=True)
     data_help = "the data directory (default: PARAGON_DATA_DIR, else the user's)"
@@ -155,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
             return _anchors(db_url, args)
         if args.command == "basemap":
             return _basemap(args)
+        if args.command == "plans":
+            return _plans(db_url, args)
         if args.command == "screenshot":
             from paragon_desktop.app import screenshot
 
@@ -331,6 +344,42 @@ def _export_layers(db_url: str | None, args: argparse.Namespace) -> int:
         services.db.dispose()
     print(f"{args.out.name}: {count} features from {len(layers)} layer(s) written.")
     return 0
+
+
+def _plans(db_url: str | None, args: argparse.Namespace) -> int:
+    """List the plans a user may see, or back up their own plans (§3.5)."""
+    import json
+
+    from paragon_desktop.i18n import when
+    from paragon_desktop.services.plans import export_plans
+
+    services, user = _signed_in(db_url, args.user)
+    try:
+        if args.plans_command == "export":
+            organisation_id = None
+            if args.organisation:
+                matches = [(i, n) for i, n in services.plans.managed_organisations(user)
+                           if args.organisation.casefold() in n.casefold()]
+                if len(matches) != 1:
+                    raise ParagonError("{username} keeps the plans of no single organisation "
+                                       "named like {name!r}.", username=user.username,
+                                       name=args.organisation)
+                organisation_id = matches[0][0]
+            count = export_plans(services.plans, user, args.out, organisation_id=organisation_id)
+            print(f"{args.out.name}: {count} plans written.")
+            return 0
+        plans = services.plans.list_plans(user)
+        if args.json:
+            print(json.dumps([{"id": p.id, "title": p.title, "kind": p.kind.value,
+                               "status": p.status.value, "organisation": p.organisation,
+                               "key_anchor": p.key_anchor, "updated_at": p.updated_at.isoformat()}
+                              for p in plans], ensure_ascii=False, indent=1))
+            return 0
+        for p in plans:
+            print(f"{p.status.label:12}  {p.title:50}  {p.organisation}  ({when(p.updated_at)})")
+        return 0
+    finally:
+        services.db.dispose()
 
 
 def _anchors(db_url: str | None, args: argparse.Namespace) -> int:

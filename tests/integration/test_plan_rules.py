@@ -38,7 +38,7 @@ def anchor(owner: Database, name: str) -> int:
 
 
 def plan_values(owner: Database, **change) -> dict:
-    values = dict(title="ANIP Scheldemonde", org=org(owner, "Gemeente Scheldemonde"),
+    values = dict(title="ANIP Scheldemonde-Noord", org=org(owner, "Gemeente Scheldemonde"),
                   anchor=anchor(owner, "Gemeentehuis Scheldemonde"), status="draft", kind="anip",
                   c=case_named(owner, "Nordchem"))
     values.update(change)
@@ -62,7 +62,7 @@ def stored_plan(owner: Database, username: str = "an.peeters", *, approved: bool
             org_id = session.scalars(select(Organisation.id).where(
                 Organisation.name == "Gemeente Scheldemonde")).one()
         plan_id = services.plans.create_plan(
-            user, org_id, PlanName(PlanKind.ANIP, area="Scheldemonde"),
+            user, org_id, PlanName(PlanKind.ANIP, area="Scheldemonde-Noord"),
             anchor(owner, "Gemeentehuis Scheldemonde"), Upload("anip.pdf", PDF))
         if approved:
             services.plans.approve(user, plan_id, Upload("brief.pdf", PDF))
@@ -191,7 +191,7 @@ def test_activation_is_stamped_by_the_server_and_drafts_of_others_are_refused(ow
                                           dict(c=case_id, plan=draft))
     with tom.connect() as c, c.begin() as transaction:
         assert c.execute(text(insert), dict(c=case_id, plan=approved)).scalar_one() == \
-            "ANIP Scheldemonde"
+            "ANIP Scheldemonde-Noord"
         transaction.rollback()
     # An organisation shared "for a plan" that is none of its elements.
     share = ("INSERT INTO case_shares (case_id, organisation_id, reason, revision) "

@@ -286,6 +286,7 @@ def test_read_only_users_get_no_new_case_button(qtbot, client):
 
 
 def test_closing_makes_the_case_read_only_in_every_open_window(qtbot, client, open_window):
+    client.deactivate_plans("an.peeters", client.seveso_case_id())
     an_window = open_window("an.peeters")
     tom_window = open_window("tom.declercq")
     assert tom_window.feeds.panel.composer.editor.isEnabled()

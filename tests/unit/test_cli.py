@@ -155,3 +155,40 @@ def test_anchor_commands_list_export_and_import_as_the_user(tmp_path, monkeypatc
     assert main(["anchors", "import", str(places), "--db", target, "--case", "nordchem",
                  "--user", "wim.verhaegen"]) == 2
     assert "read-only" in capsys.readouterr().err
+
+
+def test_plan_commands_list_what_the_user_sees_and_back_up_their_own(tmp_path, monkeypatch,
+                                                                     capsys):
+    import json
+    import zipfile
+
+    target = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert main(["demo", "--db", target]) == 0
+    monkeypatch.setenv("PARAGON_PASSWORD", "oefening2026")
+    capsys.readouterr()
+    assert main(["plans", "list", "--json", "--db", target, "--user", "tom.declercq"]) == 0
+    seen = {p["title"]: p["status"] for p in json.loads(capsys.readouterr().out)}
+    # Approved plans for everyone; Nordchem's draft only for Nordchem.
+    assert seen == {"ANIP Scheldemonde": "approved",
+                    "BNIP Seveso Nordchem Scheldemonde": "approved"}
+    assert main(["plans", "list", "--db", target, "--user", "marc.nordchem"]) == 0
+    listed = capsys.readouterr().out
+    assert "Draft" in listed and "Intern noodplan Nordchem Scheldemonde" in listed
+    out = tmp_path / "plannen.zip"
+    assert main(["plans", "export", str(out), "--db", target, "--user", "an.peeters",
+                 "--organisation", "scheldemonde"]) == 0
+    assert "2 plans written" in capsys.readouterr().out
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        assert sum(n.endswith("/plan.json") for n in names) == 2
+        letters = [n for n in names if "/brief-" in n]
+        assert len(letters) == 2
+        assert archive.read(letters[0]).startswith(b"%PDF-")
+        about = json.loads(archive.read(next(n for n in names if n.endswith("plan.json")
+                                             and "ANIP" in n)))
+    assert [h["action"] for h in about["history"]] == ["created", "approved"]
+    assert {e["label"] for e in about["elements"]} >= {"Gemeentehuis Scheldemonde"}
+    # Not a plan manager of that organisation: refused with the reason.
+    assert main(["plans", "export", str(out), "--db", target, "--user", "sofie.janssens",
+                 "--organisation", "scheldemonde"]) == 2
+    assert "no single organisation" in capsys.readouterr().err

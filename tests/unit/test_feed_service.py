@@ -100,6 +100,7 @@ def test_who_is_in_the_case_now_shows_with_the_feed_members(client):
 def test_a_closed_case_is_opened_without_a_role(client):
     an = client.user("an.peeters")
     case_id = client.seveso_case_id()
+    client.deactivate_plans("an.peeters", case_id)
     client.admin.close_case(an, case_id)
     with pytest.raises(AccessDenied, match="closed"):
         client.participation.enter_case(
@@ -203,6 +204,7 @@ def test_read_only_users_and_closed_cases_cannot_write(client):
     multi = feed_ids(client, an, case_id)["Multi"]
     with pytest.raises(AccessDenied, match="read-only"):
         client.feeds.post(wim, multi, "Mag ik iets zeggen?")
+    client.deactivate_plans("an.peeters", case_id)
     client.admin.close_case(an, case_id)
     with pytest.raises(AccessDenied, match="closed"):
         client.feeds.post(an, multi, "Nog iets")

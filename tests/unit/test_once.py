@@ -52,6 +52,7 @@ def test_a_stored_message_stays_stored_whatever_changed_since(client):
     feed = multi(client, tom, case_id)
     op_id = new_op_id()
     stored = client.feeds.post(tom, feed, "Laatste melding", op_id=op_id)
+    client.deactivate_plans("an.peeters", case_id)
     client.admin.close_case(an, case_id)
     assert client.feeds.post(tom, feed, "Laatste melding", op_id=op_id).message_id == stored.message_id
     with pytest.raises(AccessDenied):

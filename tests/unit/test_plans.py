@@ -95,7 +95,7 @@ def org_anchor(client, name):
                                                       Anchor.case_id.is_(None)))
 
 
-ANIP = PlanName(PlanKind.ANIP, area="Scheldemonde")
+ANIP = PlanName(PlanKind.ANIP, area="Scheldemonde-Noord")
 
 
 def new_plan(client, username="an.peeters", name=ANIP, anchor="Gemeentehuis Scheldemonde",
@@ -113,13 +113,13 @@ def test_a_plan_manager_makes_a_draft_seen_only_by_the_organisation(client):
     plan_id = new_plan(client, op_id=OP)
     assert new_plan(client, op_id=OP) == plan_id  # a resend is not stored twice
     view = client.plans.plan(client.user("an.peeters"), plan_id)
-    assert (view.summary.title, view.summary.status) == ("ANIP Scheldemonde", PlanStatus.DRAFT)
+    assert (view.summary.title, view.summary.status) == ("ANIP Scheldemonde-Noord", PlanStatus.DRAFT)
     assert view.created_by == "An Peeters"
     assert view.may_manage
     assert [(d.kind, d.filename, d.size) for d in view.documents] == [("plan", "anip.pdf", len(PDF))]
     assert [h.action for h in view.history] == ["created"]
-    assert "ANIP Scheldemonde" in titles(client, "sofie.janssens")  # same organisation
-    assert "ANIP Scheldemonde" not in titles(client, "tom.declercq")  # another one
+    assert "ANIP Scheldemonde-Noord" in titles(client, "sofie.janssens")  # same organisation
+    assert "ANIP Scheldemonde-Noord" not in titles(client, "tom.declercq")  # another one
     with pytest.raises(NotAvailable):
         client.plans.plan(client.user("tom.declercq"), plan_id)
 
@@ -160,7 +160,7 @@ def test_approval_needs_a_letter_and_an_edit_sends_it_back_unless_small(client):
     view = client.plans.plan(an, plan_id)
     assert view.summary.status is PlanStatus.APPROVED
     assert view.approved_by == "An Peeters"
-    assert "ANIP Scheldemonde" in titles(client, "tom.declercq")  # approved: everyone
+    assert "ANIP Scheldemonde-Noord" in titles(client, "tom.declercq")  # approved: everyone
     # A small change (a typo) keeps the approval, recorded as such.
     client.plans.edit_plan(an, plan_id, document=Upload("anip-v2.pdf", PDF), small=True)
     assert client.plans.plan(an, plan_id).summary.status is PlanStatus.APPROVED
@@ -212,7 +212,7 @@ def test_activating_a_plan_loads_copies_into_the_case_and_says_so_in_multi(clien
     with client.db.sessions() as session:
         copy = session.scalars(select(Anchor).where(Anchor.case_id == case_id,
                                                     Anchor.name == "Sporthal De Polder")).one()
-        assert copy.description.startswith("Uit noodplan ANIP Scheldemonde, versie van")
+        assert copy.description.startswith("From emergency plan ANIP Scheldemonde-Noord, version of")
         assert session.scalar(select(func.count()).select_from(Contact).where(
             Contact.case_id == case_id, Contact.name == contact_name)) == 1
         share = session.scalars(select(CaseShare).where(CaseShare.case_id == case_id,
@@ -220,17 +220,18 @@ def test_activating_a_plan_loads_copies_into_the_case_and_says_so_in_multi(clien
         assert share.reason == "plan"
         line = session.scalars(select(Message).where(Message.case_id == case_id)
                                .order_by(Message.id.desc())).first()
-        assert line.text.startswith("Noodplan geactiveerd: ANIP Scheldemonde")
+        assert line.text.startswith("Emergency plan activated: ANIP Scheldemonde-Noord")
         assert session.get(CasePlan, row).plan_version_at is not None
     # A later edit of the plan changes nothing in the case.
     client.plans.edit_plan(an, plan_id, name=PlanName(PlanKind.ANIP, area="Scheldemonde-Doel"))
-    [(_row, _plan, title, _version, active)] = client.plans.active_in_case(tom, case_id)
-    assert (title, active) == ("ANIP Scheldemonde", True)
+    active = {title: on for _row, plan, title, _version, on in client.plans.active_in_case(
+        tom, case_id) if plan == plan_id}
+    assert active == {"ANIP Scheldemonde-Noord": True}
     # Closing waits for the plan to be deactivated; what it loaded stays.
-    with pytest.raises(AccessDenied, match="ANIP Scheldemonde"):
+    with pytest.raises(AccessDenied, match="ANIP Scheldemonde-Noord"):
         client.admin.close_case(tom, case_id)
     client.plans.deactivate(tom, case_id, row)
-    assert client.plans.active_in_case(tom, case_id)[0][4] is False
+    assert [on for r, *_rest, on in client.plans.active_in_case(tom, case_id) if r == row] == [False]
     with client.db.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Anchor).where(
             Anchor.case_id == case_id, Anchor.name == "Sporthal De Polder")) == 1

@@ -22,6 +22,7 @@ from paragon_desktop.i18n import BRUSSELS
 from paragon_desktop.services import audit
 from paragon_desktop.services import demo_data as data
 from paragon_desktop.services.auth import hash_password
+from paragon_desktop.services.demo_plans import add_demo_plans
 from paragon_desktop.services.layers import store_layer
 from paragon_desktop.services.participation import assign_feeds
 from paragon_desktop.storage.db import Database
@@ -179,6 +180,8 @@ def _build(session: Session) -> None:
         session.add(Contact(case_id=seveso.id if scope == "case" else None, kind=kind, name=name,
                             organisation_name=org, function=function, phone=phone, email=email,
                             address=address))
+    session.flush()
+    add_demo_plans(session, orgs, users, seveso, _at("09:20"))
 
 
 def _new_case(

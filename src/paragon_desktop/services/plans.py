@@ -570,3 +570,45 @@ class PlanService:
         session.add(Message(case_id=case_id, feed_id=multi, author_id=user.id,
                             organisation_id=role.organisation_id, crisis_role=role.crisis_role,
                             created_at=datetime.now(UTC), text=text, tags=""))
+
+
+def export_plans(service: PlanService, user: UserView, out: Path, *,
+                 organisation_id: int | None = None) -> int:
+    """A backup of one's own plans (§3.5): per plan a folder with every document version, the
+    approval letters and ``plan.json`` (title, kind, status, key anchor, elements, history),
+    in one zip. Returns how many plans went in. Written to a temporary name first."""
+    import zipfile
+
+    mine = {org for org, _name in service.managed_organisations(user)}
+    if organisation_id is not None:
+        mine &= {organisation_id}
+    plans = [p for p in service.list_plans(user) if p.organisation_id in mine]
+    partial = out.with_name(out.name + ".part")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        for summary in plans:
+            view = service.plan(user, summary.id)
+            folder = f"{summary.id:04d} {_safe_name(summary.title)}"
+            archive.writestr(f"{folder}/plan.json", json.dumps({
+                "title": summary.title, "kind": summary.kind.value,
+                "status": summary.status.value, "organisation": summary.organisation,
+                "key_anchor": summary.key_anchor, "name": asdict(view.name) | {
+                    "kind": view.name.kind.value},
+                "created": [str(view.created_at), view.created_by],
+                "approved": [str(view.approved_at), view.approved_by],
+                "elements": [asdict(e) for e in view.elements],
+                "documents": [asdict(d) | {"uploaded_at": str(d.uploaded_at)}
+                              for d in view.documents],
+                "history": [asdict(h) | {"at": str(h.at)} for h in view.history],
+            }, ensure_ascii=False, indent=1, default=str))
+            for number, document in enumerate(view.documents, 1):
+                name, data = service.document(user, document.id)
+                prefix = "brief" if document.kind == "letter" else "plan"
+                archive.writestr(f"{folder}/{prefix}-{number:02d} {_safe_name(name)}", data)
+    partial.replace(out)
+    return len(plans)
+
+
+def _safe_name(text: str) -> str:
+    """A name usable as a file name everywhere (no separators or reserved characters)."""
+    cleaned = "".join(c if c.isalnum() or c in " ._-()" else "_" for c in text).strip(" .")
+    return cleaned[:120] or "plan"
