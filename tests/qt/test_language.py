@@ -198,7 +198,24 @@ def _dialogs(client):
             {i18n._("Huidig kaartbeeld"): (4.2, 51.2, 4.3, 51.3)}, 12,
             BasemapStore(Path(tempfile.mkdtemp())), lambda _b: None),
         "service layer": lambda: _service_dialog(),
+        "plan": lambda: _plan_dialog(),
+        "plan activation": lambda: _activate_dialog(client),
     }
+
+
+def _plan_dialog():
+    from paragon_desktop.ui.dialogs.plan import PlanDialog
+
+    return PlanDialog([(1, "Gemeente Scheldemonde")],
+                      lambda _org, done: done([(7, "Grens Scheldemonde", "border")]))
+
+
+def _activate_dialog(client):
+    from paragon_desktop.ui.dialogs.plan import ActivateDialog
+
+    an = client.user("an.peeters")
+    plan = next(p for p in client.plans.list_plans(an) if p.title.startswith("ANIP"))
+    return ActivateDialog(client.plans.plan(an, plan.id))
 
 
 def _service_dialog():
@@ -217,7 +234,7 @@ def _service_dialog():
 
 DIALOGS = ["sign-in", "case list", "new case", "crisis role", "case details", "sharing", "settings",
            "anchor", "key anchors", "anchor import", "basemaps", "map print", "area download",
-           "service layer"]
+           "service layer", "plan", "plan activation"]
 
 
 @pytest.mark.parametrize("name", DIALOGS)

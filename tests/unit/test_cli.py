@@ -173,7 +173,8 @@ def test_plan_commands_list_what_the_user_sees_and_back_up_their_own(tmp_path, m
                     "BNIP Seveso Nordchem Scheldemonde": "approved"}
     assert main(["plans", "list", "--db", target, "--user", "marc.nordchem"]) == 0
     listed = capsys.readouterr().out
-    assert "Draft" in listed and "Intern noodplan Nordchem Scheldemonde" in listed
+    assert "Draft" in listed
+    assert "Intern noodplan Nordchem Scheldemonde" in listed
     out = tmp_path / "plannen.zip"
     assert main(["plans", "export", str(out), "--db", target, "--user", "an.peeters",
                  "--organisation", "scheldemonde"]) == 0

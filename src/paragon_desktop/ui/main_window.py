@@ -28,10 +28,12 @@ from paragon_desktop.ui.controllers.feeds import FeedsController
 from paragon_desktop.ui.controllers.layers import LayersController
 from paragon_desktop.ui.controllers.map_tools import MapToolsController
 from paragon_desktop.ui.controllers.outbox import OutboxController
+from paragon_desktop.ui.controllers.plans import PlansController
 from paragon_desktop.ui.controllers.service_layers import ServiceLayersController
 from paragon_desktop.ui.dialogs.settings import SettingsDialog
 from paragon_desktop.ui.docks.anchors import AnchorsPanel
 from paragon_desktop.ui.docks.contacts import ContactsPanel
+from paragon_desktop.ui.docks.plans import PlansPanel
 from paragon_desktop.ui.map.view import MapView
 from paragon_desktop.ui.map_prefs import MapPrefs
 from paragon_desktop.ui.ops import Ops
@@ -118,6 +120,9 @@ class MainWindow(QMainWindow):
             attach=self.feeds.panel.composer.set_attachment)
         self.anchor_actions.before_drawing.append(self.map_tools.stop_measuring)
         self.contacts = ContactsPanel()
+        self.plans = PlansController(ctx, services.plans, PlansPanel(), lambda: self.ctx.case,
+                                     on_activated=self.refresh)
+        ctx.sig_case_updated.connect(self.plans.update_permissions)
         self.statusBar().addPermanentWidget(ctx.note_label)
         if database_label:
             self.statusBar().addPermanentWidget(QLabel(database_label))
@@ -128,8 +133,11 @@ class MainWindow(QMainWindow):
         self._add_dock("layers", _("Lagen"), self.layers.panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._add_dock("anchors", _("Ankers"), self.anchors, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._add_dock("contacts", _("Contacten"), self.contacts, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._add_dock("plans", _("Noodplannen"), self.plans.panel,
+                       Qt.DockWidgetArea.LeftDockWidgetArea)
         self.feeds.dock = self.docks["feeds"]
         self.tabifyDockWidget(self.docks["anchors"], self.docks["contacts"])
+        self.tabifyDockWidget(self.docks["contacts"], self.docks["plans"])
         self.docks["anchors"].raise_()
         self.resizeDocks([self.docks["feeds"], self.docks["layers"]], [440, 340],
                          Qt.Orientation.Horizontal)
@@ -296,6 +304,7 @@ class MainWindow(QMainWindow):
             self.ctx.ops.run(lambda: participation.leave_case(user, case_id),
                              lambda _none: None, lambda _exc: None)
         self.layers.close()
+        self.plans.close()
         self._unsubscribe()
         self.save_layout()
         self.workers.wait(5000)

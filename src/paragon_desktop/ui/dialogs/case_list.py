@@ -68,6 +68,10 @@ class CaseListDialog(QDialog):
         filters.addWidget(self.category)
         filters.addWidget(self.search, 1)
         filters.addWidget(self.new_button)
+        # The Emergency plans module, without opening a case.
+        self.plans_button = QPushButton(_("Noodplannen…"))
+        self.plans_button.clicked.connect(self.show_plans)
+        filters.addWidget(self.plans_button)
 
         self.tabs = QTabWidget()
         self.active = self._table()
@@ -103,6 +107,12 @@ class CaseListDialog(QDialog):
             # The form's sharing preview needs the jurisdiction index: build it while the user
             # reads the list, not when the form first asks.
             self._ops.run(services.places.warm_up, lambda _none: None, lambda _exc: None)
+
+    def show_plans(self) -> None:
+        from paragon_desktop.ui.dialogs.plans_window import PlansWindow
+
+        self.plans_window = PlansWindow(self._services.plans, self._user, self)
+        self.plans_window.open()
 
     def _table(self, extra: str | None = None) -> QTableWidget:
         table = QTableWidget(0, len(COLUMNS) + (1 if extra else 0))
