@@ -44,7 +44,7 @@ def test_the_dock_lists_the_plans_the_user_may_see_with_their_about_page(open_wi
     assert titles(panel) == {"ANIP Scheldemonde": "Goedgekeurd",
                              "BNIP Seveso Nordchem Scheldemonde": "Goedgekeurd"}
     plan = choose(qtbot, window, "BNIP Seveso Nordchem Scheldemonde")
-    about = panel.about.text()
+    about = panel.about.toPlainText()
     assert "Sleutelanker: Nordchem Scheldemonde NV - bedrijfscontour" in about
     assert "Goedgekeurd" in about
     assert "An Peeters" in about

@@ -243,6 +243,7 @@ class ActivateDialog(QDialog):
     def __init__(self, plan: PlanView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Noodplan activeren"))
+        self.resize(560, 380)
         intro = QLabel(_("“{title}” activeren in deze case. Wat je aanvinkt komt als kopie in de "
                          "widgets van de case (latere wijzigingen van het plan veranderen die "
                          "niet); organisaties krijgen toegang tot de case.").format(

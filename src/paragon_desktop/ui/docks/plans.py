@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QSplitter,
+    QTabWidget,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -89,27 +91,27 @@ class PlansPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.itemSelectionChanged.connect(self._on_selection)
 
-        self.about = QLabel()
-        self.about.setTextFormat(Qt.TextFormat.PlainText)
-        self.about.setWordWrap(True)
-        self.about.setAlignment(Qt.AlignmentFlag.AlignTop)
+        # The "Over" page, its documents and its elements on tabs: the dock shares the left
+        # side with the layers.
+        self.about = QPlainTextEdit()
+        self.about.setReadOnly(True)
         self.documents = QListWidget()
         self.documents.setToolTip(_("Dubbelklik om het document te openen met je PDF-lezer"))
         self.documents.itemDoubleClicked.connect(
             lambda item: self.sig_open_document.emit(item.data(PlanRole)))
         self.elements = QListWidget()
-        details = QWidget()
-        box = QVBoxLayout(details)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.about)
-        box.addWidget(QLabel(_("Documenten")))
-        box.addWidget(self.documents)
-        box.addWidget(QLabel(_("Elementen (ankers, contacten, organisaties)")))
-        box.addWidget(self.elements)
+        self.elements.setToolTip(_("Elementen (ankers, contacten, organisaties)"))
+        details = QTabWidget()
+        details.addTab(self.about, _("Over"))
+        details.addTab(self.documents, _("Documenten"))
+        details.addTab(self.elements, _("Elementen"))
+        self.details = details
 
         # The plans active in the case, and deactivating one (what it loaded stays).
         self.active = QListWidget()
-        self.active.setMaximumHeight(70)
+        self.active.setMaximumHeight(46)
+        self.active.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.active.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.active.itemSelectionChanged.connect(self._update_buttons)
         self.deactivate_button = QToolButton()
         self.deactivate_button.setText(_("Deactiveren"))
@@ -137,7 +139,7 @@ class PlansPanel(QWidget):
         split.addWidget(self.tree)
         split.addWidget(details)
         split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.active_box)
@@ -211,7 +213,7 @@ class PlansPanel(QWidget):
         self.documents.clear()
         self.elements.clear()
         if plan is None:
-            self.about.setText(_("Kies een plan om zijn gegevens te zien."))
+            self.about.setPlainText(_("Kies een plan om zijn gegevens te zien."))
             self._update_buttons()
             return
         s = plan.summary
@@ -228,7 +230,7 @@ class PlansPanel(QWidget):
         lines.append(_("Geschiedenis:"))
         lines += [f"  {when(h.at)}  {_(HISTORY.get(h.action, h.action))}  ({h.user})"
                   for h in plan.history]
-        self.about.setText("\n".join(lines))
+        self.about.setPlainText("\n".join(lines))
         for document in plan.documents:
             kind = _("Goedkeuringsbrief") if document.kind == "letter" else _("Plan")
             item = QListWidgetItem(f"{kind}: {document.filename} · {when(document.uploaded_at)}"
