@@ -285,6 +285,19 @@ class PlanService:
                 select(Anchor).where(Anchor.case_id.is_(None)).order_by(Anchor.name))
                 if self._outside(session, organisation_id, a) <= JURISDICTION_TOLERANCE_M]
 
+    def element_choices(self, user: UserView) -> dict[str, list[tuple[int, str]]]:
+        """What a plan may rely on: organisations' anchors, the directory's contacts and the
+        organisations, (id, label) each."""
+        with self._db.sessions() as session:
+            anchors = [(a.id, a.name) for a in session.scalars(
+                select(Anchor).where(Anchor.case_id.is_(None)).order_by(Anchor.name))]
+            contacts = [(c.id, self._element_label(session, "contact", c.id))
+                        for c in session.scalars(select(Contact).where(Contact.case_id.is_(None))
+                                                 .order_by(Contact.name))]
+            organisations = [(o.id, o.name) for o in session.scalars(
+                select(Organisation).order_by(Organisation.name))]
+        return {"anchor": anchors, "contact": contacts, "organisation": organisations}
+
     # -- writing --------------------------------------------------------------------------------
     def _history(self, session: Session, plan: EmergencyPlan, user: UserView, action: str) -> None:
         """On SQLite the app keeps the history; on PostgreSQL the server writes it itself."""

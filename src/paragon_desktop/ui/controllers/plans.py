@@ -16,12 +16,19 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from paragon_desktop.domain.enums import AccessLevel
+from paragon_desktop.domain.plans import PlanStatus
 from paragon_desktop.i18n import _
 from paragon_desktop.services.plans import PlanService, PlanView, Upload
 from paragon_desktop.services.views import CaseSummary, UserView
-from paragon_desktop.ui.dialogs.plan import ActivateDialog, AnchorChoices, PlanDialog
+from paragon_desktop.ui.dialogs.plan import (
+    ActivateDialog,
+    AnchorChoices,
+    ElementDialog,
+    PlanDialog,
+)
 from paragon_desktop.ui.docks.plans import PlansPanel
 from paragon_desktop.ui.ops import Ops
+from paragon_desktop.ui.plan_pdf import write_summary
 
 
 class PlanHost(Protocol):
@@ -58,6 +65,9 @@ class PlansController(QObject):
         panel.sig_activate.connect(self.ask_activate)
         panel.sig_open_document.connect(self.open_document)
         panel.sig_deactivate.connect(self.deactivate)
+        panel.sig_add_element.connect(self.ask_add_element)
+        panel.sig_remove_element.connect(self.remove_element)
+        panel.sig_summary.connect(self.ask_summary)
         user = host.user
         host.ops.run(lambda: service.managed_organisations(user), self._on_managed)
         self.refresh()
@@ -188,6 +198,60 @@ class PlansController(QObject):
 
         self.host.ops.run(lambda: self.service.approve(user, plan_id, Upload.read(letter)), done,
                           self._failed(_("Noodplan niet goedgekeurd")))
+
+    def ask_add_element(self, plan_id: int) -> None:
+        plan = self.panel.current
+        if plan is None or plan.summary.id != plan_id:
+            return
+        user = self.host.user
+
+        def ask(choices: dict[str, list[tuple[int, str]]]) -> None:
+            dialog = ElementDialog(choices, plan.summary.status is PlanStatus.APPROVED,
+                                   self.host.parent_widget)
+            self.element_dialog = dialog
+            dialog.accepted.connect(lambda: self.add_element(plan_id, *dialog.chosen(),
+                                                             small=dialog.small.isChecked()))
+            dialog.open()
+
+        self.host.ops.run(lambda: self.service.element_choices(user), ask,
+                          self._failed(_("Elementen niet gelezen")))
+
+    def add_element(self, plan_id: int, kind: str, ref_id: int | None, *,
+                    small: bool = False) -> None:
+        if ref_id is None:
+            return
+        user = self.host.user
+        self.host.ops.run(lambda: self.service.add_element(user, plan_id, kind, ref_id,
+                                                           small=small),
+                          lambda _id: self._reload(plan_id),
+                          self._failed(_("Element niet toegevoegd")))
+
+    def remove_element(self, plan_id: int, element_id: int, *, small: bool = False) -> None:
+        user = self.host.user
+        self.host.ops.run(lambda: self.service.remove_element(user, plan_id, element_id,
+                                                              small=small),
+                          lambda _none: self._reload(plan_id),
+                          self._failed(_("Element niet verwijderd")))
+
+    def ask_summary(self, plan_id: int) -> None:
+        plan = self.panel.current
+        if plan is None or plan.summary.id != plan_id:
+            return
+        path, _filter = QFileDialog.getSaveFileName(
+            self.host.parent_widget, _("PDF-samenvatting"), f"{plan.summary.title}.pdf",
+            _("PDF (*.pdf)"))
+        if path:
+            self.summary_to(plan, Path(path))
+
+    def summary_to(self, plan: PlanView, path: Path) -> None:
+        """A printable summary of the plan (one page or a few: quick, on the GUI thread as
+        Qt's text layout must be)."""
+        try:
+            write_summary(plan, path)
+        except OSError as exc:
+            self.host.tell(_("Samenvatting niet geschreven"), str(exc))
+            return
+        self.host.show(_("Samenvatting geschreven: {file}").format(file=path.name))
 
     # -- in the case ------------------------------------------------------------------------------
     def ask_activate(self, plan_id: int) -> None:

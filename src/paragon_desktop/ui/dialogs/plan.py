@@ -279,3 +279,44 @@ class ActivateDialog(QDialog):
                 kind, ref_id = data
                 result[kind + "s"].append(ref_id)
         return result
+
+
+class ElementDialog(QDialog):
+    """An anchor, contact or organisation the plan relies on; ``small`` when the plan is approved
+    and the addition should not send it back to draft."""
+
+    def __init__(self, choices: dict[str, list[tuple[int, str]]], approved: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Element toevoegen"))
+        self._choices = choices
+        self.kind = QComboBox()
+        for kind, label in (("anchor", _("Anker")), ("contact", _("Contact")),
+                            ("organisation", _("Organisatie"))):
+            self.kind.addItem(label, kind)
+        self.item = QComboBox()
+        self.item.setEditable(True)  # type to find it
+        self.item.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.item.setMinimumContentsLength(36)
+        self.small = QCheckBox(_("Kleine wijziging: het plan blijft goedgekeurd"))
+        self.small.setVisible(approved)
+        self.kind.currentIndexChanged.connect(lambda _i: self._fill())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(_("Soort"), self.kind)
+        form.addRow(_("Element"), self.item)
+        form.addRow(self.small)
+        form.addRow(buttons)
+        self._fill()
+
+    def _fill(self) -> None:
+        self.item.clear()
+        for ref_id, label in self._choices.get(self.kind.currentData(), []):
+            self.item.addItem(label, ref_id)
+
+    def chosen(self) -> tuple[str, int | None]:
+        index = self.item.findText(self.item.currentText())
+        return self.kind.currentData(), self.item.itemData(index) if index >= 0 else None

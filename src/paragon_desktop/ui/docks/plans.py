@@ -48,6 +48,9 @@ class PlansPanel(QWidget):
     sig_activate = Signal(int)
     sig_open_document = Signal(int)  # document id
     sig_deactivate = Signal(int)  # the case's plan row
+    sig_add_element = Signal(int)  # plan id
+    sig_remove_element = Signal(int, int)  # plan id, element id
+    sig_summary = Signal(int)  # plan id: a printable PDF summary
 
     def __init__(self, parent: QWidget | None = None, *, in_case: bool = True) -> None:
         super().__init__(parent)
@@ -101,10 +104,36 @@ class PlansPanel(QWidget):
             lambda item: self.sig_open_document.emit(item.data(PlanRole)))
         self.elements = QListWidget()
         self.elements.setToolTip(_("Elementen (ankers, contacten, organisaties)"))
+        self.elements.itemSelectionChanged.connect(self._update_buttons)
+        self.add_element_button = QToolButton()
+        self.add_element_button.setText(_("Toevoegen…"))
+        self.add_element_button.clicked.connect(lambda: self._emit(self.sig_add_element))
+        self.remove_element_button = QToolButton()
+        self.remove_element_button.setText(_("Verwijderen"))
+        self.remove_element_button.clicked.connect(self._on_remove_element)
+        elements = QWidget()
+        element_box = QVBoxLayout(elements)
+        element_box.setContentsMargins(0, 0, 0, 0)
+        element_buttons = QHBoxLayout()
+        element_buttons.addWidget(self.add_element_button)
+        element_buttons.addWidget(self.remove_element_button)
+        element_buttons.addStretch(1)
+        element_box.addLayout(element_buttons)
+        element_box.addWidget(self.elements)
+        self.summary_button = QToolButton()
+        self.summary_button.setText(_("PDF-samenvatting…"))
+        self.summary_button.setToolTip(_("Een afdrukbare samenvatting van het plan (back-up op "
+                                         "papier, §3.5)"))
+        self.summary_button.clicked.connect(lambda: self._emit(self.sig_summary))
+        about = QWidget()
+        about_box = QVBoxLayout(about)
+        about_box.setContentsMargins(0, 0, 0, 0)
+        about_box.addWidget(self.about)
+        about_box.addWidget(self.summary_button, 0, Qt.AlignmentFlag.AlignLeft)
         details = QTabWidget()
-        details.addTab(self.about, _("Over"))
+        details.addTab(about, _("Over"))
         details.addTab(self.documents, _("Documenten"))
-        details.addTab(self.elements, _("Elementen"))
+        details.addTab(elements, _("Elementen"))
         self.details = details
 
         # The plans active in the case, and deactivating one (what it loaded stays).
@@ -239,8 +268,15 @@ class PlansPanel(QWidget):
             item.setToolTip(f"SHA-256 {document.sha256}")
             self.documents.addItem(item)
         for element in plan.elements:
-            self.elements.addItem(f"{_(ELEMENT_KINDS[element.kind])}: {element.label}")
+            item = QListWidgetItem(f"{_(ELEMENT_KINDS[element.kind])}: {element.label}")
+            item.setData(PlanRole, element.id)
+            self.elements.addItem(item)
         self._update_buttons()
+
+    def _on_remove_element(self) -> None:
+        items = self.elements.selectedItems()
+        if items and self.current is not None:
+            self.sig_remove_element.emit(self.current.summary.id, items[0].data(PlanRole))
 
     def set_active(self, rows: list[tuple[int, int | None, str, datetime | None, bool]]) -> None:
         """The plans activated in the case: (row, plan, title, version, active)."""
@@ -276,6 +312,9 @@ class PlansPanel(QWidget):
         self.approve_button.setEnabled(manages and plan is not None
                                        and plan.summary.status is PlanStatus.DRAFT)
         self.activate_button.setEnabled(self.can_activate and plan is not None)
+        self.add_element_button.setEnabled(manages)
+        self.remove_element_button.setEnabled(manages and bool(self.elements.selectedItems()))
+        self.summary_button.setEnabled(plan is not None)
         chosen = self.active.selectedItems()
         self.deactivate_button.setEnabled(self.can_activate and bool(chosen)
                                           and chosen[0].data(PlanRole) is not None)

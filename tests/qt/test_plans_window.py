@@ -151,3 +151,41 @@ def test_the_plans_module_opens_from_the_case_list_without_a_case(qtbot, client)
     # Not a plan manager: nothing to make.
     assert not panel.new_button.isEnabled()
     window.close()
+
+
+def test_elements_are_added_and_removed_and_a_summary_is_printed(open_window, qtbot, tmp_path):
+    from PySide6.QtPdf import QPdfDocument
+
+    window = open_window("an.peeters")
+    controller, panel = window.plans, window.plans.panel
+    plan = choose(qtbot, window, "ANIP Scheldemonde")
+    assert panel.add_element_button.isEnabled()
+    panel.add_element_button.click()
+    qtbot.waitUntil(lambda: getattr(controller, "element_dialog", None) is not None,
+                    timeout=10000)
+    dialog = controller.element_dialog
+    assert dialog.small.isVisible()  # approved: a small addition keeps the approval
+    dialog.kind.setCurrentIndex(dialog.kind.findData("organisation"))
+    dialog.item.setCurrentText("Nationaal Crisiscentrum (NCCN)")
+    dialog.small.setChecked(True)
+    dialog.accept()
+    qtbot.waitUntil(lambda: any("Nationaal Crisiscentrum" in panel.elements.item(i).text()
+                                for i in range(panel.elements.count())), timeout=10000)
+    assert panel.current.summary.status is PlanStatus.APPROVED
+    # Removing one (not small): back to draft.
+    panel.elements.setCurrentRow(0)
+    removed = panel.elements.item(0).text()
+    panel.remove_element_button.click()
+    qtbot.waitUntil(lambda: all(panel.elements.item(i).text() != removed
+                                for i in range(panel.elements.count())), timeout=10000)
+    qtbot.waitUntil(lambda: panel.current.summary.status is PlanStatus.DRAFT, timeout=10000)
+    # The printable summary, read back.
+    out = tmp_path / "anip.pdf"
+    controller.summary_to(panel.current, out)
+    document = QPdfDocument()
+    document.load(str(out))
+    text = "".join(document.getAllText(i).text() for i in range(document.pageCount()))
+    for wanted in ("ANIP Scheldemonde", "Grens Scheldemonde", "Nationaal Crisiscentrum",
+                   "goedkeuringsbrief.pdf", "SHA-256", "gewijzigd, terug naar ontwerp"):
+        assert wanted in text, wanted
+    assert plan.summary.id == panel.current.summary.id
