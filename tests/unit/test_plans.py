@@ -243,3 +243,17 @@ def test_a_draft_of_another_organisation_cannot_be_activated(client):
         client.plans.activate(client.user("tom.declercq"), client.seveso_case_id(), plan_id)
     with pytest.raises(AccessDenied, match="agent or a coordinator"):
         client.plans.activate(client.user("wim.verhaegen"), client.seveso_case_id(), plan_id)
+
+
+def test_plans_are_found_by_the_area_their_key_anchor_lies_in(client):
+    tom = client.user("tom.declercq")
+    here = org_id(client, "Gemeente Scheldemonde")
+    assert titles(client, "tom.declercq", area_of=here) == [
+        "ANIP Scheldemonde", "BNIP Seveso Nordchem Scheldemonde"]
+    # Polderkerke only shares a border with Scheldemonde: its plans are not these.
+    assert titles(client, "tom.declercq", area_of=org_id(client, "Gemeente Polderkerke")) == []
+    assert {a for _i, a in client.plans.areas()} >= {"Gemeente Scheldemonde",
+                                                       "Provincie Scheldeland"}
+    assert titles(client, "tom.declercq", kind=PlanKind.BNIP, search="nordchem") == [
+        "BNIP Seveso Nordchem Scheldemonde"]
+    assert tom.username == "tom.declercq"

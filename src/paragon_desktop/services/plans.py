@@ -202,11 +202,19 @@ class PlanService:
     def list_plans(self, user: UserView, *, kind: PlanKind | None = None,
                    organisation_id: int | None = None, status: PlanStatus | None = None,
                    search: str = "",
-                   area: tuple[float, float, float, float] | None = None) -> list[PlanSummary]:
+                   area: tuple[float, float, float, float] | None = None,
+                   area_of: int | None = None) -> list[PlanSummary]:
         """The plans this user may see (drafts of their own organisations, approved ones of
-        all), filtered; ``area``: plans whose key anchor lies in or crosses it."""
+        all), filtered; ``area``: plans whose key anchor's box meets this box; ``area_of``: plans
+        whose key anchor lies in or crosses that organisation's jurisdiction (a border it only
+        shares does not count)."""
         with self._db.sessions() as session:
             mine = self._my_organisations(session, user)
+            region = None
+            if area_of is not None:
+                holder = session.get(Organisation, area_of)
+                if holder is not None and holder.jurisdiction_geojson:
+                    region = shape(json.loads(holder.jurisdiction_geojson))
             query = (select(EmergencyPlan, Organisation.name, Anchor)
                      .join(Organisation, Organisation.id == EmergencyPlan.organisation_id)
                      .join(Anchor, Anchor.id == EmergencyPlan.key_anchor_id)
@@ -230,6 +238,10 @@ class PlanService:
                         bbox[0] > area[2] or bbox[2] < area[0] or bbox[1] > area[3]
                         or bbox[3] < area[1]):
                     continue
+                if region is not None:
+                    found = shape(json.loads(anchor.geometry_geojson))
+                    if not found.intersects(region) or found.touches(region):
+                        continue
                 result.append(PlanSummary(plan.id, plan.title, PlanKind(plan.kind),
                                           PlanStatus(plan.status), plan.organisation_id,
                                           organisation, plan.updated_at, anchor.name, bbox))
@@ -284,6 +296,14 @@ class PlanService:
             return [(a.id, a.name, a.category) for a in session.scalars(
                 select(Anchor).where(Anchor.case_id.is_(None)).order_by(Anchor.name))
                 if self._outside(session, organisation_id, a) <= JURISDICTION_TOLERANCE_M]
+
+    def areas(self) -> list[tuple[int, str]]:
+        """Organisations with a jurisdiction (municipalities, provinces, zones), to filter
+        plans by the area their key anchor lies in."""
+        with self._db.sessions() as session:
+            return [(o.id, o.name) for o in session.scalars(
+                select(Organisation).where(Organisation.jurisdiction_geojson.is_not(None))
+                .order_by(Organisation.name))]
 
     def element_choices(self, user: UserView) -> dict[str, list[tuple[int, str]]]:
         """What a plan may rely on: organisations' anchors, the directory's contacts and the

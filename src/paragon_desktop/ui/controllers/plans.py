@@ -70,6 +70,7 @@ class PlansController(QObject):
         panel.sig_summary.connect(self.ask_summary)
         user = host.user
         host.ops.run(lambda: service.managed_organisations(user), self._on_managed)
+        host.ops.run(service.areas, panel.set_areas)
         self.refresh()
 
     def _on_managed(self, managed: list[tuple[int, str]]) -> None:

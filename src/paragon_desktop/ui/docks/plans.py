@@ -64,10 +64,13 @@ class PlansPanel(QWidget):
             self.status.addItem(status.label, status)
         self.organisation = QComboBox()
         self.organisation.addItem(_("Alle organisaties"), None)
+        self.area = QComboBox()
+        self.area.addItem(_("Alle gebieden"), None)
+        self.area.setToolTip(_("Plannen waarvan het sleutelanker in dit gebied ligt"))
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Zoeken in titel, organisatie, sleutelanker…"))
         self.search.setClearButtonEnabled(True)
-        for combo in (self.kind, self.status, self.organisation):
+        for combo in (self.kind, self.status, self.organisation, self.area):
             combo.currentIndexChanged.connect(lambda _i: self.sig_filter_changed.emit())
         self.search.textChanged.connect(lambda _t: self.sig_filter_changed.emit())
 
@@ -174,7 +177,10 @@ class PlansPanel(QWidget):
         layout.addWidget(self.active_box)
         layout.addLayout(buttons)
         layout.addLayout(filters)
-        layout.addWidget(self.organisation)
+        places = QHBoxLayout()
+        places.addWidget(self.organisation, 1)
+        places.addWidget(self.area, 1)
+        layout.addLayout(places)
         layout.addWidget(self.search)
         layout.addWidget(split, 1)
         self.plans: list[PlanSummary] = []
@@ -190,7 +196,12 @@ class PlansPanel(QWidget):
         return {"kind": PlanKind(kind) if kind else None,
                 "status": PlanStatus(status) if status else None,
                 "organisation_id": self.organisation.currentData(),
+                "area_of": self.area.currentData(),
                 "search": self.search.text()}
+
+    def set_areas(self, areas: list[tuple[int, str]]) -> None:
+        for org_id, name in areas:
+            self.area.addItem(name, org_id)
 
     def set_plans(self, plans: list[PlanSummary]) -> None:
         chosen = self.selected_plan_id()
