@@ -105,8 +105,8 @@ def test_a_plan_is_made_edited_approved_and_activated_from_the_window(open_windo
     controller.approve(plan.summary.id, letter)
     qtbot.waitUntil(lambda: titles(panel).get("ANIP Scheldemonde-Doel") == "Goedgekeurd",
                     timeout=10000)
-    plan = choose(qtbot, window, "ANIP Scheldemonde-Doel")
-    assert plan.summary.status is PlanStatus.APPROVED
+    choose(qtbot, window, "ANIP Scheldemonde-Doel")
+    qtbot.waitUntil(lambda: panel.current.summary.status is PlanStatus.APPROVED, timeout=10000)
     assert not panel.approve_button.isEnabled()
     # Activated in the case: the dialog lists its elements (none here), the case shows it.
     panel.activate_button.click()

@@ -139,9 +139,10 @@ class ServiceLayersController(QObject):
             if (service is not None and layer.visible and not self.allowed(service)
                     and layer.id not in self._warned):
                 self._warned.add(layer.id)
-                self.ctx.note(_("“{name}” komt van {host}, dat deze computer niet mag bereiken: "
+                # In the status bar (the lasting note is the refresh's own line).
+                self.ctx.show(_("“{name}” komt van {host}, dat deze computer niet mag bereiken: "
                                 "vink de laag uit en weer aan om het toe te staan.").format(
-                    name=layer.name, host=service.host))
+                    name=layer.name, host=service.host), 20000)
 
     # -- live data layers ------------------------------------------------------------------------
     def refresh_live(self) -> None:
