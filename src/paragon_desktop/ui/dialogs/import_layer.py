@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QColorDialog,
     QComboBox,
     QDialog,
@@ -23,12 +22,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +36,8 @@ from paragon_desktop.services.views import FeedView
 
 if TYPE_CHECKING:
     from paragon_desktop.services.layer_import import Inspection
-    from paragon_desktop.ui.layer_import import LayerImporter
+from paragon_desktop.ui.dialogs.feed_share import FeedShare
+from paragon_desktop.ui.layer_import import LayerImporter
 
 CRS_CHOICES = (
     (N_("Automatisch (zoals het bestand zegt of laat zien)"), None),
@@ -107,33 +104,11 @@ class ImportLayerDialog(QDialog):
         self.description.setFixedHeight(70)
         form.addRow(_("&Beschrijving"), self.description)
 
-        self.personal = QRadioButton(_("&Persoonlijk (alleen ik)"))
-        self.shared = QRadioButton(_("&Delen in feeds:"))
-        group = QButtonGroup(self)
-        group.addButton(self.personal)
-        group.addButton(self.shared)
-        self.feeds = QListWidget()
-        self.feeds.setFixedHeight(min(160, 22 * max(3, len(feeds)) + 6))
-        for feed in feeds:
-            item = QListWidgetItem(feed.name + (_("  (iedereen in de case)") if feed.kind == "multi" else ""))
-            item.setData(Qt.ItemDataRole.UserRole, feed.id)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if feed.id == announce_in else Qt.CheckState.Unchecked)
-            self.feeds.addItem(item)
-        self.feeds.itemChanged.connect(self._on_feed_ticked)
-        sharing = QVBoxLayout()
-        sharing.addWidget(self.personal)
-        sharing.addWidget(self.shared)
-        sharing.addWidget(self.feeds)
-        if announce_in is not None:
-            self.shared.setChecked(True)
-            self.personal.setEnabled(False)
-            self.feeds.setEnabled(False)
-            sharing.addWidget(QLabel(_("De laag komt bij een bericht in deze feed.")))
-        else:
-            self.personal.setChecked(True)
-        self.personal.toggled.connect(self._update_ok)
-        form.addRow(_("Delen"), sharing)
+        self.share = FeedShare(feeds, announce_in)
+        self.personal, self.shared, self.feeds = (self.share.personal, self.share.shared,
+                                                  self.share.feeds)
+        self.share.sig_changed.connect(self._update_ok)
+        form.addRow(_("Delen"), self.share)
 
         self.crs = QComboBox()
         for label, code in CRS_CHOICES:
@@ -236,11 +211,6 @@ class ImportLayerDialog(QDialog):
                 except (RuntimeError, TypeError):
                     pass
 
-    def _on_feed_ticked(self, _item: QListWidgetItem) -> None:
-        if self.selected_feed_ids():
-            self.shared.setChecked(True)
-        self._update_ok()
-
     def _pick_colour(self) -> None:
         colour = QColorDialog.getColor(QColor(self._colour), self, _("Kleur van de laag"))
         if colour.isValid():
@@ -252,8 +222,7 @@ class ImportLayerDialog(QDialog):
         self.colour.setStyleSheet(f"background: {self._colour}; color: white;")
 
     def selected_feed_ids(self) -> list[int]:
-        return [self.feeds.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.feeds.count())
-                if self.feeds.item(i).checkState() == Qt.CheckState.Checked]
+        return self.share.selected_feed_ids()
 
     def _update_ok(self) -> None:
         problem = ""
@@ -264,8 +233,8 @@ class ImportLayerDialog(QDialog):
                        if not self.inspection.cancelled else _("Lezen gestopt."))
         elif len(self._paths) == 1 and not self.name.text().strip():
             problem = _("Geef de laag een naam.")
-        elif self.shared.isChecked() and not self.selected_feed_ids():
-            problem = _("Kies minstens één feed om in te delen, of kies Persoonlijk.")
+        else:
+            problem = self.share.problem()
         self.problem.setText(problem)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
 
@@ -278,7 +247,7 @@ class ImportLayerDialog(QDialog):
         if self.inspection is not None:
             reads = dict(self.inspection.reads)
             files = [(p, n) for p, n in files if p in reads]
-        feed_ids = self.selected_feed_ids() if self.shared.isChecked() else []
+        feed_ids = self.share.chosen_feed_ids()
         if self._announce_in is not None:
             feed_ids = [f for f in feed_ids if f != self._announce_in]
         return ImportChoice(

@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +26,7 @@ from PySide6.QtWidgets import (
 from paragon_desktop.gis.ows import REFRESH_CHOICES, Offer, discover
 from paragon_desktop.i18n import N_, _
 from paragon_desktop.services.views import FeedView
+from paragon_desktop.ui.dialogs.feed_share import FeedShare
 from paragon_desktop.ui.ops import Ops
 
 KIND_LABELS = (
@@ -94,23 +93,10 @@ class ServiceLayerDialog(QDialog):
         self.refresh = QComboBox()
         for seconds in REFRESH_CHOICES:
             self.refresh.addItem(refresh_label(seconds), seconds)
-        self.personal = QRadioButton(_("&Persoonlijk (alleen ik)"))
-        self.shared = QRadioButton(_("&Delen in feeds:"))
-        group = QButtonGroup(self)
-        group.addButton(self.personal)
-        group.addButton(self.shared)
-        self.personal.setChecked(True)
-        self.feeds = QListWidget()
-        self.feeds.setFixedHeight(min(120, 22 * max(3, len(feeds)) + 6))
-        for feed in feeds:
-            item = QListWidgetItem(feed.name + (_("  (iedereen in de case)")
-                                                if feed.kind == "multi" else ""))
-            item.setData(Qt.ItemDataRole.UserRole, feed.id)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.feeds.addItem(item)
-        self.feeds.itemChanged.connect(lambda _item: self._on_feed_ticked())
-        self.personal.toggled.connect(self._update_ok)
+        self.share = FeedShare(feeds, max_height=120)
+        self.personal, self.shared, self.feeds = (self.share.personal, self.share.shared,
+                                                  self.share.feeds)
+        self.share.sig_changed.connect(self._update_ok)
         self.host_note = QLabel()
         self.host_note.setTextFormat(Qt.TextFormat.PlainText)
         self.host_note.setWordWrap(True)
@@ -126,11 +112,7 @@ class ServiceLayerDialog(QDialog):
         form.addRow(_("&Naam"), self.name)
         form.addRow(_("&Beschrijving"), self.description)
         form.addRow(_("&Verversen"), self.refresh)
-        sharing = QVBoxLayout()
-        sharing.addWidget(self.personal)
-        sharing.addWidget(self.shared)
-        sharing.addWidget(self.feeds)
-        form.addRow(_("Delen"), sharing)
+        form.addRow(_("Delen"), self.share)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
@@ -177,24 +159,14 @@ class ServiceLayerDialog(QDialog):
         self._update_ok()
 
     # -- the answer --------------------------------------------------------------------------------
-    def selected_feed_ids(self) -> list[int]:
-        return [self.feeds.item(i).data(Qt.ItemDataRole.UserRole)
-                for i in range(self.feeds.count())
-                if self.feeds.item(i).checkState() == Qt.CheckState.Checked]
-
-    def _on_feed_ticked(self) -> None:
-        if self.selected_feed_ids():
-            self.shared.setChecked(True)
-        self._update_ok()
-
     def _update_ok(self) -> None:
         problem = ""
         if not self.offers or self.layers.currentRow() < 0:
             problem = _("Haal eerst de lagen van de dienst op en kies er een.")
         elif not self.name.text().strip():
             problem = _("Geef de laag een naam.")
-        elif self.shared.isChecked() and not self.selected_feed_ids():
-            problem = _("Kies minstens één feed om in te delen, of kies Persoonlijk.")
+        else:
+            problem = self.share.problem()
         self.problem.setText(problem)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
 
@@ -202,5 +174,4 @@ class ServiceLayerDialog(QDialog):
         offer = self.offers[self.layers.currentRow()]
         service = replace(offer.service, refresh_s=int(self.refresh.currentData()))
         return ServiceChoice(replace(offer, service=service), self.name.text().strip(),
-                             self.description.text().strip(),
-                             self.selected_feed_ids() if self.shared.isChecked() else [])
+                             self.description.text().strip(), self.share.chosen_feed_ids())
