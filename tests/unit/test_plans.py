@@ -257,3 +257,9 @@ def test_plans_are_found_by_the_area_their_key_anchor_lies_in(client):
     assert titles(client, "tom.declercq", kind=PlanKind.BNIP, search="nordchem") == [
         "BNIP Seveso Nordchem Scheldemonde"]
     assert tom.username == "tom.declercq"
+
+
+def test_the_demo_plans_have_their_history_once(client):
+    an = client.user("an.peeters")
+    anip = next(p for p in client.plans.list_plans(an) if p.title == "ANIP Scheldemonde")
+    assert [h.action for h in client.plans.plan(an, anip.id).history] == ["created", "approved"]
