@@ -263,3 +263,23 @@ def test_the_demo_plans_have_their_history_once(client):
     an = client.user("an.peeters")
     anip = next(p for p in client.plans.list_plans(an) if p.title == "ANIP Scheldemonde")
     assert [h.action for h in client.plans.plan(an, anip.id).history] == ["created", "approved"]
+
+
+def test_documents_are_written_out_in_pieces_and_huge_files_are_refused_unread(client, tmp_path):
+    import io
+
+    an = client.user("an.peeters")
+    big = PDF + b"%" + b"x" * 2_500_000 + b"\n%%EOF\n"
+    plan_id = client.plans.create_plan(an, org_id(client, "Gemeente Scheldemonde"), ANIP,
+                                       org_anchor(client, "Gemeentehuis Scheldemonde"),
+                                       Upload("groot.pdf", big))
+    document = client.plans.plan(an, plan_id).documents[0]
+    out = io.BytesIO()
+    assert client.plans.document_to(an, document.id, out, chunk=1_000_000) == "groot.pdf"
+    assert out.getvalue() == big  # three pieces, the same bytes
+    huge = tmp_path / "huge.pdf"
+    with huge.open("wb") as f:
+        f.write(PDF)
+        f.truncate(60_000_000)  # sparse: nothing of it is read
+    with pytest.raises(ValidationError, match="larger than 50 MB"):
+        Upload.read(huge)

@@ -9,14 +9,16 @@ The rules are domain.plans'; on the shared server the same are enforced for logi
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 from shapely.geometry import shape
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from paragon_desktop.domain.access import can_write_messages
@@ -24,6 +26,7 @@ from paragon_desktop.domain.anchors import JURISDICTION_TOLERANCE_M, category_of
 from paragon_desktop.domain.enums import FeedKind, ShareReason
 from paragon_desktop.domain.errors import AccessDenied, NotAvailable, ValidationError
 from paragon_desktop.domain.plans import (
+    DOCUMENT_MAX_BYTES,
     DocumentKind,
     PlanKind,
     PlanName,
@@ -59,6 +62,7 @@ from paragon_desktop.storage.models import (
 )
 
 CREATE_PLAN = "plan.create"
+DOCUMENT_CHUNK = 1_000_000  # bytes read from the database at a time
 ACTIVATE_PLAN = "plan.activate"
 ELEMENT_KINDS = ("anchor", "contact", "organisation")
 
@@ -71,7 +75,11 @@ class Upload:
     data: bytes
 
     @classmethod
-    def read(cls, path: Path) -> Upload:
+    def read(cls, path: Path, kind: DocumentKind = DocumentKind.PLAN) -> Upload:
+        """The file, refused by its size before it is read (a PDF of gigabytes is never held in
+        memory)."""
+        if path.stat().st_size > DOCUMENT_MAX_BYTES:
+            check_pdf(b"%PDF-" + b"\0" * DOCUMENT_MAX_BYTES, kind)  # the size refusal
         return cls(path.name[:300], path.read_bytes())
 
 
@@ -279,13 +287,27 @@ class PlanService:
                 self._manages(session, user, plan.organisation_id), documents, elements, history)
 
     def document(self, user: UserView, document_id: int) -> tuple[str, bytes]:
-        """A document's name and bytes, for the user's own PDF viewer or a backup."""
+        """A document's name and bytes (small documents; ``document_to`` streams)."""
+        out = io.BytesIO()
+        name = self.document_to(user, document_id, out)
+        return name, out.getvalue()
+
+    def document_to(self, user: UserView, document_id: int, out: IO[bytes],
+                    chunk: int = DOCUMENT_CHUNK) -> str:
+        """Write a document to ``out`` a piece at a time (the whole PDF is never one value
+        in memory); returns its file name."""
         with self._db.sessions() as session:
-            document = session.get(PlanDocument, document_id)
-            if document is None:
+            row = session.execute(select(PlanDocument.plan_id, PlanDocument.filename,
+                                         PlanDocument.size)
+                                  .where(PlanDocument.id == document_id)).first()
+            if row is None:
                 raise NotAvailable("This document no longer exists.")
-            self._visible(session, user, document.plan_id)
-            return document.filename, bytes(document.data)
+            self._visible(session, user, row.plan_id)
+            for start in range(1, row.size + 1, chunk):
+                piece = session.scalar(select(func.substr(PlanDocument.data, start, chunk))
+                                       .where(PlanDocument.id == document_id))
+                out.write(bytes(piece or b""))
+            return str(row.filename)
 
     def key_anchor_choices(self, user: UserView, organisation_id: int) -> list[tuple[int, str, str]]:
         """The anchors a plan of this organisation may take as its key anchor: organisations'
@@ -634,9 +656,10 @@ def export_plans(service: PlanService, user: UserView, out: Path, *,
                 "history": [asdict(h) | {"at": str(h.at)} for h in view.history],
             }, ensure_ascii=False, indent=1, default=str))
             for number, document in enumerate(view.documents, 1):
-                name, data = service.document(user, document.id)
                 prefix = "brief" if document.kind == "letter" else "plan"
-                archive.writestr(f"{folder}/{prefix}-{number:02d} {_safe_name(name)}", data)
+                entry = f"{folder}/{prefix}-{number:02d} {_safe_name(document.filename)}"
+                with archive.open(entry, "w") as stream:
+                    service.document_to(user, document.id, stream)
     partial.replace(out)
     return len(plans)
 

@@ -16,7 +16,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from paragon_desktop.domain.enums import AccessLevel
-from paragon_desktop.domain.plans import PlanStatus
+from paragon_desktop.domain.plans import DocumentKind, PlanStatus
 from paragon_desktop.i18n import _
 from paragon_desktop.services.plans import PlanService, PlanView, Upload
 from paragon_desktop.services.views import CaseSummary, UserView
@@ -116,9 +116,11 @@ class PlansController(QObject):
         user, folder = self.host.user, Path(self._folder.name)
 
         def write() -> Path:
-            name, data = self.service.document(user, document_id)
+            partial = folder / f"{document_id}.part"
+            with partial.open("wb") as out:
+                name = self.service.document_to(user, document_id, out)
             path = folder / f"{document_id}-{Path(name).name}"
-            path.write_bytes(data)
+            partial.replace(path)
             return path
 
         def opened(path: Path) -> None:
@@ -197,7 +199,9 @@ class PlansController(QObject):
             self.host.show(_("Noodplan goedgekeurd."))
             self._reload(plan_id)
 
-        self.host.ops.run(lambda: self.service.approve(user, plan_id, Upload.read(letter)), done,
+        self.host.ops.run(lambda: self.service.approve(user, plan_id,
+                                                       Upload.read(letter, DocumentKind.LETTER)),
+                          done,
                           self._failed(_("Noodplan niet goedgekeurd")))
 
     def ask_add_element(self, plan_id: int) -> None:
