@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -232,13 +233,14 @@ def _open_or_mend(db_url: str | None) -> tuple[Database | None, bool]:
                 return None, False
 
 
-def _run_session(app: Any, services: Services, user: UserView) -> int:
+def _run_session(app: Any, services: Services, user: UserView,
+                 verify_password: Callable[[str, str], object] | None = None) -> int:
     from paragon_desktop.ui.case_session import CaseSession
 
     db = services.db
     # Leaving a case goes back to the case list: the app ends when the main window is closed.
     app.setQuitOnLastWindowClosed(False)
-    session = CaseSession(services, user, Settings.load(), db.display_url)
+    session = CaseSession(services, user, Settings.load(), db.display_url, verify_password)
     if not session.start():
         db.dispose()
         return 0
@@ -297,7 +299,11 @@ def _run_with_login(app: Any, url: URL) -> int:
         credentials.forget_password(url, name)
     settings.last_username = name
     settings.save()
-    return _run_session(app, build_services(opened[-1]), dialog.user)
+    def verify(username: str, password: str) -> None:
+        # The lock screen's check: the login role's own password, on the server.
+        sign_in_with_login(url, username, password)[0].dispose()
+
+    return _run_session(app, build_services(opened[-1]), dialog.user, verify)
 
 
 def pick_user_and_case(

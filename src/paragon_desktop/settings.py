@@ -14,6 +14,8 @@ DEFAULT_REFRESH_SECONDS = 50
 # The map refreshes at least every 50 seconds (DOMAIN.md, Map); faster is allowed.
 MIN_REFRESH_SECONDS, MAX_REFRESH_SECONDS = 5, 50
 DEFAULT_MAX_LAYER_MB = 200
+DEFAULT_LOCK_MINUTES = 10
+MIN_LOCK_MINUTES, MAX_LOCK_MINUTES = 1, 120
 
 
 def data_dir() -> Path:
@@ -40,6 +42,8 @@ class Settings:
     last_username: str = ""
     # "nl", "fr" or "en"; empty: the computer's language (Dutch when it is none of these).
     language: str = ""
+    # Minutes without keyboard or mouse input before the window locks (§1: never unattended).
+    lock_minutes: int = DEFAULT_LOCK_MINUTES
     # Hosts of partners' map services this user allowed (added a layer from, or said yes to):
     # the only ones, with the tile source, the map may reach.
     service_hosts: list[str] = field(default_factory=list)
@@ -61,6 +65,11 @@ class Settings:
             seconds = DEFAULT_REFRESH_SECONDS
         settings.refresh_seconds = min(MAX_REFRESH_SECONDS, max(MIN_REFRESH_SECONDS, seconds))
         settings.tile_url = str(settings.tile_url or "").strip() or None
+        try:
+            settings.lock_minutes = min(MAX_LOCK_MINUTES, max(MIN_LOCK_MINUTES,
+                                                              int(settings.lock_minutes)))
+        except (TypeError, ValueError):
+            settings.lock_minutes = DEFAULT_LOCK_MINUTES
         hosts = settings.service_hosts if isinstance(settings.service_hosts, list) else []
         settings.service_hosts = sorted({str(h).strip().lower() for h in hosts if str(h).strip()})
         if settings.language not in ("", "nl", "fr", "en"):

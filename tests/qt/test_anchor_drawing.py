@@ -637,8 +637,8 @@ def test_a_rectangle_drawn_on_the_map_is_an_area_to_print_or_take_offline(open_w
     click(qtbot, window, 4.2770, 51.2470)
     qtbot.waitUntil(lambda: bool(got), timeout=5000)
     west, south, east, north = got[0]
-    assert (west, east) == pytest.approx((4.2740, 4.2770), abs=2e-5)
-    assert (south, north) == pytest.approx((51.2470, 51.2490), abs=2e-5)
+    assert (west, east) == pytest.approx((4.2740, 4.2770), abs=1e-4)  # a few pixels
+    assert (south, north) == pytest.approx((51.2470, 51.2490), abs=1e-4)
     assert not tools.bar.isVisible()
     # Cancelled: told so (None), nothing drawn stays.
     tools.pick_rectangle(got.append)
@@ -661,5 +661,5 @@ def test_a_rectangle_drawn_on_the_map_is_an_area_to_print_or_take_offline(open_w
     click(qtbot, window, 4.2770, 51.2470)
     qtbot.waitUntil(dialog.isVisible, timeout=5000)
     assert dialog.area.currentText() == "Getekende rechthoek"
-    assert dialog.area.currentData()[0] == pytest.approx(4.2740, abs=2e-5)
+    assert dialog.area.currentData()[0] == pytest.approx(4.2740, abs=1e-4)
     assert dialog.count < 100  # a few hundred metres, not the view's tiles

@@ -3,6 +3,8 @@ chosen, the main window; leaving the case leads back to the list (to choose anot
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy.engine import URL
@@ -24,8 +26,11 @@ def live_url_of(db: Database) -> URL | None:
 
 class CaseSession(QObject):
     def __init__(self, services: Services, user: UserView, settings: Settings,
-                 database_label: str) -> None:
+                 database_label: str,
+                 verify_password: Callable[[str, str], object] | None = None) -> None:
         super().__init__()
+        # How the lock screen checks the password (a login role's own, on a shared server).
+        self.verify_password = verify_password
         self.services = services
         self.user = user
         self.settings = settings
@@ -49,7 +54,8 @@ class CaseSession(QObject):
                 return False
         s = self.services
         self.window = MainWindow(s, self.user, case, self.settings,
-                                 database_label=self.database_label, live_url=live_url_of(s.db))
+                                 database_label=self.database_label, live_url=live_url_of(s.db),
+                                 verify_password=self.verify_password)
         self.window.sig_closed.connect(self._on_window_closed)
         self.window.show()
         return True

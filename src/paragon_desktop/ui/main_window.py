@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +35,7 @@ from paragon_desktop.ui.dialogs.settings import SettingsDialog
 from paragon_desktop.ui.docks.anchors import AnchorsPanel
 from paragon_desktop.ui.docks.contacts import ContactsPanel
 from paragon_desktop.ui.docks.plans import PlansPanel
+from paragon_desktop.ui.lock import WindowLock
 from paragon_desktop.ui.map.view import MapView
 from paragon_desktop.ui.map_prefs import MapPrefs
 from paragon_desktop.ui.ops import Ops
@@ -66,6 +68,7 @@ class MainWindow(QMainWindow):
         request_interceptor: QWebEngineUrlRequestInterceptor | None = None,
         restore_layout: bool = True,
         live_url: URL | None = None,
+        verify_password: Callable[[str, str], object] | None = None,
     ) -> None:
         super().__init__()
         # Closing deletes the window's Qt objects on this (the GUI) thread, never from a GC pass.
@@ -145,6 +148,11 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Vertical)
         self._default_state = self.saveState(LAYOUT_VERSION)
         self._build_menus()
+        # Locked after the idle time of the settings, or with Ctrl+L (§1: never unattended).
+        verify = verify_password or services.auth.sign_in
+        self.lock = WindowLock(self, user.display_name, settings.lock_minutes,
+                               lambda password: verify(user.username, password),
+                               self.ctx.ops.run, self.close)
         self.case_menu = CaseMenuController(ctx, services, self.menuBar().addMenu(_("&Case")),
                                             self.leave_case)
 
@@ -196,6 +204,10 @@ class MainWindow(QMainWindow):
         settings_action.triggered.connect(self._on_settings)
         file_menu.addAction(settings_action)
         file_menu.addSeparator()
+        lock_action = QAction(_("&Vergrendelen"), self)
+        lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        lock_action.triggered.connect(lambda: self.lock.lock())
+        file_menu.addAction(lock_action)
         quit_action = QAction(_("&Afsluiten"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -296,6 +308,7 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.lock.stop()
         self.feeds.close()
         self.timer.stop()
         self.connection.stop()
@@ -436,4 +449,5 @@ class MainWindow(QMainWindow):
             self.ctx.settings = self.settings
             self.settings.save()
             self.timer.setInterval(self.settings.refresh_seconds * 1000)
+            self.lock.idle.set_minutes(self.settings.lock_minutes)
             self.map.set_tile_source(self.settings)

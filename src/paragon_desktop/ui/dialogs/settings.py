@@ -22,7 +22,13 @@ from paragon_desktop.domain.errors import ParagonError
 from paragon_desktop.gis.ows import Offer, discover, tile_template
 from paragon_desktop.gis.tile_sources import PRESETS, check_source, preset_for
 from paragon_desktop.i18n import LANGUAGES, _
-from paragon_desktop.settings import MAX_REFRESH_SECONDS, MIN_REFRESH_SECONDS, Settings
+from paragon_desktop.settings import (
+    MAX_LOCK_MINUTES,
+    MAX_REFRESH_SECONDS,
+    MIN_LOCK_MINUTES,
+    MIN_REFRESH_SECONDS,
+    Settings,
+)
 from paragon_desktop.ui.workers import Workers
 
 
@@ -80,6 +86,12 @@ class SettingsDialog(QDialog):
         self.refresh.setRange(MIN_REFRESH_SECONDS, MAX_REFRESH_SECONDS)
         self.refresh.setSuffix(" s")
         self.refresh.setValue(settings.refresh_seconds)
+        self.lock_minutes = QSpinBox()
+        self.lock_minutes.setRange(MIN_LOCK_MINUTES, MAX_LOCK_MINUTES)
+        self.lock_minutes.setSuffix(_(" min"))
+        self.lock_minutes.setValue(settings.lock_minutes)
+        self.lock_minutes.setToolTip(_("Zonder toetsenbord of muis vergrendelt het venster na "
+                                       "zoveel minuten (Ctrl+L: meteen)."))
         self._settings = settings
         self.language = QComboBox()
         self.language.addItem(_("Taal van de computer"), "")
@@ -103,6 +115,7 @@ class SettingsDialog(QDialog):
         form.addRow(_("Tegeladres"), self.tile_url)
         form.addRow(_("Bronvermelding"), self.attribution)
         form.addRow(_("Vernieuwen elke"), self.refresh)
+        form.addRow(_("Vergrendelen na"), self.lock_minutes)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._on_ok)
@@ -196,4 +209,5 @@ class SettingsDialog(QDialog):
         url = self.tile_url.text().strip() or None
         return replace(self._settings, tile_url=url,
                        tile_attribution=self.attribution.text().strip(),
-                       refresh_seconds=self.refresh.value(), language=self.language.currentData())
+                       refresh_seconds=self.refresh.value(), language=self.language.currentData(),
+                       lock_minutes=self.lock_minutes.value())
