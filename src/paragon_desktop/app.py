@@ -270,11 +270,19 @@ def sign_in_with_login(url: URL, username: str, password: str) -> tuple[Database
         raise
 
 
-def _run_with_login(app: Any, url: URL) -> int:
-    from PySide6.QtWidgets import QMessageBox
-
+def login_sign_in(url: URL, settings: Settings, sign_in: Callable[[str, str], UserView]) -> Any:
+    """The sign-in dialog of a shared server. The password is always typed: a password kept
+    in the keyring opened an unattended laptop with one click (§1); one kept by an earlier
+    version is removed from the keyring."""
     from paragon_desktop.ui.dialogs.sign_in import SignInDialog
 
+    username = settings.last_username
+    if username:
+        credentials.forget_password(url, username)
+    return SignInDialog(sign_in, url.render_as_string(hide_password=True), username=username)
+
+
+def _run_with_login(app: Any, url: URL) -> int:
     settings = Settings.load()
     opened: list[Database] = []
 
@@ -283,22 +291,13 @@ def _run_with_login(app: Any, url: URL) -> int:
         opened.append(db)
         return user
 
-    label = url.render_as_string(hide_password=True)
-    username = settings.last_username
-    dialog = SignInDialog(sign_in, label, username=username,
-                          password=credentials.load_password(url, username),
-                          offer_keyring=credentials.keyring_available())
+    dialog = login_sign_in(url, settings, sign_in)
     if not dialog.exec() or dialog.user is None:
         return 0
-    name, password = dialog.username.text().strip(), dialog.password.text()
-    if dialog.remember.isChecked():
-        if not credentials.save_password(url, name, password):
-            QMessageBox.information(None, "Sleutelbos", "The password could not be kept in the "
-                                    "system keyring; you will be asked for it next time.")
-    else:
-        credentials.forget_password(url, name)
+    name = dialog.username.text().strip()
     settings.last_username = name
     settings.save()
+
     def verify(username: str, password: str) -> None:
         # The lock screen's check: the login role's own password, on the server.
         sign_in_with_login(url, username, password)[0].dispose()

@@ -134,3 +134,36 @@ def test_ones_own_wmts_or_wms_becomes_the_background_after_a_tile_answers(qtbot)
         assert len(getmap) == 1
         assert getmap[0].endswith("BBOX=313086.067856,6418264.391050,469629.101784,6574807.424978")
     assert "{bbox-epsg-3857}" in dialog.result_settings().tile_url
+
+
+def test_a_kept_password_no_longer_opens_the_shared_server_unattended(qtbot):
+    """§1: "Wachtwoord bewaren" let an unattended laptop sign in with one click; the password is
+    now always typed, and one an earlier version kept is taken out of the keyring."""
+    import keyring
+    from sqlalchemy.engine import make_url
+
+    from paragon_desktop import credentials
+    from paragon_desktop.app import login_sign_in
+    from paragon_desktop.settings import Settings
+    from tests.unit.test_accounts import MemoryKeyring
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        url = make_url("postgresql+psycopg://db.example.org/paragon")
+        assert credentials.save_password(url, "an.peeters", "geheim-1")
+        dialog = login_sign_in(url, Settings(last_username="an.peeters"), lambda _u, _p: None)
+        qtbot.addWidget(dialog)
+        assert dialog.username.text() == "an.peeters"
+        assert dialog.password.text() == ""
+        assert credentials.load_password(url, "an.peeters") is None
+        assert "112" in dialog.reminder.text()  # and the rule book's reminder at sign-in
+    finally:
+        keyring.set_keyring(before)
+
+
+def test_the_composer_reminds_what_paragon_is_not_for(open_window):
+    window = open_window("an.peeters")
+    tip = window.feeds.panel.composer.editor.toolTip()
+    assert "112" in tip
+    assert "geclassificeerde" in tip

@@ -141,3 +141,4 @@ def test_settings_keep_the_user_name_but_never_a_password(tmp_path):
     assert saved["last_username"] == "an.peeters"
     assert not any("pass" in key.lower() for key in saved)
     assert config_dir()  # the real settings live there; tests use their own directory
+

@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -22,13 +21,13 @@ from PySide6.QtWidgets import (
 from paragon_desktop.i18n import _
 from paragon_desktop.services.views import UserView
 from paragon_desktop.ui.ops import Ops
+from paragon_desktop.ui.reminder import reminder
 from paragon_desktop.ui.workers import Workers
 
 
 class SignInDialog(QDialog):
     def __init__(self, sign_in: Callable[[str, str], UserView], database: str,
                  parent: QWidget | None = None, *, username: str = "",
-                 password: str | None = None, offer_keyring: bool = False,
                  demo_users: list[tuple[str, str]] | None = None, demo_password: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Paragon Desktop - aanmelden"))
@@ -43,13 +42,8 @@ class SignInDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("Gebruikersnaam"), self.username)
         form.addRow(_("Wachtwoord"), self.password)
-        # Shown only when a system keyring can hold the password; otherwise it is asked each time.
-        self.remember = QCheckBox(_("Wachtwoord bewaren in de sleutelbos van het systeem"))
-        self.remember.setVisible(offer_keyring)
-        self.remember.setChecked(offer_keyring and password is not None)
+        # The password is always typed (§1: a kept one opened an unattended laptop).
         self.username.setText(username)
-        if password is not None:
-            self.password.setText(password)
         if username:
             self.password.setFocus()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -66,7 +60,12 @@ class SignInDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(form)
-        layout.addWidget(self.remember)
+        # The rule book's reminders (§1), at every sign-in.
+        self.reminder = QLabel(reminder())
+        self.reminder.setTextFormat(Qt.TextFormat.PlainText)
+        self.reminder.setWordWrap(True)
+        self.reminder.setStyleSheet("color: #5c3d00; background: #fff3bf; padding: 4px;")
+        layout.addWidget(self.reminder)
         layout.addWidget(self.error)
         if demo_users:
             # The embedded demo exercise: say who can sign in (names are data: plain text).

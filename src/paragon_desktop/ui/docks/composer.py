@@ -28,6 +28,7 @@ from paragon_desktop.i18n import _
 from paragon_desktop.services.once import new_op_id
 from paragon_desktop.services.views import MessageView
 from paragon_desktop.ui.models.messages import TAG_COLOURS
+from paragon_desktop.ui.reminder import reminder
 
 TAG_KEYS = {MessageTag.IMPORTANT: "Ctrl+1", MessageTag.QUESTION: "Ctrl+2",
             MessageTag.ANSWER: "Ctrl+3", MessageTag.DECISION: "Ctrl+4", MessageTag.SITREP: "Ctrl+5"}
@@ -147,6 +148,8 @@ class Composer(QWidget):
         self.editor.setPlaceholderText(
             _("Nieuw bericht… Ctrl+Enter verstuurt; #Feednaam kopieert naar die feed"))
         self.editor.setMaximumHeight(110)
+        # The rule book's reminders (§1), where a message is written.
+        self.editor.setToolTip(reminder())
         self.editor.textChanged.connect(self._changed)
         self.context = QLabel()
         self.context.setWordWrap(True)
