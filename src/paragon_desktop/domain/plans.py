@@ -186,10 +186,15 @@ _NOT_PDF = {
 }
 
 
+def check_size(size: int, kind: DocumentKind) -> None:
+    """Refused by its size alone (a file is checked before it is read)."""
+    if size > DOCUMENT_MAX_BYTES:
+        raise ValidationError(_TOO_LARGE[kind], megabytes=DOCUMENT_MAX_BYTES // 1_000_000)
+
+
 def check_pdf(data: bytes, kind: DocumentKind) -> bytes:
     """A plan document or approval letter: a PDF by content, not too large."""
-    if len(data) > DOCUMENT_MAX_BYTES:
-        raise ValidationError(_TOO_LARGE[kind], megabytes=DOCUMENT_MAX_BYTES // 1_000_000)
+    check_size(len(data), kind)
     if not data.startswith(PDF_MAGIC):
         raise ValidationError(_NOT_PDF[kind])
     return data

@@ -26,13 +26,13 @@ from paragon_desktop.domain.anchors import JURISDICTION_TOLERANCE_M, category_of
 from paragon_desktop.domain.enums import FeedKind, ShareReason
 from paragon_desktop.domain.errors import AccessDenied, NotAvailable, ValidationError
 from paragon_desktop.domain.plans import (
-    DOCUMENT_MAX_BYTES,
     DocumentKind,
     PlanKind,
     PlanName,
     PlanStatus,
     can_see_plan,
     check_pdf,
+    check_size,
     is_plan_manager,
     plan_title,
     status_after_edit,
@@ -78,8 +78,7 @@ class Upload:
     def read(cls, path: Path, kind: DocumentKind = DocumentKind.PLAN) -> Upload:
         """The file, refused by its size before it is read (a PDF of gigabytes is never held in
         memory)."""
-        if path.stat().st_size > DOCUMENT_MAX_BYTES:
-            check_pdf(b"%PDF-" + b"\0" * DOCUMENT_MAX_BYTES, kind)  # the size refusal
+        check_size(path.stat().st_size, kind)
         return cls(path.name[:300], path.read_bytes())
 
 
@@ -259,7 +258,14 @@ class PlanService:
         """One plan with its documents (without their bytes), elements and history ("Over")."""
         with self._db.sessions() as session:
             plan = self._visible(session, user, plan_id)
-            names = dict(session.execute(select(User.id, User.display_name)).all())
+            documents_found = session.scalars(select(PlanDocument).where(
+                PlanDocument.plan_id == plan_id).order_by(PlanDocument.id)).all()
+            history_found = session.scalars(select(PlanHistory).where(
+                PlanHistory.plan_id == plan_id).order_by(PlanHistory.id)).all()
+            wanted = {plan.created_by_id, plan.updated_by_id, plan.approved_by_id,
+                      *(d.uploaded_by_id for d in documents_found), *(h.user_id for h in history_found)}
+            names = dict(session.execute(select(User.id, User.display_name)
+                                         .where(User.id.in_(wanted - {None}))).all())
             organisation = session.get(Organisation, plan.organisation_id)
             anchor = session.get(Anchor, plan.key_anchor_id)
             summary = PlanSummary(plan.id, plan.title, PlanKind(plan.kind), PlanStatus(plan.status),
@@ -267,17 +273,13 @@ class PlanService:
                                   plan.updated_at, anchor.name if anchor else "",
                                   _bbox(anchor) if anchor else None)
             documents = [DocumentView(d.id, d.kind, d.filename, d.size, d.sha256, d.uploaded_at,
-                                      names.get(d.uploaded_by_id, "?"))
-                         for d in session.scalars(select(PlanDocument).where(
-                             PlanDocument.plan_id == plan_id).order_by(PlanDocument.id))]
+                                      names.get(d.uploaded_by_id, "?")) for d in documents_found]
             elements = [ElementView(e.id, e.kind, e.ref_id, e.label)
                         for e in session.scalars(select(PlanElement).where(
                             PlanElement.plan_id == plan_id, PlanElement.removed_at.is_(None))
                             .order_by(PlanElement.kind, PlanElement.label))]
             history = [HistoryView(h.at, names.get(h.user_id, "?") if h.user_id else "",
-                                   h.action, h.detail)
-                       for h in session.scalars(select(PlanHistory).where(
-                           PlanHistory.plan_id == plan_id).order_by(PlanHistory.id))]
+                                   h.action, h.detail) for h in history_found]
             return PlanView(
                 summary, _name_of(plan), plan.key_anchor_id, plan.created_at,
                 names.get(plan.created_by_id, "") if plan.created_by_id else "",

@@ -38,6 +38,7 @@ from paragon_desktop.domain.plans import (
 )
 from paragon_desktop.i18n import _
 from paragon_desktop.services.plans import PlanView
+from paragon_desktop.ui.docks.plans import ELEMENT_KINDS
 
 AnchorChoices = list[tuple[int, str, str]]  # id, name, category
 # The fields each kind's title is built from.
@@ -251,9 +252,8 @@ class ActivateDialog(QDialog):
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         self.elements = QListWidget()
-        kinds = {"anchor": _("Anker"), "contact": _("Contact"), "organisation": _("Organisatie")}
         for element in plan.elements:
-            item = QListWidgetItem(f"{kinds[element.kind]}: {element.label}")
+            item = QListWidgetItem(f"{_(ELEMENT_KINDS[element.kind])}: {element.label}")
             item.setData(Qt.ItemDataRole.UserRole, (element.kind, element.ref_id))
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
@@ -291,9 +291,8 @@ class ElementDialog(QDialog):
         self.setWindowTitle(_("Element toevoegen"))
         self._choices = choices
         self.kind = QComboBox()
-        for kind, label in (("anchor", _("Anker")), ("contact", _("Contact")),
-                            ("organisation", _("Organisatie"))):
-            self.kind.addItem(label, kind)
+        for kind, label in ELEMENT_KINDS.items():
+            self.kind.addItem(_(label), kind)
         self.item = QComboBox()
         self.item.setEditable(True)  # type to find it
         self.item.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)

@@ -263,11 +263,8 @@ class MapView(QWebEngineView):
             known = self._layers.get(layer_id)
             if known is None:
                 continue
-            for key in [k for k in self._outbox if k[0] == layer_id]:
-                del self._outbox[key]
-            self._outbox[(layer_id, known.data_revision)] = text.encode("utf-8")
+            ops.append(self._offer(layer_id, known.data_revision, text))
             self._layer_revisions[layer_id] = known.data_revision
-            ops.append({"op": Op.LAYER_DATA, "id": layer_id, "revision": known.data_revision})
         if fit_to is not None:
             ops.append({"op": Op.FIT, "bbox": list(fit_to)})
         if not ops:
@@ -280,11 +277,15 @@ class MapView(QWebEngineView):
         if layer_id not in self._layers:
             return
         self._live += 1
-        revision = LIVE_REVISIONS + self._live
+        self.bridge.send([self._offer(layer_id, LIVE_REVISIONS + self._live, geojson)])
+
+    def _offer(self, layer_id: int, revision: int, geojson: str) -> dict[str, Any]:
+        """Put a layer's data where the page fetches it (older data of the layer goes), and
+        the operation that tells the page to."""
         for key in [k for k in self._outbox if k[0] == layer_id]:
             del self._outbox[key]
         self._outbox[(layer_id, revision)] = geojson.encode("utf-8")
-        self.bridge.send([{"op": Op.LAYER_DATA, "id": layer_id, "revision": revision}])
+        return {"op": Op.LAYER_DATA, "id": layer_id, "revision": revision}
 
     def set_layer_visible(self, layer_id: int, visible: bool) -> None:
         if layer_id in self._layers:
