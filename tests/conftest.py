@@ -207,7 +207,7 @@ class LoginClient(Client):
         self._url = url
         self._clients: dict[str, Client] = {}
         for name in ("cases", "editing", "layers", "places", "admin", "sharing", "reports",
-                     "feeds", "participation", "org_anchors", "plans"):
+                     "feeds", "participation", "org_anchors", "plans", "contacts"):
             setattr(self, name, _AsUser(getattr(self, name),
                                         lambda user, name=name: getattr(self._as(user), name)))
 
@@ -217,7 +217,7 @@ class LoginClient(Client):
             # One event hub for everyone, as in one app.
             login.editing.events = self.editing.events
             for service in (login.layers, login.admin, login.sharing, login.feeds,
-                            login.participation, login.plans):
+                            login.participation, login.plans, login.contacts):
                 service.events = self.editing.events
             self._clients[username] = login
         return self._clients[username]

@@ -9,6 +9,7 @@ from paragon_desktop.services.auth import AuthService
 from paragon_desktop.services.case_admin import CaseAdminService
 from paragon_desktop.services.case_reports import CaseReports
 from paragon_desktop.services.cases import CaseService
+from paragon_desktop.services.contacts import ContactService
 from paragon_desktop.services.editing import EditingService
 from paragon_desktop.services.events import CaseEvents
 from paragon_desktop.services.feeds import FeedService
@@ -36,6 +37,7 @@ class Services:
     participation: ParticipationService
     org_anchors: OrganisationAnchorService
     plans: PlanService
+    contacts: ContactService
 
 
 def build_services(db: Database) -> Services:
@@ -47,4 +49,4 @@ def build_services(db: Database) -> Services:
                     LayerService(db, events), places, CaseAdminService(db, events, places),
                     SharingService(db, events), CaseReports(db), FeedService(db, events),
                     ParticipationService(db, events), OrganisationAnchorService(db, editing),
-                    PlanService(db, events))
+                    PlanService(db, events), ContactService(db, events))

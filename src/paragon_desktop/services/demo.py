@@ -10,7 +10,7 @@ from pathlib import Path
 
 from shapely.geometry import Point, Polygon, mapping, shape
 from shapely.ops import unary_union
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from paragon_desktop.domain.cases import generate_case_name
@@ -35,6 +35,8 @@ from paragon_desktop.storage.models import (
     CaseShare,
     CaseUser,
     Contact,
+    ContactNotice,
+    ContactPersonal,
     Feed,
     LayerVisibility,
     Membership,
@@ -176,12 +178,40 @@ def _build(session: Session) -> None:
                         category=category, description=description, geometry_geojson=geometry)
         _set_bbox(anchor, geometry)
         session.add(anchor)
-    for scope, kind, name, org, function, phone, email, address in data.CONTACTS:
-        session.add(Contact(case_id=seveso.id if scope == "case" else None, kind=kind, name=name,
-                            organisation_name=org, function=function, phone=phone, email=email,
-                            address=address))
+    _contacts(session, seveso, users)
     session.flush()
     add_demo_plans(session, orgs, users, seveso, _at("09:20"))
+
+
+def _contacts(session: Session, seveso: Case, users: dict[str, User]) -> None:
+    """The demo's contacts: consent given, one still asked (its mail waits in the list to
+    send), one person's own mobile number kept at her wish."""
+    keeper = users["pieter.wouters"]
+    at = _at("08:00") - timedelta(days=30)
+    for scope, kind, name, org, function, phone, email, address in data.CONTACTS:
+        asked = name in data.CONTACTS_ASKED
+        contact = Contact(case_id=seveso.id if scope == "case" else None, kind=kind, name=name,
+                          organisation_name=org, function=function, phone=phone, email=email,
+                          address=address, consent_status="requested" if asked else "given",
+                          consent_requested_at=at, consent_answered_at=None if asked else at,
+                          created_at=at, created_by_id=keeper.id, updated_at=at,
+                          updated_by_id=keeper.id)
+        session.add(contact)
+        session.flush()
+        if name in data.CONTACTS_PERSONAL:
+            own_phone, own_email, own_address = data.CONTACTS_PERSONAL[name]
+            session.add(ContactPersonal(contact_id=contact.id, phone=own_phone, email=own_email,
+                                        address=own_address))
+        if session.get_bind().dialect.name == "postgresql":
+            # The server wrote a change notice for the personal data added to a contact whose
+            # consent the demo gives as known: nothing to tell her.
+            session.execute(delete(ContactNotice).where(ContactNotice.contact_id == contact.id,
+                                                        ContactNotice.kind == "change_notice"))
+        elif asked:
+            # On PostgreSQL the server writes the consent request itself (migration 0013).
+            session.add(ContactNotice(contact_id=contact.id, kind="consent_request",
+                                      recipient=email, language="nl", created_at=at,
+                                      created_by_id=keeper.id))
 
 
 def _new_case(

@@ -202,6 +202,9 @@ CONTACTS = (
      "Opvangcentrum", "+32 3 760 70 70", "sporthal@scheldemonde.example",
      "Polderkerkestraat 2, Scheldemonde"),
 )
+# Still asked for consent (the mail is in the list to send); kept personal data, at their wish.
+CONTACTS_ASKED = ("Koen Baert",)
+CONTACTS_PERSONAL = {"Hilde Verstraete": ("+32 475 12 34 56", "", "")}
 
 # (file, layer name, description, owner, shared in feeds (empty: personal), default colour)
 LAYERS = (

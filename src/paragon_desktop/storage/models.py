@@ -417,6 +417,50 @@ class Contact(Revisioned, Base):
     phone: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     email: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     address: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    language: Mapped[str] = mapped_column(String(2), nullable=False, default="nl",
+                                          server_default="nl")
+    # GDPR (domain.contacts.ConsentStatus); on PostgreSQL the dates are the server's.
+    consent_status: Mapped[str] = mapped_column(String(16), nullable=False, default="unknown",
+                                                server_default="unknown")
+    consent_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    consent_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ContactPersonal(Base):
+    """A contact's personal data, only when the person wants it stored; read only by who needs
+    it (migration 0013)."""
+
+    __tablename__ = "contact_personal"
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    phone: Mapped[str] = mapped_column(String(64), nullable=False, default="", server_default="")
+    email: Mapped[str] = mapped_column(String(200), nullable=False, default="", server_default="")
+    address: Mapped[str] = mapped_column(String(300), nullable=False, default="",
+                                         server_default="")
+
+
+class ContactNotice(Base):
+    """A GDPR mail owed to a contact (consent request, change notice) and how it was sent."""
+
+    __tablename__ = "contact_notices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"),
+                                            nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    recipient: Mapped[str] = mapped_column(String(200), nullable=False, default="",
+                                           server_default="")
+    language: Mapped[str] = mapped_column(String(2), nullable=False, default="nl",
+                                          server_default="nl")
+    changed: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    method: Mapped[str | None] = mapped_column(String(8))
 
 
 class Layer(Revisioned, BBox, Base):
