@@ -62,7 +62,7 @@ I18N := src/paragon_desktop/resources/i18n
 # catalogues translate them into Dutch and French.
 ERROR_KEYWORDS := E_ error_text ParagonError ValidationError SignInError AccessDenied NotFound \
   NotAvailable StorageFull LayerReadError LayerReadCancelled LayerExportError BackupError \
-  DamagedDatabase BasemapError TileSourceError ServiceError
+  DamagedDatabase BasemapError TileSourceError ServiceError MailError
 i18n: $(BIN)/.installed
 	mkdir -p build
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k N_ -k ngettext:1,2 -k translate:2 \

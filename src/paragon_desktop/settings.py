@@ -47,6 +47,13 @@ class Settings:
     # Hosts of partners' map services this user allowed (added a layer from, or said yes to):
     # the only ones, with the tile source, the map may reach.
     service_hosts: list[str] = field(default_factory=list)
+    # The organisation's mail server for the GDPR mails to contacts (empty: none, the app lists
+    # the mails to send by hand). Its password is asked when sending, never stored.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"  # "starttls", "ssl" or "none"
+    smtp_sender: str = ""
+    smtp_username: str = ""
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -74,6 +81,15 @@ class Settings:
         settings.service_hosts = sorted({str(h).strip().lower() for h in hosts if str(h).strip()})
         if settings.language not in ("", "nl", "fr", "en"):
             settings.language = ""
+        settings.smtp_host = str(settings.smtp_host or "").strip()
+        settings.smtp_sender = str(settings.smtp_sender or "").strip()
+        settings.smtp_username = str(settings.smtp_username or "").strip()
+        if settings.smtp_security not in ("starttls", "ssl", "none"):
+            settings.smtp_security = "starttls"
+        try:
+            settings.smtp_port = min(65535, max(1, int(settings.smtp_port)))
+        except (TypeError, ValueError):
+            settings.smtp_port = 587
         try:
             settings.max_layer_mb = min(4000, max(1, int(settings.max_layer_mb)))
         except (TypeError, ValueError):

@@ -200,7 +200,39 @@ def _dialogs(client):
         "service layer": lambda: _service_dialog(),
         "plan": lambda: _plan_dialog(),
         "plan activation": lambda: _activate_dialog(client),
+        "contact": lambda: _contact_dialog(),
+        "contact card": lambda: _card_dialog(client),
+        "pending mails": lambda: _pending_dialog(client),
+        "contacts module": lambda: _contacts_window(client),
     }
+
+
+def _contact_dialog():
+    from paragon_desktop.ui.dialogs.contact import ContactDialog
+
+    return ContactDialog(scopes=[(1, "Nordchem"), (None, i18n._("Globale contactenlijst"))])
+
+
+def _card_dialog(client):
+    from paragon_desktop.ui.dialogs.contact import ContactCardDialog
+
+    pieter = client.user("pieter.wouters")
+    koen = next(c.id for c in client.contacts.directory(pieter) if c.name == "Koen Baert")
+    return ContactCardDialog(client.contacts.card(pieter, koen))
+
+
+def _pending_dialog(client):
+    from paragon_desktop.ui.dialogs.contact import PendingMailsDialog
+
+    dialog = PendingMailsDialog("NC112 Scheldeland", "")
+    dialog.set_notices(client.contacts.pending_notices(client.user("pieter.wouters")))
+    return dialog
+
+
+def _contacts_window(client):
+    from paragon_desktop.ui.dialogs.contacts_window import ContactsWindow
+
+    return ContactsWindow(client.contacts, client.user("pieter.wouters"), settings=Settings())
 
 
 def _plan_dialog():
@@ -234,7 +266,8 @@ def _service_dialog():
 
 DIALOGS = ["sign-in", "case list", "new case", "crisis role", "case details", "sharing", "settings",
            "anchor", "key anchors", "anchor import", "basemaps", "map print", "area download",
-           "service layer", "plan", "plan activation"]
+           "service layer", "plan", "plan activation", "contact", "contact card", "pending mails",
+           "contacts module"]
 
 
 @pytest.mark.parametrize("name", DIALOGS)

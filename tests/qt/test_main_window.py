@@ -29,7 +29,7 @@ def test_docks_show_the_demo_case(open_window, client, qtbot):
     assert "CP-Ops Sporthal De Polder" in anchor_names
     assert "Marc Claes" in window.contacts.names("case")
     assert "Koen Baert" in window.contacts.names("global")
-    assert "Tom De Clercq" in window.contacts.names("participant")
+    assert "Tom De Clercq [Dir-CP-Ops]" in window.contacts.names("participant")  # a coordinator
     layer_items = {layer.name: window.layers.panel.item_for(layer.id) for layer in snapshot.changes.layers}
     assert all(item is not None and item.checkState(0) == Qt.CheckState.Checked
                for item in layer_items.values())

@@ -143,7 +143,7 @@ def test_no_ui_module_builds_text_the_catalogue_cannot_see():
 ERROR_CLASSES = ("E_", "error_text", "ParagonError", "ValidationError", "SignInError",
                  "AccessDenied", "NotFound", "NotAvailable", "StorageFull", "LayerReadError",
                  "LayerReadCancelled", "LayerExportError", "BackupError", "DamagedDatabase",
-                 "BasemapError", "TileSourceError", "ServiceError")
+                 "BasemapError", "TileSourceError", "ServiceError", "MailError")
 
 
 def error_templates() -> set[str]:

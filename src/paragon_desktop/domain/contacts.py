@@ -12,7 +12,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from enum import StrEnum
 
 from paragon_desktop.domain.enums import AccessLevel, ContactKind
@@ -41,12 +40,7 @@ class ConsentStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return _({
-            "unknown": N_("niet gevraagd"),
-            "requested": N_("gevraagd"),
-            "given": N_("gegeven"),
-            "refused": N_("geweigerd"),
-        }[self.value])
+        return _(CONSENT_LABELS[self.value])
 
 
 class NoticeKind(StrEnum):
@@ -55,8 +49,13 @@ class NoticeKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return _({"consent_request": N_("toestemmingsvraag"),
-                  "change_notice": N_("melding van wijziging")}[self.value])
+        return _(NOTICE_LABELS[self.value])
+
+
+CONSENT_LABELS = {"unknown": N_("niet gevraagd"), "requested": N_("gevraagd"),
+                  "given": N_("gegeven"), "refused": N_("geweigerd")}
+NOTICE_LABELS = {"consent_request": N_("toestemmingsvraag"),
+                 "change_notice": N_("melding van wijziging")}
 
 
 # The fields of a contact, in the order of the card: professional first, then personal.
@@ -269,7 +268,7 @@ def changed_fields(before: dict[str, str], after: dict[str, str]) -> list[str]:
 
 
 def notice_mail(kind: NoticeKind, *, name: str, language: str, sender: str,
-                changed: Iterable[str] = (), at: datetime | None = None) -> tuple[str, str]:
+                changed: Iterable[str] = ()) -> tuple[str, str]:
     """Subject and text of a GDPR mail to a contact, in the contact's language. ``changed``:
     field keys (a change notice names what changed, never the values)."""
     def t(text: str) -> str:

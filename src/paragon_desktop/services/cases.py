@@ -11,8 +11,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from paragon_desktop.domain.access import can_see_layer
-from paragon_desktop.domain.enums import CaseCategory, OrganisationKind
+from paragon_desktop.domain.enums import CaseAccess, CaseCategory, OrganisationKind
 from paragon_desktop.gis.ows import Service
+from paragon_desktop.i18n import _
 from paragon_desktop.services.access import (
     visible_case,
     visible_case_ids,
@@ -36,6 +37,7 @@ from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.models import (
     Anchor,
     Case,
+    CaseShare,
     CaseUser,
     Contact,
     Feed,
@@ -44,12 +46,21 @@ from paragon_desktop.storage.models import (
     LayerData,
     LayerShare,
     LayerVisibility,
+    Membership,
     Message,
     Organisation,
     Tombstone,
     User,
 )
 from paragon_desktop.storage.revisions import current_revision
+
+
+def user_label(name: str, coordinator_label: str | None, org_admin: bool) -> str:
+    """A user's name as lists show it: coordinators and organisation admins carry a label
+    (DOMAIN.md, People and organisations)."""
+    labels = [label for label in (coordinator_label, _("Org-Admin") if org_admin else None)
+              if label]
+    return f"{name} [{', '.join(labels)}]" if labels else name
 
 
 def _searchable(case: CaseSummary) -> str:
@@ -235,6 +246,9 @@ class CaseService:
             )
         ]
         result.contacts = self._contacts(session, case_id, since)
+        if since == 0 or self._any_changed(session, case_id, since,
+                                           (CaseUser, CaseShare, Membership, User)):
+            result.people = self._people(session, case)
         if since:
             result.removed_anchor_ids = self._removed(session, "anchors", case_id, since)
             result.removed_contact_ids = self._removed(session, "contacts", case_id, since)
@@ -251,7 +265,7 @@ class CaseService:
     def _any_changed(self, session: Session, case_id: int, since: int, models: tuple) -> bool:
         for model in models:
             query = select(model.id).where(model.revision > since).limit(1)
-            if model is Feed or model is Layer or model is CaseUser:
+            if model is Feed or model is Layer or model is CaseUser or model is CaseShare:
                 query = query.where(model.case_id == case_id)
             if session.scalar(query) is not None:
                 return True
@@ -332,21 +346,55 @@ class CaseService:
                 .order_by(Contact.name)
             )
         ]
-        # Active participants are shown with the contacts (DOMAIN.md, Anchors and contacts).
-        # Their id is negated so it never collides with a contact's.
-        participants = session.execute(
-            select(CaseUser, User.display_name, Organisation.name)
+        return contacts
+
+    def _people(self, session: Session, case: Case) -> list[ContactView]:
+        """Who is in the case now (participants, with their crisis role) and the users with
+        access who are not participating (invited, or of an organisation a public case is
+        shared with), with the contacts (DOMAIN.md, Anchors and contacts). Ids are negated user
+        ids so they never collide with a contact's."""
+        rows = session.execute(
+            select(CaseUser, User.display_name, User.coordinator_label, Organisation.name)
             .join(User, User.id == CaseUser.user_id)
             .outerjoin(Organisation, Organisation.id == CaseUser.organisation_id)
-            .where(CaseUser.case_id == case_id, CaseUser.revision > since)
-        )
-        for case_user, name, org in participants:
+            .where(CaseUser.case_id == case.id, User.active))
+        admins = set(session.scalars(select(Membership.user_id).where(
+            Membership.management_roles.like("%org_admin%"))))
+
+        def _labelled(user_id: int, name: str, label: str | None) -> str:
+            return user_label(name, label, user_id in admins)
+
+        people: dict[int, ContactView] = {}
+        invited: set[int] = set()
+        for case_user, name, label, org in rows:
             if case_user.participating:
-                contacts.append(
-                    ContactView(-case_user.id, "participant", "person", name, org or "",
-                                case_user.crisis_role or "", "", "", case_user.revision)
-                )
-        return contacts
+                people[case_user.user_id] = ContactView(
+                    -case_user.user_id, "participant", "person",
+                    _labelled(case_user.user_id, name, label),
+                    org or "", case_user.crisis_role or "", "", "", case_user.revision)
+            elif case_user.invited:
+                invited.add(case_user.user_id)
+        with_access: dict[int, tuple[str, str | None, str]] = {}
+        if invited:
+            for user_id, name, label in session.execute(
+                    select(User.id, User.display_name, User.coordinator_label)
+                    .where(User.id.in_(invited), User.active)):
+                with_access[user_id] = (name, label, _("uitgenodigd"))
+        if case.access == CaseAccess.PUBLIC:
+            shared = select(CaseShare.organisation_id).where(CaseShare.case_id == case.id)
+            for user_id, name, label, org in session.execute(
+                    select(User.id, User.display_name, User.coordinator_label, Organisation.name)
+                    .join(Membership, Membership.user_id == User.id)
+                    .join(Organisation, Organisation.id == Membership.organisation_id)
+                    .where(Membership.organisation_id.in_(shared), User.active)
+                    .order_by(Organisation.name)):
+                with_access.setdefault(user_id, (name, label, org))
+        for user_id, (name, label, org) in with_access.items():
+            if user_id not in people:
+                people[user_id] = ContactView(-user_id, "access", "person",
+                                              _labelled(user_id, name, label), org,
+                                              _("toegang, neemt niet deel"), "", "", 0)
+        return sorted(people.values(), key=lambda p: (p.scope, p.name))
 
     def _layers(
         self, session: Session, case_id: int, user_id: int, feed_ids: set[int]

@@ -105,7 +105,7 @@ class AnchorView:
 @dataclass(frozen=True)
 class ContactView:
     id: int
-    scope: str  # "case", "global" or "participant"
+    scope: str  # "case", "global", "participant" or "access" (with access, not participating)
     kind: str
     name: str
     organisation_name: str
@@ -169,6 +169,9 @@ class ChangeSet:
     removed_anchor_ids: list[int] = field(default_factory=list)
     contacts: list[ContactView] = field(default_factory=list)
     removed_contact_ids: list[int] = field(default_factory=list)
+    # Participants and users with access who are not participating: the full list when
+    # anything about them changed.
+    people: list[ContactView] | None = None
     layers: list[LayerView] | None = None
     jurisdictions: list[JurisdictionView] | None = None
 
@@ -182,6 +185,7 @@ class ChangeSet:
             and not self.removed_anchor_ids
             and not self.contacts
             and not self.removed_contact_ids
+            and self.people is None
             and self.layers is None
             and self.jurisdictions is None
         )

@@ -29,6 +29,7 @@ from paragon_desktop.ui.controllers.feeds import FeedsController
 from paragon_desktop.ui.controllers.layers import LayersController
 from paragon_desktop.ui.controllers.map_tools import MapToolsController
 from paragon_desktop.ui.controllers.outbox import OutboxController
+from paragon_desktop.ui.controllers.contacts import ContactsController
 from paragon_desktop.ui.controllers.plans import PlansController
 from paragon_desktop.ui.controllers.service_layers import ServiceLayersController
 from paragon_desktop.ui.dialogs.settings import SettingsDialog
@@ -123,6 +124,9 @@ class MainWindow(QMainWindow):
             attach=self.feeds.panel.composer.set_attachment)
         self.anchor_actions.before_drawing.append(self.map_tools.stop_measuring)
         self.contacts = ContactsPanel()
+        self.contact_actions = ContactsController(ctx, services.contacts, self.contacts,
+                                                  lambda: self.ctx.case)
+        ctx.sig_case_updated.connect(self.contact_actions.update_permissions)
         self.plans = PlansController(ctx, services.plans, PlansPanel(), lambda: self.ctx.case,
                                      on_activated=self.refresh)
         ctx.sig_case_updated.connect(self.plans.update_permissions)
@@ -415,6 +419,8 @@ class MainWindow(QMainWindow):
             self.contacts.remove(changes.removed_contact_ids)
         if changes.contacts:
             self.contacts.upsert(changes.contacts)
+        if changes.people is not None:
+            self.contacts.set_people(changes.people)
 
     def _extent(self, changes: ChangeSet) -> tuple[float, float, float, float] | None:
         """First view: the visible layers and the case's own anchors (not whole municipalities)."""

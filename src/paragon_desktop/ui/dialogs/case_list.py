@@ -72,6 +72,10 @@ class CaseListDialog(QDialog):
         self.plans_button = QPushButton(_("Noodplannen…"))
         self.plans_button.clicked.connect(self.show_plans)
         filters.addWidget(self.plans_button)
+        # The Contacts module, likewise.
+        self.contacts_button = QPushButton(_("Contacten…"))
+        self.contacts_button.clicked.connect(self.show_contacts)
+        filters.addWidget(self.contacts_button)
 
         self.tabs = QTabWidget()
         self.active = self._table()
@@ -113,6 +117,13 @@ class CaseListDialog(QDialog):
 
         self.plans_window = PlansWindow(self._services.plans, self._user, self)
         self.plans_window.open()
+
+    def show_contacts(self) -> None:
+        from paragon_desktop.ui.dialogs.contacts_window import ContactsWindow
+
+        self.contacts_window = ContactsWindow(self._services.contacts, self._user, self,
+                                              self._settings)
+        self.contacts_window.open()
 
     def _table(self, extra: str | None = None) -> QTableWidget:
         table = QTableWidget(0, len(COLUMNS) + (1 if extra else 0))

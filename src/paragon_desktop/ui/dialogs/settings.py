@@ -1,4 +1,5 @@
-"""Settings: the language, an optional online tile source and the refresh interval."""
+"""Settings: the language, an optional online tile source, the refresh interval, the idle time
+before locking, and the organisation's mail server for the GDPR mails to contacts."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,6 +24,7 @@ from paragon_desktop.domain.errors import ParagonError
 from paragon_desktop.gis.ows import Offer, discover, tile_template
 from paragon_desktop.gis.tile_sources import PRESETS, check_source, preset_for
 from paragon_desktop.i18n import LANGUAGES, _
+from paragon_desktop.services.mail import SmtpSettings
 from paragon_desktop.settings import (
     MAX_LOCK_MINUTES,
     MAX_REFRESH_SECONDS,
@@ -116,6 +119,31 @@ class SettingsDialog(QDialog):
         form.addRow(_("Bronvermelding"), self.attribution)
         form.addRow(_("Vernieuwen elke"), self.refresh)
         form.addRow(_("Vergrendelen na"), self.lock_minutes)
+        # The organisation's mail server (GDPR mails to contacts); its password is asked when
+        # sending, never kept.
+        self.smtp_host = QLineEdit(settings.smtp_host)
+        self.smtp_host.setPlaceholderText(_("leeg: e-mails met de hand versturen"))
+        self.smtp_port = QSpinBox()
+        self.smtp_port.setRange(1, 65535)
+        self.smtp_port.setValue(settings.smtp_port)
+        self.smtp_security = QComboBox()
+        for value, label in (("starttls", "STARTTLS"), ("ssl", "SSL/TLS"), ("none", _("geen"))):
+            self.smtp_security.addItem(label, value)
+        self.smtp_security.setCurrentIndex(max(0, self.smtp_security.findData(
+            settings.smtp_security)))
+        self.smtp_sender = QLineEdit(settings.smtp_sender)
+        self.smtp_sender.setPlaceholderText(_("bv. noodplanning@gemeente.be"))
+        self.smtp_username = QLineEdit(settings.smtp_username)
+        self.smtp_username.setPlaceholderText(_("leeg: zonder aanmelden"))
+        server_row = QHBoxLayout()
+        server_row.addWidget(self.smtp_host, 1)
+        server_row.addWidget(self.smtp_port)
+        server_row.addWidget(self.smtp_security)
+        mail = QGroupBox(_("E-mail aan contacten (AVG)"))
+        mail_form = QFormLayout(mail)
+        mail_form.addRow(_("Mailserver"), server_row)
+        mail_form.addRow(_("Afzender"), self.smtp_sender)
+        mail_form.addRow(_("Gebruiker"), self.smtp_username)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._on_ok)
@@ -124,6 +152,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
+        layout.addWidget(mail)
         layout.addWidget(self.check_error)
         layout.addWidget(buttons)
         self._workers = Workers(self)
@@ -187,6 +216,15 @@ class SettingsDialog(QDialog):
     def _on_ok(self) -> None:
         """A new online source is asked for one tile first (off the GUI thread): one that does
         not answer, or answers with something else than a tile, is refused with the reason."""
+        if self.smtp_host.text().strip():
+            try:
+                SmtpSettings(self.smtp_host.text(), self.smtp_port.value(),
+                             str(self.smtp_security.currentData()), self.smtp_sender.text(),
+                             self.smtp_username.text()).check()
+            except ParagonError as exc:
+                self.check_error.setText(str(exc))
+                self.check_error.show()
+                return
         url = self.tile_url.text().strip()
         if not url or url == (self._settings.tile_url or ""):
             self.accept()
@@ -210,4 +248,8 @@ class SettingsDialog(QDialog):
         return replace(self._settings, tile_url=url,
                        tile_attribution=self.attribution.text().strip(),
                        refresh_seconds=self.refresh.value(), language=self.language.currentData(),
-                       lock_minutes=self.lock_minutes.value())
+                       lock_minutes=self.lock_minutes.value(),
+                       smtp_host=self.smtp_host.text().strip(), smtp_port=self.smtp_port.value(),
+                       smtp_security=str(self.smtp_security.currentData()),
+                       smtp_sender=self.smtp_sender.text().strip(),
+                       smtp_username=self.smtp_username.text().strip())
