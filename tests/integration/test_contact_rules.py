@@ -51,7 +51,8 @@ def test_the_server_stamps_author_dates_and_consent_and_writes_the_request(owner
     with owner.sessions() as session:
         row = session.get(Contact, new)
         assert row.created_by_id == user_id(owner, "pieter.wouters")  # not an.peeters
-        assert row.created_at.year > 2020 and row.consent_status == "requested"
+        assert row.created_at.year > 2020
+        assert row.consent_status == "requested"
         notices = session.scalars(select(ContactNotice).where(ContactNotice.contact_id == new)).all()
     assert [(n.kind, n.recipient, n.sent_at) for n in notices] == [
         ("consent_request", "jan@x.example", None)]

@@ -24,12 +24,12 @@ from paragon_desktop.settings import Settings, config_dir
 from paragon_desktop.ui.controllers.anchors import AnchorsController
 from paragon_desktop.ui.controllers.case_menu import CaseMenuController
 from paragon_desktop.ui.controllers.connection import ConnectionController
+from paragon_desktop.ui.controllers.contacts import ContactsController
 from paragon_desktop.ui.controllers.context import WindowContext
 from paragon_desktop.ui.controllers.feeds import FeedsController
 from paragon_desktop.ui.controllers.layers import LayersController
 from paragon_desktop.ui.controllers.map_tools import MapToolsController
 from paragon_desktop.ui.controllers.outbox import OutboxController
-from paragon_desktop.ui.controllers.contacts import ContactsController
 from paragon_desktop.ui.controllers.plans import PlansController
 from paragon_desktop.ui.controllers.service_layers import ServiceLayersController
 from paragon_desktop.ui.dialogs.settings import SettingsDialog
