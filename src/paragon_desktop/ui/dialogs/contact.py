@@ -40,7 +40,7 @@ from paragon_desktop.domain.contacts import (
 )
 from paragon_desktop.domain.enums import ContactKind
 from paragon_desktop.domain.errors import ValidationError
-from paragon_desktop.i18n import LANGUAGES, N_, _, when
+from paragon_desktop.i18n import LANGUAGES, N_, _, language, when
 from paragon_desktop.services.contacts import ContactCard, NoticeView
 
 ERROR_STYLE = "color: #c92a2a;"
@@ -65,7 +65,8 @@ class ContactDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Contact bewerken") if draft else _("Nieuw contact"))
-        draft = draft or ContactDraft(ContactKind.PERSON, "")
+        # A new contact's mails in the user's own language until told otherwise.
+        draft = draft or ContactDraft(ContactKind.PERSON, "", language=language())
         self.scope = QComboBox()
         for case_id, where in scopes:
             self.scope.addItem(where, case_id)
@@ -126,7 +127,7 @@ class ContactDialog(QDialog):
             label = QLabel(_(FIELD_LABELS[key]) + (" *" if key == "name" else ""))
             self.labels[key] = label
             form.addRow(label, self.inputs[key])
-        form.addRow(_(FIELD_LABELS["language"]), self.language)
+        form.addRow(_("Taal van de e-mails"), self.language)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.personal)

@@ -123,6 +123,8 @@ class SettingsDialog(QDialog):
         # sending, never kept.
         self.smtp_host = QLineEdit(settings.smtp_host)
         self.smtp_host.setPlaceholderText(_("leeg: e-mails met de hand versturen"))
+        self.smtp_host.setMinimumWidth(self.smtp_host.fontMetrics().horizontalAdvance(
+            self.smtp_host.placeholderText()) + 30)
         self.smtp_port = QSpinBox()
         self.smtp_port.setRange(1, 65535)
         self.smtp_port.setValue(settings.smtp_port)
