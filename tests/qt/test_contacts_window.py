@@ -39,7 +39,7 @@ def test_participants_and_users_with_access_who_are_not_in_the_case(open_window,
 
 
 def test_a_case_contact_is_made_after_the_duplicate_check_and_shown_on_its_card(
-        open_window, qtbot):
+        open_window, qtbot, tmp_path):
     window = open_window("sofie.janssens")
     controller, panel = window.contact_actions, window.contacts
     qtbot.waitUntil(lambda: panel.new_button.isEnabled(), timeout=10000)
@@ -79,6 +79,12 @@ def test_a_case_contact_is_made_after_the_duplicate_check_and_shown_on_its_card(
     qtbot.waitUntil(lambda: "BEGIN:VCARD" in QApplication.clipboard().text(), timeout=5000)
     assert "FN:Greet Mertes" in QApplication.clipboard().text()
     assert QApplication.clipboard().mimeData().hasFormat("text/vcard")
+    # Saved as a .vcf file (the file dialog answered here).
+    target = tmp_path / "greet.vcf"
+    controller._vcard_files = lambda _name: str(target)
+    card.save_button.click()
+    qtbot.waitUntil(target.exists, timeout=5000)
+    assert target.read_bytes().startswith(b"BEGIN:VCARD\r\nVERSION:4.0\r\n")
 
 
 def test_an_edit_and_a_refusal_from_the_card(open_window, qtbot, monkeypatch):
