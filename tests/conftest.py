@@ -207,7 +207,8 @@ class LoginClient(Client):
         self._url = url
         self._clients: dict[str, Client] = {}
         for name in ("cases", "editing", "layers", "places", "admin", "sharing", "reports",
-                     "feeds", "participation", "org_anchors", "plans", "contacts"):
+                     "feeds", "participation", "org_anchors", "plans", "contacts",
+                     "organisation_admin"):
             setattr(self, name, _AsUser(getattr(self, name),
                                         lambda user, name=name: getattr(self._as(user), name)))
 

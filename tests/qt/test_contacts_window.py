@@ -22,7 +22,8 @@ def fill(dialog, **values):
 def test_participants_and_users_with_access_who_are_not_in_the_case(open_window, qtbot, client):
     # A new agent of Scheldemonde: the case is shared with the municipality, she has not entered.
     create_user(client.db, username="eva.smet", display_name="Eva Smet", password="x" * 12,
-                access_level=AccessLevel.AGENT, organisations=["Gemeente Scheldemonde"])
+                access_level=AccessLevel.AGENT, organisations=["Gemeente Scheldemonde"],
+                existing_role=True)
     window = open_window("an.peeters")
     panel = window.contacts
     qtbot.waitUntil(lambda: "Eva Smet" in panel.names("access"), timeout=10000)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from paragon_desktop.services.admin import AdminService
 from paragon_desktop.services.auth import AuthService
 from paragon_desktop.services.case_admin import CaseAdminService
 from paragon_desktop.services.case_reports import CaseReports
@@ -38,6 +39,7 @@ class Services:
     org_anchors: OrganisationAnchorService
     plans: PlanService
     contacts: ContactService
+    organisation_admin: AdminService
 
 
 def build_services(db: Database) -> Services:
@@ -49,4 +51,5 @@ def build_services(db: Database) -> Services:
                     LayerService(db, events), places, CaseAdminService(db, events, places),
                     SharingService(db, events), CaseReports(db), FeedService(db, events),
                     ParticipationService(db, events), OrganisationAnchorService(db, editing),
-                    PlanService(db, events), ContactService(db, events))
+                    PlanService(db, events), ContactService(db, events),
+                    AdminService(db))

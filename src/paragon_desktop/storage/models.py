@@ -155,6 +155,21 @@ class Membership(Revisioned, Base):
     management_roles: Mapped[str] = mapped_column(String(200), nullable=False, default="")
 
 
+class AdminEvent(Base):
+    """What an organisation admin did to a user's account (migration 0014); on PostgreSQL
+    written by the server's admin functions only."""
+
+    __tablename__ = "admin_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    target_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False,
+                                                index=True)
+    action: Mapped[str] = mapped_column(String(32), nullable=False)
+    detail: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+
+
 class Case(Revisioned, BBox, Base):
     __tablename__ = "cases"
     __table_args__ = (
