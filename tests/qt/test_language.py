@@ -204,7 +204,21 @@ def _dialogs(client):
         "contact card": lambda: _card_dialog(client),
         "pending mails": lambda: _pending_dialog(client),
         "contacts module": lambda: _contacts_window(client),
+        "organisation admin": lambda: _admin_dialog(client),
+        "new user": lambda: _new_user_dialog(),
     }
+
+
+def _admin_dialog(client):
+    from paragon_desktop.ui.dialogs.organisation_admin import OrganisationAdminDialog
+
+    return OrganisationAdminDialog(client.organisation_admin, client.user("an.peeters"))
+
+
+def _new_user_dialog():
+    from paragon_desktop.ui.dialogs.organisation_admin import NewUserDialog
+
+    return NewUserDialog("Gemeente Scheldemonde")
 
 
 def _contact_dialog():
@@ -267,7 +281,7 @@ def _service_dialog():
 DIALOGS = ["sign-in", "case list", "new case", "crisis role", "case details", "sharing", "settings",
            "anchor", "key anchors", "anchor import", "basemaps", "map print", "area download",
            "service layer", "plan", "plan activation", "contact", "contact card", "pending mails",
-           "contacts module"]
+           "contacts module", "organisation admin", "new user"]
 
 
 @pytest.mark.parametrize("name", DIALOGS)

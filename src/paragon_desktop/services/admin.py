@@ -182,20 +182,33 @@ class AdminService:
 
     def set_roles(self, user: UserView, organisation_id: int, target: int,
                   roles: set[ManagementRole] | frozenset[ManagementRole]) -> None:
-        clean = roles_text(roles)
         with self._db.sessions.begin() as session:
-            self._organisation(session, user, organisation_id)
-            if _login_role(session):
-                self._call(session, "paragon_admin_set_roles(:t, :o, :r)", t=target,
-                           o=organisation_id, r=clean)
-                return
-            membership = session.scalar(select(Membership).where(
-                Membership.user_id == target, Membership.organisation_id == organisation_id))
-            if membership is None:
-                raise ValidationError("This user is not linked to the organisation.")
-            if membership.management_roles != clean:
-                membership.management_roles = clean
-                self._log(session, user, organisation_id, target, "roles", clean)
+            self._set_roles(session, user, organisation_id, target, roles)
+
+    def _set_roles(self, session: Session, user: UserView, organisation_id: int, target: int,
+                   roles: set[ManagementRole] | frozenset[ManagementRole]) -> None:
+        clean = roles_text(roles)
+        self._organisation(session, user, organisation_id)
+        if _login_role(session):
+            self._call(session, "paragon_admin_set_roles(:t, :o, :r)", t=target,
+                       o=organisation_id, r=clean)
+            return
+        membership = session.scalar(select(Membership).where(
+            Membership.user_id == target, Membership.organisation_id == organisation_id))
+        if membership is None:
+            raise ValidationError("This user is not linked to the organisation.")
+        if membership.management_roles != clean:
+            membership.management_roles = clean
+            self._log(session, user, organisation_id, target, "roles", clean)
+
+    def update_member(self, user: UserView, organisation_id: int, target: int,
+                      roles: set[ManagementRole] | frozenset[ManagementRole],
+                      level: AccessLevel | str, label: str | None = None) -> None:
+        """Roles in the organisation and the case access level, in one transaction."""
+        chosen, clean = check_level(level, label)
+        with self._db.sessions.begin() as session:
+            self._set_roles(session, user, organisation_id, target, roles)
+            self._set_level(session, user, target, chosen, clean)
 
     def _of_mine(self, session: Session, user: UserView, target: int) -> User:
         """A user of one of the organisations this user administers."""
@@ -213,14 +226,18 @@ class AdminService:
                   label: str | None = None) -> None:
         chosen, clean = check_level(level, label)
         with self._db.sessions.begin() as session:
-            found = self._of_mine(session, user, target)
-            if _login_role(session):
-                self._call(session, "paragon_admin_set_level(:t, :l, :b)", t=target,
-                           l=chosen.value, b=clean)
-                return
-            if (found.case_access_level, found.coordinator_label) != (chosen.value, clean):
-                found.case_access_level, found.coordinator_label = chosen.value, clean
-                self._log(session, user, None, target, "level", chosen.value)
+            self._set_level(session, user, target, chosen, clean)
+
+    def _set_level(self, session: Session, user: UserView, target: int, chosen: AccessLevel,
+                   clean: str | None) -> None:
+        found = self._of_mine(session, user, target)
+        if _login_role(session):
+            self._call(session, "paragon_admin_set_level(:t, :l, :b)", t=target,
+                       l=chosen.value, b=clean)
+            return
+        if (found.case_access_level, found.coordinator_label) != (chosen.value, clean):
+            found.case_access_level, found.coordinator_label = chosen.value, clean
+            self._log(session, user, None, target, "level", chosen.value)
 
     def set_active(self, user: UserView, target: int, active: bool) -> None:
         """Deactivate (long absence, departure) or reactivate an account."""

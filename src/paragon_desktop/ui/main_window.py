@@ -159,6 +159,16 @@ class MainWindow(QMainWindow):
                                self.ctx.ops.run, self.close)
         self.case_menu = CaseMenuController(ctx, services, self.menuBar().addMenu(_("&Case")),
                                             self.leave_case)
+        # Beheer > Organisatie: for organisation admins (known once the server answered).
+        self._admin_service = services.organisation_admin
+        self.admin_action = QAction(_("&Organisatie…"), self)
+        self.admin_action.setEnabled(False)
+        self.admin_action.setToolTip(_("Gebruikers, rollen en toegang van uw organisatie "
+                                       "(organisatiebeheerders)"))
+        self.admin_action.triggered.connect(self.show_organisation_admin)
+        self.menuBar().addMenu(_("Be&heer")).addAction(self.admin_action)
+        ctx.ops.run(lambda: services.organisation_admin.administered(user),
+                    lambda orgs: self.admin_action.setEnabled(bool(orgs)), lambda _exc: None)
 
         self.timer = QTimer(self)
         self.timer.setInterval(settings.refresh_seconds * 1000)
@@ -175,6 +185,12 @@ class MainWindow(QMainWindow):
         if restore_layout and not self._restore_layout():
             self._first_run_size()  # a first start on this machine
         self.open_case()
+
+    def show_organisation_admin(self) -> None:
+        from paragon_desktop.ui.dialogs.organisation_admin import OrganisationAdminDialog
+
+        self.admin_dialog = OrganisationAdminDialog(self._admin_service, self.user, self)
+        self.admin_dialog.open()
 
     @property
     def user(self) -> UserView:

@@ -76,6 +76,13 @@ class CaseListDialog(QDialog):
         self.contacts_button = QPushButton(_("Contacten…"))
         self.contacts_button.clicked.connect(self.show_contacts)
         filters.addWidget(self.contacts_button)
+        # Organisation admins manage their users without opening a case.
+        self.admin_button = QPushButton(_("Organisatie…"))
+        self.admin_button.setToolTip(_("Gebruikers, rollen en toegang van uw organisatie "
+                                       "(organisatiebeheerders)"))
+        self.admin_button.clicked.connect(self.show_admin)
+        self.admin_button.hide()
+        filters.addWidget(self.admin_button)
 
         self.tabs = QTabWidget()
         self.active = self._table()
@@ -107,6 +114,8 @@ class CaseListDialog(QDialog):
         self.search.textChanged.connect(self._search_pause)
         self.new_button.clicked.connect(self._new_case)
         self.reload()
+        self._ops.run(lambda: services.organisation_admin.administered(user),
+                      lambda orgs: self.admin_button.setVisible(bool(orgs)), lambda _exc: None)
         if refusal is None:
             # The form's sharing preview needs the jurisdiction index: build it while the user
             # reads the list, not when the form first asks.
@@ -117,6 +126,13 @@ class CaseListDialog(QDialog):
 
         self.plans_window = PlansWindow(self._services.plans, self._user, self)
         self.plans_window.open()
+
+    def show_admin(self) -> None:
+        from paragon_desktop.ui.dialogs.organisation_admin import OrganisationAdminDialog
+
+        self.admin_dialog = OrganisationAdminDialog(self._services.organisation_admin,
+                                                    self._user, self)
+        self.admin_dialog.open()
 
     def show_contacts(self) -> None:
         from paragon_desktop.ui.dialogs.contacts_window import ContactsWindow
