@@ -117,3 +117,37 @@ def test_the_owner_and_superusers_are_never_deactivated_through_a_user_row(owner
     with owner.engine.connect() as c:
         assert c.execute(text("SELECT rolcanlogin FROM pg_roles WHERE rolname = current_user")
                          ).scalar_one()
+
+
+def test_temporary_access_is_given_by_an_admin_only_and_ends(owner, connect, outsider):
+    from tests.integration.conftest import OUTSIDER_PASSWORD
+    from tests.integration.test_red_team import case_named
+
+    case_id, expert = case_named(owner, "Nordchem"), user_id(owner, outsider)
+    grant = "SELECT paragon_admin_grant_case(:u, :o, :c, NULL)"
+    assert "only an admin" in call(connect("sofie.janssens"), grant, u=expert, o=org(owner),
+                                   c=case_id)
+    visible = "SELECT :c IN (SELECT paragon_visible_cases())"
+    ria = connect(outsider, OUTSIDER_PASSWORD)
+
+    def sees() -> bool:
+        with ria.connect() as c:
+            return bool(c.execute(text(visible), dict(c=case_id)).scalar_one())
+
+    # Not by writing the row oneself: the columns are the admin function's.
+    forged = ("INSERT INTO case_users (case_id, user_id, invited, participating, temporary, "
+              "granted_organisation_id, revision) VALUES (:c, :u, false, false, true, :o, 0)")
+    assert "organisation admin" in call(ria, forged, c=case_id, u=expert, o=org(owner))
+    assert not sees()
+    with connect("an.peeters").begin() as c:
+        c.execute(text(grant), dict(u=expert, o=org(owner), c=case_id))
+    assert sees()
+    assert DENIED in call(ria, "UPDATE case_users SET access_until = NULL, temporary = false "
+                               "WHERE user_id = :u", u=expert)
+    with connect("an.peeters").begin() as c:
+        c.execute(text("SELECT paragon_admin_end_case(:u, :c)"), dict(u=expert, c=case_id))
+    assert not sees()
+    with owner.sessions() as session:
+        actions = set(session.scalars(text(
+            "SELECT action FROM audit_events WHERE case_id = :c"), dict(c=case_id)))
+    assert {"user.temporary_access", "user.temporary_access_ended"} <= actions

@@ -88,3 +88,35 @@ def test_the_menu_is_for_admins_only(open_window, qtbot):
     window = open_window("tom.declercq")
     qtbot.wait(500)
     assert not window.admin_action.isEnabled()
+
+
+def test_an_outside_expert_gets_the_case_until_the_admin_ends_it(open_window, qtbot, client):
+    from paragon_desktop.domain.enums import AccessLevel
+    from paragon_desktop.services.accounts import create_user
+
+    expert = f"ria.{uuid.uuid4().hex[:6]}"
+    create_user(client.db, username=expert, display_name="Ria Expert", password="x" * 12,
+                access_level=AccessLevel.AGENT, organisations=["Nationaal Crisiscentrum (NCCN)"])
+    window = open_window("an.peeters")
+    qtbot.waitUntil(window.admin_action.isEnabled, timeout=10000)
+    window.admin_action.trigger()
+    dialog = window.admin_dialog
+    qtbot.waitUntil(lambda: dialog.table.rowCount() > 0, timeout=10000)
+    dialog.temporary_button.click()
+    qtbot.waitUntil(lambda: dialog.temporary_dialog is not None, timeout=10000)
+    ask = dialog.temporary_dialog
+    assert "Nordchem" in ask.case.itemText(ask.case.findData(client.seveso_case_id()))
+    ask.case.setCurrentIndex(ask.case.findData(client.seveso_case_id()))
+    ask.username.setText(expert)
+    ask.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.temporary.rowCount() == 1, timeout=10000)
+    assert [dialog.temporary.item(0, c).text() for c in (0, 2)] == ["Ria Expert",
+                                                                     "tot de case sluit"]
+    ria = client.user(expert)
+    assert client.seveso_case_id() in {c.id for c in client.cases.list_cases(ria)}
+    window.refresh()
+    qtbot.waitUntil(lambda: "Ria Expert" in window.contacts.names("access"), timeout=10000)
+    dialog.temporary.selectRow(0)
+    dialog.end_button.click()
+    qtbot.waitUntil(lambda: dialog.temporary.item(0, 2).text() == "beëindigd", timeout=10000)
+    assert client.seveso_case_id() not in {c.id for c in client.cases.list_cases(ria)}

@@ -149,3 +149,68 @@ def test_a_user_is_linked_and_unlinked(client):
     assert wim not in {m.user_id for m in admin.users(an, org(client)).members}
     actions = [e.action for e in admin.users(an, org(client)).events if e.target == "Wim Verhaegen"]
     assert actions[:2] == ["unlinked", "linked"]  # newest first
+
+
+# -- temporary access for an outside person ---------------------------------------------------------
+def outsider(client) -> str:
+    """An expert of an organisation no case is shared with, who signs in with the demo password
+    (as every demo user; the login-role client connects with it)."""
+    from paragon_desktop.services.accounts import create_user
+    from paragon_desktop.storage.models import CaseShare
+    from tests.conftest import DEMO_PASSWORD
+
+    with client.db.sessions() as session:
+        name = session.scalars(select(Organisation.name).where(
+            Organisation.id.not_in(select(CaseShare.organisation_id)))
+            .order_by(Organisation.name)).first()
+    username = fresh_name()
+    create_user(client.db, username=username, display_name="Ria Expert", password=DEMO_PASSWORD,
+                access_level=AccessLevel.AGENT, organisations=[name])
+    return username
+
+
+def sees(client, username, case_id) -> bool:
+    return case_id in {c.id for c in client.cases.list_cases(client.user(username),
+                                                             include_closed=True)}
+
+
+def test_an_outside_person_gets_access_to_one_case_until_it_ends(client):
+    from datetime import UTC, datetime, timedelta
+
+    from paragon_desktop.domain.feeds import RoleChoice
+
+    an, admin, case_id = client.user("an.peeters"), client.organisation_admin, \
+        client.seveso_case_id()
+    expert = outsider(client)
+    assert not sees(client, expert, case_id)
+    with pytest.raises(AccessDenied):
+        admin.grant_case_access(client.user("sofie.janssens"), org(client), case_id, expert)
+    with pytest.raises(ValidationError, match="in the future"):
+        admin.grant_case_access(an, org(client), case_id, expert,
+                                datetime.now(UTC) - timedelta(hours=1))
+    admin.grant_case_access(an, org(client), case_id, expert)
+    assert sees(client, expert, case_id)
+    # She acts for the organisation that gave the access.
+    ria = client.user(expert)
+    options = client.participation.role_options(ria, case_id)
+    assert "Gemeente Scheldemonde" in [o.name for o in options.organisations]
+    client.participation.enter_case(ria, case_id, RoleChoice(org(client), "Expert"))
+    people = client.cases.open_case(an, case_id).changes.people
+    assert "Ria Expert" in [p.name for p in people if p.scope == "participant"]
+    grants = admin.users(an, org(client)).temporary
+    assert [(g.name, g.until, g.valid) for g in grants] == [("Ria Expert", None, True)]
+    # Ended by the admin: the case is gone from her list at once.
+    admin.end_case_access(an, ria.id, case_id)
+    assert not sees(client, expert, case_id)
+    assert not admin.users(an, org(client)).temporary[0].valid
+
+
+def test_temporary_access_ends_when_the_case_closes(client):
+    an, admin, case_id = client.user("an.peeters"), client.organisation_admin, \
+        client.seveso_case_id()
+    expert = outsider(client)
+    admin.grant_case_access(an, org(client), case_id, expert)
+    client.deactivate_plans("an.peeters", case_id)
+    client.admin.close_case(an, case_id)
+    assert not sees(client, expert, case_id)  # participants keep a closed case; she does not
+    assert sees(client, "sofie.janssens", case_id)

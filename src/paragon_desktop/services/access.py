@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +27,10 @@ def case_facts(session: Session, case: Case, user_id: int, orgs: frozenset[int])
     case_user = session.execute(
         select(CaseUser).where(CaseUser.case_id == case.id, CaseUser.user_id == user_id)
     ).scalar_one_or_none()
+    # A temporary access that ended (the case closed, the date passed) lets nobody in.
+    if case_user is not None and not case_user.grants_access(case.status == "open",
+                                                              datetime.now(UTC)):
+        case_user = None
     return CaseAccessFacts(
         access=CaseAccess(case.access),
         user_organisation_ids=orgs,
@@ -48,13 +53,18 @@ def visible_case_ids(session: Session, user_id: int) -> set[int]:
     personal = {
         row.case_id: row
         for row in session.execute(
-            select(CaseUser.case_id, CaseUser.invited, CaseUser.participating).where(
+            select(CaseUser.case_id, CaseUser.invited, CaseUser.participating,
+                   CaseUser.temporary, CaseUser.access_until).where(
                 CaseUser.user_id == user_id)
         )
     }
+    now = datetime.now(UTC)
     result = set()
-    for case_id, access in session.execute(select(Case.id, Case.access)):
+    for case_id, access, status in session.execute(select(Case.id, Case.access, Case.status)):
         mine = personal.get(case_id)
+        if mine is not None and mine.temporary and not (
+                status == "open" and (mine.access_until is None or mine.access_until > now)):
+            mine = None  # a temporary access that ended
         facts = CaseAccessFacts(
             access=CaseAccess(access),
             user_organisation_ids=orgs,

@@ -9,7 +9,7 @@ on users or memberships, and never CREATEROLE."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, text
@@ -27,6 +27,8 @@ from paragon_desktop.domain.admin import (
 )
 from paragon_desktop.domain.enums import AccessLevel, ManagementRole
 from paragon_desktop.domain.errors import NotAvailable, NotFound, ValidationError
+from paragon_desktop.services import audit
+from paragon_desktop.services.access import visible_case, visible_case_ids
 from paragon_desktop.services.auth import hash_password
 from paragon_desktop.services.views import UserView
 from paragon_desktop.storage.db import Database
@@ -36,7 +38,14 @@ from paragon_desktop.storage.logins import (
     ensure_login_role,
     scram_verifier,
 )
-from paragon_desktop.storage.models import AdminEvent, Membership, Organisation, User
+from paragon_desktop.storage.models import (
+    AdminEvent,
+    Case,
+    CaseUser,
+    Membership,
+    Organisation,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,16 @@ class AdminEventView:
 
 
 @dataclass(frozen=True)
+class TemporaryAccessView:
+    user_id: int
+    name: str
+    case_id: int
+    case_name: str
+    until: datetime | None  # None: until the case closes
+    valid: bool
+
+
+@dataclass(frozen=True)
 class OrganisationUsers:
     organisation_id: int
     organisation: str
@@ -74,6 +93,7 @@ class OrganisationUsers:
     admins: list[str]
     warning: str | None
     events: list[AdminEventView]
+    temporary: list[TemporaryAccessView] = field(default_factory=list)
 
 
 def _login_role(session: Session) -> bool:
@@ -128,8 +148,27 @@ class AdminService:
                               (AdminEvent.organisation_id == organisation_id)
                               | AdminEvent.target_user_id.in_(ids))
                           .order_by(AdminEvent.at.desc(), AdminEvent.id.desc()).limit(100))]
+            now = datetime.now(UTC)
+            temporary = [
+                TemporaryAccessView(row.user_id, name, case.id, case.name, row.access_until,
+                                    row.grants_access(case.status == "open", now))
+                for row, name, case in session.execute(
+                    select(CaseUser, User.display_name, Case)
+                    .join(User, User.id == CaseUser.user_id)
+                    .join(Case, Case.id == CaseUser.case_id)
+                    .where(CaseUser.temporary.is_(True),
+                           CaseUser.granted_organisation_id == organisation_id)
+                    .order_by(Case.name, User.display_name))]
             return OrganisationUsers(organisation_id, organisation.name, members, admins,
-                                     admins_warning(admins), events)
+                                     admins_warning(admins), events, temporary)
+
+    def open_cases(self, user: UserView) -> list[tuple[int, str]]:
+        """The open cases this admin sees: where temporary access can be given."""
+        with self._db.sessions() as session:
+            visible = visible_case_ids(session, user.id)
+            return [(case_id, name) for case_id, name in session.execute(
+                select(Case.id, Case.name).where(Case.status == "open").order_by(Case.name))
+                if case_id in visible]
 
     def find_user(self, user: UserView, username: str) -> tuple[int, str]:
         """A user to link, by user name."""
@@ -289,3 +328,54 @@ class AdminService:
                                    management_roles=roles_text(roles)))
             self._log(session, user, organisation_id, created.id, "created", username)
             return created.id
+
+    # -- temporary access for an outside person ----------------------------------------------------
+    def grant_case_access(self, user: UserView, organisation_id: int, case_id: int,
+                          username: str, until: datetime | None = None) -> int:
+        """An outside person (an expert, a CP-Ops director) gets access to one open case through
+        the organisation, until ``until`` or until the case closes."""
+        if until is not None and until <= datetime.now(UTC):
+            raise ValidationError("Temporary access ends in the future: choose a later date.",
+                                  fields=("until",))
+        target, _name = self.find_user(user, username)
+        with self._db.sessions.begin() as session:
+            self._organisation(session, user, organisation_id)
+            case = visible_case(session, user.id, case_id)
+            if case.status != "open":
+                raise ValidationError("Temporary access is given to an open case.")
+            existing = session.scalar(select(CaseUser).where(
+                CaseUser.case_id == case_id, CaseUser.user_id == target))
+            if existing is not None and existing.invited and not existing.temporary:
+                raise ValidationError("This user is invited to the case already.")
+            if _login_role(session):
+                self._call(session, "paragon_admin_grant_case(:t, :o, :c, :u)", t=target,
+                           o=organisation_id, c=case_id, u=until)
+                return target
+            self._log(session, user, organisation_id, target, "case_access", str(case_id))
+            if existing is None:
+                existing = CaseUser(case_id=case_id, user_id=target, participating=False)
+                session.add(existing)
+            existing.invited, existing.temporary, existing.access_until = True, True, until
+            existing.granted_organisation_id, existing.granted_by_id = organisation_id, user.id
+            session.flush()
+            audit.record(session, "user.temporary_access", user_id=user.id, case_id=case_id,
+                         user=target, until=until)
+        return target
+
+    def end_case_access(self, user: UserView, target: int, case_id: int) -> None:
+        with self._db.sessions.begin() as session:
+            row = session.scalar(select(CaseUser).where(
+                CaseUser.case_id == case_id, CaseUser.user_id == target,
+                CaseUser.temporary.is_(True)))
+            if row is None or row.granted_organisation_id is None:
+                raise NotAvailable("This temporary access no longer exists.")
+            self._organisation(session, user, row.granted_organisation_id)
+            if _login_role(session):
+                self._call(session, "paragon_admin_end_case(:t, :c)", t=target, c=case_id)
+                return
+            self._log(session, user, row.granted_organisation_id, target, "case_access_ended",
+                      str(case_id))
+            row.access_until = datetime.now(UTC)
+            session.flush()
+            audit.record(session, "user.temporary_access_ended", user_id=user.id,
+                         case_id=case_id, user=target)

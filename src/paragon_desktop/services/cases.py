@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Collection
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -366,7 +367,13 @@ class CaseService:
 
         people: dict[int, ContactView] = {}
         invited: set[int] = set()
+        temporary: set[int] = set()
+        now = datetime.now(UTC)
         for case_user, name, label, org in rows:
+            if not case_user.grants_access(case.status == "open", now):
+                continue  # a temporary access that ended
+            if case_user.temporary:
+                temporary.add(case_user.user_id)
             if case_user.participating:
                 people[case_user.user_id] = ContactView(
                     -case_user.user_id, "participant", "person",
@@ -379,7 +386,8 @@ class CaseService:
             for user_id, name, label in session.execute(
                     select(User.id, User.display_name, User.coordinator_label)
                     .where(User.id.in_(invited), User.active)):
-                with_access[user_id] = (name, label, _("uitgenodigd"))
+                with_access[user_id] = (name, label, _("tijdelijke toegang") if user_id in
+                                        temporary else _("uitgenodigd"))
         if case.access == CaseAccess.PUBLIC:
             shared = select(CaseShare.organisation_id).where(CaseShare.case_id == case.id)
             for user_id, name, label, org in session.execute(

@@ -24,7 +24,14 @@ from paragon_desktop.services.access import visible_case
 from paragon_desktop.services.events import CaseEvents
 from paragon_desktop.services.views import Participation, UserView
 from paragon_desktop.storage.db import Database
-from paragon_desktop.storage.models import CaseUser, Feed, FeedMember, Membership, Organisation
+from paragon_desktop.storage.models import (
+    Case,
+    CaseUser,
+    Feed,
+    FeedMember,
+    Membership,
+    Organisation,
+)
 from paragon_desktop.storage.revisions import remove
 
 
@@ -80,6 +87,17 @@ def assign_feeds(session: Session, case_id: int, user_id: int, discipline: str |
     return wanted
 
 
+def _granted_organisation(session: Session, case_id: int, user_id: int) -> int | None:
+    """The organisation that gave this user temporary access to the case, while it lasts."""
+    row = session.execute(select(CaseUser).where(
+        CaseUser.case_id == case_id, CaseUser.user_id == user_id)).scalar_one_or_none()
+    case = session.get(Case, case_id)
+    if row is None or not row.temporary or case is None \
+            or not row.grants_access(case.status == "open", datetime.now(UTC)):
+        return None
+    return row.granted_organisation_id
+
+
 class ParticipationService:
     def __init__(self, db: Database, events: CaseEvents) -> None:
         self._db = db
@@ -96,6 +114,12 @@ class ParticipationService:
                     .where(Membership.user_id == user.id)
                     .order_by(Organisation.name))
             )
+            granted = _granted_organisation(session, case_id, user.id)
+            if granted is not None and granted not in {o.id for o in organisations}:
+                org = session.get(Organisation, granted)
+                if org is not None:  # temporary access: acting for the organisation that gave it
+                    organisations += (OrganisationRoles(
+                        org.id, org.name, tuple(role_options(org.crisis_roles.splitlines()))),)
             cells = list(KNOWN_CELLS)
             for cell in session.scalars(select(Feed.cell).where(
                     Feed.case_id == case_id, Feed.cell.is_not(None)).order_by(Feed.position)):
@@ -118,6 +142,9 @@ class ParticipationService:
                 raise AccessDenied("The case is closed: open it to read, without a crisis role.")
             organisation = session.get(Organisation, choice.organisation_id)
             user_orgs = {org_id for org_id, _ in user.organisations}
+            granted = _granted_organisation(session, case_id, user.id)
+            if granted is not None:
+                user_orgs.add(granted)
             choice = validate_role_choice(
                 choice, organisation.crisis_roles.splitlines() if organisation else (), user_orgs)
             assert organisation is not None

@@ -326,6 +326,21 @@ class CaseUser(Revisioned, Base):
     # In the case now: entered (role chosen) and not left since.
     entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Temporary access for an outside person, given by an organisation admin (migration 0015):
+    # valid while the case is open and before ``access_until`` (NULL: until it closes).
+    temporary: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                            server_default=false())
+    access_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    granted_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    def grants_access(self, case_open: bool, now: datetime) -> bool:
+        """Whether this row lets its user in (DOMAIN.md: temporary access while a case runs)."""
+        if not (self.invited or self.participating):
+            return False
+        if not self.temporary:
+            return True
+        return case_open and (self.access_until is None or self.access_until > now)
 
 
 class Feed(Revisioned, Base):

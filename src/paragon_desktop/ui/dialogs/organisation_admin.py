@@ -5,12 +5,14 @@ what was done when. Every service call runs off the GUI thread (``Ops``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -31,7 +33,12 @@ from paragon_desktop.domain.admin import LABEL_MAX, ROLE_LABELS, check_level, ch
 from paragon_desktop.domain.enums import AccessLevel, ManagementRole
 from paragon_desktop.domain.errors import ParagonError
 from paragon_desktop.i18n import N_, _, when
-from paragon_desktop.services.admin import AdminService, MemberView, OrganisationUsers
+from paragon_desktop.services.admin import (
+    AdminService,
+    MemberView,
+    OrganisationUsers,
+    TemporaryAccessView,
+)
 from paragon_desktop.services.views import UserView
 from paragon_desktop.storage.logins import check_role_name
 from paragon_desktop.ui.dialogs.module_window import ModuleHost
@@ -40,6 +47,7 @@ ACTIONS = {
     "created": N_("aangemaakt"), "linked": N_("gekoppeld"), "unlinked": N_("ontkoppeld"),
     "roles": N_("beheerrollen"), "level": N_("toegangsniveau"),
     "deactivated": N_("gedeactiveerd"), "reactivated": N_("geheractiveerd"),
+    "case_access": N_("tijdelijke toegang"), "case_access_ended": N_("tijdelijke toegang beëindigd"),
 }
 WARNING_STYLE = "background: #fff3bf; color: #5c3c00; padding: 4px;"
 ERROR_STYLE = "color: #c92a2a;"
@@ -161,6 +169,50 @@ class NewUserDialog(QDialog):
         self.accept()
 
 
+class TemporaryAccessDialog(QDialog):
+    """An outside person (an expert, a CP-Ops director) gets one open case, through the
+    organisation, until a date or until the case closes."""
+
+    def __init__(self, organisation: str, cases: list[tuple[int, str]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Tijdelijke toegang via {organisation}").format(
+            organisation=organisation))
+        self.username = QLineEdit()
+        self.username.setPlaceholderText(_("gebruikersnaam van de externe persoon"))
+        self.case = QComboBox()
+        for case_id, name in cases:
+            self.case.addItem(name, case_id)
+        self.limited = QCheckBox(_("Tot een datum (anders: tot de case wordt afgesloten)"))
+        self.until = QDateTimeEdit(QDateTime.currentDateTime().addDays(1))
+        self.until.setCalendarPopup(True)
+        self.until.setMinimumDateTime(QDateTime.currentDateTime())
+        self.until.setEnabled(False)
+        self.limited.toggled.connect(self.until.setEnabled)
+        note = QLabel(_("De persoon ziet alleen deze case en handelt erin voor uw organisatie."))
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setEnabled(bool(cases))
+        form = QFormLayout()
+        form.addRow(_("Gebruiker"), self.username)
+        form.addRow(_("Case"), self.case)
+        form.addRow("", self.limited)
+        form.addRow(_("Tot"), self.until)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def chosen_until(self) -> datetime | None:
+        if not self.limited.isChecked():
+            return None
+        return datetime.fromtimestamp(self.until.dateTime().toSecsSinceEpoch(), UTC)
+
+
 class OrganisationAdminDialog(QDialog):
     def __init__(self, service: AdminService, user: UserView,
                  parent: QWidget | None = None) -> None:
@@ -198,11 +250,24 @@ class OrganisationAdminDialog(QDialog):
         self.roles_button = QPushButton(_("Rollen en toegang…"))
         self.active_button = QPushButton(_("Deactiveren"))
         self.unlink_button = QPushButton(_("Ontkoppelen"))
+        self.temporary_button = QPushButton(_("Tijdelijke toegang…"))
+        self.temporary_button.setToolTip(_("Een externe persoon toegang geven tot één case"))
+        self.end_button = QPushButton(_("Beëindigen"))
+        self.temporary = QTableWidget(0, 3)
+        self.temporary.setHorizontalHeaderLabels([_("Naam"), _("Case"), _("Tot")])
+        self.temporary.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.temporary.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.temporary.verticalHeader().hide()
+        self.temporary.horizontalHeader().setStretchLastSection(True)
+        self.temporary.itemSelectionChanged.connect(self._update_buttons)
+        self.temporary_dialog: TemporaryAccessDialog | None = None
         self.new_button.clicked.connect(self.ask_new)
         self.link_button.clicked.connect(self.ask_link)
         self.roles_button.clicked.connect(self.ask_roles)
         self.active_button.clicked.connect(self.toggle_active)
         self.unlink_button.clicked.connect(self.ask_unlink)
+        self.temporary_button.clicked.connect(self.ask_temporary)
+        self.end_button.clicked.connect(self.end_temporary)
         self.history = QListWidget()
         buttons = QHBoxLayout()
         for button in (self.new_button, self.link_button, self.roles_button,
@@ -221,6 +286,13 @@ class OrganisationAdminDialog(QDialog):
         layout.addWidget(self.admins)
         layout.addWidget(self.table, 3)
         layout.addLayout(buttons)
+        temporary_row = QHBoxLayout()
+        temporary_row.addWidget(QLabel(_("Tijdelijke toegang tot een case")))
+        temporary_row.addStretch(1)
+        temporary_row.addWidget(self.temporary_button)
+        temporary_row.addWidget(self.end_button)
+        layout.addLayout(temporary_row)
+        layout.addWidget(self.temporary, 1)
         layout.addWidget(QLabel(_("Historiek")))
         layout.addWidget(self.history, 1)
         layout.addWidget(close)
@@ -269,6 +341,17 @@ class OrganisationAdminDialog(QDialog):
             if chosen is not None and member.user_id == chosen.user_id:
                 self.table.selectRow(row)
         self.table.resizeColumnsToContents()
+        self.temporary.setRowCount(len(users.temporary))
+        for row, grant in enumerate(users.temporary):
+            until = (_("tot de case sluit") if grant.until is None else when(grant.until))
+            if not grant.valid:
+                until = _("beëindigd")
+            for column, value in enumerate((grant.name, grant.case_name, until)):
+                item = QTableWidgetItem(value)
+                if not grant.valid:
+                    item.setForeground(Qt.GlobalColor.gray)
+                self.temporary.setItem(row, column, item)
+        self.temporary.resizeColumnsToContents()
         self.history.clear()
         for event in users.events:
             self.history.addItem(_("{date}: {actor} - {action} - {target}").format(
@@ -296,6 +379,15 @@ class OrganisationAdminDialog(QDialog):
         has_org = self.organisation_id() is not None
         self.new_button.setEnabled(has_org)
         self.link_button.setEnabled(has_org)
+        self.temporary_button.setEnabled(has_org)
+        grant = self.selected_grant()
+        self.end_button.setEnabled(grant is not None and grant.valid)
+
+    def selected_grant(self) -> TemporaryAccessView | None:
+        rows = {index.row() for index in self.temporary.selectedIndexes()}
+        if not rows or self.users is None or min(rows) >= len(self.users.temporary):
+            return None
+        return self.users.temporary[min(rows)]
 
     def _run(self, fn: Callable[[], object], done_text: str) -> None:
         def done(_result: object) -> None:
@@ -384,6 +476,36 @@ class OrganisationAdminDialog(QDialog):
         user, active = self.host.user, not member.active
         self._run(lambda: self.service.set_active(user, member.user_id, active),
                   _("Account geheractiveerd.") if active else _("Account gedeactiveerd."))
+
+    def ask_temporary(self) -> None:
+        org_id, user = self.organisation_id(), self.host.user
+        if org_id is None:
+            return
+
+        def chosen(cases: list[tuple[int, str]]) -> None:
+            self.temporary_dialog = dialog = TemporaryAccessDialog(
+                self.organisation.currentText(), cases, self)
+
+            def save() -> None:
+                username, case_id = dialog.username.text(), dialog.case.currentData()
+                until = dialog.chosen_until()
+                if case_id is None:
+                    return
+                self._run(lambda: self.service.grant_case_access(user, org_id, int(case_id),
+                                                                 username, until),
+                          _("Tijdelijke toegang gegeven."))
+
+            dialog.accepted.connect(save)
+            dialog.open()
+
+        self.host.ops.run(lambda: self.service.open_cases(user), chosen, self._failed)
+
+    def end_temporary(self) -> None:
+        grant, user = self.selected_grant(), self.host.user
+        if grant is None:
+            return
+        self._run(lambda: self.service.end_case_access(user, grant.user_id, grant.case_id),
+                  _("Tijdelijke toegang beëindigd."))
 
     def done(self, result: int) -> None:
         self.host.workers.wait(3000)
