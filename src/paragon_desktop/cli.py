@@ -63,6 +63,22 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", parents=[common],
         help="make a backup the embedded database (the current one is kept aside)")
     restore.add_argument("file", type=Path, metavar="FILE", help="a Paragon database backup")
+    orgs = sub.add_parser("organisations",
+                          help="organisations and their jurisdictions (database owner)")
+    orgs_sub = orgs.add_subparsers(dest="organisations_command", required=True)
+    o_imp = orgs_sub.add_parser(
+        "import", parents=[common],
+        help="load organisations and jurisdiction areas from an official boundary file "
+             "(Shapefile, GeoPackage, GeoJSON, KML), updating existing ones by code")
+    o_imp.add_argument("file", type=Path, metavar="FILE")
+    o_imp.add_argument("--level", required=True,
+                       choices=["municipality", "province", "zone", "region", "country"])
+    o_imp.add_argument("--name-field", required=True, help="the field with the area's name")
+    o_imp.add_argument("--code-field", help="the field with its official code (NIS code...)")
+    o_imp.add_argument("--name-format",
+                       help="how names are made, e.g. 'Gemeente {name}' (the level's default)")
+    o_imp.add_argument("--crs", help="the file's coordinate system, if it does not say "
+                                     "(e.g. EPSG:31370)")
     user_help = "acting user (the password comes from PARAGON_PASSWORD or a prompt)"
     imp = sub.add_parser("import-layer", parents=[common], help="add layer files to a case")
     imp.add_argument("files", type=Path, nargs="+", metavar="FILE")
@@ -166,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
             return _anchors(db_url, args)
         if args.command == "basemap":
             return _basemap(args)
+        if args.command == "organisations":
+            return _import_organisations(db_url, args)
         if args.command == "plans":
             return _plans(db_url, args)
         if args.command == "screenshot":
@@ -265,6 +283,34 @@ def _create_user(db_url: str | None, args: argparse.Namespace) -> int:
            "postgresql" else "signs in with the password given")
     print(f"User {user.username} ({user.display_name}, {user.access_level.label}) added to "
           f"{db.display_url}; {how}.")
+    return 0
+
+
+def _import_organisations(db_url: str | None, args: argparse.Namespace) -> int:
+    from paragon_desktop.gis.reader import LayerReader
+    from paragon_desktop.services.organisation_import import import_boundaries
+    from paragon_desktop.settings import Settings, default_database_path
+    from paragon_desktop.storage.db import Database
+
+    reader = LayerReader(spare=False)
+    try:
+        read = reader.read(args.file, crs=args.crs, max_bytes=Settings.load().max_layer_bytes)
+    finally:
+        reader.close()
+    for warning in read.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    db = Database.open(db_url or default_database_path())
+    try:
+        report = import_boundaries(db, read.geojson, level=args.level,
+                                   name_field=args.name_field, code_field=args.code_field,
+                                   name_format=args.name_format)
+    finally:
+        db.dispose()
+    for skipped in report.skipped:
+        print(f"skipped: {skipped}", file=sys.stderr)
+    print(f"{args.file.name}: {len(report.created)} created, {len(report.updated)} updated, "
+          f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped ({args.level}, "
+          f"{read.source_crs} to WGS84).")
     return 0
 
 

@@ -59,6 +59,9 @@ class ManagementRole(StrEnum):
 class OrganisationKind(StrEnum):
     MUNICIPALITY = "municipality"
     PROVINCE = "province"
+    ZONE = "zone"  # an emergency (fire) zone, a police zone, a medical zone
+    REGION = "region"
+    COUNTRY = "country"
     FEDERAL = "federal"
     DISCIPLINE = "discipline"
     COMPANY = "company"

@@ -145,7 +145,8 @@ class CaseAdminService:
                                  organisation_id=organisation_id))
             shares: dict[int, ShareReason] = {}
             if draft.access is CaseAccess.PUBLIC:
-                shares = self._places.territorial_shares(session, draft.location.geometry)
+                shares = self._places.territorial_shares(session, draft.location.geometry,
+                                                         _territory_of(draft.location))
                 for org_id, reason in shares.items():
                     session.add(CaseShare(case_id=case.id, organisation_id=org_id, reason=reason.value))
             audit.record(session, "case.started", user_id=user.id, case_id=case.id,
@@ -234,7 +235,9 @@ class CaseAdminService:
         if case.access == CaseAccess.PUBLIC.value:
             if before["access"] != case.access or before["location"] != case.location_geojson:
                 for org_id, reason in self._places.territorial_shares(
-                        session, json.loads(case.location_geojson)).items():
+                        session, json.loads(case.location_geojson),
+                        case.location_ref_id if case.location_kind == LocationKind.TERRITORY
+                        else None).items():
                     if org_id not in existing:
                         session.add(CaseShare(case_id=case.id, organisation_id=org_id,
                                               reason=reason.value))
@@ -405,3 +408,7 @@ def _took_part(session: Session, case: Case, user_id: int) -> bool:
     return session.scalar(select(AuditEvent.id).where(
         AuditEvent.case_id == case.id, AuditEvent.user_id == user_id).limit(1)) is not None
 
+
+def _territory_of(location: CaseLocation) -> int | None:
+    """The organisation whose territory the case is placed on, if it is."""
+    return location.ref_id if location.kind is LocationKind.TERRITORY else None

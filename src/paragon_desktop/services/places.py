@@ -25,6 +25,10 @@ from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.models import Anchor, Membership, Organisation, User
 
 _PLACE_PREFIXES = ("Gemeente ", "Stad ", "Provincie ")
+# Authorities whose territory can be a case's location, widest first.
+TERRITORY_KINDS = tuple(k.value for k in (
+    OrganisationKind.COUNTRY, OrganisationKind.REGION, OrganisationKind.PROVINCE,
+    OrganisationKind.ZONE, OrganisationKind.MUNICIPALITY))
 
 
 class PlaceService:
@@ -34,8 +38,18 @@ class PlaceService:
         self._index: tuple[tuple[int, int], JurisdictionIndex, dict[int, Organisation]] | None = None
 
     # -- territorial sharing ------------------------------------------------------------------
-    def territorial_shares(self, session: Session, location: dict[str, Any]) -> dict[int, ShareReason]:
-        """PostGIS answers on PostgreSQL, shapely/GEOS on SQLite: the same predicates."""
+    def territorial_shares(self, session: Session, location: dict[str, Any],
+                           territory_of: int | None = None) -> dict[int, ShareReason]:
+        """PostGIS answers on PostgreSQL, shapely/GEOS on SQLite: the same predicates.
+
+        ``territory_of``: the organisation whose territory is the location. A case placed on
+        the whole country is shared with the country's own authority only (every jurisdiction
+        lies in it; the others are invited, as a case escalated to a higher level adds nobody).
+        """
+        if territory_of is not None:
+            organisation = session.get(Organisation, territory_of)
+            if organisation is not None and organisation.kind == OrganisationKind.COUNTRY.value:
+                return {organisation.id: ShareReason.COMPETENT}
         if session.get_bind().dialect.name == "postgresql":
             return postgis_territorial_shares(session, location)
         return self._jurisdictions(session)[0].shares(shape(location))
@@ -67,10 +81,11 @@ class PlaceService:
         with self._db.sessions() as session:
             self._jurisdictions(session)
 
-    def preview_shares(self, location: dict[str, Any]) -> list[ShareView]:
+    def preview_shares(self, location: dict[str, Any],
+                       territory_of: int | None = None) -> list[ShareView]:
         """Who a public case at ``location`` would be shared with, for the form."""
         with self._db.sessions() as session:
-            shares = self.territorial_shares(session, location)
+            shares = self.territorial_shares(session, location, territory_of)
             return share_views(session, shares)
 
     def place_name(self, geometry: dict[str, Any]) -> str:
@@ -95,16 +110,15 @@ class PlaceService:
     def territories(self) -> list[PlaceChoice]:
         """Authorities whose territory can be the location of a case without one place."""
         with self._db.sessions() as session:
-            return [
+            choices = [
                 PlaceChoice(o.id, o.name, o.kind, json.loads(o.jurisdiction_geojson or "null"))
                 for o in session.scalars(
                     select(Organisation)
                     .where(Organisation.jurisdiction_geojson.is_not(None),
-                           Organisation.kind.in_([OrganisationKind.MUNICIPALITY.value,
-                                                  OrganisationKind.PROVINCE.value]))
-                    .order_by(Organisation.kind.desc(), Organisation.name)
+                           Organisation.kind.in_(TERRITORY_KINDS))
                 )
             ]
+            return sorted(choices, key=lambda c: (TERRITORY_KINDS.index(c.detail), c.name))
 
     def search_anchors(self, user: UserView, text: str, limit: int = 30) -> list[PlaceChoice]:
         """Anchors a case location can be taken from: organisations' own anchors, and anchors

@@ -118,8 +118,11 @@ POSTGRESQL_ONLY_TABLES = {"jurisdiction_neighbours", "layer_features"}
 
 class Organisation(Revisioned, BBox, Base):
     __tablename__ = "organisations"
+    __table_args__ = (Index("uq_organisations_code", "code", unique=True),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    # The official code of its area (Statbel's NIS code...), for loading boundary files again.
+    code: Mapped[str | None] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(32), nullable=False)
     discipline: Mapped[str | None] = mapped_column(String(4))
     jurisdiction_geojson: Mapped[str | None] = mapped_column(Text)

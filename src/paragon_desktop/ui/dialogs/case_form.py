@@ -291,9 +291,11 @@ class CaseDialog(QDialog):
                 ui.sharingList.addItem(_("Niemand: nodig gebruikers uit nadat de case gestart is."))
             return
         places, geometry = self._places, draft.location.geometry
-        if geometry == self._previewed:  # typing in other fields asks nothing again
+        territory = draft.location.ref_id if draft.location.kind is LocationKind.TERRITORY \
+            else None
+        if (geometry, territory) == self._previewed:  # typing in other fields asks nothing again
             return
-        self._previewed = geometry
+        self._previewed = (geometry, territory)
 
         def show(shares: list[ShareView]) -> None:
             ui.sharingList.clear()
@@ -302,7 +304,7 @@ class CaseDialog(QDialog):
                     f"{share.organisation} ({_(REASONS.get(share.reason, share.reason))})")
             self.sharing_previews += 1
 
-        self._ops.run(lambda: places.preview_shares(geometry), show, latest="sharing")
+        self._ops.run(lambda: places.preview_shares(geometry, territory), show, latest="sharing")
 
     def _on_mode(self, kind: LocationKind) -> None:
         ui = self.ui
