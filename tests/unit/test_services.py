@@ -68,8 +68,9 @@ def test_opening_the_seveso_case_shows_only_the_users_feeds(client):
     assert snapshot.participation.crisis_role == "Noodplanningsambtenaar"
     assert {lyr.name for lyr in changes.layers} == {lyr[1] for lyr in demo_data.LAYERS}
     assert len(changes.anchors) == len(demo_data.ANCHORS) + 3
-    scopes = {c.scope for c in changes.contacts}
-    assert scopes == {"participant", "case", "global"}
+    assert {c.scope for c in changes.contacts} == {"case", "global"}
+    # The people in the case come whole, apart from the contacts (everyone has entered).
+    assert {p.scope for p in changes.people} == {"participant"}
     assert len(changes.jurisdictions) == len(demo_data.MUNICIPALITIES) + 1
 
 

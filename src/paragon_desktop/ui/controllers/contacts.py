@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QMimeData, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -269,13 +269,7 @@ class ContactsController(QObject):
         def done(result: tuple[str, str]) -> None:
             text, first = result
             if not save:
-                data = QMimeData()
-                data.setText(text)
-                data.setData("text/vcard", text.encode("utf-8"))
-                QApplication.clipboard().setMimeData(data)
-                self.host.show(_("Visitekaartje gekopieerd.") if len(contact_ids) == 1 else
-                               _("{count} visitekaartjes gekopieerd.").format(
-                                   count=len(contact_ids)))
+                self._copy(text, len(contact_ids))
                 return
             path = self._vcard_files(first if len(contact_ids) == 1 else _("contacten"))
             if not path:
@@ -287,6 +281,13 @@ class ContactsController(QObject):
                               self._failed(_("vCard niet bewaard")))
 
         self.host.ops.run(read, done, self._failed(_("Contact niet gelezen")))
+
+    def _copy(self, text: str, count: int) -> None:
+        """As text: a QMimeData made in Python (to add text/vcard) crashed PySide6 when the
+        application was torn down."""
+        QApplication.clipboard().setText(text)
+        self.host.show(_("Visitekaartje gekopieerd.") if count == 1 else
+                       _("{count} visitekaartjes gekopieerd.").format(count=count))
 
     def _ask_vcard_file(self, name: str) -> str:
         safe = "".join(c for c in name if c.isalnum() or c in " -_").strip() or "contact"
