@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -242,7 +243,14 @@ class OrganisationAdminDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # Name and roles share what is left; long ones are elided, whole in their tooltip.
+        header = self.table.horizontalHeader()
+        for column, mode in enumerate((QHeaderView.ResizeMode.Stretch,
+                                       QHeaderView.ResizeMode.ResizeToContents,
+                                       QHeaderView.ResizeMode.ResizeToContents,
+                                       QHeaderView.ResizeMode.Stretch,
+                                       QHeaderView.ResizeMode.ResizeToContents)):
+            header.setSectionResizeMode(column, mode)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(lambda _item: self.ask_roles())
         self.new_button = QPushButton(_("Nieuwe gebruiker…"))
@@ -334,13 +342,13 @@ class OrganisationAdminDialog(QDialog):
                       _("actief") if member.active else _("gedeactiveerd"))
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
+                item.setToolTip(value)
                 item.setData(Qt.ItemDataRole.UserRole, member.user_id)
                 if not member.active:
                     item.setForeground(Qt.GlobalColor.gray)
                 self.table.setItem(row, column, item)
             if chosen is not None and member.user_id == chosen.user_id:
                 self.table.selectRow(row)
-        self.table.resizeColumnsToContents()
         self.temporary.setRowCount(len(users.temporary))
         for row, grant in enumerate(users.temporary):
             until = (_("tot de case sluit") if grant.until is None else when(grant.until))
