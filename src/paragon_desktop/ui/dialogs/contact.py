@@ -42,8 +42,8 @@ from paragon_desktop.domain.enums import ContactKind
 from paragon_desktop.domain.errors import ValidationError
 from paragon_desktop.i18n import LANGUAGES, N_, _, language, when
 from paragon_desktop.services.contacts import ContactCard, NoticeView
+from paragon_desktop.ui.dialogs.parts import error_label, save_cancel
 
-ERROR_STYLE = "color: #c92a2a;"
 KIND_LABELS = {ContactKind.PERSON: N_("Persoon"), ContactKind.ORGANISATION: N_("Organisatie")}
 METHOD_LABELS = {"smtp": N_("via de mailserver"), "hand": N_("met de hand")}
 
@@ -108,14 +108,8 @@ class ContactDialog(QDialog):
         self.personal.setVisible(personal_allowed)
         self._personal_allowed = personal_allowed
         self.labels: dict[str, QLabel] = {}
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._on_accept)
-        buttons.rejected.connect(self.reject)
+        self.error = error_label()
+        buttons = save_cancel(self, self._on_accept)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         form = QFormLayout()
         if len(scopes) > 1:

@@ -43,6 +43,7 @@ from paragon_desktop.services.admin import (
 from paragon_desktop.services.views import UserView
 from paragon_desktop.storage.logins import check_role_name
 from paragon_desktop.ui.dialogs.module_window import ModuleHost
+from paragon_desktop.ui.dialogs.parts import error_label, save_cancel
 
 ACTIONS = {
     "created": N_("aangemaakt"), "linked": N_("gekoppeld"), "unlinked": N_("ontkoppeld"),
@@ -51,7 +52,6 @@ ACTIONS = {
     "case_access": N_("tijdelijke toegang"), "case_access_ended": N_("tijdelijke toegang beëindigd"),
 }
 WARNING_STYLE = "background: #fff3bf; color: #5c3c00; padding: 4px;"
-ERROR_STYLE = "color: #c92a2a;"
 
 
 class _AccessForm(QWidget):
@@ -96,14 +96,8 @@ class MemberDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Rollen en toegang - {name}").format(name=member.display_name))
         self.form = _AccessForm(member.level, member.label, member.roles)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._on_accept)
-        buttons.rejected.connect(self.reject)
+        self.error = error_label()
+        buttons = save_cancel(self, self._on_accept)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(self.error)
@@ -132,14 +126,8 @@ class NewUserDialog(QDialog):
         self.repeat = QLineEdit()
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
         self.form = _AccessForm()
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._on_accept)
-        buttons.rejected.connect(self.reject)
+        self.error = error_label()
+        buttons = save_cancel(self, self._on_accept)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         form = QFormLayout()
         form.addRow(_("Gebruikersnaam"), self.username)
