@@ -64,6 +64,12 @@ def user_label(name: str, coordinator_label: str | None, org_admin: bool) -> str
     return f"{name} [{', '.join(labels)}]" if labels else name
 
 
+def _org_admins(session: Session) -> set[int]:
+    """Users who are an organisation admin somewhere (they carry the Org-Admin label)."""
+    return set(session.scalars(select(Membership.user_id).where(
+        Membership.management_roles.like("%org_admin%"))))
+
+
 def _searchable(case: CaseSummary) -> str:
     return " ".join(
         (case.name, case.case_type, case.location_name, case.description, case.organisation)
@@ -293,21 +299,24 @@ class CaseService:
 
     def _feeds(self, session: Session, case_id: int, feed_ids: set[int]) -> list[FeedView]:
         members: dict[int, list[str]] = defaultdict(list)
-        for feed_id, name in session.execute(
-            select(FeedMember.feed_id, User.display_name)
+        admins = _org_admins(session)
+        for feed_id, user_id, name, label in session.execute(
+            select(FeedMember.feed_id, User.id, User.display_name, User.coordinator_label)
             .join(User, User.id == FeedMember.user_id)
             .where(FeedMember.feed_id.in_(feed_ids))
             .order_by(User.display_name)
         ):
-            members[feed_id].append(name)
+            members[feed_id].append(user_label(name, label, user_id in admins))
         participants: list[str] = []
         present: set[str] = set()
-        for name, entered_at, left_at in session.execute(
-            select(User.display_name, CaseUser.entered_at, CaseUser.left_at)
+        for user_id, name, label, entered_at, left_at in session.execute(
+            select(User.id, User.display_name, User.coordinator_label, CaseUser.entered_at,
+                   CaseUser.left_at)
             .join(CaseUser, CaseUser.user_id == User.id)
             .where(CaseUser.case_id == case_id, CaseUser.participating.is_(True))
             .order_by(User.display_name)
         ):
+            name = user_label(name, label, user_id in admins)
             participants.append(name)
             if entered_at is not None and left_at is None:
                 present.add(name)
@@ -359,8 +368,7 @@ class CaseService:
             .join(User, User.id == CaseUser.user_id)
             .outerjoin(Organisation, Organisation.id == CaseUser.organisation_id)
             .where(CaseUser.case_id == case.id, User.active))
-        admins = set(session.scalars(select(Membership.user_id).where(
-            Membership.management_roles.like("%org_admin%"))))
+        admins = _org_admins(session)
 
         def _labelled(user_id: int, name: str, label: str | None) -> str:
             return user_label(name, label, user_id in admins)
