@@ -64,7 +64,7 @@ def user_label(name: str, coordinator_label: str | None, org_admin: bool) -> str
     return f"{name} [{', '.join(labels)}]" if labels else name
 
 
-def _org_admins(session: Session) -> set[int]:
+def org_admins(session: Session) -> set[int]:
     """Users who are an organisation admin somewhere (they carry the Org-Admin label)."""
     return set(session.scalars(select(Membership.user_id).where(
         Membership.management_roles.like("%org_admin%"))))
@@ -299,7 +299,7 @@ class CaseService:
 
     def _feeds(self, session: Session, case_id: int, feed_ids: set[int]) -> list[FeedView]:
         members: dict[int, list[str]] = defaultdict(list)
-        admins = _org_admins(session)
+        admins = org_admins(session)
         for feed_id, user_id, name, label in session.execute(
             select(FeedMember.feed_id, User.id, User.display_name, User.coordinator_label)
             .join(User, User.id == FeedMember.user_id)
@@ -368,7 +368,7 @@ class CaseService:
             .join(User, User.id == CaseUser.user_id)
             .outerjoin(Organisation, Organisation.id == CaseUser.organisation_id)
             .where(CaseUser.case_id == case.id, User.active))
-        admins = _org_admins(session)
+        admins = org_admins(session)
 
         def _labelled(user_id: int, name: str, label: str | None) -> str:
             return user_label(name, label, user_id in admins)

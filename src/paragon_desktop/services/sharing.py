@@ -12,7 +12,7 @@ from paragon_desktop.i18n import error_text
 from paragon_desktop.services import audit
 from paragon_desktop.services.access import visible_case, visible_case_ids
 from paragon_desktop.services.case_admin import Outcome, case_for, role_in_case
-from paragon_desktop.services.cases import summary_of
+from paragon_desktop.services.cases import org_admins, summary_of, user_label
 from paragon_desktop.services.events import CaseEvents
 from paragon_desktop.services.places import organisations_by_user, share_views
 from paragon_desktop.services.views import CaseUserView, SharingView, UserView
@@ -33,11 +33,14 @@ class SharingService:
             shares = {s.organisation_id: ShareReason(s.reason) for s in session.scalars(
                 select(CaseShare).where(CaseShare.case_id == case_id))}
             orgs_of = organisations_by_user(session)
+            admins = org_admins(session)
             users = [
-                CaseUserView(cu.user_id, name, orgs_of.get(cu.user_id, ""),
-                             cu.invited, cu.participating, cu.crisis_role)
-                for cu, name in session.execute(
-                    select(CaseUser, User.display_name).join(User, User.id == CaseUser.user_id)
+                CaseUserView(cu.user_id, user_label(name, label, cu.user_id in admins),
+                             orgs_of.get(cu.user_id, ""), cu.invited, cu.participating,
+                             cu.crisis_role)
+                for cu, name, label in session.execute(
+                    select(CaseUser, User.display_name, User.coordinator_label)
+                    .join(User, User.id == CaseUser.user_id)
                     .where(CaseUser.case_id == case_id,
                            or_(CaseUser.invited.is_(True), CaseUser.participating.is_(True)))
                     .order_by(User.display_name)
