@@ -137,3 +137,29 @@ def test_a_file_without_the_named_field_is_refused_with_the_fields_it_has(demo_d
                                level="zone", name_field="NAAM")
     assert report.created == ["X"]
     assert report.skipped == ["feature 1 (Lijn): not an area"]
+
+
+def test_a_case_is_started_on_the_country(client):
+    """Through the case service, as each backend and each user's own login role: the server's
+    check of the shares accepts the country's authority alone."""
+    from datetime import UTC, datetime
+
+    from paragon_desktop.domain.cases import CaseDraft, CaseLocation, LocationKind
+    from paragon_desktop.domain.enums import CaseAccess, CaseCategory
+
+    outline = box(*to_wgs84(22_000, 20_000), *to_wgs84(300_000, 245_000))
+    feature = {"type": "Feature", "properties": {"naam": "België"}, "geometry": mapping(outline)}
+    import_boundaries(client.db, json.dumps({"type": "FeatureCollection", "features": [feature]}),
+                      level="country", name_field="naam")
+    country = PlaceService(client.db).territories()[0]
+    tom = client.user("tom.declercq")
+    started = client.admin.start_case(tom, CaseDraft(
+        category=CaseCategory.INCIDENT, access=CaseAccess.PUBLIC,
+        location=CaseLocation(LocationKind.TERRITORY, "België", country.geometry, country.id),
+        case_type="Brand", occurred_at=datetime(2026, 11, 30, 8, 0, tzinfo=UTC),
+        name_language="nl")).case
+    with client.db.sessions() as session:
+        shared = set(session.execute(text(
+            "SELECT o.name, s.reason FROM case_shares s JOIN organisations o "
+            "ON o.id = s.organisation_id WHERE s.case_id = :c"), dict(c=started.id)).all())
+    assert shared == {("België", "competent")}
