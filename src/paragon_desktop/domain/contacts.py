@@ -28,6 +28,7 @@ LANGUAGES = ("nl", "fr", "en")
 SIMILAR_NAME = 0.85
 EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$")
 PHONE = re.compile(r"^\+?[0-9 ()./-]{6,}$")
+_NOT_WORD = re.compile(r"[^\w]+")
 
 
 class ConsentStatus(StrEnum):
@@ -181,9 +182,11 @@ def sees_personal(level: AccessLevel, contact_manager: bool) -> bool:
 def normalise_name(value: str) -> str:
     """Lower case, without accents, punctuation or extra spaces: "Dr. Jan  Peeters-Dé" and
     "dr jan peeters de" are the same name."""
-    text = unicodedata.normalize("NFKD", value or "")
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+    text = value or ""
+    if not text.isascii():  # most names are: no need to take accents off
+        text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                       if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
 def normalise_phone(value: str) -> str:
@@ -220,20 +223,40 @@ class Duplicate:
     reasons: tuple[str, ...]  # translated: "same e-mail", "similar name (92 %)"
 
 
-def _name_score(a: str, b: str) -> float:
-    if not a or not b:
-        return 0.0
-    if a == b or sorted(a.split()) == sorted(b.split()):  # "Peeters Jan" / "Jan Peeters"
-        return 1.0
-    return max(difflib.SequenceMatcher(None, a, b).ratio(),
-               difflib.SequenceMatcher(None, a.replace(" ", ""), b.replace(" ", "")).ratio())
+class _NameMatcher:
+    """How alike a normalised name is to one given name, for many names in a row: difflib keeps
+    what it learnt of the given name, and the cheap upper bounds (length, then characters) skip
+    the full comparison for nearly every other name (a directory of 10,000 in a few tens of ms).
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.tokens = sorted(name.split())
+        self.joined = name.replace(" ", "")
+        self._spaced = difflib.SequenceMatcher(None, autojunk=False)
+        self._spaced.set_seq2(name)
+        self._joined = difflib.SequenceMatcher(None, autojunk=False)
+        self._joined.set_seq2(self.joined)
+
+    def score(self, other: str) -> float:
+        if not other or not self.name:
+            return 0.0
+        if other == self.name or sorted(other.split()) == self.tokens:  # "Peeters Jan"
+            return 1.0
+        best = 0.0
+        for matcher, text in ((self._spaced, other), (self._joined, other.replace(" ", ""))):
+            matcher.set_seq1(text)
+            if matcher.real_quick_ratio() < SIMILAR_NAME or matcher.quick_ratio() < SIMILAR_NAME:
+                continue
+            best = max(best, matcher.ratio())
+        return best
 
 
 def possible_duplicates(draft: ContactDraft, existing: Iterable[ContactFacts],
                         exclude_id: int | None = None) -> list[Duplicate]:
     """Contacts that may be the same as ``draft``: the same or a similar name, the same e-mail
     or phone number (normalised), most alike first."""
-    name = normalise_name(draft.name)
+    names = _NameMatcher(normalise_name(draft.name))
     phones = {normalise_phone(p) for p in (draft.phone, draft.personal.phone)} - {""}
     emails = {normalise_email(e) for e in (draft.email, draft.personal.email)} - {""}
     found: list[tuple[float, Duplicate]] = []
@@ -241,7 +264,7 @@ def possible_duplicates(draft: ContactDraft, existing: Iterable[ContactFacts],
         if facts.id == exclude_id:
             continue
         reasons: list[str] = []
-        score = _name_score(name, normalise_name(facts.name))
+        score = names.score(normalise_name(facts.name))
         if score == 1.0:
             reasons.append(_("dezelfde naam"))
         elif score >= SIMILAR_NAME:

@@ -238,16 +238,19 @@ class ContactService:
         with self._db.sessions() as session:
             where = Contact.case_id.is_(None) if case_id is None else or_(
                 Contact.case_id.is_(None), Contact.case_id == case_id)
-            contacts = list(session.scalars(select(Contact).where(where)))
-            personal: dict[int, ContactPersonal] = {}
+            # Columns, not ORM objects: the whole directory is compared.
+            contacts = session.execute(select(Contact.id, Contact.name, Contact.organisation_name,
+                                              Contact.phone, Contact.email).where(where)).all()
+            personal: dict[int, tuple[str, str]] = {}
             if sees_personal(user.access_level, self._contact_manager(session, user)):
-                personal = {p.contact_id: p for p in session.scalars(select(ContactPersonal))}
+                personal = {contact_id: (phone, email) for contact_id, phone, email in
+                            session.execute(select(ContactPersonal.contact_id,
+                                                   ContactPersonal.phone, ContactPersonal.email))}
             facts = []
-            for c in contacts:
-                own = personal.get(c.id)
-                facts.append(ContactFacts(c.id, c.name, c.organisation_name,
-                                          (c.phone, own.phone if own else ""),
-                                          (c.email, own.email if own else "")))
+            for contact_id, name, organisation, phone, email in contacts:
+                own_phone, own_email = personal.get(contact_id, ("", ""))
+                facts.append(ContactFacts(contact_id, name, organisation, (phone, own_phone),
+                                          (email, own_email)))
         return possible_duplicates(draft, facts, exclude_id)
 
     # -- writing -------------------------------------------------------------------------------------
