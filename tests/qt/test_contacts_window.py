@@ -5,7 +5,8 @@ without a case from the case list."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from paragon_desktop.domain.enums import AccessLevel
 from paragon_desktop.domain.feeds import RoleChoice
@@ -112,6 +113,9 @@ def test_an_edit_and_a_refusal_from_the_card(open_window, qtbot, monkeypatch):
                     and controller.card_dialog is not None, timeout=10000)
     card = controller.card_dialog
     assert card.notices.item(0, 0).text() == "melding van wijziging (Functie)"
+    shown = [label for label in card.findChildren(QLabel)
+             if label.text() == "Kabinetschef <b>gouverneur</b>"]
+    assert shown and shown[0].textFormat() == Qt.TextFormat.PlainText  # data, never markup
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
     card.refused_button.click()

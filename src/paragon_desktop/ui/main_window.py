@@ -435,6 +435,7 @@ class MainWindow(QMainWindow):
             self.contacts.remove(changes.removed_contact_ids)
         if changes.contacts:
             self.contacts.upsert(changes.contacts)
+            self.contact_actions.count_pending()  # someone may have added or changed one
         if changes.people is not None:
             self.contacts.set_people(changes.people)
 
