@@ -115,7 +115,8 @@ def test_an_edit_and_a_refusal_from_the_card(open_window, qtbot, monkeypatch):
     assert card.notices.item(0, 0).text() == "melding van wijziging (Functie)"
     shown = [label for label in card.findChildren(QLabel)
              if label.text() == "Kabinetschef <b>gouverneur</b>"]
-    assert shown and shown[0].textFormat() == Qt.TextFormat.PlainText  # data, never markup
+    assert shown
+    assert shown[0].textFormat() == Qt.TextFormat.PlainText
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
     card.refused_button.click()
