@@ -41,6 +41,8 @@ def wait_until(predicate, timeout_s: float = 60.0, poll_ms: int = 1) -> None:
 
     from PySide6.QtCore import QEventLoop, QTimer
 
+    if predicate():  # already true: quitting a loop before it runs would leave exec() waiting
+        return
     loop = QEventLoop()
     deadline = time.monotonic() + timeout_s
 
