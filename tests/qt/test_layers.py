@@ -240,3 +240,24 @@ def test_export_ticked_layers(open_window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: bool(window.layers.last_export), timeout=10000)
     assert window.layers.last_export.startswith("lagen.kmz: 20 objecten uit 3 laag/lagen")
     assert read_layer(out).feature_count == 20
+
+
+def test_an_unticked_layer_is_read_only_when_it_is_ticked(open_window, client, qtbot):
+    """Opening a case reads the data of ticked layers only (issue 21: twenty unticked layers
+    cost 0.55 s and 600 MB for nothing shown); ticking one reads it then."""
+    an = client.user("an.peeters")
+    case_id = client.seveso_case_id()
+    layer = next(layer for layer in client.cases.open_case(an, case_id).changes.layers
+                 if layer.name == "Perimeters Nordchem")
+    client.editing.set_layer_visible(an, layer.id, False)
+    window = open_window("an.peeters")
+    assert layer.id not in window.map.known_layer_revisions()  # its data was not read
+    stats = map_stats(qtbot, window)["layers"][str(layer.id)]
+    assert (stats["features"], stats["onMap"]) == (0, False)
+    window.layers.panel.item_for(layer.id).setCheckState(0, Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(layer.id)]["onMap"],
+                    timeout=10000)
+    assert map_stats(qtbot, window)["layers"][str(layer.id)]["features"] == layer.feature_count
+    # Unticked and ticked again: nothing is read twice (the map keeps what it has).
+    window.layers.panel.item_for(layer.id).setCheckState(0, Qt.CheckState.Unchecked)
+    assert not window.map.needs_data(layer.id)

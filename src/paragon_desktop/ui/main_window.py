@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         self.timer.setInterval(settings.refresh_seconds * 1000)
         self.timer.timeout.connect(self.refresh)
 
+        self.layers.panel.sig_visibility_changed.connect(self._on_layer_ticked)
         self.map.bridge.sig_cursor.connect(self._on_cursor)
         self.map.sig_page_reset.connect(self.open_case)
         self.anchors.sig_anchor_activated.connect(self._on_anchor_activated)
@@ -349,11 +350,14 @@ class MainWindow(QMainWindow):
     # -- loading and refreshing ----------------------------------------------------------------
     def open_case(self) -> None:
         user, case_id, cases = self.user, self.case.id, self.cases
+        ticks = dict(self.layers.pending_ticks)
 
         def load() -> tuple[CaseSnapshot, dict[int, str]]:
             snapshot = cases.open_case(user, case_id)
-            layers = snapshot.changes.layers or []
-            return snapshot, cases.layer_geojsons(user, [layer.id for layer in layers])
+            # Only ticked layers' data: an unticked one costs nothing until it is ticked.
+            shown = [layer.id for layer in snapshot.changes.layers or []
+                     if ticks.get(layer.id, layer.visible)]
+            return snapshot, cases.layer_geojsons(user, shown)
 
         self._refreshing = True
         self.ctx.ops.run(load, self._on_opened, self._on_refresh_failed)
@@ -377,14 +381,30 @@ class MainWindow(QMainWindow):
         self._refreshing = True
         user, case_id, since, cases = self.user, self.case.id, self.revision, self.cases
         known = self.map.known_layer_revisions()
+        ticks = dict(self.layers.pending_ticks)
 
         def load() -> tuple[ChangeSet, dict[int, str]]:
             changes = cases.changes_since(user, case_id, since)
             stale = [layer.id for layer in changes.layers or []
-                     if known.get(layer.id) != layer.data_revision]
+                     if ticks.get(layer.id, layer.visible)
+                     and known.get(layer.id) != layer.data_revision]
             return changes, cases.layer_geojsons(user, stale)
 
         self.ctx.ops.run(load, self._on_refreshed, self._on_refresh_failed)
+
+    def _on_layer_ticked(self, layer_id: int, visible: bool) -> None:
+        """A layer ticked whose data the map has not got (unticked when the case opened, or
+        changed since): read now, drawn when it arrives."""
+        if not visible or not self.map.needs_data(layer_id):
+            return
+        user, cases = self.user, self.cases
+
+        def arrived(data: dict[int, str]) -> None:
+            self.map.apply_changes(ChangeSet(revision=self.revision), data)
+
+        self.ctx.ops.run(lambda: cases.layer_geojsons(user, [layer_id]), arrived,
+                         lambda exc: self.ctx.note(_("Laag niet gelezen: {error}").format(
+                             error=exc)), latest=f"layer-data-{layer_id}")
 
     def _on_refreshed(self, result: tuple[ChangeSet, dict[int, str]]) -> None:
         changes, data = result

@@ -200,6 +200,13 @@ class MapView(QWebEngineView):
         self.profile.deleteLater()
 
     # -- driven by the main window ------------------------------------------------------------
+    def needs_data(self, layer_id: int) -> bool:
+        """A layer the map lists whose current data it neither holds nor was handed (an
+        unticked layer's data is read only when it is ticked)."""
+        layer = self._layers.get(layer_id)
+        return layer is not None and \
+            self.known_layer_revisions().get(layer_id) != layer.data_revision
+
     def known_layer_revisions(self) -> dict[int, int]:
         """Data revisions the map has or was handed: a refresh need not read those again."""
         known = dict(self._layer_revisions)
