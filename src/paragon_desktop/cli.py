@@ -359,6 +359,8 @@ def _import_layers(db_url: str | None, args: argparse.Namespace) -> int:
         request = ImportRequest(files=[(path, args.name or proposed_name(path)) for path in args.files],
                                 description=args.description, feed_ids=feeds, crs=args.crs)
         report = importer.run(user, case.id, request, max_bytes=Settings.load().max_layer_bytes)
+        if report.added:
+            services.layers.fill_features()  # the QGIS table, before the command returns
     finally:
         importer.close()
         services.db.dispose()

@@ -11,6 +11,7 @@ from pathlib import Path
 from shapely.geometry import Point, Polygon, mapping, shape
 from shapely.ops import unary_union
 from sqlalchemy import delete, func, select
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from paragon_desktop.domain.cases import generate_case_name
@@ -129,6 +130,9 @@ def build_demo(db: Database) -> None:
             for user in session.scalars(select(User)):
                 ensure_login_role(session, user.username, data.DEMO_PASSWORD, reuse=True)
                 user.db_role = user.username
+            # The QGIS feature table, for the layers the demo queued (migration 0017).
+            session.flush()
+            session.execute(sql("SELECT paragon_fill_layer_features()"))
 
 
 def _build(session: Session) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from paragon_desktop.domain.access import can_add_layer, can_manage_layer, can_write_messages
@@ -119,6 +119,15 @@ class LayerService:
         self.events = events
 
     # -- adding ---------------------------------------------------------------------------------
+    def fill_features(self) -> int:
+        """On the shared server: fill the QGIS feature table for the layers imports queued
+        (migration 0017; the import itself does not wait for it). Returns how many layers."""
+        if self._db.engine.dialect.name != "postgresql":
+            return 0
+        with self._db.sessions.begin() as session:
+            return int(session.execute(text("SELECT paragon_fill_layer_features()")).scalar()
+                       or 0)
+
     def add_layer(
         self,
         user: UserView,

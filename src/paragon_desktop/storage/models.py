@@ -113,7 +113,7 @@ POSTGRESQL_ONLY_COLUMNS = {
     "cases": {"location_geom"},
     "anchors": {"geom"},
 }
-POSTGRESQL_ONLY_TABLES = {"jurisdiction_neighbours", "layer_features"}
+POSTGRESQL_ONLY_TABLES = {"jurisdiction_neighbours", "layer_features", "layer_features_pending"}
 
 
 class Organisation(Revisioned, BBox, Base):

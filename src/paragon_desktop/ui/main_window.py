@@ -368,6 +368,7 @@ class MainWindow(QMainWindow):
         self.ctx.participation = snapshot.participation
         self._case_updated()
         self._apply(snapshot.changes, data, fit=True)
+        self.layers.fill_features()  # what an earlier import left queued (migration 0017)
         self.feeds.case_opened()
         self.timer.start()
         self.connection.start()

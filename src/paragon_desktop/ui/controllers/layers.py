@@ -268,6 +268,11 @@ class LayersController(QObject):
         self.import_progress.setValue(percent)
         self.import_progress.setToolTip(text)
 
+    def fill_features(self) -> None:
+        """On the shared server the QGIS feature table is filled after the import, not in it
+        (migration 0017): the layer is on the map already; a failure leaves it queued."""
+        self.ctx.ops.run(self.service.fill_features, lambda _n: None, lambda _exc: None)
+
     def _on_import_finished(self, report: ImportReport) -> None:
         self._show_import_progress(False)
         self.last_import = report
@@ -276,6 +281,8 @@ class LayersController(QObject):
         boxes = [layer.bbox for layer in report.added if layer.bbox is not None]
         if (bbox := union_bbox(boxes)) is not None:
             self.map.fly_to(bbox)
+        if report.added:
+            self.fill_features()
         if report.added or self._refresh_after_import:
             self._refresh_after_import = False
             self.ctx.refresh()

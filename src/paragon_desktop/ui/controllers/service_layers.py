@@ -91,6 +91,7 @@ class ServiceLayersController(QObject):
             self.last_added = choice.name
             self.ctx.show(_("Laag “{name}” toegevoegd uit {host}.").format(
                 name=choice.name, host=service.host), 8000)
+            self.layers.fill_features()
             self.ctx.refresh()
 
         def failed(exc: Exception) -> None:
