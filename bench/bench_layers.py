@@ -210,6 +210,19 @@ def main() -> None:
         toggles.append((time.perf_counter() - started) * 1000)
     print(f"toggle 100k-point layer off/on (op sent -> applied on the page): median "
           f"{statistics.median(toggles):.0f} ms, max {max(toggles):.0f} ms")
+    # A zoom step without animation: Leaflet redraws synchronously, timed in the page.
+    zooms = []
+    for step in [1, -1] * 5:
+        out: list[float] = []
+        window.map.page().runJavaScript(
+            "(function () { var m = paragon.map, t = performance.now(); "
+            f"m.setZoom(m.getZoom() + ({step}), {{animate: false}}); "
+            "return performance.now() - t; })()", 0, out.append)
+        wait_until(lambda o=out: bool(o))
+        zooms.append(float(out[0]))
+    print(f"zoom step with the 100k-point layer shown (redrawn in the page): median "
+          f"{statistics.median(zooms):.0f} ms, max {max(zooms):.0f} ms, "
+          f"{stats().get('pointRedraws', 0)} point-layer draws so far")
     total, processes, parts = memory
     print(f"memory with the demo case and the 100k-point layer shown: {total:.0f} MB PSS over "
           f"{processes} processes ({', '.join(f'{name} {mb:.0f}' for name, mb in parts)})")

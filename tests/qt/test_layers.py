@@ -95,6 +95,17 @@ def test_big_point_layer_is_one_canvas_and_popups_are_text(open_window, qtbot, t
     assert script in shown  # the markup is shown as text ...
     assert elements == 0  # ... no element was made from it ...
     assert xss == 0  # ... and nothing ran
+    # A zoom step draws the points once (viewreset, zoomend and moveend each redrew them), and
+    # they are there after it: the pixel under a point is painted.
+    before = map_stats(qtbot, window)["pointRedraws"]
+    painted = json.loads(run_js(qtbot, window, f"""
+        var map = paragon.map; map.closePopup(); map.setZoom(map.getZoom() - 1, {{animate: false}});
+        var canvas = document.querySelector('canvas.paragon-points');
+        var p = map.latLngToContainerPoint([{LAT}, {LON}]), r = window.devicePixelRatio || 1;
+        var px = canvas.getContext('2d').getImageData(Math.round(p.x * r), Math.round(p.y * r), 1, 1);
+        JSON.stringify(px.data[3])"""))
+    assert map_stats(qtbot, window)["pointRedraws"] == before + 1
+    assert painted > 0
 
 
 def test_bad_file_changes_nothing_and_says_why(open_window, client, qtbot, tmp_path):

@@ -147,6 +147,8 @@
     onRemove: function (map) {
       L.DomUtil.remove(this._canvas);
       this._canvas = null;
+      this._image = null;
+      this._drawn = null;
       map.off("moveend zoomend resize viewreset", this._reset, this);
       map.off("zoomanim", this._animateZoom, this);
       map.off("click", this._onClick, this);
@@ -188,16 +190,28 @@
       if (!map || !canvas) return;
       var size = map.getSize(), ratio = window.devicePixelRatio || 1;
       var topLeft = map.containerPointToLayerPoint([0, 0]);
-      L.DomUtil.setPosition(canvas, topLeft);
+      var origin = map.getPixelOrigin(), zoom = map.getZoom();
+      // One zoom step fires viewreset, zoomend and moveend: the view is drawn once.
+      var view = [zoom, origin.x, origin.y, topLeft.x, topLeft.y, size.x, size.y, ratio].join();
+      L.DomUtil.setPosition(canvas, topLeft);  // also undoes a zoom animation's scale
+      if (view === this._drawn) return;
+      this._drawn = view;
+      P.pointRedraws = (P.pointRedraws || 0) + 1;
       var W = Math.max(1, Math.round(size.x * ratio)), H = Math.max(1, Math.round(size.y * ratio));
-      canvas.width = W; canvas.height = H;
-      canvas.style.width = size.x + "px"; canvas.style.height = size.y + "px";
-      this._zoom = map.getZoom();
-      this._bounds = map.getBounds();
-      var world = 256 * Math.pow(2, this._zoom), origin = map.getPixelOrigin();
-      var dx = origin.x + topLeft.x, dy = origin.y + topLeft.y;
       var ctx = canvas.getContext("2d"), stamp = this._stamp(ratio);
-      var image = ctx.createImageData(W, H), pixels = new Uint32Array(image.data.buffer);
+      if (!this._image || this._image.width !== W || this._image.height !== H) {
+        canvas.width = W; canvas.height = H;
+        canvas.style.width = size.x + "px"; canvas.style.height = size.y + "px";
+        this._image = ctx.createImageData(W, H);  // kept: not a new full-window buffer per draw
+        this._pixels = new Uint32Array(this._image.data.buffer);
+      } else {
+        this._pixels.fill(0);
+      }
+      this._zoom = zoom;
+      this._bounds = map.getBounds();
+      var world = 256 * Math.pow(2, this._zoom);
+      var dx = origin.x + topLeft.x, dy = origin.y + topLeft.y;
+      var image = this._image, pixels = this._pixels;
       var fill = stamp.fill, rim = stamp.rim, nf = fill.length, nr = rim.length, o = stamp.outer;
       var xs = this._x, ys = this._y, cs = this._colour, n = xs.length, colours = stamp.colours;
       for (var i = 0; i < n; i++) {
@@ -1076,6 +1090,7 @@
     return JSON.stringify({
       layers: layers, featuresOnMap: featuresOnMap,
       anchors: Object.keys(P.anchors).length, borders: P.borders.getLayers().length,
+      pointRedraws: P.pointRedraws || 0,
       zoom: P.map.getZoom(), center: P.map.getCenter(), background: !!P.background,
       appliedBatches: P.appliedBatches, lastLoad: P.lastLoad || null,
       location: P.location && P.location.getLayers().length ? P.location.toGeoJSON() : null,
