@@ -14,26 +14,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _common import HOME, pg_database, summary  # noqa: E402
-from bench_unticked import points  # noqa: E402
+from bench_unticked import demo_case, points  # noqa: E402
 
 from paragon_desktop.gis.layers import LayerRead  # noqa: E402
-from paragon_desktop.services.bundle import build_services  # noqa: E402
-from paragon_desktop.services.demo import build_demo  # noqa: E402
-from paragon_desktop.storage.db import Database  # noqa: E402
-from paragon_desktop.storage.migrate import upgrade  # noqa: E402
 
 N = 100_000
 RUNS = 5
 
 
 def measure(url: str, label: str) -> float:
-    db = Database.open(url)
-    upgrade(db.engine)
-    build_demo(db)
-    services = build_services(db)
-    an = services.auth.user_by_name("an.peeters")
-    case = services.cases.find_case(an, "Nordchem")
-    assert case is not None
+    db, services, an, case = demo_case(url)
     read = LayerRead(points(N, 1), N, (4.2, 51.2, 4.3, 51.3), "EPSG:4326", "GeoJSON")
     adds, fills = [], []
     for run in range(RUNS):

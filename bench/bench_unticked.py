@@ -35,15 +35,20 @@ def points(n: int, seed: int) -> str:
     return json.dumps({"type": "FeatureCollection", "features": features})
 
 
-def main() -> None:
-    path = HOME / "unticked.db"
-    db = Database.open(path)
+def demo_case(url: str):  # -> (Database, Services, An Peeters, the Nordchem case)
+    """A fresh demo database at ``url``, with its services, a coordinator and her case."""
+    db = Database.open(url)
     upgrade(db.engine)
     build_demo(db)
     services = build_services(db)
     an = services.auth.user_by_name("an.peeters")
     case = services.cases.find_case(an, "Nordchem")
     assert case is not None
+    return db, services, an, case
+
+
+def main() -> None:
+    db, services, an, case = demo_case(f"sqlite:///{HOME / 'unticked.db'}")
     with db.sessions.begin() as session:
         ids = []
         for k in range(LAYERS):

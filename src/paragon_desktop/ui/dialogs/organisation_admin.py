@@ -54,6 +54,18 @@ ACTIONS = {
 WARNING_STYLE = "background: #fff3bf; color: #5c3c00; padding: 4px;"
 
 
+def _table(headers: list[str]) -> QTableWidget:
+    """A read-only list of rows, one chosen at a time."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
 class _AccessForm(QWidget):
     """Case access level, a coordinator's label, and the management roles."""
 
@@ -223,14 +235,8 @@ class OrganisationAdminDialog(QDialog):
         self.admins = QLabel()
         self.admins.setTextFormat(Qt.TextFormat.PlainText)
         self.admins.setWordWrap(True)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([_("Naam"), _("Gebruikersnaam"),
-                                              _("Toegang tot cases"), _("Beheerrollen"),
-                                              _("Status")])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
+        self.table = _table([_("Naam"), _("Gebruikersnaam"), _("Toegang tot cases"),
+                             _("Beheerrollen"), _("Status")])
         # Name and roles share what is left; long ones are elided, whole in their tooltip.
         header = self.table.horizontalHeader()
         for column, mode in enumerate((QHeaderView.ResizeMode.Stretch,
@@ -249,12 +255,7 @@ class OrganisationAdminDialog(QDialog):
         self.temporary_button = QPushButton(_("Tijdelijke toegang…"))
         self.temporary_button.setToolTip(_("Een externe persoon toegang geven tot één case"))
         self.end_button = QPushButton(_("Beëindigen"))
-        self.temporary = QTableWidget(0, 3)
-        self.temporary.setHorizontalHeaderLabels([_("Naam"), _("Case"), _("Tot")])
-        self.temporary.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.temporary.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.temporary.verticalHeader().hide()
-        self.temporary.horizontalHeader().setStretchLastSection(True)
+        self.temporary = _table([_("Naam"), _("Case"), _("Tot")])
         self.temporary.itemSelectionChanged.connect(self._update_buttons)
         self.temporary_dialog: TemporaryAccessDialog | None = None
         self.new_button.clicked.connect(self.ask_new)
