@@ -350,10 +350,16 @@ class ContactsController(QObject):
         progress = _Progress(self)
         self.progress = dialog = QProgressDialog(_("E-mails versturen…"), _("Stoppen"), 0,
                                                  len(notice_ids), self.host.parent_widget)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        # Not modal: a modal progress dialog runs the event loop inside setValue(), where the
+        # send's result arrived and the window hung (a test run stopped there).
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
         dialog.setMinimumDuration(0)
         dialog.canceled.connect(cancelled.set)
+        ended: list[bool] = []
+
         def show_step(done: int, total: int) -> None:
+            if ended:
+                return
             dialog.setMaximum(max(total, 1))
             dialog.setValue(done)
 
@@ -364,12 +370,14 @@ class ContactsController(QObject):
             return not cancelled.is_set()
 
         def finished(sent: int) -> None:
+            ended.append(True)
             dialog.reset()
             self.host.show(_("1 e-mail verstuurd.") if sent == 1 else
                            _("{count} e-mails verstuurd.").format(count=sent))
             self._reload_pending()
 
         def failed(exc: Exception) -> None:
+            ended.append(True)
             dialog.reset()
             self._reload_pending()
             self.host.tell(_("E-mails niet verstuurd"), str(exc))
