@@ -108,6 +108,76 @@ def test_big_point_layer_is_one_canvas_and_popups_are_text(open_window, qtbot, t
     assert painted > 0
 
 
+def parcels(n: int, naam: str) -> list[dict]:
+    """``n`` square parcels of about 50 m in a grid at Kallo, each with a square hole in it."""
+    out = []
+    for i in range(n):
+        x, y = LON + (i % 40) * 0.001, LAT + (i // 40) * 0.0007
+        outer = [[x, y], [x + 0.0007, y], [x + 0.0007, y + 0.0005], [x, y + 0.0005], [x, y]]
+        hole = [[x + 0.0002, y + 0.00015], [x + 0.0002, y + 0.00035], [x + 0.0005, y + 0.00035],
+                [x + 0.0005, y + 0.00015], [x + 0.0002, y + 0.00015]]
+        out.append({"type": "Feature", "properties": {"naam": f"{naam} {i}", "nr": i},
+                    "geometry": {"type": "Polygon", "coordinates": [outer, hole]}})
+    return out
+
+
+def test_big_polygon_layer_is_one_canvas_with_popups_labels_and_holes(open_window, qtbot,
+                                                                       tmp_path):
+    window = open_window("sofie.janssens")
+    script = "<img src=x onerror=window.__xss=1><b>vet</b>"
+    path = lf.geojson(tmp_path / "percelen.geojson", parcels(1200, script))
+    report = import_and_wait(qtbot, window, ImportChoice(files=[(path, "Percelen")]))
+    layer_id = report.added[0].layer_id
+    stats = map_stats(qtbot, window)["layers"][str(layer_id)]
+    assert (stats["features"], stats["canvasShapes"], stats["onMap"]) == (1200, True, True)
+    assert "naam" in stats["fields"]
+    qtbot.wait(700)  # the fly-to the new layer
+
+    def click(lon: float, lat: float) -> list:
+        return json.loads(run_js(qtbot, window, f"""
+            var map = paragon.map; map.closePopup(); map.setView([{lat}, {lon}], 17, {{animate: false}});
+            // A closed popup fades out for 200 ms: not the answer to this click.
+            document.querySelectorAll('.leaflet-popup').forEach(function (e) {{ e.remove(); }});
+            var p = map.latLngToContainerPoint([{lat}, {lon}]);
+            map.fire('click', {{latlng: map.containerPointToLatLng(p), containerPoint: p}});
+            var content = document.querySelector('.leaflet-popup-content');
+            JSON.stringify([content ? content.textContent : null,
+                            content ? content.querySelectorAll('img, b').length : -1,
+                            window.__xss || 0])"""))
+
+    # Parcel 41 (second row, second column): clicked on its fill, its own popup, as text.
+    x, y = LON + 0.001, LAT + 0.0007
+    shown, elements, xss = click(x + 0.0001, y + 0.0001)
+    assert f"{script} 41" in shown
+    assert (elements, xss) == (0, 0)
+    # In its hole, or between parcels: nothing there.
+    assert click(x + 0.00035, y + 0.00025)[0] is None
+    assert click(x + 0.00085, y + 0.00025)[0] is None
+
+    # A zoom step draws the layer once, and the parcels are there after it: the pixel on a
+    # parcel's fill is painted, the one in its hole is not.
+    before = map_stats(qtbot, window)["shapeRedraws"]
+    painted = json.loads(run_js(qtbot, window, f"""
+        var map = paragon.map; map.closePopup(); map.setZoom(map.getZoom() - 1, {{animate: false}});
+        var canvas = document.querySelector('canvas.paragon-shapes'), r = window.devicePixelRatio || 1;
+        var at = L.DomUtil.getPosition(canvas), origin = map.containerPointToLayerPoint([0, 0]);
+        function alpha(lat, lon) {{
+            var p = map.latLngToContainerPoint([lat, lon]);
+            var x = Math.round((p.x + origin.x - at.x) * r), y = Math.round((p.y + origin.y - at.y) * r);
+            return canvas.getContext('2d').getImageData(x, y, 1, 1).data[3];
+        }}
+        JSON.stringify([alpha({y + 0.00007}, {x + 0.00007}), alpha({y + 0.00025}, {x + 0.00035})])"""))
+    assert map_stats(qtbot, window)["shapeRedraws"] == before + 1
+    assert painted[0] > 0
+    assert painted[1] == 0
+
+    # Labels from a field: drawn as text on the canvas for the parcels in view, and gone again.
+    window.layers.set_labels(layer_id, "nr")
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(layer_id)]["labels"] > 0)
+    window.layers.set_labels(layer_id, None)
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(layer_id)]["labels"] == 0)
+
+
 def test_bad_file_changes_nothing_and_says_why(open_window, client, qtbot, tmp_path):
     window = open_window("sofie.janssens")
     before_map = map_stats(qtbot, window)

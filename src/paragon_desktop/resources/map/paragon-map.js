@@ -119,10 +119,9 @@
       this._radius = Math.max(2, Math.min(base.radius || 5, 12));
       for (var i = 0; i < n; i++) {
         var c = features[i].geometry.coordinates;
-        var lat = Math.max(-85.0511, Math.min(85.0511, c[1]));
-        this._x[i] = (c[0] + 180) / 360;
-        var s = Math.sin(lat * Math.PI / 180);
-        this._y[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+        this._x[i] = mercX(c[0]);
+        this._y[i] = mercY(c[1]);
+        features[i].geometry = null;  // kept in the arrays; the popup needs the properties only
         var own = features[i].properties && features[i].properties._style;
         var colour = (own && (own.fillColor || own.color)) || base.fillColor || base.color;
         if (index[colour] === undefined) { index[colour] = this._palette.length; this._palette.push(colour); }
@@ -141,7 +140,7 @@
       map.getPane(this._pane || "overlayPane").appendChild(canvas);
       map.on("moveend zoomend resize viewreset", this._reset, this);
       map.on("zoomanim", this._animateZoom, this);
-      map.on("click", this._onClick, this);
+      clickable(map, this, true);
       this._reset();
     },
     onRemove: function (map) {
@@ -151,7 +150,7 @@
       this._drawn = null;
       map.off("moveend zoomend resize viewreset", this._reset, this);
       map.off("zoomanim", this._animateZoom, this);
-      map.off("click", this._onClick, this);
+      clickable(map, this, false);
     },
     _animateZoom: function (e) {
       var scale = this._map.getZoomScale(e.zoom, this._zoom);
@@ -247,14 +246,375 @@
       }
       return best;
     },
-    _onClick: function (e) {
-      if (P.pick || P.edit) return;
-      var i = this.nearest(e.containerPoint);
-      if (i < 0) return;
-      var c = this._features[i].geometry.coordinates;
-      L.popup().setLatLng([c[1], c[0]]).setContent(this._popup(this._features[i])).openOn(this._map);
+    hit: function (latlng, containerPoint) { return this.nearest(containerPoint); },
+    openPopup: function (i) {
+      L.popup().setLatLng(mercLatLng(this._x[i], this._y[i]))
+        .setContent(this._popup(this._features[i])).openOn(this._map);
     },
   };
+
+  /* Web Mercator across the world, 0..1, and back (the point and shape layers keep this). */
+  function mercX(lon) { return (lon + 180) / 360; }
+  function mercY(lat) {
+    var s = Math.sin(Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI / 180);
+    return 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+  }
+  function mercLatLng(x, y) {
+    var n = Math.PI - 2 * Math.PI * y;
+    return L.latLng(180 / Math.PI * Math.atan(0.5 * (Math.exp(n) - Math.exp(-n))), x * 360 - 180);
+  }
+
+  /* The lines and rings of a geometry, each with whether it is an area's ring. */
+  function eachRing(g, fn) {
+    if (!g || !g.coordinates) return;
+    var c = g.coordinates, i, j;
+    if (g.type === "Polygon") for (i = 0; i < c.length; i++) fn(c[i], true);
+    else if (g.type === "MultiPolygon") for (i = 0; i < c.length; i++) for (j = 0; j < c[i].length; j++) fn(c[i][j], true);
+    else if (g.type === "LineString") fn(c, false);
+    else if (g.type === "MultiLineString") for (i = 0; i < c.length; i++) fn(c[i], false);
+  }
+  var SHAPE_TYPES = { Polygon: 1, MultiPolygon: 1, LineString: 1, MultiLineString: 1 };
+
+  /* Many lines and areas (parcels, buildings, networks): one canvas like the point layer. The
+   * vertices are projected once into typed arrays; a view draws only the features inside it, each
+   * ring thinned to the pixels it covers at that zoom, a feature smaller than a pixel as a dot,
+   * one path per style. Leaflet's own renderer keeps an object per vertex and re-projects and
+   * redraws every vertex of every feature on each zoom step (50,000 parcels: 1.5 s a step). */
+  var SHAPE_LAYER_THRESHOLD = 500;
+  var ShapeLayer = null;  // L.Layer.extend(shapeLayerSpec) once Leaflet has loaded (start)
+  var SHAPE_PADDING = 0.15;  // drawn around the window too: a short pan shows them at once
+  var SHAPE_SMALL_PX = 16;  // features smaller than this on screen are written as pixels
+
+  /* A CSS colour as [r, g, b] (the canvas normalises any CSS colour to #rrggbb). */
+  function cssRgb(css) {
+    var probe = cssRgb.ctx || (cssRgb.ctx = document.createElement("canvas").getContext("2d"));
+    probe.fillStyle = "#3b5bdb";
+    probe.fillStyle = css;
+    var text = String(probe.fillStyle);
+    if (text.charAt(0) !== "#") return text.replace(/[^\d,.]/g, "").split(",").slice(0, 3).map(Number);
+    var n = parseInt(text.slice(1), 16);
+    return isFinite(n) ? [(n >> 16) & 255, (n >> 8) & 255, n & 255] : [59, 91, 219];
+  }
+
+  /* ``rgb`` at opacity ``a`` over the pixel (RGBA in memory, unpremultiplied: source-over). */
+  function blendPixel(pixels, at, rgb, a) {
+    var d = pixels[at], da = (d >>> 24) / 255, k = da * (1 - a), oa = a + k;
+    var r = (rgb[0] * a + (d & 255) * k) / oa, g = (rgb[1] * a + ((d >>> 8) & 255) * k) / oa;
+    var b = (rgb[2] * a + ((d >>> 16) & 255) * k) / oa;
+    pixels[at] = ((Math.round(oa * 255) << 24) | (Math.round(b) << 16) | (Math.round(g) << 8) | Math.round(r)) >>> 0;
+  }
+  var shapeLayerSpec = {
+    initialize: function (features, baseStyle, popup) {
+      var n = features.length, vertices = 0, rings = 0, f, i;
+      for (i = 0; i < n; i++) {
+        eachRing(features[i].geometry, function (ring) { vertices += ring.length; rings += 1; });
+      }
+      var xy = (this._xy = new Float64Array(2 * vertices));
+      var ringStart = (this._ringStart = new Uint32Array(rings + 1));
+      var first = (this._firstRing = new Uint32Array(n + 1));
+      var area = (this._area = new Uint8Array(n));
+      var box = (this._box = new Float64Array(4 * n));
+      var styleOf = (this._styleOf = new Uint16Array(n));
+      var styles = (this._styles = []), keys = {};
+      var at = 0, r = 0;
+      var base = Object.assign({ color: "#3b5bdb", weight: 2, opacity: 0.9, fillOpacity: 0.2 },
+                               baseStyle || {});
+      function addRing(ring, isArea) {
+        ringStart[r++] = at / 2;
+        for (var k = 0; k < ring.length; k++) {
+          var x = mercX(ring[k][0]), y = mercY(ring[k][1]);
+          xy[at++] = x; xy[at++] = y;
+          if (x < box[4 * i]) box[4 * i] = x;
+          if (y < box[4 * i + 1]) box[4 * i + 1] = y;
+          if (x > box[4 * i + 2]) box[4 * i + 2] = x;
+          if (y > box[4 * i + 3]) box[4 * i + 3] = y;
+        }
+        if (isArea) area[i] = 1;
+      }
+      for (i = 0; i < n; i++) {
+        f = features[i];
+        first[i] = r;
+        box[4 * i] = box[4 * i + 1] = Infinity;
+        box[4 * i + 2] = box[4 * i + 3] = -Infinity;
+        eachRing(f.geometry, addRing);
+        var own = f.properties && f.properties._style, key = own ? JSON.stringify(own) : "";
+        if (keys[key] === undefined) {
+          keys[key] = styles.length;
+          var s = Object.assign({}, base, own || {});
+          styles.push({ color: s.color, weight: s.stroke === false ? 0 : (s.weight === undefined ? 2 : s.weight),
+                        opacity: s.opacity === undefined ? 1 : s.opacity,
+                        fillColor: s.fillColor || s.color,
+                        fillOpacity: s.fill === false ? 0 : (s.fillOpacity === undefined ? 0.2 : s.fillOpacity),
+                        dash: s.dashArray ? String(s.dashArray).split(/[ ,]+/).map(Number).filter(isFinite) : [] });
+        }
+        styleOf[i] = keys[key];
+        // What the popup needs stays; the coordinates live in the arrays above.
+        f.geometry = null;
+      }
+      first[n] = r;
+      ringStart[rings] = vertices;
+      this._features = features;
+      this._popup = popup;
+      this._opacity = 1;
+      this._labelField = null;
+      this._labelsDrawn = 0;
+    },
+    getBounds: function () {
+      var b = this._box, w = Infinity, s = -Infinity, e = -Infinity, nn = Infinity;
+      for (var i = 0; i < this._features.length; i++) {
+        if (b[4 * i] < w) w = b[4 * i];
+        if (b[4 * i + 1] < nn) nn = b[4 * i + 1];
+        if (b[4 * i + 2] > e) e = b[4 * i + 2];
+        if (b[4 * i + 3] > s) s = b[4 * i + 3];
+      }
+      return L.latLngBounds(mercLatLng(w, s), mercLatLng(e, nn));
+    },
+    setOpacity: function (opacity) {
+      this._opacity = opacity;
+      if (this._canvas) this._canvas.style.opacity = String(opacity);
+    },
+    setLabelField: function (field) {
+      this._labelField = field || null;
+      this._drawn = null;
+      this._reset();
+    },
+    onAdd: function (map) {
+      var canvas = (this._canvas = L.DomUtil.create("canvas", "paragon-shapes leaflet-zoom-animated"));
+      canvas.style.opacity = String(this._opacity);
+      canvas.style.pointerEvents = "none";
+      map.getPane(this._pane || "overlayPane").appendChild(canvas);
+      map.on("moveend zoomend resize viewreset", this._reset, this);
+      map.on("zoomanim", this._animateZoom, this);
+      clickable(map, this, true);
+      this._drawn = null;
+      this._reset();
+    },
+    onRemove: function (map) {
+      L.DomUtil.remove(this._canvas);
+      this._canvas = null;
+      this._drawn = null;
+      map.off("moveend zoomend resize viewreset", this._reset, this);
+      map.off("zoomanim", this._animateZoom, this);
+      clickable(map, this, false);
+    },
+    _animateZoom: function (e) {
+      var scale = this._map.getZoomScale(e.zoom, this._zoom);
+      var offset = this._map._latLngBoundsToNewLayerBounds(this._bounds, e.zoom, e.center).min;
+      L.DomUtil.setTransform(this._canvas, offset, scale);
+    },
+    _reset: function () {
+      var map = this._map, canvas = this._canvas;
+      if (!map || !canvas) return;
+      var size = map.getSize(), ratio = window.devicePixelRatio || 1, pad = SHAPE_PADDING;
+      var min = map.containerPointToLayerPoint([-size.x * pad, -size.y * pad]).round();
+      var origin = map.getPixelOrigin(), zoom = map.getZoom();
+      var view = [zoom, origin.x, origin.y, min.x, min.y, size.x, size.y, ratio].join();
+      L.DomUtil.setPosition(canvas, min);  // also undoes a zoom animation's scale
+      if (view === this._drawn) return;
+      this._drawn = view;
+      P.shapeRedraws = (P.shapeRedraws || 0) + 1;
+      var t0 = performance.now();
+      var w = Math.round(size.x * (1 + 2 * pad)), h = Math.round(size.y * (1 + 2 * pad));
+      var W = Math.max(1, Math.round(w * ratio)), H = Math.max(1, Math.round(h * ratio));
+      if (canvas.width !== W || canvas.height !== H) {
+        canvas.width = W; canvas.height = H;
+        canvas.style.width = w + "px"; canvas.style.height = h + "px";
+      }
+      var ctx = canvas.getContext("2d");
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, W, H);
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      this._zoom = zoom;
+      this._bounds = L.latLngBounds(map.layerPointToLatLng(min), map.layerPointToLatLng(min.add([w, h])));
+      var world = 256 * Math.pow(2, zoom), dx = origin.x + min.x, dy = origin.y + min.y;
+      var x0 = dx / world, y0 = dy / world, x1 = (dx + w) / world, y1 = (dy + h) / world;
+      var box = this._box, xy = this._xy, ringStart = this._ringStart, first = this._firstRing;
+      var area = this._area, styleOf = this._styleOf, n = this._features.length;
+      var styles = this._styles, paths = styles.map(function () { return { area: null, line: null }; });
+      var labels = this._labelField ? [] : null, small = SHAPE_SMALL_PX / world, pixels = null;
+      for (var i = 0; i < n; i++) {
+        var bx = 4 * i;
+        if (box[bx + 2] < x0 || box[bx] > x1 || box[bx + 3] < y0 || box[bx + 1] > y1) continue;
+        if (labels && labels.length < LABEL_LIMIT) labels.push(i);
+        var s = styles[styleOf[i]];
+        if (box[bx + 2] - box[bx] < small && box[bx + 3] - box[bx + 1] < small && !s.dash.length) {
+          // A few pixels across at this zoom: written as pixels (a path call per vertex would
+          // cost more than the whole view: 50,000 parcels took half a second that way).
+          pixels = pixels || this._pixelsFor(ctx, W, H);
+          this._rasterise(i, pixels, W, H, world * ratio, dx * ratio, dy * ratio, s);
+          continue;
+        }
+        var isArea = area[i] === 1, p = paths[styleOf[i]];
+        var path = isArea ? (p.area || (p.area = new Path2D())) : (p.line || (p.line = new Path2D()));
+        for (var r = first[i]; r < first[i + 1]; r++) {
+          var k = ringStart[r], end = ringStart[r + 1];
+          if (end - k < 2) continue;
+          var lx = xy[2 * k] * world - dx, ly = xy[2 * k + 1] * world - dy;
+          path.moveTo(lx, ly);
+          for (k += 1; k < end; k++) {
+            var px = xy[2 * k] * world - dx, py = xy[2 * k + 1] * world - dy;
+            // Thinned to what this zoom can show: a vertex within half a pixel adds nothing.
+            if (k < end - 1 && Math.abs(px - lx) + Math.abs(py - ly) < 0.5) continue;
+            path.lineTo(px, py);
+            lx = px; ly = py;
+          }
+          if (isArea) path.closePath();
+        }
+      }
+      var t1 = performance.now();
+      if (pixels) ctx.putImageData(this._image, 0, 0);  // under the bigger ones
+      ctx.lineCap = "round"; ctx.lineJoin = "round";
+      styles.forEach(function (s, index) {
+        var p = paths[index];
+        if (p.area && s.fillOpacity > 0) {
+          ctx.globalAlpha = s.fillOpacity; ctx.fillStyle = s.fillColor; ctx.fill(p.area, "evenodd");
+        }
+        ctx.setLineDash(s.dash);
+        ctx.globalAlpha = s.opacity; ctx.strokeStyle = s.color; ctx.lineWidth = s.weight;
+        if (s.weight > 0) {
+          if (p.area) ctx.stroke(p.area);
+          if (p.line) ctx.stroke(p.line);
+        }
+        ctx.setLineDash([]);
+      });
+      ctx.globalAlpha = 1;
+      this._labelsDrawn = labels ? this._drawLabels(ctx, labels, world, dx, dy) : 0;
+      // For diagnostics and benchmarks: where the last draw's time went.
+      P.lastShapeDraw = { paths: t1 - t0, paint: performance.now() - t1 };
+    },
+    _pixelsFor: function (ctx, W, H) {
+      if (!this._image || this._image.width !== W || this._image.height !== H) {
+        this._image = ctx.createImageData(W, H);  // kept: not a new buffer per draw
+        this._pixels = new Uint32Array(this._image.data.buffer);
+      } else {
+        this._pixels.fill(0);
+      }
+      this._styles.forEach(function (s) {
+        if (!s.rgb) { s.rgb = cssRgb(s.color); s.fillRgb = cssRgb(s.fillColor); }
+      });
+      return this._pixels;
+    },
+    /* One small feature into the pixels: its area filled row by row (even-odd, so holes stay
+     * open), its outline one device pixel wide, both blended over what is there. */
+    _rasterise: function (i, pixels, W, H, world, dx, dy, s) {
+      var xy = this._xy, ringStart = this._ringStart, first = this._firstRing;
+      var edges = this._edges || (this._edges = new Float64Array(4096)), ne = 0;
+      var minY = Infinity, maxY = -Infinity, r, k, end;
+      for (r = first[i]; r < first[i + 1]; r++) {
+        k = ringStart[r]; end = ringStart[r + 1];
+        var lx = xy[2 * k] * world - dx, ly = xy[2 * k + 1] * world - dy;
+        for (k += 1; k < end; k++) {
+          var px = xy[2 * k] * world - dx, py = xy[2 * k + 1] * world - dy;
+          if (k < end - 1 && Math.abs(px - lx) + Math.abs(py - ly) < 0.5) continue;
+          if (4 * ne + 4 > edges.length) {
+            var grown = new Float64Array(edges.length * 2); grown.set(edges); this._edges = edges = grown;
+          }
+          edges[4 * ne] = lx; edges[4 * ne + 1] = ly; edges[4 * ne + 2] = px; edges[4 * ne + 3] = py;
+          ne += 1;
+          if (ly < minY) minY = ly; if (ly > maxY) maxY = ly;
+          if (py < minY) minY = py; if (py > maxY) maxY = py;
+          lx = px; ly = py;
+        }
+      }
+      var e, c, fill = s.fillRgb, a = s.fillOpacity;
+      if (this._area[i] && a > 0) {
+        var xs = this._crossings || (this._crossings = []);
+        for (var row = Math.max(0, Math.floor(minY)); row <= Math.min(H - 1, Math.ceil(maxY)); row++) {
+          var sy = row + 0.5, nx = 0;
+          for (e = 0; e < ne; e++) {
+            var ay = edges[4 * e + 1], by = edges[4 * e + 3];
+            if ((ay <= sy) !== (by <= sy)) {
+              var ax = edges[4 * e];
+              xs[nx++] = ax + (sy - ay) * (edges[4 * e + 2] - ax) / (by - ay);
+            }
+          }
+          for (c = 1; c < nx; c++) {  // a handful of crossings: insertion sort
+            var v = xs[c], j = c - 1;
+            while (j >= 0 && xs[j] > v) { xs[j + 1] = xs[j]; j--; }
+            xs[j + 1] = v;
+          }
+          for (c = 0; c + 1 < nx; c += 2) {
+            var from = Math.max(0, Math.ceil(xs[c] - 0.5)), to = Math.min(W - 1, Math.floor(xs[c + 1] - 0.5));
+            for (var col = from; col <= to; col++) blendPixel(pixels, row * W + col, fill, a);
+          }
+        }
+      }
+      if (s.weight > 0 && s.opacity > 0) {
+        var rgb = s.rgb, o = s.opacity;
+        for (e = 0; e < ne; e++) {
+          var x0 = edges[4 * e], y0 = edges[4 * e + 1], ddx = edges[4 * e + 2] - x0, ddy = edges[4 * e + 3] - y0;
+          var steps = Math.max(1, Math.ceil(Math.max(Math.abs(ddx), Math.abs(ddy))));
+          for (c = 0; c < steps; c++) {
+            var x = Math.floor(x0 + ddx * c / steps), y = Math.floor(y0 + ddy * c / steps);
+            if (x >= 0 && y >= 0 && x < W && y < H) blendPixel(pixels, y * W + x, rgb, o);
+          }
+        }
+      }
+    },
+    /* Labels as text on the canvas (never markup), at the middle of each feature in view. */
+    _drawLabels: function (ctx, indexes, world, dx, dy) {
+      var field = this._labelField, box = this._box, drawn = 0, features = this._features;
+      ctx.font = "11px sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "middle";
+      for (var j = 0; j < indexes.length; j++) {
+        var i = indexes[j], props = features[i].properties || {}, value = props[field];
+        if (value === null || value === undefined || value === "") continue;
+        var text = String(value), bx = 4 * i;
+        var cx = (box[bx] + box[bx + 2]) / 2 * world - dx, cy = (box[bx + 1] + box[bx + 3]) / 2 * world - dy;
+        var tw = ctx.measureText(text).width;
+        ctx.fillStyle = "rgba(255,255,255,0.8)";
+        ctx.fillRect(cx - tw / 2 - 3, cy - 7, tw + 6, 14);
+        ctx.fillStyle = "#212529";
+        ctx.fillText(text, cx, cy);
+        drawn += 1;
+      }
+      return drawn;
+    },
+    /* The feature under a click: the topmost area containing it, or a line within reach. */
+    hit: function (latlng) {
+      var map = this._map, world = 256 * Math.pow(2, map.getZoom());
+      var x = mercX(latlng.lng), y = mercY(latlng.lat), box = this._box, xy = this._xy;
+      var first = this._firstRing, ringStart = this._ringStart;
+      for (var i = this._features.length - 1; i >= 0; i--) {
+        var s = this._styles[this._styleOf[i]], reach = (s.weight / 2 + 3) / world, bx = 4 * i;
+        if (x < box[bx] - reach || x > box[bx + 2] + reach || y < box[bx + 1] - reach || y > box[bx + 3] + reach) continue;
+        var inside = false, near = false;
+        for (var r = first[i]; r < first[i + 1]; r++) {
+          for (var k = ringStart[r], end = ringStart[r + 1], j = end - 1; k < end; j = k++) {
+            var ax = xy[2 * k], ay = xy[2 * k + 1], qx = xy[2 * j], qy = xy[2 * j + 1];
+            if (this._area[i] && (ay > y) !== (qy > y) && x < (qx - ax) * (y - ay) / (qy - ay) + ax) inside = !inside;
+            if (j === end - 1 && !this._area[i]) continue;  // a line is not closed
+            var ex = qx - ax, ey = qy - ay, len = ex * ex + ey * ey;
+            var t = len ? Math.max(0, Math.min(1, ((x - ax) * ex + (y - ay) * ey) / len)) : 0;
+            var ddx = ax + t * ex - x, ddy = ay + t * ey - y;
+            if (ddx * ddx + ddy * ddy <= reach * reach) near = true;
+          }
+        }
+        if (inside || near) return i;
+      }
+      return -1;
+    },
+    openPopup: function (i, latlng) {
+      L.popup().setLatLng(latlng).setContent(this._popup(this._features[i])).openOn(this._map);
+    },
+  };
+
+  /* Clicks on the canvas layers (points, shapes): the topmost layer with a feature there. */
+  function clickable(map, layer, on) {
+    P.clickables = (P.clickables || []).filter(function (l) { return l !== layer; });
+    if (on) P.clickables.push(layer);
+    if (!P.clickBound) {
+      P.clickBound = true;
+      map.on("click", function (e) {
+        if (P.pick || P.edit) return;
+        var z = function (l) { return Number((map.getPane(l._pane || "overlayPane") || {}).style.zIndex || 0); };
+        var layers = P.clickables.slice().sort(function (a, b) { return z(b) - z(a); });
+        for (var k = 0; k < layers.length; k++) {
+          var i = layers[k].hit(e.latlng, e.containerPoint);
+          if (i >= 0) { layers[k].openPopup(i, e.latlng); return; }
+        }
+      });
+    }
+  }
 
   var handlers = {
     background: function (op) {
@@ -908,7 +1268,7 @@
       return;
     }
     entry.parts.forEach(function (part) {
-      if (part instanceof PointLayer) { part.setOpacity(o); return; }
+      if (part instanceof PointLayer || part instanceof ShapeLayer) { part.setOpacity(o); return; }
       part.eachLayer(function (layer) {
         var base = layer.paragonBase || (layer.paragonBase = {
           opacity: layer.options.opacity, fillOpacity: layer.options.fillOpacity });
@@ -960,6 +1320,7 @@
   function applyLabels(entry) {
     (entry.parts || []).forEach(function (part) {
       if (part instanceof PointLayer) return;
+      if (part instanceof ShapeLayer) { part.setLabelField(entry.labelField); return; }
       var n = 0;
       part.eachLayer(function (layer) {
         layer.unbindTooltip();
@@ -981,10 +1342,14 @@
     var visible = entry.visible;
     if (entry.layer && P.map.hasLayer(entry.layer)) P.map.removeLayer(entry.layer);
     var features = data.features || [];
-    var points = [], others = [];
+    var points = [], shapes = [], others = [];
     features.forEach(function (f) {
-      (f.geometry && f.geometry.type === "Point" ? points : others).push(f);
+      var type = f.geometry && f.geometry.type;
+      (type === "Point" ? points : SHAPE_TYPES[type] ? shapes : others).push(f);
     });
+    // Read before the canvas layers take the coordinates out of the features.
+    entry.fields = fieldNames(features);
+    entry.colours = featureColours(features, entry.style);
     function popup(feature) {
       return popupNode(featureTitle(feature.properties, entry.name), entry.name, feature.properties);
     }
@@ -994,15 +1359,21 @@
       many._pane = pane;
       parts.push(many);
     } else {
-      others = features;
+      others = others.concat(points);
     }
+    if (shapes.length > SHAPE_LAYER_THRESHOLD) {
+      var drawn = new ShapeLayer(shapes, entry.style, popup);
+      drawn._pane = pane;
+      parts.push(drawn);
+    } else {
+      others = others.concat(shapes);
+    }
+    if (!parts.length) others = features;  // all drawn by Leaflet, in the file's order
     if (others.length) {
       parts.push(makeGeoJson({ type: "FeatureCollection", features: others }, entry.style,
         function (feature, layer) { layer.bindPopup(function () { return popup(feature); }); },
         pane));
     }
-    entry.fields = fieldNames(features);
-    entry.colours = featureColours(features, entry.style);
     entry.parts = parts;
     entry.count = features.length;
     entry.layer = L.layerGroup(parts);
@@ -1078,11 +1449,13 @@
                      zIndex: P.map.getPane("paragon-layer-" + id) ? Number(P.map.getPane("paragon-layer-" + id).style.zIndex) : null,
                      labels: (e.parts || []).reduce(function (n, p) {
                        if (p instanceof PointLayer) return n;
+                       if (p instanceof ShapeLayer) return n + p._labelsDrawn;
                        var k = 0;
                        p.eachLayer(function (l) { if (l.getTooltip()) k += 1; });
                        return n + k;
                      }, 0),
                      canvasPoints: (e.parts || []).some(function (p) { return p instanceof PointLayer; }),
+                     canvasShapes: (e.parts || []).some(function (p) { return p instanceof ShapeLayer; }),
                      service: e.service ? e.service.kind : null, refreshed: e.refreshed || 0,
                      tiles: e.layer instanceof L.TileLayer ? Object.keys(e.layer._tiles || {}).length : 0 };
       if (on) featuresOnMap += n;
@@ -1090,7 +1463,7 @@
     return JSON.stringify({
       layers: layers, featuresOnMap: featuresOnMap,
       anchors: Object.keys(P.anchors).length, borders: P.borders.getLayers().length,
-      pointRedraws: P.pointRedraws || 0,
+      pointRedraws: P.pointRedraws || 0, shapeRedraws: P.shapeRedraws || 0,
       zoom: P.map.getZoom(), center: P.map.getCenter(), background: !!P.background,
       appliedBatches: P.appliedBatches, lastLoad: P.lastLoad || null,
       location: P.location && P.location.getLayers().length ? P.location.toGeoJSON() : null,
@@ -1127,6 +1500,7 @@
         });
     }
     PointLayer = L.Layer.extend(pointLayerSpec);
+    ShapeLayer = L.Layer.extend(shapeLayerSpec);
     WmtsLayer = L.TileLayer.extend(wmtsLayerSpec);
     BBoxLayer = L.TileLayer.extend(bboxLayerSpec);
     L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);

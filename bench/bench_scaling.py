@@ -1,0 +1,276 @@
+"""The map under load, as a curve (issue 21): points, polygons and a 20-layer mix.
+
+For each size the layer is imported through the running window (as after the import dialog) and
+timed until Leaflet holds every feature on the map. Then, with it shown: a zoom step and a pan
+of 300 px without animation, timed in the page (the redraw runs on the page's main thread inside
+the call), the longest stall of the GUI thread (a 10 ms Qt timer) and of the page (a 10 ms
+``setInterval``) while loading, the time to find the feature under a click, and the memory of
+the whole app (PSS of Python and every Chromium process) with the layer shown.
+
+``--folium`` adds folium's page for the same GeoJSON (inline data, canvas renderer, circle
+markers; Leaflet from the same local package) in its own QWebEngineView: time until its page has
+loaded, the same zoom step and pan, and the PSS of that view's processes.
+
+    python bench/bench_scaling.py [--only points-100k,polygons-50k,...] [--folium]
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import HOME, demo_database, wait_until  # noqa: E402
+from bench_layers import pss_mb  # noqa: E402
+
+from paragon_desktop.app import (  # noqa: E402
+    build_services,
+    create_application,
+    open_database,
+    prepare_qt_environment,
+)
+
+CENTRE = (4.25, 51.2)  # the Nordchem case's surroundings
+
+
+def point_features(n: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    return [{"type": "Feature", "properties": {"id": i, "naam": f"adres {i}"},
+             "geometry": {"type": "Point", "coordinates": [
+                 round(CENTRE[0] - 0.3 + rng.random() * 0.6, 6),
+                 round(CENTRE[1] - 0.18 + rng.random() * 0.36, 6)]}}
+            for i in range(n)]
+
+
+def polygon_features(n: int, seed: int, vertices: int = 24) -> list[dict]:
+    """Parcel-like polygons of ``vertices`` corners (about 60 m across), spread over the area."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        cx = CENTRE[0] - 0.3 + rng.random() * 0.6
+        cy = CENTRE[1] - 0.18 + rng.random() * 0.36
+        ring = []
+        for k in range(vertices):
+            a = 2 * math.pi * k / vertices
+            r = 1 + 0.25 * rng.random()
+            ring.append([round(cx + 0.0004 * r * math.cos(a), 6),
+                         round(cy + 0.00027 * r * math.sin(a), 6)])
+        ring.append(ring[0])
+        out.append({"type": "Feature", "properties": {"id": i, "naam": f"perceel {i}"},
+                    "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    return out
+
+
+def write(folder: Path, name: str, features: list[dict]) -> Path:
+    path = folder / f"{name}.geojson"
+    if not path.exists():
+        path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return path
+
+
+CASES = {
+    "points-10k": lambda: [("points-10k", point_features(10_000, 1))],
+    "points-100k": lambda: [("points-100k", point_features(100_000, 2))],
+    "points-1m": lambda: [("points-1m", point_features(1_000_000, 3))],
+    "polygons-1k": lambda: [("polygons-1k", polygon_features(1_000, 4))],
+    "polygons-10k": lambda: [("polygons-10k", polygon_features(10_000, 5))],
+    "polygons-50k": lambda: [("polygons-50k", polygon_features(50_000, 6))],
+    "mix-20": lambda: ([(f"mix-points-{k}", point_features(10_000, 10 + k)) for k in range(10)]
+                       + [(f"mix-polygons-{k}", polygon_features(1_000, 30 + k))
+                          for k in range(10)]),
+}
+
+PAGE_TICKER = """(function () {
+  if (!window.__stall) {
+    window.__stall = { last: performance.now(), max: 0 };
+    setInterval(function () {
+      var now = performance.now(), s = window.__stall;
+      s.max = Math.max(s.max, now - s.last); s.last = now;
+    }, 10);
+  }
+  window.__stall.max = 0; window.__stall.last = performance.now(); return 0; })()"""
+
+# Zoom in/out and pan right/left without animation: Leaflet and our layers redraw inside the call.
+# Each move ends by reading a pixel of every canvas: Chromium paints a canvas later, when it
+# makes the next frame; reading it makes that happen inside the timing (the frame's real cost).
+MOVES = """(function () {
+  var m = paragon.map, zoom = [], pan = [];
+  function painted() {
+    document.querySelectorAll('.leaflet-pane canvas').forEach(function (c) {
+      c.getContext('2d').getImageData(0, 0, 1, 1); });
+  }
+  for (var k = 0; k < 6; k++) {
+    var t = performance.now();
+    m.setZoom(m.getZoom() + (k % 2 ? -1 : 1), {animate: false});
+    painted();
+    zoom.push(performance.now() - t);
+  }
+  for (var k = 0; k < 6; k++) {
+    var t = performance.now();
+    m.panBy([k % 2 ? -300 : 300, 0], {animate: false});
+    painted();
+    pan.push(performance.now() - t);
+  }
+  return JSON.stringify({zoom: zoom, pan: pan, shapes: paragon.lastShapeDraw || null}); })()"""
+
+# A click on the map where a feature is, timed until Leaflet opened its popup.
+CLICK = """(function () {
+  var m = paragon.map, t = performance.now(), p = m.latLngToContainerPoint([%f, %f]);
+  m.closePopup();
+  m.fire('click', {latlng: m.containerPointToLatLng(p), containerPoint: p});
+  var ms = performance.now() - t, c = document.querySelector('.leaflet-popup-content');
+  m.closePopup();
+  return JSON.stringify({ms: ms, found: !!c}); })()"""
+
+
+def js(view, script: str):
+    out: list = []
+    view.page().runJavaScript(script, 0, out.append)
+    wait_until(lambda: bool(out), timeout_s=600)
+    return out[0]
+
+
+def med_max(values: list[float]) -> str:
+    return f"{statistics.median(values):6.0f} /{max(values):6.0f}"
+
+
+def main() -> None:
+    only = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--only=")), "")
+    chosen = [c for c in CASES if not only or c in only.split(",")]
+    prepare_qt_environment(offscreen=True)
+    app = create_application(sys.argv[:1])
+    from PySide6.QtCore import QTimer
+
+    from paragon_desktop.settings import Settings
+    from paragon_desktop.ui.dialogs.import_layer import ImportChoice
+    from paragon_desktop.ui.main_window import MainWindow
+
+    folder = HOME / "files"
+    folder.mkdir(parents=True, exist_ok=True)
+    db, _ = open_database(f"sqlite:///{demo_database()}")
+    services = build_services(db)
+    user = services.auth.user_by_name("sofie.janssens")
+    case = services.cases.find_case(user, "Nordchem")
+    window = MainWindow(services, user, case, Settings(), restore_layout=False)
+    window.resize(1600, 1000)
+    window.show()
+    wait_until(lambda: window.snapshot is not None and window.map.bridge.settled)
+    window.layers.importer.reader.warm_up()
+    view = window.map
+
+    def layer_stats() -> dict:
+        return json.loads(js(view, "paragon.stats()"))["layers"]
+
+    print(f"{'case':14} {'features':>9} {'on map s':>9} {'GUI stall':>10} {'page stall':>11} "
+          f"{'zoom ms med/max':>16} {'pan ms med/max':>15} {'click ms':>9} {'PSS MB':>7}")
+    for name in chosen:
+        files = [write(folder, stem, features) for stem, features in CASES[name]()]
+        gc.collect()
+        js(view, PAGE_TICKER)
+        ticks: list[float] = []
+        ticker = QTimer()
+        ticker.setInterval(10)
+        ticker.timeout.connect(lambda t=ticks: t.append(time.perf_counter()))
+        finished: list = []
+        window.layers.importer.sig_finished.connect(finished.append)
+        ticker.start()
+        started = time.perf_counter()
+        window.layers.import_layers(ImportChoice(files=[(p, p.stem) for p in files]))
+        wait_until(lambda: bool(finished), timeout_s=1200)
+        window.layers.importer.sig_finished.disconnect(finished.append)
+        report = finished[0]
+        assert not report.errors, report.errors
+        wanted = {str(a.layer_id): a.feature_count for a in report.added}
+
+        def on_map(wanted=wanted) -> bool:
+            layers = layer_stats()
+            return all(layers.get(k, {}).get("features") == n and layers[k]["onMap"]
+                       for k, n in wanted.items())
+
+        wait_until(on_map, timeout_s=1200, poll_ms=20)
+        on_map_s = time.perf_counter() - started
+        ticker.stop()
+        gui_stall = max((b - a for a, b in zip(ticks, ticks[1:], strict=False)), default=0) * 1000
+        page_stall = float(js(view, "window.__stall.max"))
+        # The view the user gets after an import: the layer's extent (the fly-to), settled.
+        wait_until(lambda: False, timeout_s=1.5)
+        js(view, f"paragon.map.setView([{CENTRE[1]}, {CENTRE[0]}], 13, {{animate: false}}); 0")
+        moves = json.loads(js(view, MOVES))
+        feature = CASES[name]()[0][1][0]["geometry"]["coordinates"]
+        first = feature if isinstance(feature[0], float) else feature[0][0]
+        js(view, f"paragon.map.setView([{first[1]}, {first[0]}], 16, {{animate: false}}); 0")
+        lon, lat = (first if isinstance(feature[0], float) else
+                    (sum(c[0] for c in feature[0][:-1]) / (len(feature[0]) - 1),
+                     sum(c[1] for c in feature[0][:-1]) / (len(feature[0]) - 1)))
+        click = json.loads(js(view, CLICK % (lat, lon)))
+        js(view, f"paragon.map.setView([{CENTRE[1]}, {CENTRE[0]}], 13, {{animate: false}}); 0")
+        wait_until(lambda: False, timeout_s=1.0)
+        memory, _n, _parts = pss_mb()
+        features = sum(wanted.values())
+        print(f"{name:14} {features:9d} {on_map_s:9.2f} {gui_stall:10.0f} {page_stall:11.0f} "
+              f"{med_max(moves['zoom']):>16} {med_max(moves['pan']):>15} "
+              f"{click['ms'] if click['found'] else float('nan'):9.1f} {memory:7.0f}", flush=True)
+        if "--verbose" in sys.argv:
+            print("   page:", json.loads(js(view, "JSON.stringify(paragon.lastLoad)")),
+                  "last shape draw:", moves["shapes"])
+        for added in report.added:
+            window.layers.remove_layer(added.layer_id)
+        wait_until(lambda wanted=wanted: not any(k in layer_stats() for k in wanted))
+        if "--folium" in sys.argv:
+            folium_line(app, name, files)
+    window.close()
+    db.dispose()
+
+
+def folium_line(app, name: str, files: list[Path]) -> None:
+    """folium's own page for the same files, in a view of its own (its processes measured)."""
+    import folium
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWebEngineCore import QWebEngineProfile, QWebEnginePage
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
+    from paragon_desktop.ui.map.page import leaflet_dir
+
+    m = folium.Map(location=[CENTRE[1], CENTRE[0]], zoom_start=13, tiles=None, prefer_canvas=True)
+    for path in files:
+        folium.GeoJson(json.loads(path.read_text()), marker=folium.CircleMarker(radius=4),
+                       popup=folium.GeoJsonPopup(fields=["naam"])).add_to(m)
+    html = m.get_root().render()
+    for cdn in ("https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/",):
+        html = html.replace(cdn, leaflet_dir().as_uri() + "/")
+    # Only Leaflet is needed to draw; the other CDN assets (jQuery, Bootstrap) are left out.
+    html = "\n".join(line for line in html.splitlines()
+                     if "https://" not in line or "<script" not in line and "<link" not in line)
+    page_path = HOME / f"folium-{name}.html"
+    page_path.write_text(html + "<script>window.__ready = true;</script>")
+    profile = QWebEngineProfile()
+    view = QWebEngineView()
+    view.setPage(QWebEnginePage(profile, view))
+    view.resize(1600, 1000)
+    view.show()
+    started = time.perf_counter()
+    view.load(QUrl.fromLocalFile(str(page_path)))
+    wait_until(lambda: js(view, "!!window.__ready") is True, timeout_s=1200, poll_ms=50)
+    loaded_s = time.perf_counter() - started
+    name_map = js(view, "Object.keys(window).filter(function (k) { return /^map_/.test(k); })[0]")
+    moves = json.loads(js(view, MOVES.replace("paragon.map", f"window['{name_map}']")))
+    wait_until(lambda: False, timeout_s=1.0)
+    shown, _n, _parts = pss_mb()
+    view.close()
+    view.deleteLater()
+    profile.deleteLater()
+    wait_until(lambda: False, timeout_s=3.0)
+    gone, _n, _parts = pss_mb()
+    print(f"{'  folium':14} {'':9} {loaded_s:9.2f} {'':10} {'':11} "
+          f"{med_max(moves['zoom']):>16} {med_max(moves['pan']):>15} {'':9} "
+          f"{shown - gone:7.0f} (its page)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
