@@ -3,6 +3,7 @@ escaped popups, bad files, drop, dock actions, sharing between two users, export
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 
 from paragon_desktop.gis import read_layer
 from paragon_desktop.gis.crs import LAMBERT72, LAMBERT2008
+from paragon_desktop.services.layer_import import ImportedLayer
 from paragon_desktop.storage.models import Layer
 from paragon_desktop.ui.dialogs.import_layer import ImportChoice, ImportLayerDialog
 from tests import layerfiles as lf
@@ -73,6 +75,28 @@ def test_every_format_lands_on_the_map_with_its_features(open_window, client, qt
     assert names == [a.name for a in report.added]
 
 
+def click_popup(qtbot, window, lon: float, lat: float) -> list:
+    """Click the map at a place (zoom 17); the popup's text, the elements made from it and
+    whether a script ran. A canvas layer's popup opens once its properties came from the
+    layer worker: waited for (no popup after 300 ms: nothing was hit)."""
+    run_js(qtbot, window, f"""
+        var map = paragon.map; map.closePopup(); map.setView([{lat}, {lon}], 17, {{animate: false}});
+        // A closed popup fades out for 200 ms: not the answer to this click.
+        document.querySelectorAll('.leaflet-popup').forEach(function (e) {{ e.remove(); }});
+        var p = map.latLngToContainerPoint([{lat}, {lon}]);
+        map.fire('click', {{latlng: map.containerPointToLatLng(p), containerPoint: p}}); 0""")
+    probe = """var content = document.querySelector('.leaflet-popup-content');
+        JSON.stringify([content ? content.textContent : null,
+                        content ? content.querySelectorAll('img, b').length : -1,
+                        window.__xss || 0])"""
+    try:
+        qtbot.waitUntil(lambda: json.loads(run_js(qtbot, window, probe))[0] is not None,
+                        timeout=300)
+    except qtbot.TimeoutError:
+        pass
+    return json.loads(run_js(qtbot, window, probe))
+
+
 def test_big_point_layer_is_one_canvas_and_popups_are_text(open_window, qtbot, tmp_path):
     window = open_window("sofie.janssens")
     script = "<img src=x onerror=window.__xss=1><b>vet</b>"
@@ -83,15 +107,7 @@ def test_big_point_layer_is_one_canvas_and_popups_are_text(open_window, qtbot, t
     stats = map_stats(qtbot, window)["layers"][str(layer_id)]
     assert (stats["features"], stats["canvasPoints"], stats["onMap"]) == (5000, True, True)
     qtbot.wait(700)  # the fly-to the new layer
-    text = run_js(qtbot, window, f"""
-        var map = paragon.map; map.setView([{LAT}, {LON}], 17, {{animate: false}});
-        var p = map.latLngToContainerPoint([{LAT}, {LON}]);
-        map.fire('click', {{latlng: map.containerPointToLatLng(p), containerPoint: p}});
-        var content = document.querySelector('.leaflet-popup-content');
-        JSON.stringify([content ? content.textContent : null,
-                        content ? content.querySelectorAll('img, b').length : -1,
-                        window.__xss || 0])""")
-    shown, elements, xss = json.loads(text)
+    shown, elements, xss = click_popup(qtbot, window, LON, LAT)
     assert script in shown  # the markup is shown as text ...
     assert elements == 0  # ... no element was made from it ...
     assert xss == 0  # ... and nothing ran
@@ -131,19 +147,12 @@ def test_big_polygon_layer_is_one_canvas_with_popups_labels_and_holes(open_windo
     stats = map_stats(qtbot, window)["layers"][str(layer_id)]
     assert (stats["features"], stats["canvasShapes"], stats["onMap"]) == (1200, True, True)
     assert "naam" in stats["fields"]
+    # Fetched and parsed by the page's layer worker, not on the page's own thread.
+    assert run_js(qtbot, window, "paragon.lastLoad.worker") is True
     qtbot.wait(700)  # the fly-to the new layer
 
     def click(lon: float, lat: float) -> list:
-        return json.loads(run_js(qtbot, window, f"""
-            var map = paragon.map; map.closePopup(); map.setView([{lat}, {lon}], 17, {{animate: false}});
-            // A closed popup fades out for 200 ms: not the answer to this click.
-            document.querySelectorAll('.leaflet-popup').forEach(function (e) {{ e.remove(); }});
-            var p = map.latLngToContainerPoint([{lat}, {lon}]);
-            map.fire('click', {{latlng: map.containerPointToLatLng(p), containerPoint: p}});
-            var content = document.querySelector('.leaflet-popup-content');
-            JSON.stringify([content ? content.textContent : null,
-                            content ? content.querySelectorAll('img, b').length : -1,
-                            window.__xss || 0])"""))
+        return click_popup(qtbot, window, lon, lat)
 
     # Parcel 41 (second row, second column): clicked on its fill, its own popup, as text.
     x, y = LON + 0.001, LAT + 0.0007
@@ -176,6 +185,35 @@ def test_big_polygon_layer_is_one_canvas_with_popups_labels_and_holes(open_windo
     qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(layer_id)]["labels"] > 0)
     window.layers.set_labels(layer_id, None)
     qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(layer_id)]["labels"] == 0)
+
+
+def test_without_the_layer_worker_the_page_loads_layers_itself(open_window, qtbot, tmp_path):
+    window = open_window("sofie.janssens")
+    # As when the worker's script cannot run: what it was asked is done on the page instead.
+    run_js(qtbot, window, "paragon.source.worker.terminate(); "
+                          "paragon.source._fallBack({message: 'test'}); 0")
+    path = lf.geojson(tmp_path / "percelen.geojson", parcels(600, "perceel"))
+    report = import_and_wait(qtbot, window, ImportChoice(files=[(path, "Percelen")]))
+    stats = map_stats(qtbot, window)["layers"][str(report.added[0].layer_id)]
+    assert (stats["features"], stats["canvasShapes"], stats["onMap"]) == (600, True, True)
+    assert run_js(qtbot, window, "paragon.lastLoad.worker") is False
+    qtbot.wait(700)  # the fly-to the new layer
+    assert "perceel 41" in click_popup(qtbot, window, LON + 0.0011, LAT + 0.0008)[0]
+
+
+def test_an_imported_layer_is_not_kept_in_the_window_once_the_map_has_it(open_window, qtbot,
+                                                                          tmp_path):
+    """The window kept the last import's report, with the layer's whole GeoJSON text (100 MB
+    for a million points), for as long as it was open."""
+    window = open_window("sofie.janssens")
+    path = lf.geojson(tmp_path / "adressen.geojson", lf.points([(LON, LAT)] * 2000))
+    report = import_and_wait(qtbot, window, ImportChoice(files=[(path, "Adressen")]))
+    assert report.added[0].feature_count == 2000
+    del report
+    qtbot.waitUntil(lambda: window.map.bridge.settled, timeout=10000)
+    gc.collect()
+    kept = [o for o in gc.get_objects() if isinstance(o, ImportedLayer) and o.geojson]
+    assert kept == []
 
 
 def test_bad_file_changes_nothing_and_says_why(open_window, client, qtbot, tmp_path):

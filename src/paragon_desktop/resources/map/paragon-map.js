@@ -104,29 +104,17 @@
   /* Many points (GPS logs, measurement grids, address lists): one canvas drawn in a single pass
    * from typed arrays, instead of one Leaflet object per point. 100,000 points draw in tens of
    * milliseconds and pan smoothly; clicking finds the nearest point and shows its popup. */
-  var POINT_LAYER_THRESHOLD = 1000;
   var PointLayer = null;  // L.Layer.extend(pointLayerSpec) once Leaflet has loaded (start)
   var pointLayerSpec = {
-    initialize: function (features, baseStyle, popup) {
-      var n = features.length;
-      this._features = features;
+    /* ``packed``: ParagonPack's points (Web Mercator x/y 0..1, colour index, palette, radius);
+     * ``popup(i, latlng)`` shows point i's properties. */
+    initialize: function (packed, popup) {
+      this._x = packed.x;
+      this._y = packed.y;
+      this._colour = packed.colour;
+      this._palette = packed.palette;
+      this._radius = packed.radius;
       this._popup = popup;
-      this._x = new Float64Array(n);  // Web Mercator, 0..1 across the world
-      this._y = new Float64Array(n);
-      this._colour = new Uint16Array(n);
-      this._palette = [];
-      var index = {}, base = Object.assign({ color: "#3b5bdb", radius: 5 }, baseStyle || {});
-      this._radius = Math.max(2, Math.min(base.radius || 5, 12));
-      for (var i = 0; i < n; i++) {
-        var c = features[i].geometry.coordinates;
-        this._x[i] = mercX(c[0]);
-        this._y[i] = mercY(c[1]);
-        features[i].geometry = null;  // kept in the arrays; the popup needs the properties only
-        var own = features[i].properties && features[i].properties._style;
-        var colour = (own && (own.fillColor || own.color)) || base.fillColor || base.color;
-        if (index[colour] === undefined) { index[colour] = this._palette.length; this._palette.push(colour); }
-        this._colour[i] = index[colour];
-      }
       this._opacity = 1;
     },
     setOpacity: function (opacity) {
@@ -247,40 +235,17 @@
       return best;
     },
     hit: function (latlng, containerPoint) { return this.nearest(containerPoint); },
-    openPopup: function (i) {
-      L.popup().setLatLng(mercLatLng(this._x[i], this._y[i]))
-        .setContent(this._popup(this._features[i])).openOn(this._map);
-    },
+    openPopup: function (i) { this._popup(i, mercLatLng(this._x[i], this._y[i])); },
   };
 
-  /* Web Mercator across the world, 0..1, and back (the point and shape layers keep this). */
-  function mercX(lon) { return (lon + 180) / 360; }
-  function mercY(lat) {
-    var s = Math.sin(Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI / 180);
-    return 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
-  }
-  function mercLatLng(x, y) {
-    var n = Math.PI - 2 * Math.PI * y;
-    return L.latLng(180 / Math.PI * Math.atan(0.5 * (Math.exp(n) - Math.exp(-n))), x * 360 - 180);
-  }
-
-  /* The lines and rings of a geometry, each with whether it is an area's ring. */
-  function eachRing(g, fn) {
-    if (!g || !g.coordinates) return;
-    var c = g.coordinates, i, j;
-    if (g.type === "Polygon") for (i = 0; i < c.length; i++) fn(c[i], true);
-    else if (g.type === "MultiPolygon") for (i = 0; i < c.length; i++) for (j = 0; j < c[i].length; j++) fn(c[i][j], true);
-    else if (g.type === "LineString") fn(c, false);
-    else if (g.type === "MultiLineString") for (i = 0; i < c.length; i++) fn(c[i], false);
-  }
-  var SHAPE_TYPES = { Polygon: 1, MultiPolygon: 1, LineString: 1, MultiLineString: 1 };
+  var mercX = ParagonPack.mercX, mercY = ParagonPack.mercY;
+  function mercLatLng(x, y) { return L.latLng(ParagonPack.mercLat(y), x * 360 - 180); }
 
   /* Many lines and areas (parcels, buildings, networks): one canvas like the point layer. The
    * vertices are projected once into typed arrays; a view draws only the features inside it, each
    * ring thinned to the pixels it covers at that zoom, a feature smaller than a pixel as a dot,
    * one path per style. Leaflet's own renderer keeps an object per vertex and re-projects and
    * redraws every vertex of every feature on each zoom step (50,000 parcels: 1.5 s a step). */
-  var SHAPE_LAYER_THRESHOLD = 500;
   var ShapeLayer = null;  // L.Layer.extend(shapeLayerSpec) once Leaflet has loaded (start)
   var SHAPE_PADDING = 0.15;  // drawn around the window too: a short pan shows them at once
   var SHAPE_SMALL_PX = 16;  // features smaller than this on screen are written as pixels
@@ -304,64 +269,25 @@
     pixels[at] = ((Math.round(oa * 255) << 24) | (Math.round(b) << 16) | (Math.round(g) << 8) | Math.round(r)) >>> 0;
   }
   var shapeLayerSpec = {
-    initialize: function (features, baseStyle, popup) {
-      var n = features.length, vertices = 0, rings = 0, f, i;
-      for (i = 0; i < n; i++) {
-        eachRing(features[i].geometry, function (ring) { vertices += ring.length; rings += 1; });
-      }
-      var xy = (this._xy = new Float64Array(2 * vertices));
-      var ringStart = (this._ringStart = new Uint32Array(rings + 1));
-      var first = (this._firstRing = new Uint32Array(n + 1));
-      var area = (this._area = new Uint8Array(n));
-      var box = (this._box = new Float64Array(4 * n));
-      var styleOf = (this._styleOf = new Uint16Array(n));
-      var styles = (this._styles = []), keys = {};
-      var at = 0, r = 0;
-      var base = Object.assign({ color: "#3b5bdb", weight: 2, opacity: 0.9, fillOpacity: 0.2 },
-                               baseStyle || {});
-      function addRing(ring, isArea) {
-        ringStart[r++] = at / 2;
-        for (var k = 0; k < ring.length; k++) {
-          var x = mercX(ring[k][0]), y = mercY(ring[k][1]);
-          xy[at++] = x; xy[at++] = y;
-          if (x < box[4 * i]) box[4 * i] = x;
-          if (y < box[4 * i + 1]) box[4 * i + 1] = y;
-          if (x > box[4 * i + 2]) box[4 * i + 2] = x;
-          if (y > box[4 * i + 3]) box[4 * i + 3] = y;
-        }
-        if (isArea) area[i] = 1;
-      }
-      for (i = 0; i < n; i++) {
-        f = features[i];
-        first[i] = r;
-        box[4 * i] = box[4 * i + 1] = Infinity;
-        box[4 * i + 2] = box[4 * i + 3] = -Infinity;
-        eachRing(f.geometry, addRing);
-        var own = f.properties && f.properties._style, key = own ? JSON.stringify(own) : "";
-        if (keys[key] === undefined) {
-          keys[key] = styles.length;
-          var s = Object.assign({}, base, own || {});
-          styles.push({ color: s.color, weight: s.stroke === false ? 0 : (s.weight === undefined ? 2 : s.weight),
-                        opacity: s.opacity === undefined ? 1 : s.opacity,
-                        fillColor: s.fillColor || s.color,
-                        fillOpacity: s.fill === false ? 0 : (s.fillOpacity === undefined ? 0.2 : s.fillOpacity),
-                        dash: s.dashArray ? String(s.dashArray).split(/[ ,]+/).map(Number).filter(isFinite) : [] });
-        }
-        styleOf[i] = keys[key];
-        // What the popup needs stays; the coordinates live in the arrays above.
-        f.geometry = null;
-      }
-      first[n] = r;
-      ringStart[rings] = vertices;
-      this._features = features;
+    /* ``packed``: ParagonPack's shapes (vertices, rings, boxes, styles); ``popup(i, latlng)``
+     * shows feature i's properties. */
+    initialize: function (packed, popup) {
+      this._n = packed.n;
+      this._xy = packed.xy;
+      this._ringStart = packed.ringStart;
+      this._firstRing = packed.firstRing;
+      this._area = packed.area;
+      this._box = packed.box;
+      this._styleOf = packed.styleOf;
+      this._styles = packed.styles;
       this._popup = popup;
       this._opacity = 1;
-      this._labelField = null;
+      this._labels = null;
       this._labelsDrawn = 0;
     },
     getBounds: function () {
       var b = this._box, w = Infinity, s = -Infinity, e = -Infinity, nn = Infinity;
-      for (var i = 0; i < this._features.length; i++) {
+      for (var i = 0; i < this._n; i++) {
         if (b[4 * i] < w) w = b[4 * i];
         if (b[4 * i + 1] < nn) nn = b[4 * i + 1];
         if (b[4 * i + 2] > e) e = b[4 * i + 2];
@@ -373,8 +299,9 @@
       this._opacity = opacity;
       if (this._canvas) this._canvas.style.opacity = String(opacity);
     },
-    setLabelField: function (field) {
-      this._labelField = field || null;
+    /* One label text per feature (or none): drawn for the features in view. */
+    setLabels: function (texts) {
+      this._labels = texts || null;
       this._drawn = null;
       this._reset();
     },
@@ -429,9 +356,9 @@
       var world = 256 * Math.pow(2, zoom), dx = origin.x + min.x, dy = origin.y + min.y;
       var x0 = dx / world, y0 = dy / world, x1 = (dx + w) / world, y1 = (dy + h) / world;
       var box = this._box, xy = this._xy, ringStart = this._ringStart, first = this._firstRing;
-      var area = this._area, styleOf = this._styleOf, n = this._features.length;
+      var area = this._area, styleOf = this._styleOf, n = this._n;
       var styles = this._styles, paths = styles.map(function () { return { area: null, line: null }; });
-      var labels = this._labelField ? [] : null, small = SHAPE_SMALL_PX / world, pixels = null;
+      var labels = this._labels ? [] : null, small = SHAPE_SMALL_PX / world, pixels = null;
       for (var i = 0; i < n; i++) {
         var bx = 4 * i;
         if (box[bx + 2] < x0 || box[bx] > x1 || box[bx + 3] < y0 || box[bx + 1] > y1) continue;
@@ -553,12 +480,12 @@
     },
     /* Labels as text on the canvas (never markup), at the middle of each feature in view. */
     _drawLabels: function (ctx, indexes, world, dx, dy) {
-      var field = this._labelField, box = this._box, drawn = 0, features = this._features;
+      var texts = this._labels, box = this._box, drawn = 0;
       ctx.font = "11px sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "middle";
       for (var j = 0; j < indexes.length; j++) {
-        var i = indexes[j], props = features[i].properties || {}, value = props[field];
-        if (value === null || value === undefined || value === "") continue;
-        var text = String(value), bx = 4 * i;
+        var i = indexes[j], text = texts[i];
+        if (!text) continue;
+        var bx = 4 * i;
         var cx = (box[bx] + box[bx + 2]) / 2 * world - dx, cy = (box[bx + 1] + box[bx + 3]) / 2 * world - dy;
         var tw = ctx.measureText(text).width;
         ctx.fillStyle = "rgba(255,255,255,0.8)";
@@ -574,7 +501,7 @@
       var map = this._map, world = 256 * Math.pow(2, map.getZoom());
       var x = mercX(latlng.lng), y = mercY(latlng.lat), box = this._box, xy = this._xy;
       var first = this._firstRing, ringStart = this._ringStart;
-      for (var i = this._features.length - 1; i >= 0; i--) {
+      for (var i = this._n - 1; i >= 0; i--) {
         var s = this._styles[this._styleOf[i]], reach = (s.weight / 2 + 3) / world, bx = 4 * i;
         if (x < box[bx] - reach || x > box[bx + 2] + reach || y < box[bx + 1] - reach || y > box[bx + 3] + reach) continue;
         var inside = false, near = false;
@@ -594,7 +521,7 @@
       return -1;
     },
     openPopup: function (i, latlng) {
-      L.popup().setLatLng(latlng).setContent(this._popup(this._features[i])).openOn(this._map);
+      this._popup(i, latlng);
     },
   };
 
@@ -738,6 +665,7 @@
       var entry = P.layers[op.id];
       if (entry && entry.layer) P.map.removeLayer(entry.layer);
       if (entry && entry.refreshTimer) clearInterval(entry.refreshTimer);
+      if (entry && entry.revision !== undefined) P.source.ask({ op: "drop", id: op.id });
       delete P.layers[op.id];
       updateLegend();
     },
@@ -748,21 +676,18 @@
       var entry = P.layers[op.id];
       if (!entry) return null;
       entry.wanted = op.revision;
-      var t0 = performance.now(), t1 = 0, t2 = 0;
-      return fetch("paragon://app/layer-data/" + op.id + "/" + op.revision)
-        .then(function (response) {
-          if (!response.ok) throw new Error("layer data " + op.id + ": HTTP " + response.status);
-          t1 = performance.now();
-          return response.json();
-        })
-        .then(function (data) {
+      var t0 = performance.now();
+      return P.source.ask({ op: "load", url: "paragon://app/layer-data/" + op.id + "/" + op.revision,
+                            id: op.id, revision: op.revision, style: entry.style || {} })
+        .then(function (packed) {
           var current = P.layers[op.id];
           // A newer revision was asked for meanwhile, or the layer went: drop this one.
           if (current !== entry || entry.wanted !== op.revision) return;
-          t2 = performance.now();
-          setLayerData(op.id, data);
-          // For diagnostics and benchmarks: where the time of the last load went.
-          P.lastLoad = { fetch: t1 - t0, parse: t2 - t1, build: performance.now() - t2 };
+          var t1 = performance.now();
+          setLayerData(op.id, op.revision, packed);
+          // For diagnostics and benchmarks: where the time of the last load went (fetched,
+          // parsed and packed in the worker; built on the page).
+          P.lastLoad = { worker: !!P.source.worker, packed: t1 - t0, build: performance.now() - t1 };
           P.bridge.on_layer_loaded(op.id, op.revision);
         })
         .catch(function (error) { console.error(String(error)); });
@@ -1296,31 +1221,18 @@
     });
   }
 
-  // The colours a layer's features are drawn in (a KML's own styles differ per feature), for
-  // the legend: at most four.
-  function featureColours(features, style) {
-    var base = (style && (style.color || style.fillColor)) || "#3b5bdb", seen = [];
-    for (var i = 0; i < features.length && seen.length < 4; i++) {
-      var own = (features[i].properties && features[i].properties._style) || {};
-      var colour = own.fillColor || own.color || base;
-      if (seen.indexOf(colour) < 0) seen.push(colour);
-    }
-    return seen.length ? seen : [base];
-  }
-
-  function fieldNames(features) {
-    var names = {};
-    features.slice(0, 500).forEach(function (f) {
-      Object.keys(f.properties || {}).forEach(function (k) { if (k.charAt(0) !== "_") names[k] = true; });
-    });
-    return Object.keys(names);
-  }
-
   var LABEL_LIMIT = 2000;  // more labels than this would hide the map (and slow it)
   function applyLabels(entry) {
     (entry.parts || []).forEach(function (part) {
       if (part instanceof PointLayer) return;
-      if (part instanceof ShapeLayer) { part.setLabelField(entry.labelField); return; }
+      if (part instanceof ShapeLayer) {
+        var field = entry.labelField;
+        if (!field) { part.setLabels(null); return; }
+        // The texts come from whoever holds the properties (the layer worker).
+        P.source.ask({ op: "column", id: entry.id, revision: entry.revision, part: "shapes", field: field })
+          .then(function (texts) { if (entry.labelField === field && texts) part.setLabels(texts); });
+        return;
+      }
       var n = 0;
       part.eachLayer(function (layer) {
         layer.unbindTooltip();
@@ -1334,48 +1246,96 @@
     });
   }
 
-  function setLayerData(id, data) {
+  /* Where layer data is fetched, parsed and packed (ParagonPack): in a worker, off this page's
+   * thread, which keeps the features' properties too; here, with the same code, if no worker
+   * can be had. ``ask(message)`` answers with a promise. */
+  function LayerSource() {
+    this.tickets = {};
+    this.next = 1;
+    this.holder = new ParagonPack.Holder();
+    this.worker = null;
+    try {
+      this.worker = new Worker("paragon://app/static/paragon-layer-worker.js");
+      this.worker.onmessage = this._answer.bind(this);
+      this.worker.onerror = this._fallBack.bind(this);
+    } catch (error) {
+      console.error("paragon map: no layer worker (" + String(error) + "); layers load here");
+      this.worker = null;
+    }
+  }
+  LayerSource.prototype.ask = function (m) {
+    if (!this.worker) {
+      if (m.op === "load") return this.holder.load(m.url, m.id, m.revision, m.style);
+      return Promise.resolve(this.holder.answer(m));
+    }
+    var self = this;
+    return new Promise(function (resolve, reject) {
+      m.ticket = self.next++;
+      self.tickets[m.ticket] = { message: m, resolve: resolve, reject: reject };
+      self.worker.postMessage(m);
+    });
+  };
+  LayerSource.prototype._answer = function (event) {
+    var t = this.tickets[event.data.ticket];
+    delete this.tickets[event.data.ticket];
+    if (!t) return;
+    if (event.data.error) t.reject(new Error(event.data.error));
+    else t.resolve(event.data.value);
+  };
+  /* The worker failed (its script did not load): what it was asked is done here instead. */
+  LayerSource.prototype._fallBack = function (event) {
+    console.error("paragon map: layer worker failed (" + (event && event.message) + "); layers load here");
+    var pending = this.tickets, self = this;
+    this.worker = null;
+    this.tickets = {};
+    Object.keys(pending).forEach(function (k) {
+      self.ask(pending[k].message).then(pending[k].resolve, pending[k].reject);
+    });
+  };
+
+  function setLayerData(id, revision, packed) {
     var entry = P.layers[id];
     if (!entry) return;
     // A WMS/WMTS layer's images come from its service; its stored data is empty.
     if (entry.service && (entry.service.kind === "wms" || entry.service.kind === "wmts")) return;
     var visible = entry.visible;
     if (entry.layer && P.map.hasLayer(entry.layer)) P.map.removeLayer(entry.layer);
-    var features = data.features || [];
-    var points = [], shapes = [], others = [];
-    features.forEach(function (f) {
-      var type = f.geometry && f.geometry.type;
-      (type === "Point" ? points : SHAPE_TYPES[type] ? shapes : others).push(f);
-    });
-    // Read before the canvas layers take the coordinates out of the features.
-    entry.fields = fieldNames(features);
-    entry.colours = featureColours(features, entry.style);
-    function popup(feature) {
-      return popupNode(featureTitle(feature.properties, entry.name), entry.name, feature.properties);
+    entry.id = id;
+    entry.revision = revision;
+    entry.fields = packed.fields;
+    entry.colours = packed.colours;
+    function popup(properties) {
+      return popupNode(featureTitle(properties, entry.name), entry.name, properties);
+    }
+    // A canvas layer's feature: its properties are asked for when its popup opens.
+    function askPopup(part) {
+      return function (i, latlng) {
+        P.source.ask({ op: "properties", id: id, revision: revision, part: part, index: i })
+          .then(function (properties) {
+            if (properties && P.layers[id] === entry && entry.revision === revision) {
+              L.popup().setLatLng(latlng).setContent(popup(properties)).openOn(P.map);
+            }
+          });
+      };
     }
     var parts = [], pane = layerPane(id);
-    if (points.length > POINT_LAYER_THRESHOLD) {
-      var many = new PointLayer(points, entry.style, popup);
+    if (packed.points) {
+      var many = new PointLayer(packed.points, askPopup("points"));
       many._pane = pane;
       parts.push(many);
-    } else {
-      others = others.concat(points);
     }
-    if (shapes.length > SHAPE_LAYER_THRESHOLD) {
-      var drawn = new ShapeLayer(shapes, entry.style, popup);
+    if (packed.shapes) {
+      var drawn = new ShapeLayer(packed.shapes, askPopup("shapes"));
       drawn._pane = pane;
       parts.push(drawn);
-    } else {
-      others = others.concat(shapes);
     }
-    if (!parts.length) others = features;  // all drawn by Leaflet, in the file's order
-    if (others.length) {
-      parts.push(makeGeoJson({ type: "FeatureCollection", features: others }, entry.style,
-        function (feature, layer) { layer.bindPopup(function () { return popup(feature); }); },
+    if (packed.others.length) {
+      parts.push(makeGeoJson({ type: "FeatureCollection", features: packed.others }, entry.style,
+        function (feature, layer) { layer.bindPopup(function () { return popup(feature.properties || {}); }); },
         pane));
     }
     entry.parts = parts;
-    entry.count = features.length;
+    entry.count = packed.count;
     entry.layer = L.layerGroup(parts);
     applyOpacity(entry);
     applyLabels(entry);
@@ -1501,6 +1461,7 @@
     }
     PointLayer = L.Layer.extend(pointLayerSpec);
     ShapeLayer = L.Layer.extend(shapeLayerSpec);
+    P.source = new LayerSource();
     WmtsLayer = L.TileLayer.extend(wmtsLayerSpec);
     BBoxLayer = L.TileLayer.extend(bboxLayerSpec);
     L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);

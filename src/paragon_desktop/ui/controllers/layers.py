@@ -55,7 +55,6 @@ class LayersController(QObject):
         self.connection = connection
         self.panel = LayersPanel()
         self.importer = LayerImporter(service, ctx.ops, self)
-        self.last_import: ImportReport | None = None
         self.last_export = ""
         # Layer ticks the user just changed whose database write has not been confirmed yet;
         # a refresh that was already under way must not undo them on screen. Ticks made while
@@ -275,7 +274,6 @@ class LayersController(QObject):
 
     def _on_import_finished(self, report: ImportReport) -> None:
         self._show_import_progress(False)
-        self.last_import = report
         for layer in report.added:
             self.map.preload_layer_data(layer.layer_id, layer.data_revision, layer.geojson)
         boxes = [layer.bbox for layer in report.added if layer.bbox is not None]

@@ -72,6 +72,8 @@ def _build_page(lang: str, texts: str) -> bytes:
     root = m.get_root()
     assert isinstance(root, Figure)  # a folium map's root is its HTML figure
     root.header.add_child(JavascriptLink("qrc:///qtwebchannel/qwebchannel.js"), name="qwebchannel")
+    # The layer packing code, shared with the page's layer worker (which loads it itself).
+    root.header.add_child(JavascriptLink(f"{ORIGIN}/static/paragon-pack.js"), name="paragon_pack")
     root.header.add_child(JavascriptLink(f"{ORIGIN}/static/paragon-map.js"), name="paragon_map")
     # folium renders the map creation after our elements; start once everything has run.
     start = (f'document.documentElement.lang = "{lang}";'

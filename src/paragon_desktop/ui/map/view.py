@@ -23,6 +23,7 @@ from paragon_desktop.domain.anchors import AnchorCategory, category_of
 from paragon_desktop.gis.basemaps import store as basemap_store
 from paragon_desktop.services.views import ChangeSet, JurisdictionView, LayerView
 from paragon_desktop.settings import Settings
+from paragon_desktop.ui.gc import give_back_memory
 from paragon_desktop.ui.map.bridge import MapBridge
 from paragon_desktop.ui.map.guard import NetworkGuard
 from paragon_desktop.ui.map.ops import Op
@@ -37,6 +38,9 @@ class MapPage(QWebEnginePage):
         if level == QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel:
             print(f"map page error: {message} ({source}:{line})")
 
+
+# A layer's data this big, once the page has it, leaves memory to give back to the system.
+BIG_LAYER_BYTES = 4_000_000
 
 # Live data of a service layer is numbered from here: never a stored revision.
 LIVE_REVISIONS = 2_000_000_000
@@ -222,7 +226,11 @@ class MapView(QWebEngineView):
         return self._outbox.get((layer_id, revision))
 
     def _on_layer_loaded(self, layer_id: int, revision: int) -> None:
-        self._outbox.pop((layer_id, revision), None)
+        data = self._outbox.pop((layer_id, revision), None)
+        if data is not None and len(data) > BIG_LAYER_BYTES:
+            del data
+            # After this call's callers have let go of the text too.
+            QTimer.singleShot(0, give_back_memory)
 
     def apply_changes(
         self,
