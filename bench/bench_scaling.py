@@ -37,6 +37,7 @@ from paragon_desktop.app import (  # noqa: E402
 )
 
 CENTRE = (4.25, 51.2)  # the Nordchem case's surroundings
+FOLIUM_LIMIT = 200_000  # folium's page for a million points takes minutes and gigabytes
 
 
 def point_features(n: int, seed: int) -> list[dict]:
@@ -233,7 +234,9 @@ def main() -> None:
         for layer_id in wanted:
             window.layers.remove_layer(int(layer_id))
         wait_until(lambda wanted=wanted: not any(k in layer_stats() for k in wanted))
-        if "--folium" in sys.argv:
+        if "--folium" in sys.argv and features > FOLIUM_LIMIT:
+            print(f"{'  folium':14} not run: {features:,} circle markers inline in one page")
+        elif "--folium" in sys.argv:
             folium_line(app, name, files)
     window.close()
     db.dispose()
