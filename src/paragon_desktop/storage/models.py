@@ -113,7 +113,8 @@ POSTGRESQL_ONLY_COLUMNS = {
     "cases": {"location_geom"},
     "anchors": {"geom"},
 }
-POSTGRESQL_ONLY_TABLES = {"jurisdiction_neighbours", "layer_features", "layer_features_pending"}
+POSTGRESQL_ONLY_TABLES = {"jurisdiction_neighbours", "layer_features", "layer_features_pending",
+                          "case_visibility"}
 
 
 class Organisation(Revisioned, BBox, Base):
