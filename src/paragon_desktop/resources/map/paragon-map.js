@@ -104,6 +104,21 @@
   /* Many points (GPS logs, measurement grids, address lists): one canvas drawn in a single pass
    * from typed arrays, instead of one Leaflet object per point. 100,000 points draw in tens of
    * milliseconds and pan smoothly; clicking finds the nearest point and shows its popup. */
+  /* Move a W x H image by (sx, sy) device pixels (the view moved by that much): pixel (x, y)
+   * becomes the old (x + sx, y + sy); what has no old pixel is cleared. */
+  function shiftPixels(pixels, W, H, sx, sy) {
+    var len = W - Math.abs(sx), from = Math.max(0, sx), to = Math.max(0, -sx), y;
+    var rows = sy >= 0 ? [0, H - sy, 1] : [H - 1, -sy - 1, -1];
+    for (y = rows[0]; y !== rows[1]; y += rows[2]) {
+      var src = (y + sy) * W;
+      pixels.copyWithin(y * W + to, src + from, src + from + len);
+      if (sx > 0) pixels.fill(0, y * W + len, (y + 1) * W);
+      else if (sx < 0) pixels.fill(0, y * W, y * W + to);
+    }
+    if (sy > 0) pixels.fill(0, (H - sy) * W, H * W);
+    else if (sy < 0) pixels.fill(0, 0, -sy * W);
+  }
+
   var PointLayer = null;  // L.Layer.extend(pointLayerSpec) once Leaflet has loaded (start)
   var pointLayerSpec = {
     /* ``packed``: ParagonPack's points (Web Mercator x/y 0..1, colour index, palette, radius);
@@ -186,12 +201,23 @@
       P.pointRedraws = (P.pointRedraws || 0) + 1;
       var W = Math.max(1, Math.round(size.x * ratio)), H = Math.max(1, Math.round(size.y * ratio));
       var ctx = canvas.getContext("2d"), stamp = this._stamp(ratio);
+      // A pan at the same zoom: what was drawn moves along and only the uncovered strips are
+      // drawn (a million points: every disc in view was written again on each pan).
+      var last = this._last, sx = 0, sy = 0;
+      if (last && this._image && last.zoom === zoom && last.ox === origin.x && last.oy === origin.y
+          && last.W === W && last.H === H && last.ratio === ratio) {
+        sx = (topLeft.x - last.tx) * ratio; sy = (topLeft.y - last.ty) * ratio;
+      }
+      var shift = (sx || sy) && sx === Math.round(sx) && sy === Math.round(sy)
+        && Math.abs(sx) < W / 2 && Math.abs(sy) < H / 2;
+      this._last = { zoom: zoom, ox: origin.x, oy: origin.y, tx: topLeft.x, ty: topLeft.y,
+                     W: W, H: H, ratio: ratio };
       if (!this._image || this._image.width !== W || this._image.height !== H) {
         canvas.width = W; canvas.height = H;
         canvas.style.width = size.x + "px"; canvas.style.height = size.y + "px";
         this._image = ctx.createImageData(W, H);  // kept: not a new full-window buffer per draw
         this._pixels = new Uint32Array(this._image.data.buffer);
-      } else {
+      } else if (!shift) {
         this._pixels.fill(0);
       }
       this._zoom = zoom;
@@ -199,13 +225,38 @@
       var world = 256 * Math.pow(2, this._zoom);
       var dx = origin.x + topLeft.x, dy = origin.y + topLeft.y;
       var image = this._image, pixels = this._pixels;
+      // The uncovered strips: columns [ex0, ex1) and rows [ey0, ey1); everything when not a pan.
+      var ex0 = 0, ex1 = W, ey0 = 0, ey1 = 0;
+      if (shift) {
+        P.pointShifts = (P.pointShifts || 0) + 1;
+        shiftPixels(pixels, W, H, sx, sy);
+        ex0 = sx > 0 ? W - sx : 0; ex1 = sx > 0 ? W : -sx;
+        ey0 = sy > 0 ? H - sy : 0; ey1 = sy > 0 ? H : -sy;
+      }
       var fill = stamp.fill, rim = stamp.rim, nf = fill.length, nr = rim.length, o = stamp.outer;
       var xs = this._x, ys = this._y, cs = this._colour, n = xs.length, colours = stamp.colours;
       for (var i = 0; i < n; i++) {
         var px = Math.round((xs[i] * world - dx) * ratio), py = Math.round((ys[i] * world - dy) * ratio);
         if (px < -o || py < -o || px >= W + o || py >= H + o) continue;
         var colour = colours[cs[i]], k, x, y;
-        if (px >= o && py >= o && px < W - o && py < H - o) {
+        if (shift) {
+          // Only where it reaches the uncovered strips, and only their pixels: the rest is as
+          // drawn before, in the same order.
+          if (!(ex1 > ex0 && px + o >= ex0 && px - o < ex1)
+              && !(ey1 > ey0 && py + o >= ey0 && py - o < ey1)) continue;
+          for (k = 0; k < nf; k += 2) {
+            x = px + fill[k]; y = py + fill[k + 1];
+            if (x >= 0 && y >= 0 && x < W && y < H && ((x >= ex0 && x < ex1) || (y >= ey0 && y < ey1))) {
+              pixels[y * W + x] = colour.fill;
+            }
+          }
+          for (k = 0; k < nr; k += 2) {
+            x = px + rim[k]; y = py + rim[k + 1];
+            if (x >= 0 && y >= 0 && x < W && y < H && ((x >= ex0 && x < ex1) || (y >= ey0 && y < ey1))) {
+              pixels[y * W + x] = colour.rim;
+            }
+          }
+        } else if (px >= o && py >= o && px < W - o && py < H - o) {
           var at = py * W + px;
           for (k = 0; k < nf; k += 2) pixels[at + fill[k + 1] * W + fill[k]] = colour.fill;
           for (k = 0; k < nr; k += 2) pixels[at + rim[k + 1] * W + rim[k]] = colour.rim;
