@@ -104,6 +104,40 @@
   /* Many points (GPS logs, measurement grids, address lists): one canvas drawn in a single pass
    * from typed arrays, instead of one Leaflet object per point. 100,000 points draw in tens of
    * milliseconds and pan smoothly; clicking finds the nearest point and shows its popup. */
+  /* What the canvas layers (points, shapes) share: one canvas in the layer's pane, its opacity,
+   * Leaflet's zoom animation as a CSS transform, a draw after each move (``_reset``), clicks. */
+  var canvasLayerBase = {
+    setOpacity: function (opacity) {
+      this._opacity = opacity;
+      if (this._canvas) this._canvas.style.opacity = String(opacity);
+    },
+    onAdd: function (map) {
+      var canvas = (this._canvas = L.DomUtil.create("canvas", this._className + " leaflet-zoom-animated"));
+      canvas.style.opacity = String(this._opacity);
+      canvas.style.pointerEvents = "none";
+      map.getPane(this._pane || "overlayPane").appendChild(canvas);
+      map.on("moveend zoomend resize viewreset", this._reset, this);
+      map.on("zoomanim", this._animateZoom, this);
+      clickable(map, this, true);
+      this._drawn = null;
+      this._reset();
+    },
+    onRemove: function (map) {
+      L.DomUtil.remove(this._canvas);
+      this._canvas = null;
+      this._image = null;
+      this._drawn = null;
+      map.off("moveend zoomend resize viewreset", this._reset, this);
+      map.off("zoomanim", this._animateZoom, this);
+      clickable(map, this, false);
+    },
+    _animateZoom: function (e) {
+      var scale = this._map.getZoomScale(e.zoom, this._zoom);
+      var offset = this._map._latLngBoundsToNewLayerBounds(this._bounds, e.zoom, e.center).min;
+      L.DomUtil.setTransform(this._canvas, offset, scale);
+    },
+  };
+
   /* Move a W x H image by (sx, sy) device pixels (the view moved by that much): pixel (x, y)
    * becomes the old (x + sx, y + sy); what has no old pixel is cleared. */
   function shiftPixels(pixels, W, H, sx, sy) {
@@ -131,34 +165,6 @@
       this._radius = packed.radius;
       this._popup = popup;
       this._opacity = 1;
-    },
-    setOpacity: function (opacity) {
-      this._opacity = opacity;
-      if (this._canvas) this._canvas.style.opacity = String(opacity);
-    },
-    onAdd: function (map) {
-      var canvas = (this._canvas = L.DomUtil.create("canvas", "paragon-points leaflet-zoom-animated"));
-      canvas.style.opacity = String(this._opacity);
-      canvas.style.pointerEvents = "none";
-      map.getPane(this._pane || "overlayPane").appendChild(canvas);
-      map.on("moveend zoomend resize viewreset", this._reset, this);
-      map.on("zoomanim", this._animateZoom, this);
-      clickable(map, this, true);
-      this._reset();
-    },
-    onRemove: function (map) {
-      L.DomUtil.remove(this._canvas);
-      this._canvas = null;
-      this._image = null;
-      this._drawn = null;
-      map.off("moveend zoomend resize viewreset", this._reset, this);
-      map.off("zoomanim", this._animateZoom, this);
-      clickable(map, this, false);
-    },
-    _animateZoom: function (e) {
-      var scale = this._map.getZoomScale(e.zoom, this._zoom);
-      var offset = this._map._latLngBoundsToNewLayerBounds(this._bounds, e.zoom, e.center).min;
-      L.DomUtil.setTransform(this._canvas, offset, scale);
     },
     /* A disc of pixel offsets (fill) and its rim (border) for the point radius. */
     _stamp: function (ratio) {
@@ -346,39 +352,11 @@
       }
       return L.latLngBounds(mercLatLng(w, s), mercLatLng(e, nn));
     },
-    setOpacity: function (opacity) {
-      this._opacity = opacity;
-      if (this._canvas) this._canvas.style.opacity = String(opacity);
-    },
     /* One label text per feature (or none): drawn for the features in view. */
     setLabels: function (texts) {
       this._labels = texts || null;
       this._drawn = null;
       this._reset();
-    },
-    onAdd: function (map) {
-      var canvas = (this._canvas = L.DomUtil.create("canvas", "paragon-shapes leaflet-zoom-animated"));
-      canvas.style.opacity = String(this._opacity);
-      canvas.style.pointerEvents = "none";
-      map.getPane(this._pane || "overlayPane").appendChild(canvas);
-      map.on("moveend zoomend resize viewreset", this._reset, this);
-      map.on("zoomanim", this._animateZoom, this);
-      clickable(map, this, true);
-      this._drawn = null;
-      this._reset();
-    },
-    onRemove: function (map) {
-      L.DomUtil.remove(this._canvas);
-      this._canvas = null;
-      this._drawn = null;
-      map.off("moveend zoomend resize viewreset", this._reset, this);
-      map.off("zoomanim", this._animateZoom, this);
-      clickable(map, this, false);
-    },
-    _animateZoom: function (e) {
-      var scale = this._map.getZoomScale(e.zoom, this._zoom);
-      var offset = this._map._latLngBoundsToNewLayerBounds(this._bounds, e.zoom, e.center).min;
-      L.DomUtil.setTransform(this._canvas, offset, scale);
     },
     _reset: function () {
       var map = this._map, canvas = this._canvas;
@@ -1510,8 +1488,10 @@
           if (pair[0] && pair[1]) { pair[0].title = pair[1]; pair[0].setAttribute("aria-label", pair[1]); }
         });
     }
-    PointLayer = L.Layer.extend(pointLayerSpec);
-    ShapeLayer = L.Layer.extend(shapeLayerSpec);
+    PointLayer = L.Layer.extend(Object.assign({ _className: "paragon-points" }, canvasLayerBase,
+                                              pointLayerSpec));
+    ShapeLayer = L.Layer.extend(Object.assign({ _className: "paragon-shapes" }, canvasLayerBase,
+                                              shapeLayerSpec));
     P.source = new LayerSource();
     WmtsLayer = L.TileLayer.extend(wmtsLayerSpec);
     BBoxLayer = L.TileLayer.extend(bboxLayerSpec);
