@@ -42,6 +42,9 @@ def test_an_import_queues_its_layer_and_the_fill_makes_its_rows_once(owner, pg_d
         layer_id = services.layers.add_layer(an, case_named(owner, "Nordchem"), points(250),
                                              name="Punten", source_name="punten.geojson")
         assert counts(owner, layer_id) == (0, 1)  # the import did not wait for it
+        with owner.engine.connect() as c:  # stored with LZ4, the fast one (migration 0019)
+            assert c.execute(text("SELECT pg_column_compression(geojson) FROM layer_data "
+                                  "WHERE layer_id = :l"), dict(l=layer_id)).scalar_one() == "lz4"
         assert services.layers.fill_features() == 1  # as the user's own login role
         assert counts(owner, layer_id) == (250, 0)
         assert services.layers.fill_features() == 0  # nothing twice
