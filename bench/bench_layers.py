@@ -115,16 +115,11 @@ def pss_mb() -> tuple[float, int, list[tuple[str, float]]]:
     return sum(mb for _name, mb in parts), len(tree), parts
 
 
-def main() -> None:
-    prepare_qt_environment(offscreen=True)
-    app = create_application(sys.argv[:1])
-    from PySide6.QtCore import QTimer
-
+def demo_window():  # -> (Database, MainWindow)
+    """The demo's Nordchem case open for sofie.janssens in a 1600x1000 window (offscreen)."""
     from paragon_desktop.settings import Settings
-    from paragon_desktop.ui.dialogs.import_layer import ImportChoice
     from paragon_desktop.ui.main_window import MainWindow
 
-    files = make_files(HOME / "files")
     db, _ = open_database(f"sqlite:///{demo_database()}")
     services = build_services(db)
     user = services.auth.user_by_name("sofie.janssens")
@@ -132,6 +127,18 @@ def main() -> None:
     window = MainWindow(services, user, case, Settings(), restore_layout=False)
     window.resize(1600, 1000)
     window.show()
+    return db, window
+
+
+def main() -> None:
+    prepare_qt_environment(offscreen=True)
+    app = create_application(sys.argv[:1])
+    from PySide6.QtCore import QTimer
+
+    from paragon_desktop.ui.dialogs.import_layer import ImportChoice
+
+    files = make_files(HOME / "files")
+    db, window = demo_window()
 
 
     def stats() -> dict:

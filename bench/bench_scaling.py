@@ -26,13 +26,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import HOME, demo_database, wait_until  # noqa: E402
-from bench_layers import pss_mb  # noqa: E402
+from _common import HOME, wait_until  # noqa: E402
+from bench_layers import demo_window, pss_mb  # noqa: E402
 
 from paragon_desktop.app import (  # noqa: E402
-    build_services,
     create_application,
-    open_database,
     prepare_qt_environment,
 )
 
@@ -150,19 +148,11 @@ def main() -> None:
     app = create_application(sys.argv[:1])
     from PySide6.QtCore import QTimer
 
-    from paragon_desktop.settings import Settings
     from paragon_desktop.ui.dialogs.import_layer import ImportChoice
-    from paragon_desktop.ui.main_window import MainWindow
 
     folder = HOME / "files"
     folder.mkdir(parents=True, exist_ok=True)
-    db, _ = open_database(f"sqlite:///{demo_database()}")
-    services = build_services(db)
-    user = services.auth.user_by_name("sofie.janssens")
-    case = services.cases.find_case(user, "Nordchem")
-    window = MainWindow(services, user, case, Settings(), restore_layout=False)
-    window.resize(1600, 1000)
-    window.show()
+    db, window = demo_window()
     wait_until(lambda: window.snapshot is not None and window.map.bridge.settled)
     window.layers.importer.reader.warm_up()
     view = window.map
