@@ -114,7 +114,7 @@ POSTGRESQL_ONLY_COLUMNS = {
     "anchors": {"geom"},
 }
 POSTGRESQL_ONLY_TABLES = {"jurisdiction_neighbours", "layer_features", "layer_features_pending",
-                          "case_visibility"}
+                          "case_visibility", "feed_visibility"}
 
 
 class Organisation(Revisioned, BBox, Base):
