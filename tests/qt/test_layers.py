@@ -143,6 +143,24 @@ def test_big_point_layer_is_one_canvas_and_popups_are_text(open_window, qtbot, t
     assert same[1] == 0  # ... and not one pixel differs from a whole redraw
 
 
+def test_a_big_layer_arrives_whole_and_exact_through_the_scheme(open_window, qtbot, tmp_path):
+    """The page reads a layer's data from the scheme in pieces (no copy of the whole body on
+    the window's thread): 4 MB of multi-byte text, cut inside characters, arrive exactly."""
+    window = open_window("sofie.janssens")
+    text = "Église €–ñ 緊急 " * 60
+    coords = [(LON + (i % 60) * 0.001, LAT + (i // 60) * 0.001) for i in range(3600)]
+    features = lf.points(coords, naam=text)
+    features[-1]["properties"]["naam"] = "laatste ⚠ " + text  # the body's very end
+    path = lf.geojson(tmp_path / "meldingen.geojson", features)
+    assert path.stat().st_size > 4_000_000
+    report = import_and_wait(qtbot, window, ImportChoice(files=[(path, "Meldingen")]))
+    stats = map_stats(qtbot, window)["layers"][str(report.added[0].layer_id)]
+    assert (stats["features"], stats["onMap"]) == (3600, True)
+    last = coords[-1]
+    shown, _elements, _xss = click_popup(qtbot, window, last[0], last[1])
+    assert "laatste ⚠ " + text in shown
+
+
 def parcels(n: int, naam: str) -> list[dict]:
     """``n`` square parcels of about 50 m in a grid at Kallo, each with a square hole in it."""
     out = []
@@ -231,7 +249,7 @@ def test_an_imported_layer_is_not_kept_in_the_window_once_the_map_has_it(open_wi
     del report
     qtbot.waitUntil(lambda: window.map.bridge.settled, timeout=10000)
     gc.collect()
-    kept = [o for o in gc.get_objects() if isinstance(o, ImportedLayer) and o.geojson]
+    kept = [o for o in gc.get_objects() if isinstance(o, ImportedLayer) and o.geojson_utf8]
     assert kept == []
 
 

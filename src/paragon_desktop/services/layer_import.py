@@ -42,7 +42,7 @@ class ImportedLayer:
     data_revision: int
     name: str
     feature_count: int
-    geojson: str
+    geojson_utf8: bytes  # as stored, encoded here (off the window's thread) for the map page
     bbox: tuple[float, float, float, float] | None
     source_name: str = ""
     source_format: str = ""
@@ -127,7 +127,8 @@ class LayerImportService:
             report.warnings.extend(read.warnings)
             report.added.append(ImportedLayer(
                 layer_id, self.layers.data_revision(layer_id), name, read.feature_count,
-                read.geojson, read.bbox, Path(path).name, read.source_format, read.source_crs))
+                read.geojson.encode("utf-8"), read.bbox, Path(path).name, read.source_format,
+                read.source_crs))
         return report
 
     def close(self) -> None:

@@ -275,7 +275,7 @@ class LayersController(QObject):
     def _on_import_finished(self, report: ImportReport) -> None:
         self._show_import_progress(False)
         for layer in report.added:
-            self.map.preload_layer_data(layer.layer_id, layer.data_revision, layer.geojson)
+            self.map.preload_layer_data(layer.layer_id, layer.data_revision, layer.geojson_utf8)
         boxes = [layer.bbox for layer in report.added if layer.bbox is not None]
         if (bbox := union_bbox(boxes)) is not None:
             self.map.fly_to(bbox)

@@ -71,7 +71,7 @@ class ServiceLayersController(QObject):
         op_id = uuid.uuid4().hex
         self.allow(service.host)
 
-        def job() -> tuple[int, int, str | None]:
+        def job() -> tuple[int, int, bytes | None]:
             read = None
             if service.kind in DATA_KINDS:
                 read = read_service_features(service, reader, max_bytes=max_bytes)
@@ -79,12 +79,13 @@ class ServiceLayersController(QObject):
                 user, case_id, service, name=choice.name, read=read, bbox=offer.bbox,
                 description=choice.description, feed_ids=choice.feed_ids, op_id=op_id)
             revision = self.service.data_revision(layer_id)
-            return layer_id, revision, read.geojson if read is not None else None
+            # Encoded for the map page here, off the window's thread.
+            return layer_id, revision, read.geojson.encode("utf-8") if read is not None else None
 
-        def done(result: tuple[int, int, str | None]) -> None:
-            layer_id, revision, geojson = result
-            if geojson is not None:
-                self.map.preload_layer_data(layer_id, revision, geojson)
+        def done(result: tuple[int, int, bytes | None]) -> None:
+            layer_id, revision, data = result
+            if data is not None:
+                self.map.preload_layer_data(layer_id, revision, data)
                 self._fetched[layer_id] = time.monotonic()
             if offer.bbox is not None:
                 self.map.fly_to(offer.bbox)
@@ -166,14 +167,14 @@ class ServiceLayersController(QObject):
         self._fetched[layer_id] = time.monotonic()
         reader, max_bytes = self.layers.importer.reader, self.ctx.settings.max_layer_bytes
 
-        def done(geojson: str) -> None:
+        def done(data: bytes) -> None:
             self._in_flight.discard(layer_id)
             self.live_fetches += 1
-            self.map.show_live_data(layer_id, geojson)
+            self.map.show_live_data(layer_id, data)
 
         def failed(exc: Exception) -> None:
             self._in_flight.discard(layer_id)
             self.ctx.note(_("Laag niet ververst: {error}").format(error=exc))
 
-        self.ctx.ops.run(lambda: read_service_features(service, reader, max_bytes=max_bytes).geojson,
-                         done, failed)
+        self.ctx.ops.run(lambda: read_service_features(
+            service, reader, max_bytes=max_bytes).geojson.encode("utf-8"), done, failed)

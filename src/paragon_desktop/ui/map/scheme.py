@@ -9,7 +9,7 @@ import mimetypes
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtCore import QIODevice, QObject
 from PySide6.QtWebEngineCore import (
     QWebEngineUrlRequestJob,
     QWebEngineUrlScheme,
@@ -106,7 +106,31 @@ class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
 
     @staticmethod
     def _reply(job: QWebEngineUrlRequestJob, mime: str, data: bytes) -> None:
-        buffer = QBuffer(job)
-        buffer.setData(QByteArray(data))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        job.reply(mime.encode(), buffer)
+        job.reply(mime.encode(), BytesDevice(data, job))
+
+
+class BytesDevice(QIODevice):
+    """A reply body read straight from the Python bytes, in the pieces the page asks for.
+
+    A QBuffer needs the body copied into a QByteArray first: for a million points 110 MB, 40-80
+    ms in one go on the window's thread and twice the memory while it lasts. Here each read
+    copies only the piece the page takes: Qt WebEngine reads 64 KB at a time, on its own IO
+    thread."""
+
+    def __init__(self, data: bytes, parent: QObject) -> None:
+        super().__init__(parent)
+        self._data = memoryview(data)
+        self.open(QIODevice.OpenModeFlag.ReadOnly | QIODevice.OpenModeFlag.Unbuffered)
+
+    def size(self) -> int:
+        return len(self._data)
+
+    def bytesAvailable(self) -> int:  # noqa: N802 (Qt API)
+        return len(self._data) - self.pos()
+
+    def readData(self, maxlen: int) -> bytes:  # noqa: N802 (Qt API)
+        start = self.pos()
+        return self._data[start:start + maxlen].tobytes()
+
+    def writeData(self, _data: bytes | bytearray | memoryview, _size: int, /) -> int:  # noqa: N802
+        return -1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -84,7 +85,7 @@ class MapView(QWebEngineView):
         # GeoJSON the page may fetch, until it says it has it: (layer id, data revision) -> bytes.
         self._outbox: dict[tuple[int, int], bytes] = {}
         # Data handed over before the layer is known here (a layer just imported on this machine).
-        self._preloaded: dict[int, tuple[int, str]] = {}
+        self._preloaded: dict[int, tuple[int, bytes]] = {}
         self._live = 0  # live data handed to the page (numbered above every stored revision)
         self.bridge.sig_layer_loaded.connect(self._on_layer_loaded)
         self._settings = settings
@@ -217,10 +218,10 @@ class MapView(QWebEngineView):
         known.update({layer_id: rev for layer_id, (rev, _text) in self._preloaded.items()})
         return known
 
-    def preload_layer_data(self, layer_id: int, data_revision: int, geojson: str) -> None:
-        """Data of a layer this machine just stored: shown when the refresh announces the layer,
-        without reading it back from the database."""
-        self._preloaded[layer_id] = (data_revision, geojson)
+    def preload_layer_data(self, layer_id: int, data_revision: int, data: bytes) -> None:
+        """Data (GeoJSON, UTF-8) of a layer this machine just stored: shown when the refresh
+        announces the layer, without reading it back from the database."""
+        self._preloaded[layer_id] = (data_revision, data)
 
     def _layer_data_for_page(self, layer_id: int, revision: int) -> bytes | None:
         return self._outbox.get((layer_id, revision))
@@ -235,7 +236,7 @@ class MapView(QWebEngineView):
     def apply_changes(
         self,
         changes: ChangeSet,
-        layer_data: dict[int, str],
+        layer_data: Mapping[int, bytes],
         *,
         fit_to: tuple[float, float, float, float] | None = None,
     ) -> int | None:
@@ -274,11 +275,11 @@ class MapView(QWebEngineView):
                     layer_data = {**layer_data, layer.id: preloaded[1]}
                     del self._preloaded[layer.id]
         # Data follows the upserts that announce the layers; the page fetches it from the scheme.
-        for layer_id, text in layer_data.items():
+        for layer_id, data in layer_data.items():
             known = self._layers.get(layer_id)
             if known is None:
                 continue
-            ops.append(self._offer(layer_id, known.data_revision, text))
+            ops.append(self._offer(layer_id, known.data_revision, data))
             self._layer_revisions[layer_id] = known.data_revision
         if fit_to is not None:
             ops.append({"op": Op.FIT, "bbox": list(fit_to)})
@@ -286,20 +287,20 @@ class MapView(QWebEngineView):
             return None
         return self.bridge.send(ops)
 
-    def show_live_data(self, layer_id: int, geojson: str) -> None:
+    def show_live_data(self, layer_id: int, data: bytes) -> None:
         """Features a live service layer just answered: shown instead of the stored ones (which
         stay as added); a newer stored revision replaces them again."""
         if layer_id not in self._layers:
             return
         self._live += 1
-        self.bridge.send([self._offer(layer_id, LIVE_REVISIONS + self._live, geojson)])
+        self.bridge.send([self._offer(layer_id, LIVE_REVISIONS + self._live, data)])
 
-    def _offer(self, layer_id: int, revision: int, geojson: str) -> dict[str, Any]:
-        """Put a layer's data where the page fetches it (older data of the layer goes), and
-        the operation that tells the page to."""
+    def _offer(self, layer_id: int, revision: int, data: bytes) -> dict[str, Any]:
+        """Put a layer's data (GeoJSON as UTF-8, encoded off the window's thread) where the page
+        fetches it (older data of the layer goes), and the operation that tells the page to."""
         for key in [k for k in self._outbox if k[0] == layer_id]:
             del self._outbox[key]
-        self._outbox[(layer_id, revision)] = geojson.encode("utf-8")
+        self._outbox[(layer_id, revision)] = data
         return {"op": Op.LAYER_DATA, "id": layer_id, "revision": revision}
 
     def set_layer_visible(self, layer_id: int, visible: bool) -> None:
