@@ -131,16 +131,33 @@ def test_big_point_layer_is_one_canvas_and_popups_are_text(open_window, qtbot, t
             var c = document.querySelector('canvas.paragon-points');
             return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
         }
+        function compare(a, b) {
+            var differ = 0, inked = 0;
+            for (var i = 0; i < a.length; i++) { if (a[i] !== b[i]) differ++; if (a[i]) inked++; }
+            return [differ, inked];
+        }
+        // Discs wider than the points' spacing: which is drawn last shows where they overlap.
+        layer._radius = 20; layer._stampCache = null; layer._drawn = null; layer._reset();
         var shifts = paragon.pointShifts || 0;
         map.panBy([137, -61], {animate: false});
         var moved = image(), shifted = (paragon.pointShifts || 0) - shifts;
+        var strips = paragon.pointCandidates;
         layer._last = null; layer._drawn = null; layer._reset();
-        var whole = image(), differ = 0, inked = 0;
-        for (var i = 0; i < whole.length; i++) { if (whole[i] !== moved[i]) differ++; if (whole[i]) inked++; }
-        JSON.stringify([shifted, differ, inked])"""))
-    assert same[0] == 1  # the pan took the shortcut ...
-    assert same[2] > 0  # ... points are in view ...
-    assert same[1] == 0  # ... and not one pixel differs from a whole redraw
+        var pan = compare(image(), moved);
+        // Close up, the view draws the points of the grid cells it meets: the same image as
+        // going through all of them.
+        map.setView(map.getCenter(), 18, {animate: false});
+        var near = image(), inView = paragon.pointCandidates, grid = layer._grid;
+        layer._grid = null; layer._drawn = null; layer._reset(); layer._grid = grid;
+        JSON.stringify([shifted, strips, pan, inView, compare(image(), near)])"""))
+    shifted, strips, pan, in_view, close = same
+    assert shifted == 1  # the pan took the shortcut ...
+    assert 0 < strips < 2500  # ... went through the points near the strips only ...
+    assert pan[1] > 0  # ... points are in view ...
+    assert pan[0] == 0  # ... and not one pixel differs from a whole redraw
+    assert 0 < in_view < 2500
+    assert close[1] > 0
+    assert close[0] == 0
 
 
 def test_a_big_layer_arrives_whole_and_exact_through_the_scheme(open_window, qtbot, tmp_path):

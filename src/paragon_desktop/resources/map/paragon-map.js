@@ -165,6 +165,54 @@
       this._radius = packed.radius;
       this._popup = popup;
       this._opacity = 1;
+      this._grid = packed.grid;
+      this._cellStart = packed.cellStart;
+      this._cellOrder = packed.cellOrder;
+    },
+    /* The points in the cells that meet these rectangles of the canvas ([x0, x1, y0, y1] in
+     * device pixels), in their order: a list to draw instead of every point, or null when that
+     * would not save much (most points are in them). */
+    _candidates: function (rects, world, dx, dy, ratio) {
+      var grid = this._grid, n = this._x.length;
+      if (!grid || !this._cellOrder) return null;
+      var g = grid.g, start = this._cellStart, order = this._cellOrder, ranges = [], total = 0;
+      function cell(v, v0, size) { return Math.max(0, Math.min(g - 1, Math.floor((v - v0) / size))); }
+      rects.forEach(function (r) {
+        var range = [cell((r[0] / ratio + dx) / world, grid.x0, grid.cw),
+                     cell((r[1] / ratio + dx) / world, grid.x0, grid.cw),
+                     cell((r[2] / ratio + dy) / world, grid.y0, grid.ch),
+                     cell((r[3] / ratio + dy) / world, grid.y0, grid.ch)];
+        ranges.push(range);
+      });
+      function seen(k, cx, cy) {  // in an earlier rectangle's cells
+        for (var j = 0; j < k; j++) {
+          var q = ranges[j];
+          if (cx >= q[0] && cx <= q[1] && cy >= q[2] && cy <= q[3]) return true;
+        }
+        return false;
+      }
+      var k, cx, cy;
+      for (k = 0; k < ranges.length; k++) {
+        for (cy = ranges[k][2]; cy <= ranges[k][3]; cy++) {
+          for (cx = ranges[k][0]; cx <= ranges[k][1]; cx++) {
+            if (!seen(k, cx, cy)) total += start[cy * g + cx + 1] - start[cy * g + cx];
+          }
+        }
+      }
+      if (total > n / 2) return null;
+      var list = this._list && this._list.length >= total ? this._list : (this._list = new Uint32Array(n));
+      var m = 0;
+      for (k = 0; k < ranges.length; k++) {
+        for (cy = ranges[k][2]; cy <= ranges[k][3]; cy++) {
+          for (cx = ranges[k][0]; cx <= ranges[k][1]; cx++) {
+            if (seen(k, cx, cy)) continue;
+            var c = cy * g + cx;
+            list.set(order.subarray(start[c], start[c + 1]), m);
+            m += start[c + 1] - start[c];
+          }
+        }
+      }
+      return list.subarray(0, m).sort();
     },
     /* A disc of pixel offsets (fill) and its rim (border) for the point radius. */
     _stamp: function (ratio) {
@@ -240,8 +288,16 @@
         ey0 = sy > 0 ? H - sy : 0; ey1 = sy > 0 ? H : -sy;
       }
       var fill = stamp.fill, rim = stamp.rim, nf = fill.length, nr = rim.length, o = stamp.outer;
-      var xs = this._x, ys = this._y, cs = this._colour, n = xs.length, colours = stamp.colours;
-      for (var i = 0; i < n; i++) {
+      var xs = this._x, ys = this._y, cs = this._colour, colours = stamp.colours;
+      // Only the points that can reach what is drawn (the strips, or the view), when the grid
+      // says they are a minority; in the same order as all of them.
+      var rects = !shift ? [[-o, W + o, -o, H + o]]
+        : [ex1 > ex0 ? [ex0 - o, ex1 + o, -o, H + o] : null,
+           ey1 > ey0 ? [-o, W + o, ey0 - o, ey1 + o] : null].filter(Boolean);
+      var list = this._candidates(rects, world, dx, dy, ratio), n = list ? list.length : xs.length;
+      P.pointCandidates = list ? n : -1;
+      for (var j = 0; j < n; j++) {
+        var i = list ? list[j] : j;
         var px = Math.round((xs[i] * world - dx) * ratio), py = Math.round((ys[i] * world - dy) * ratio);
         if (px < -o || py < -o || px >= W + o || py >= H + o) continue;
         var colour = colours[cs[i]], k, x, y;
