@@ -288,3 +288,24 @@ def test_the_reader_process_warns_in_the_users_language():
         reader.close()
     assert any(w.startswith("crs-link.geojson : le fichier renvoie à son système de coordonnées "
                             "par un lien web") for w in read.warnings), read.warnings
+
+
+def test_a_big_layer_comes_through_the_reader_process_whole(tmp_path):
+    """A layer bigger than the pipe's chunks and the frames' in-memory limit (read into one
+    memory map): the same text as read in process, multi-byte characters intact, and its UTF-8
+    kept as the reader sent it for the map page."""
+    features = [{"type": "Feature", "properties": {"naam": f"Église €–ñ 緊急 {i} " * 8},
+                 "geometry": {"type": "Point", "coordinates": [4.25 + i * 1e-5, 51.2]}}
+                for i in range(12_000)]
+    path = tmp_path / "groot.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features},
+                               ensure_ascii=False), encoding="utf-8")
+    reader = LayerReader(spare=False)
+    try:
+        read = reader.read(path, max_bytes=10**8)
+    finally:
+        reader.close()
+    assert read.feature_count == 12_000
+    assert len(read.utf8) > 3 * 1024 * 1024
+    assert read.geojson == read_layer(path).geojson
+    assert bytes(read.utf8) == read.geojson.encode("utf-8")

@@ -79,6 +79,8 @@ class LayerRead:
     source_format: str
     geometry_types: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # The same text as UTF-8 when the reader had it so: the map page takes it as it is.
+    utf8: bytes | memoryview | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def features(self) -> dict[str, Any]:

@@ -16,6 +16,7 @@ to send objects. Frames are ``kind (1 byte) + length (4 bytes) + payload``: ``P`
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import selectors
 import signal
@@ -168,19 +169,23 @@ class LayerReader:
                     continue
                 kind, payload = frame
                 if kind == b"P":
-                    fraction, stage = json.loads(payload)
+                    fraction, stage = json.loads(bytes(payload))
                     if progress is not None:
                         progress(float(fraction), str(stage))
                 elif kind == b"E":
                     # Template and fields, not text: the app shows it in the user's language.
-                    refusal = json.loads(payload)
+                    refusal = json.loads(bytes(payload))
                     raise LayerReadError(str(refusal["template"]), **dict(refusal["params"]))
                 elif kind == b"R":
-                    head, _, text = payload.partition(b"\0")
-                    meta = json.loads(head)
+                    # Header, NUL, the GeoJSON: decoded straight from the buffer, and the
+                    # UTF-8 kept for the map page (not encoded again).
+                    cut = payload.find(b"\0")
+                    meta = json.loads(bytes(payload[:cut]))
                     bbox = meta["bbox"]
+                    utf8 = memoryview(payload)[cut + 1:]
                     return LayerRead(
-                        geojson=text.decode("utf-8"), feature_count=int(meta["feature_count"]),
+                        geojson=str(utf8, "utf-8"), utf8=utf8,
+                        feature_count=int(meta["feature_count"]),
                         bbox=tuple(float(v) for v in bbox) if bbox else None,  # type: ignore[arg-type]
                         source_crs=str(meta["source_crs"]), source_format=str(meta["source_format"]),
                         geometry_types={str(k): int(v) for k, v in meta["geometry_types"].items()},
@@ -209,9 +214,23 @@ class LayerReader:
 
 
 class _Frames:
+    """The child's frames (kind, length, payload) from its pipe.
+
+    A frame's payload is read into one buffer of its size, by ``os.readv`` (which lets go of
+    Python's lock while the kernel copies): a million points are one 110 MB frame, and growing a
+    buffer chunk by chunk, then slicing and copying it out, held the lock for single copies of up
+    to ~150 ms each, during which the window's thread could not run. Big payloads go into an
+    anonymous memory map (no zero-filling in Python either; its memory goes back to the system
+    when it is let go)."""
+
+    BIG = 1 << 20
+
     def __init__(self, stream: IO[bytes]) -> None:
         self._fd = stream.fileno()
-        self._buffer = bytearray()
+        self._head = bytearray()
+        self._kind = b""
+        self._payload: bytearray | mmap.mmap | None = None
+        self._filled = 0
         self.closed = False
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._fd, selectors.EVENT_READ)
@@ -221,27 +240,40 @@ class _Frames:
             self.closed = True
             self._selector.close()
 
-    def _parse(self) -> tuple[bytes, bytes] | None:
-        if len(self._buffer) < _HEADER.size:
-            return None
-        kind, length = _HEADER.unpack_from(self._buffer)
-        end = _HEADER.size + length
-        if len(self._buffer) < end:
-            return None
-        payload = bytes(self._buffer[_HEADER.size:end])
-        del self._buffer[:end]
-        return kind, payload
+    def _read_some(self) -> bool:
+        """Read what the pipe has towards the current frame; False at the end of the stream."""
+        if self._payload is None:
+            chunk = os.read(self._fd, _HEADER.size - len(self._head))
+            if not chunk:
+                return False
+            self._head += chunk
+            if len(self._head) == _HEADER.size:
+                kind, length = _HEADER.unpack(self._head)
+                self._kind, self._filled = kind, 0
+                self._payload = mmap.mmap(-1, length) if length >= self.BIG else bytearray(length)
+            return True
+        if self._filled == len(self._payload):
+            return True
+        got = os.readv(self._fd, [memoryview(self._payload)[self._filled:]])
+        self._filled += got
+        return got > 0
 
-    def next(self, timeout: float) -> tuple[bytes, bytes] | None:
-        frame = self._parse()
+    def _complete(self) -> tuple[bytes, bytearray | mmap.mmap] | None:
+        payload = self._payload
+        if payload is None or self._filled < len(payload):
+            return None
+        frame = (self._kind, payload)
+        self._head, self._payload, self._filled = bytearray(), None, 0
+        return frame
+
+    def next(self, timeout: float) -> tuple[bytes, bytearray | mmap.mmap] | None:
+        frame = self._complete()
         if frame is not None or self.closed:
             return frame
         if self._selector.select(timeout):
-            chunk = os.read(self._fd, 1 << 22)
-            if not chunk:
+            if not self._read_some():
                 self.close()
-            self._buffer += chunk
-        return self._parse()
+        return self._complete()
 
 
 # -- the reader process -------------------------------------------------------------------------

@@ -42,7 +42,9 @@ class ImportedLayer:
     data_revision: int
     name: str
     feature_count: int
-    geojson_utf8: bytes  # as stored, encoded here (off the window's thread) for the map page
+    # As stored, in UTF-8 for the map page: the reader's own bytes, or encoded here (off the
+    # window's thread).
+    geojson_utf8: bytes | memoryview
     bbox: tuple[float, float, float, float] | None
     source_name: str = ""
     source_format: str = ""
@@ -127,8 +129,8 @@ class LayerImportService:
             report.warnings.extend(read.warnings)
             report.added.append(ImportedLayer(
                 layer_id, self.layers.data_revision(layer_id), name, read.feature_count,
-                read.geojson.encode("utf-8"), read.bbox, Path(path).name, read.source_format,
-                read.source_crs))
+                read.utf8 if read.utf8 is not None else read.geojson.encode("utf-8"), read.bbox,
+                Path(path).name, read.source_format, read.source_crs))
         return report
 
     def close(self) -> None:

@@ -44,7 +44,7 @@ def _inside(root: Path, relative: str) -> Path | None:
     return candidate if candidate.is_relative_to(root.resolve()) and candidate.is_file() else None
 
 
-LayerDataSource = Callable[[int, int], "bytes | None"]
+LayerDataSource = Callable[[int, int], "bytes | memoryview | None"]
 TileSource = Callable[[str, int, int, int], "bytes | None"]
 
 
@@ -105,7 +105,7 @@ class AssetSchemeHandler(QWebEngineUrlSchemeHandler):
             self._reply(job, image_type(data) or "application/octet-stream", data)
 
     @staticmethod
-    def _reply(job: QWebEngineUrlRequestJob, mime: str, data: bytes) -> None:
+    def _reply(job: QWebEngineUrlRequestJob, mime: str, data: bytes | memoryview) -> None:
         job.reply(mime.encode(), BytesDevice(data, job))
 
 
@@ -117,7 +117,7 @@ class BytesDevice(QIODevice):
     copies only the piece the page takes: Qt WebEngine reads 64 KB at a time, on its own IO
     thread."""
 
-    def __init__(self, data: bytes, parent: QObject) -> None:
+    def __init__(self, data: bytes | memoryview, parent: QObject) -> None:
         super().__init__(parent)
         self._data = memoryview(data)
         self.open(QIODevice.OpenModeFlag.ReadOnly | QIODevice.OpenModeFlag.Unbuffered)

@@ -83,9 +83,9 @@ class MapView(QWebEngineView):
         self._layer_revisions: dict[int, int] = {}
         self._layers: dict[int, LayerView] = {}
         # GeoJSON the page may fetch, until it says it has it: (layer id, data revision) -> bytes.
-        self._outbox: dict[tuple[int, int], bytes] = {}
+        self._outbox: dict[tuple[int, int], bytes | memoryview] = {}
         # Data handed over before the layer is known here (a layer just imported on this machine).
-        self._preloaded: dict[int, tuple[int, bytes]] = {}
+        self._preloaded: dict[int, tuple[int, bytes | memoryview]] = {}
         self._live = 0  # live data handed to the page (numbered above every stored revision)
         self.bridge.sig_layer_loaded.connect(self._on_layer_loaded)
         self._settings = settings
@@ -218,12 +218,13 @@ class MapView(QWebEngineView):
         known.update({layer_id: rev for layer_id, (rev, _text) in self._preloaded.items()})
         return known
 
-    def preload_layer_data(self, layer_id: int, data_revision: int, data: bytes) -> None:
+    def preload_layer_data(self, layer_id: int, data_revision: int,
+                           data: bytes | memoryview) -> None:
         """Data (GeoJSON, UTF-8) of a layer this machine just stored: shown when the refresh
         announces the layer, without reading it back from the database."""
         self._preloaded[layer_id] = (data_revision, data)
 
-    def _layer_data_for_page(self, layer_id: int, revision: int) -> bytes | None:
+    def _layer_data_for_page(self, layer_id: int, revision: int) -> bytes | memoryview | None:
         return self._outbox.get((layer_id, revision))
 
     def _on_layer_loaded(self, layer_id: int, revision: int) -> None:
@@ -236,7 +237,7 @@ class MapView(QWebEngineView):
     def apply_changes(
         self,
         changes: ChangeSet,
-        layer_data: Mapping[int, bytes],
+        layer_data: Mapping[int, bytes | memoryview],
         *,
         fit_to: tuple[float, float, float, float] | None = None,
     ) -> int | None:
@@ -295,7 +296,7 @@ class MapView(QWebEngineView):
         self._live += 1
         self.bridge.send([self._offer(layer_id, LIVE_REVISIONS + self._live, data)])
 
-    def _offer(self, layer_id: int, revision: int, data: bytes) -> dict[str, Any]:
+    def _offer(self, layer_id: int, revision: int, data: bytes | memoryview) -> dict[str, Any]:
         """Put a layer's data (GeoJSON as UTF-8, encoded off the window's thread) where the page
         fetches it (older data of the layer goes), and the operation that tells the page to."""
         for key in [k for k in self._outbox if k[0] == layer_id]:
