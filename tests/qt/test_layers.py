@@ -149,8 +149,17 @@ def test_big_point_layer_is_one_canvas_and_popups_are_text(open_window, qtbot, t
         map.setView(map.getCenter(), 18, {animate: false});
         var near = image(), inView = paragon.pointCandidates, grid = layer._grid;
         layer._grid = null; layer._drawn = null; layer._reset(); layer._grid = grid;
-        JSON.stringify([shifted, strips, pan, inView, compare(image(), near)])"""))
-    shifted, strips, pan, in_view, close = same
+        var closeUp = compare(image(), near);
+        // Far out, where many points share a pixel, only the last disc at each centre is
+        // drawn: the same image as drawing every one.
+        map.setView(map.getCenter(), 10, {animate: false});
+        layer._palette = ['#e03131', '#2f9e44', '#1971c2']; layer._stampCache = null;
+        for (var c = 0; c < layer._colour.length; c++) layer._colour[c] = c % 3;
+        layer._crowded = 1e9; layer._drawn = null; layer._reset();
+        var few = image(), crowded = paragon.pointsCrowded;
+        layer._crowded = 0; layer._drawn = null; layer._reset(); layer._crowded = 16;
+        JSON.stringify([shifted, strips, pan, inView, closeUp, crowded, compare(image(), few)])"""))
+    shifted, strips, pan, in_view, close, crowded, far = same
     assert shifted == 1  # the pan took the shortcut ...
     assert 0 < strips < 2500  # ... went through the points near the strips only ...
     assert pan[1] > 0  # ... points are in view ...
@@ -158,6 +167,9 @@ def test_big_point_layer_is_one_canvas_and_popups_are_text(open_window, qtbot, t
     assert 0 < in_view < 2500
     assert close[1] > 0
     assert close[0] == 0
+    assert crowded
+    assert far[1] > 0
+    assert far[0] == 0
 
 
 def test_a_big_layer_arrives_whole_and_exact_through_the_scheme(open_window, qtbot, tmp_path):

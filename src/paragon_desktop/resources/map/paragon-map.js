@@ -168,6 +168,7 @@
       this._grid = packed.grid;
       this._cellStart = packed.cellStart;
       this._cellOrder = packed.cellOrder;
+      this._crowded = 16;
     },
     /* The points in the cells that meet these rectangles of the canvas ([x0, x1, y0, y1] in
      * device pixels), in their order: a list to draw instead of every point, or null when that
@@ -296,10 +297,28 @@
            ey1 > ey0 ? [-o, W + o, ey0 - o, ey1 + o] : null].filter(Boolean);
       var list = this._candidates(rects, world, dx, dy, ratio), n = list ? list.length : xs.length;
       P.pointCandidates = list ? n : -1;
-      for (var j = 0; j < n; j++) {
-        var i = list ? list[j] : j;
-        var px = Math.round((xs[i] * world - dx) * ratio), py = Math.round((ys[i] * world - dy) * ratio);
+      var j, i, px, py, lastAt = null, LW = W + 2 * o;
+      // Where points crowd (more than one for every ``_crowded`` pixels), a disc with a later
+      // one at the same centre is covered by it entirely: only the last at each centre is drawn
+      // (a million points at the layer's extent: a fraction of the discs, the same pixels).
+      if (n > W * H / this._crowded) {
+        var cells = LW * (H + 2 * o);
+        lastAt = this._lastAt && this._lastAt.length >= cells ? this._lastAt
+          : (this._lastAt = new Int32Array(cells));
+        lastAt.fill(0, 0, cells);
+        for (j = 0; j < n; j++) {
+          i = list ? list[j] : j;
+          px = Math.round((xs[i] * world - dx) * ratio); py = Math.round((ys[i] * world - dy) * ratio);
+          if (px < -o || py < -o || px >= W + o || py >= H + o) continue;
+          lastAt[(py + o) * LW + px + o] = j + 1;
+        }
+      }
+      P.pointsCrowded = !!lastAt;
+      for (j = 0; j < n; j++) {
+        i = list ? list[j] : j;
+        px = Math.round((xs[i] * world - dx) * ratio); py = Math.round((ys[i] * world - dy) * ratio);
         if (px < -o || py < -o || px >= W + o || py >= H + o) continue;
+        if (lastAt && lastAt[(py + o) * LW + px + o] !== j + 1) continue;
         var colour = colours[cs[i]], k, x, y;
         if (shift) {
           // Only where it reaches the uncovered strips, and only their pixels: the rest is as
