@@ -127,6 +127,8 @@
       this._canvas = null;
       this._image = null;
       this._drawn = null;
+      this._lastAt = null;  // the point layer's working arrays, made again when shown
+      this._list = null;
       map.off("moveend zoomend resize viewreset", this._reset, this);
       map.off("zoomanim", this._animateZoom, this);
       clickable(map, this, false);
