@@ -170,6 +170,21 @@ def test_big_point_layer_is_one_canvas_and_popups_are_text(open_window, qtbot, t
     assert crowded
     assert far[1] > 0
     assert far[0] == 0
+    # A click measures the points of the grid cells around it: the same point as measuring all.
+    same, found = json.loads(run_js(qtbot, window, f"""
+        var map = paragon.map, layer = Object.values(paragon.layers).map(function (e) {{
+            return e.parts; }}).flat().filter(function (p) {{ return p._x; }})[0];
+        map.setView([{LAT}, {LON}], 17, {{animate: false}});
+        var size = map.getSize(), same = 0, found = 0, grid = layer._grid;
+        for (var k = 0; k < 400; k++) {{
+            var p = L.point((k * 37) % size.x, (k * 53) % size.y), a = layer.nearest(p);
+            layer._grid = null; var b = layer.nearest(p); layer._grid = grid;
+            if (a === b) same++;
+            if (a >= 0) found++;
+        }}
+        JSON.stringify([same, found])"""))
+    assert same == 400
+    assert found > 40
 
 
 def test_a_big_layer_arrives_whole_and_exact_through_the_scheme(open_window, qtbot, tmp_path):

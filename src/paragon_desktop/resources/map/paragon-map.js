@@ -360,9 +360,16 @@
     nearest: function (containerPoint) {
       var map = this._map, world = 256 * Math.pow(2, map.getZoom());
       var origin = map.getPixelOrigin(), topLeft = map.containerPointToLayerPoint([0, 0]);
-      var cx = containerPoint.x + origin.x + topLeft.x, cy = containerPoint.y + origin.y + topLeft.y;
-      var best = -1, reach = (this._radius + 3) * (this._radius + 3);
-      for (var i = 0; i < this._x.length; i++) {
+      var ox = origin.x + topLeft.x, oy = origin.y + topLeft.y;
+      var cx = containerPoint.x + ox, cy = containerPoint.y + oy, r = this._radius + 3;
+      var best = -1, reach = r * r;
+      // The points of the grid cells around the click, in their order (the last one nearest
+      // wins, as when all of them are measured).
+      var list = this._candidates([[containerPoint.x - r, containerPoint.x + r,
+                                    containerPoint.y - r, containerPoint.y + r]], world, ox, oy, 1);
+      var n = list ? list.length : this._x.length;
+      for (var j = 0; j < n; j++) {
+        var i = list ? list[j] : j;
         var ddx = this._x[i] * world - cx, ddy = this._y[i] * world - cy, d = ddx * ddx + ddy * ddy;
         if (d <= reach) { reach = d; best = i; }
       }
