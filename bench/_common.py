@@ -64,3 +64,27 @@ def pg_database(name: str) -> Iterator[str]:
 
     with pg.server() as server, pg.database(server, name) as url:
         yield url
+
+
+class GuiStalls:
+    """The GUI thread's longest stall while it runs: a 10 ms Qt timer's widest gap."""
+
+    def __init__(self) -> None:
+        import time
+
+        from PySide6.QtCore import QTimer
+
+        self._ticks: list[float] = []
+        self._timer = QTimer()
+        self._timer.setInterval(10)
+        self._timer.timeout.connect(lambda: self._ticks.append(time.perf_counter()))
+
+    def start(self) -> None:
+        self._ticks.clear()
+        self._timer.start()
+
+    def stop(self) -> float:
+        """Stop, and the longest gap between two ticks in ms."""
+        self._timer.stop()
+        ticks = self._ticks
+        return max((b - a for a, b in zip(ticks, ticks[1:], strict=False)), default=0) * 1000

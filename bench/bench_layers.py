@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import HOME, demo_database, wait_until  # noqa: E402
+from _common import HOME, GuiStalls, demo_database, wait_until  # noqa: E402
 
 from paragon_desktop.app import (  # noqa: E402
     build_services,
@@ -133,7 +133,6 @@ def demo_window():  # -> (Database, MainWindow)
 def main() -> None:
     prepare_qt_environment(offscreen=True)
     app = create_application(sys.argv[:1])
-    from PySide6.QtCore import QTimer
 
     from paragon_desktop.ui.dialogs.import_layer import ImportChoice
 
@@ -158,10 +157,7 @@ def main() -> None:
         floor = floor_seconds(path)
         app_times, stalls, stored_times = [], [], []
         for _ in range(ROUNDS):
-            ticks: list[float] = []
-            ticker = QTimer()
-            ticker.setInterval(10)
-            ticker.timeout.connect(lambda t=ticks: t.append(time.perf_counter()))
+            ticker = GuiStalls()
             finished: list = []
             window.layers.importer.sig_finished.connect(finished.append)
             # The spare reader has imported its modules (the user is still choosing a file).
@@ -189,9 +185,7 @@ def main() -> None:
             if "--verbose" in sys.argv:
                 print("   page ms:", stats()["lastLoad"], f"stored {stored_times[-1]:.2f} s, "
                       f"on map {app_times[-1]:.2f} s")
-            ticker.stop()
-            gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
-            stalls.append(max(gaps, default=0) * 1000)
+            stalls.append(ticker.stop())
             if label.startswith("100k-point") and big_point_layer is None:
                 big_point_layer = layer_id
                 # Memory with just the demo case and this layer: nothing imported before it.

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import HOME, wait_until  # noqa: E402
+from _common import HOME, GuiStalls, wait_until  # noqa: E402
 from bench_layers import demo_window, pss_mb  # noqa: E402
 
 from paragon_desktop.app import (  # noqa: E402
@@ -146,7 +146,6 @@ def main() -> None:
     chosen = [c for c in CASES if not only or c in only.split(",")]
     prepare_qt_environment(offscreen=True)
     app = create_application(sys.argv[:1])
-    from PySide6.QtCore import QTimer
 
     from paragon_desktop.ui.dialogs.import_layer import ImportChoice
 
@@ -166,10 +165,7 @@ def main() -> None:
         files = [write(folder, stem, features) for stem, features in CASES[name]()]
         gc.collect()
         js(view, PAGE_TICKER)
-        ticks: list[float] = []
-        ticker = QTimer()
-        ticker.setInterval(10)
-        ticker.timeout.connect(lambda t=ticks: t.append(time.perf_counter()))
+        ticker = GuiStalls()
         finished: list = []
         window.layers.importer.sig_finished.connect(finished.append)
         ticker.start()
@@ -190,8 +186,7 @@ def main() -> None:
 
         wait_until(on_map, timeout_s=1200, poll_ms=20)
         on_map_s = time.perf_counter() - started
-        ticker.stop()
-        gui_stall = max((b - a for a, b in zip(ticks, ticks[1:], strict=False)), default=0) * 1000
+        gui_stall = ticker.stop()
         page_stall = float(js(view, "window.__stall.max"))
         # The view the user gets after an import: the layer's extent (the fly-to), settled.
         wait_until(lambda: False, timeout_s=1.5)
