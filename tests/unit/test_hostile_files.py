@@ -309,3 +309,16 @@ def test_a_big_layer_comes_through_the_reader_process_whole(tmp_path):
     assert len(read.utf8) > 3 * 1024 * 1024
     assert read.geojson == read_layer(path).geojson
     assert bytes(read.utf8) == read.geojson.encode("utf-8")
+
+
+def test_the_readers_text_is_checked_as_utf8_in_pieces():
+    """The reader process's text is kept as bytes and checked a piece at a time: a character
+    cut by a piece's edge is still whole; damaged bytes anywhere, or a character cut off at the
+    end, are refused (the import then says the reader sent damaged text)."""
+    from paragon_desktop.gis.reader import is_utf8
+
+    good = "Église €–ñ 緊急 😀".encode()
+    assert all(is_utf8(memoryview(good), piece) for piece in (1, 2, 3, 5, 1 << 20))
+    assert not is_utf8(memoryview(good[:-1]), 4)  # cut off inside the last character
+    assert not is_utf8(memoryview(good[:7] + b"\xff" + good[7:]), 4)
+    assert not is_utf8(memoryview(b"\xed\xa0\x80"), 2)  # a lone surrogate is not UTF-8

@@ -6,7 +6,7 @@ Runs on SQLite and on PostgreSQL (the ``client`` fixture is parametrised over bo
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from paragon_desktop.domain.errors import AccessDenied, ValidationError
 from paragon_desktop.gis import read_layer
@@ -164,3 +164,39 @@ def test_export_gives_only_visible_layers(client, zones):
     with pytest.raises(Exception, match="no longer exists"):
         client.layers.layers_for_export(client.user("an.peeters"), [layer_id])
     assert client.layers.find_layer(sofie, case_id, "eigen") == layer_id
+
+
+def test_a_big_layer_is_stored_and_read_back_exactly(client, tmp_path):
+    """A layer of several megabytes straight from the reader process (its UTF-8 bytes, never
+    decoded on the way on SQLite: written and read in pieces by SQLite's blob I/O) is stored as
+    text and comes back the same, multi-byte characters intact, both as text and as the map
+    page's UTF-8."""
+    import json
+
+    from paragon_desktop.gis.reader import LayerReader
+    from paragon_desktop.storage import layer_text
+
+    features = [{"type": "Feature", "properties": {"naam": f"Église €–ñ 緊急 {i} " * 6},
+                 "geometry": {"type": "Point", "coordinates": [4.25 + i * 1e-5, 51.2]}}
+                for i in range(15_000)]
+    path = tmp_path / "groot.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features},
+                               ensure_ascii=False), encoding="utf-8")
+    reader = LayerReader(spare=False)
+    try:
+        read = reader.read(path, max_bytes=10**8)
+    finally:
+        reader.close()
+    sent = bytes(read.utf8)
+    assert len(sent) > 3 * layer_text.BIG
+    sofie = client.user("sofie.janssens")
+    layer_id = client.layers.add_layer(sofie, client.seveso_case_id(), read, name="Groot",
+                                       source_name=path.name)
+    assert bytes(client.cases.layer_utf8(sofie, [layer_id])[layer_id]) == sent
+    stored = client.cases.layer_geojsons(sofie, [layer_id])[layer_id]
+    assert stored == sent.decode("utf-8")
+    assert json.loads(stored)["features"][14_999]["properties"]["naam"].startswith("Église €–ñ 緊急")
+    if client.db.engine.dialect.name == "sqlite":
+        with client.db.sessions() as session:  # text, as every other row: not a blob
+            assert session.scalar(text("SELECT typeof(geojson) FROM layer_data "
+                                       "WHERE layer_id = :id"), {"id": layer_id}) == "text"

@@ -15,7 +15,7 @@ import re
 import warnings as py_warnings
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -68,19 +68,45 @@ class LayerReadCancelled(ParagonError):
     """The user cancelled reading a layer."""
 
 
-@dataclass
 class LayerRead:
-    """A layer read from a file: GeoJSON text in EPSG:4326 plus what was found on the way."""
+    """A layer read from a file: GeoJSON text in EPSG:4326 plus what was found on the way.
 
-    geojson: str
-    feature_count: int
-    bbox: tuple[float, float, float, float] | None
-    source_crs: str
-    source_format: str
-    geometry_types: dict[str, int] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    # The same text as UTF-8 when the reader had it so: the map page takes it as it is.
-    utf8: bytes | memoryview | None = field(default=None, repr=False, compare=False)
+    From the reader process the text comes as its UTF-8 bytes (``utf8``) and stays so: storing
+    it and showing it take the bytes, and ``geojson`` decodes them only when asked (for a
+    million points 120 ms holding Python's lock, which the window's thread would wait for)."""
+
+    def __init__(self, geojson: str | None, feature_count: int,
+                 bbox: tuple[float, float, float, float] | None, source_crs: str,
+                 source_format: str, geometry_types: dict[str, int] | None = None,
+                 warnings: list[str] | None = None,
+                 utf8: bytes | memoryview | None = None) -> None:
+        if geojson is None and utf8 is None:
+            raise ValueError("a LayerRead needs its text")
+        self._text = geojson
+        self.utf8 = utf8
+        self.feature_count = feature_count
+        self.bbox = bbox
+        self.source_crs = source_crs
+        self.source_format = source_format
+        self.geometry_types: dict[str, int] = geometry_types if geometry_types is not None else {}
+        self.warnings: list[str] = warnings if warnings is not None else []
+
+    def __repr__(self) -> str:
+        return (f"LayerRead({self.feature_count} features, {self.source_format}, "
+                f"{self.source_crs}, bbox={self.bbox})")
+
+    @property
+    def geojson(self) -> str:
+        """The FeatureCollection's text (decoded from ``utf8`` on first use)."""
+        if self._text is None:
+            assert self.utf8 is not None
+            self._text = str(self.utf8, "utf-8")
+        return self._text
+
+    @property
+    def encoded(self) -> bytes | memoryview:
+        """The text in UTF-8: the reader's own bytes, or encoded now."""
+        return self.utf8 if self.utf8 is not None else self.geojson.encode("utf-8")
 
     @cached_property
     def features(self) -> dict[str, Any]:

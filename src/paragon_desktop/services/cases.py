@@ -34,6 +34,7 @@ from paragon_desktop.services.views import (
     Participation,
     UserView,
 )
+from paragon_desktop.storage import layer_text
 from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.models import (
     Anchor,
@@ -200,26 +201,39 @@ class CaseService:
         if not layer_ids:
             return {}
         with self._db.sessions() as session:
-            layers = session.execute(
-                select(Layer.id, Layer.case_id, Layer.owner_id).where(Layer.id.in_(layer_ids))
-            ).all()
-            shares: dict[int, list[int]] = defaultdict(list)
-            for layer_id, feed_id in session.execute(
-                select(LayerShare.layer_id, LayerShare.feed_id).where(
-                    LayerShare.layer_id.in_(layer_ids))
-            ):
-                shares[layer_id].append(feed_id)
-            feeds_by_case: dict[int, set[int]] = {}
-            allowed = []
-            for layer_id, case_id, owner_id in layers:
-                if case_id not in feeds_by_case:
-                    visible_case(session, user.id, case_id)
-                    feeds_by_case[case_id] = visible_feed_ids(session, case_id, user.id)
-                if can_see_layer(owner_id, user.id, shares[layer_id], feeds_by_case[case_id]):
-                    allowed.append(layer_id)
             return dict(session.execute(
-                select(LayerData.layer_id, LayerData.geojson).where(LayerData.layer_id.in_(allowed))
+                select(LayerData.layer_id, LayerData.geojson).where(
+                    LayerData.layer_id.in_(self._seen_layers(session, user, layer_ids)))
             ).all())
+
+    def layer_utf8(self, user: UserView, layer_ids: Collection[int]) -> dict[int, bytes | memoryview]:
+        """The same as ``layer_geojsons`` in UTF-8, as the map page takes it, read without
+        holding Python's lock for long (``storage.layer_text``)."""
+        if not layer_ids:
+            return {}
+        with self._db.sessions() as session:
+            return layer_text.read_utf8(session, self._seen_layers(session, user, layer_ids))
+
+    @staticmethod
+    def _seen_layers(session: Session, user: UserView, layer_ids: Collection[int]) -> list[int]:
+        layers = session.execute(
+            select(Layer.id, Layer.case_id, Layer.owner_id).where(Layer.id.in_(layer_ids))
+        ).all()
+        shares: dict[int, list[int]] = defaultdict(list)
+        for layer_id, feed_id in session.execute(
+            select(LayerShare.layer_id, LayerShare.feed_id).where(
+                LayerShare.layer_id.in_(layer_ids))
+        ):
+            shares[layer_id].append(feed_id)
+        feeds_by_case: dict[int, set[int]] = {}
+        allowed = []
+        for layer_id, case_id, owner_id in layers:
+            if case_id not in feeds_by_case:
+                visible_case(session, user.id, case_id)
+                feeds_by_case[case_id] = visible_feed_ids(session, case_id, user.id)
+            if can_see_layer(owner_id, user.id, shares[layer_id], feeds_by_case[case_id]):
+                allowed.append(layer_id)
+        return allowed
 
     # -- internals ----------------------------------------------------------------------------
     def _participation(self, session: Session, case_id: int, user_id: int) -> Participation | None:

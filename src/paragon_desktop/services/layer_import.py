@@ -129,7 +129,7 @@ class LayerImportService:
             report.warnings.extend(read.warnings)
             report.added.append(ImportedLayer(
                 layer_id, self.layers.data_revision(layer_id), name, read.feature_count,
-                read.utf8 if read.utf8 is not None else read.geojson.encode("utf-8"), read.bbox,
+                read.encoded, read.bbox,
                 Path(path).name, read.source_format, read.source_crs))
         return report
 

@@ -26,6 +26,7 @@ from paragon_desktop.services.access import crisis_role, visible_case, visible_f
 from paragon_desktop.services.events import CaseEvents
 from paragon_desktop.services.once import exactly_once
 from paragon_desktop.services.views import UserView
+from paragon_desktop.storage import layer_text
 from paragon_desktop.storage.db import Database
 from paragon_desktop.storage.models import (
     Feed,
@@ -72,7 +73,7 @@ def store_layer(
         layer.min_lon, layer.min_lat, layer.max_lon, layer.max_lat = read.bbox
     session.add(layer)
     session.flush()
-    session.add(LayerData(layer_id=layer.id, geojson=read.geojson))
+    layer_text.add(session, layer.id, read.geojson if read.utf8 is None else None, read.utf8)
     for feed_id in dict.fromkeys(feed_ids):
         session.add(LayerShare(layer_id=layer.id, feed_id=feed_id))
     audit.record(

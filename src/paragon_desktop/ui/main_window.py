@@ -46,12 +46,6 @@ from paragon_desktop.ui.workers import Workers
 LAYOUT_VERSION = 2  # 2: the map toolbar, narrower feeds dock
 
 
-
-def utf8(texts: dict[int, str]) -> dict[int, bytes]:
-    """Layers' GeoJSON as the map page takes it, encoded on the worker thread that read it (a
-    million points are 110 MB: 50-110 ms the window's thread would otherwise spend)."""
-    return {layer_id: text.encode("utf-8") for layer_id, text in texts.items()}
-
 class MainWindow(QMainWindow):
     """The case map in the centre and the docks around it.
 
@@ -358,17 +352,17 @@ class MainWindow(QMainWindow):
         user, case_id, cases = self.user, self.case.id, self.cases
         ticks = dict(self.layers.pending_ticks)
 
-        def load() -> tuple[CaseSnapshot, dict[int, bytes]]:
+        def load() -> tuple[CaseSnapshot, dict[int, bytes | memoryview]]:
             snapshot = cases.open_case(user, case_id)
             # Only ticked layers' data: an unticked one costs nothing until it is ticked.
             shown = [layer.id for layer in snapshot.changes.layers or []
                      if ticks.get(layer.id, layer.visible)]
-            return snapshot, utf8(cases.layer_geojsons(user, shown))
+            return snapshot, cases.layer_utf8(user, shown)
 
         self._refreshing = True
         self.ctx.ops.run(load, self._on_opened, self._on_refresh_failed)
 
-    def _on_opened(self, result: tuple[CaseSnapshot, dict[int, bytes]]) -> None:
+    def _on_opened(self, result: tuple[CaseSnapshot, dict[int, bytes | memoryview]]) -> None:
         snapshot, data = result
         self.snapshot = snapshot
         self.ctx.participation = snapshot.participation
@@ -390,12 +384,12 @@ class MainWindow(QMainWindow):
         known = self.map.known_layer_revisions()
         ticks = dict(self.layers.pending_ticks)
 
-        def load() -> tuple[ChangeSet, dict[int, bytes]]:
+        def load() -> tuple[ChangeSet, dict[int, bytes | memoryview]]:
             changes = cases.changes_since(user, case_id, since)
             stale = [layer.id for layer in changes.layers or []
                      if ticks.get(layer.id, layer.visible)
                      and known.get(layer.id) != layer.data_revision]
-            return changes, utf8(cases.layer_geojsons(user, stale))
+            return changes, cases.layer_utf8(user, stale)
 
         self.ctx.ops.run(load, self._on_refreshed, self._on_refresh_failed)
 
@@ -406,14 +400,14 @@ class MainWindow(QMainWindow):
             return
         user, cases = self.user, self.cases
 
-        def arrived(data: dict[int, bytes]) -> None:
+        def arrived(data: dict[int, bytes | memoryview]) -> None:
             self.map.apply_changes(ChangeSet(revision=self.revision), data)
 
-        self.ctx.ops.run(lambda: utf8(cases.layer_geojsons(user, [layer_id])), arrived,
+        self.ctx.ops.run(lambda: cases.layer_utf8(user, [layer_id]), arrived,
                          lambda exc: self.ctx.note(_("Laag niet gelezen: {error}").format(
                              error=exc)), latest=f"layer-data-{layer_id}")
 
-    def _on_refreshed(self, result: tuple[ChangeSet, dict[int, bytes]]) -> None:
+    def _on_refreshed(self, result: tuple[ChangeSet, dict[int, bytes | memoryview]]) -> None:
         changes, data = result
         self._apply(changes, data)
         self._refresh_finished()
@@ -441,7 +435,7 @@ class MainWindow(QMainWindow):
             self._refresh_again = False
             self.refresh()
 
-    def _apply(self, changes: ChangeSet, data: dict[int, bytes], *, fit: bool = False) -> None:
+    def _apply(self, changes: ChangeSet, data: dict[int, bytes | memoryview], *, fit: bool = False) -> None:
         self.ctx.revision = changes.revision
         if changes.case is not None:
             self.ctx.case = changes.case

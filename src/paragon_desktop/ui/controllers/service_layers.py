@@ -71,7 +71,7 @@ class ServiceLayersController(QObject):
         op_id = uuid.uuid4().hex
         self.allow(service.host)
 
-        def job() -> tuple[int, int, bytes | None]:
+        def job() -> tuple[int, int, bytes | memoryview | None]:
             read = None
             if service.kind in DATA_KINDS:
                 read = read_service_features(service, reader, max_bytes=max_bytes)
@@ -80,9 +80,9 @@ class ServiceLayersController(QObject):
                 description=choice.description, feed_ids=choice.feed_ids, op_id=op_id)
             revision = self.service.data_revision(layer_id)
             # Encoded for the map page here, off the window's thread.
-            return layer_id, revision, read.geojson.encode("utf-8") if read is not None else None
+            return layer_id, revision, read.encoded if read is not None else None
 
-        def done(result: tuple[int, int, bytes | None]) -> None:
+        def done(result: tuple[int, int, bytes | memoryview | None]) -> None:
             layer_id, revision, data = result
             if data is not None:
                 self.map.preload_layer_data(layer_id, revision, data)
@@ -167,7 +167,7 @@ class ServiceLayersController(QObject):
         self._fetched[layer_id] = time.monotonic()
         reader, max_bytes = self.layers.importer.reader, self.ctx.settings.max_layer_bytes
 
-        def done(data: bytes) -> None:
+        def done(data: bytes | memoryview) -> None:
             self._in_flight.discard(layer_id)
             self.live_fetches += 1
             self.map.show_live_data(layer_id, data)
@@ -177,4 +177,4 @@ class ServiceLayersController(QObject):
             self.ctx.note(_("Laag niet ververst: {error}").format(error=exc))
 
         self.ctx.ops.run(lambda: read_service_features(
-            service, reader, max_bytes=max_bytes).geojson.encode("utf-8"), done, failed)
+            service, reader, max_bytes=max_bytes).encoded, done, failed)

@@ -288,7 +288,7 @@ class MapView(QWebEngineView):
             return None
         return self.bridge.send(ops)
 
-    def show_live_data(self, layer_id: int, data: bytes) -> None:
+    def show_live_data(self, layer_id: int, data: bytes | memoryview) -> None:
         """Features a live service layer just answered: shown instead of the stored ones (which
         stay as added); a newer stored revision replaces them again."""
         if layer_id not in self._layers:

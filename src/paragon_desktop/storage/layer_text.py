@@ -1,0 +1,86 @@
+"""A layer's GeoJSON text in and out of ``layer_data`` as UTF-8, without the window waiting.
+
+A million points are 130 MB of text. Bound as one parameter, the ``sqlite3`` module copies it
+with Python's lock held (80-90 ms) and reads it back the same way (decoding a ``str``: 120 ms),
+and the window's thread, which needs that lock for every Python slot, stands still meanwhile.
+On SQLite big texts go through SQLite's incremental blob I/O instead, a megabyte at a time,
+each piece copied with the lock let go: the row is made with a ``zeroblob`` of the right size,
+filled, and turned into TEXT by SQLite itself (``CAST``, inside one statement, also without the
+lock); reading copies the pieces into one anonymous memory map. Small texts and PostgreSQL take
+the ordinary way (psycopg has no incremental large-value I/O for a text column).
+"""
+
+from __future__ import annotations
+
+import mmap
+import sqlite3
+from collections.abc import Collection
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from paragon_desktop.storage.models import LayerData
+
+PIECE = 1 << 20
+BIG = 1 << 20  # below this the ordinary bind costs a millisecond or two
+
+
+def _sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _driver(session: Session) -> sqlite3.Connection:
+    raw = session.connection().connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
+
+
+def _rowid(session: Session, layer_id: int) -> int:
+    return int(session.execute(text("SELECT rowid FROM layer_data WHERE layer_id = :id"),
+                               {"id": layer_id}).scalar_one())
+
+
+def add(session: Session, layer_id: int, geojson: str | None,
+        utf8: bytes | memoryview | None) -> None:
+    """Insert the layer's ``layer_data`` row with the text (given as ``str``, as UTF-8, or
+    both)."""
+    if utf8 is not None and len(utf8) >= BIG and _sqlite(session):
+        data = memoryview(utf8)
+        session.add(LayerData(layer_id=layer_id, geojson=func.zeroblob(len(data))))
+        session.flush()
+        with _driver(session).blobopen("layer_data", "geojson", _rowid(session, layer_id)) as blob:
+            for start in range(0, len(data), PIECE):
+                blob.write(data[start:start + PIECE])
+        session.execute(text("UPDATE layer_data SET geojson = CAST(geojson AS TEXT) "
+                             "WHERE layer_id = :id"), {"id": layer_id})
+        return
+    if geojson is None:
+        assert utf8 is not None
+        geojson = str(utf8, "utf-8")
+    session.add(LayerData(layer_id=layer_id, geojson=geojson))
+
+
+def read_utf8(session: Session, layer_ids: Collection[int]) -> dict[int, bytes | memoryview]:
+    """The texts of those layers, as UTF-8 (the map page's form)."""
+    if not layer_ids:
+        return {}
+    if not _sqlite(session):
+        return {layer_id: geojson.encode("utf-8") for layer_id, geojson in session.execute(
+            select(LayerData.layer_id, LayerData.geojson)
+            .where(LayerData.layer_id.in_(layer_ids)))}
+    rows = session.execute(text("SELECT layer_id, rowid FROM layer_data "
+                                "WHERE layer_id IN (SELECT value FROM json_each(:ids))"),
+                           {"ids": "[" + ",".join(str(int(i)) for i in layer_ids) + "]"}).all()
+    raw = _driver(session)
+    out: dict[int, bytes | memoryview] = {}
+    for layer_id, rowid in rows:
+        with raw.blobopen("layer_data", "geojson", rowid, readonly=True) as blob:
+            size = len(blob)
+            if size < BIG:
+                out[layer_id] = blob.read()
+                continue
+            buffer = mmap.mmap(-1, size)
+            for start in range(0, size, PIECE):
+                buffer[start:start + PIECE] = blob.read(PIECE)
+        out[layer_id] = memoryview(buffer)
+    return out
