@@ -92,32 +92,60 @@ PAGE_TICKER = """(function () {
       var now = performance.now(), s = window.__stall;
       s.max = Math.max(s.max, now - s.last); s.last = now;
     }, 10);
+    // The page's tasks over 50 ms, as Chromium reports them (for --verbose).
+    window.__long = [];
+    new PerformanceObserver(function (list) {
+      list.getEntries().forEach(function (e) { window.__long.push(Math.round(e.duration)); });
+    }).observe({type: "longtask"});
   }
-  window.__stall.max = 0; window.__stall.last = performance.now(); return 0; })()"""
+  window.__stall.max = 0; window.__stall.last = performance.now(); window.__long.length = 0;
+  return 0; })()"""
 
-# Zoom in/out and pan right/left without animation: Leaflet and our layers redraw inside the call.
+# Zoom in/out and pan right/left without animation, each timed until the view is drawn: Leaflet
+# and our layers redraw inside the call, except a big point layer's whole view, which is drawn
+# in slices across the page's tasks (``paragon.afterDrawing`` calls back once it is finished).
 # Each move ends by reading a pixel of every canvas: Chromium paints a canvas later, when it
 # makes the next frame; reading it makes that happen inside the timing (the frame's real cost).
 MOVES = """(function () {
-  var m = paragon.map, zoom = [], pan = [];
+  var m = paragon.map, zoom = [], pan = [], k = 0;
+  window.__moves = null;
   function painted() {
     document.querySelectorAll('.leaflet-pane canvas').forEach(function (c) {
       c.getContext('2d').getImageData(0, 0, 1, 1); });
   }
-  for (var k = 0; k < 6; k++) {
+  function move(into, act) {
     var t = performance.now();
-    m.setZoom(m.getZoom() + (k % 2 ? -1 : 1), {animate: false});
-    painted();
-    zoom.push(performance.now() - t);
+    act();
+    paragon.afterDrawing(function () {
+      painted();
+      into.push(performance.now() - t);
+      setTimeout(next, 0);
+    });
   }
-  for (var k = 0; k < 6; k++) {
-    var t = performance.now();
-    m.panBy([k % 2 ? -300 : 300, 0], {animate: false});
-    painted();
-    pan.push(performance.now() - t);
+  function next() {
+    if (k < 6) { var z = k % 2 ? -1 : 1; k++;
+                 move(zoom, function () { m.setZoom(m.getZoom() + z, {animate: false}); }); }
+    else if (k < 12) { var d = k % 2 ? -300 : 300; k++;
+                       move(pan, function () { m.panBy([d, 0], {animate: false}); }); }
+    else window.__moves = JSON.stringify({zoom: zoom, pan: pan,
+                                          shapes: paragon.lastShapeDraw || null});
   }
-  return JSON.stringify({zoom: zoom, pan: pan,
-                         shapes: (window.paragon && paragon.lastShapeDraw) || null}); })()"""
+  next();
+  return 0; })()"""
+
+
+def moves(view, script: str = "") -> dict:
+    js(view, script or MOVES)
+    got: list = []
+
+    def finished() -> bool:
+        got.append(js(view, "typeof window.__moves === 'string' ? window.__moves : 0"))
+        return isinstance(got[-1], str)
+
+    wait_until(finished, timeout_s=120, poll_ms=20)
+    assert isinstance(got[-1], str), "the moves did not finish"
+    return json.loads(got[-1])
+
 
 # A click on the map where a feature is, timed until Leaflet opened its popup (a canvas layer's
 # popup waits for the feature's properties from the layer worker).
@@ -182,16 +210,18 @@ def main() -> None:
         def on_map(wanted=wanted) -> bool:
             layers = layer_stats()
             return all(layers.get(k, {}).get("features") == n and layers[k]["onMap"]
-                       for k, n in wanted.items())
+                       and not layers[k]["drawing"] for k, n in wanted.items())
 
         wait_until(on_map, timeout_s=1200, poll_ms=20)
         on_map_s = time.perf_counter() - started
         gui_stall = ticker.stop()
         page_stall = float(js(view, "window.__stall.max"))
+        long_tasks = js(view, "JSON.stringify(window.__long)")
+        first_shapes = js(view, "JSON.stringify(paragon.lastShapeDraw || null)")
         # The view the user gets after an import: the layer's extent (the fly-to), settled.
         wait_until(lambda: False, timeout_s=1.5)
         js(view, f"paragon.map.setView([{CENTRE[1]}, {CENTRE[0]}], 13, {{animate: false}}); 0")
-        moves = json.loads(js(view, MOVES))
+        moved = moves(view)
         feature = CASES[name]()[0][1][0]["geometry"]["coordinates"]
         first = feature if isinstance(feature[0], float) else feature[0][0]
         js(view, f"paragon.map.setView([{first[1]}, {first[0]}], 16, {{animate: false}}); 0")
@@ -210,11 +240,16 @@ def main() -> None:
         memory, _n, parts = pss_mb()
         features = sum(wanted.values())
         print(f"{name:14} {features:9d} {on_map_s:9.2f} {gui_stall:10.0f} {page_stall:11.0f} "
-              f"{med_max(moves['zoom']):>16} {med_max(moves['pan']):>15} "
+              f"{med_max(moved['zoom']):>16} {med_max(moved['pan']):>15} "
               f"{click_ms if click_ms is not None else float('nan'):9.1f} {memory:7.0f}", flush=True)
         if "--verbose" in sys.argv:
             print("   page:", json.loads(js(view, "JSON.stringify(paragon.lastLoad)")),
-                  "last shape draw:", moves["shapes"])
+                  "longest slice of a view:", js(view, "paragon.longestSlice || null"),
+                  "long tasks while loading (ms):", long_tasks,
+                  "shape draw while loading:", first_shapes,
+                  "last shape draw:", moved["shapes"])
+            print("   zoom ms:", [round(t) for t in moved["zoom"]],
+                  "pan ms:", [round(t) for t in moved["pan"]])
             print("   PSS MB:", ", ".join(f"{kind} {mb:.0f}" for kind, mb in parts))
         for layer_id in wanted:
             window.layers.remove_layer(int(layer_id))
@@ -258,7 +293,9 @@ def folium_line(app, name: str, files: list[Path]) -> None:
     wait_until(lambda: js(view, "!!window.__ready") is True, timeout_s=1200, poll_ms=50)
     loaded_s = time.perf_counter() - started
     name_map = js(view, "Object.keys(window).filter(function (k) { return /^map_/.test(k); })[0]")
-    moves = json.loads(js(view, MOVES.replace("paragon.map", f"window['{name_map}']")))
+    # folium's page draws each view at once (Leaflet's own canvas renderer).
+    js(view, "window.paragon = {afterDrawing: function (fn) { fn(); }}; 0")
+    moved = moves(view, MOVES.replace("paragon.map", f"window['{name_map}']"))
     wait_until(lambda: False, timeout_s=1.0)
     shown, _n, _parts = pss_mb()
     view.close()
@@ -267,7 +304,7 @@ def folium_line(app, name: str, files: list[Path]) -> None:
     wait_until(lambda: False, timeout_s=3.0)
     gone, _n, _parts = pss_mb()
     print(f"{'  folium':14} {'':9} {loaded_s:9.2f} {'':10} {'':11} "
-          f"{med_max(moves['zoom']):>16} {med_max(moves['pan']):>15} {'':9} "
+          f"{med_max(moved['zoom']):>16} {med_max(moved['pan']):>15} {'':9} "
           f"{shown - gone:7.0f} (its page)", flush=True)
 
 

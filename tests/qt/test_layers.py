@@ -187,6 +187,114 @@ def test_big_point_layer_is_one_canvas_and_popups_are_text(open_window, qtbot, t
     assert found > 40
 
 
+@pytest.mark.parametrize("kind", ["points", "shapes"])
+def test_a_big_view_is_drawn_in_slices_and_a_newer_view_wins(open_window, qtbot, tmp_path, kind):
+    """A whole view of many points or shapes is drawn a slice per task of the page (so that it
+    keeps answering): the finished image is the same as drawing it at once, and a pan while a
+    view is unfinished draws the new view whole, never moved along from the unfinished image
+    (whose slices stop)."""
+    window = open_window("sofie.janssens")
+    if kind == "points":
+        coords = [(LON + (i % 100) * 0.0005, LAT + (i // 100) * 0.0005) for i in range(5000)]
+        path = lf.geojson(tmp_path / "adressen.geojson", lf.points(coords, naam="adres"))
+        centre, zoom = (LAT + 0.012, LON + 0.025), 15
+        # Overlapping discs in three colours, every disc written (the crowding pass sliced too).
+        setup = """layer._radius = 12; layer._palette = ['#e03131', '#2f9e44', '#1971c2'];
+            layer._stampCache = null; layer._crowded = 0;
+            for (var c = 0; c < layer._colour.length; c++) layer._colour[c] = c % 3;"""
+        slicing = "{pointMin: 1000, points: 300, ms: 0}"
+    else:
+        path = lf.geojson(tmp_path / "percelen.geojson", parcels(1200, "perceel"))
+        # Small enough that some parcels are written as pixels and the others drawn as paths.
+        centre, zoom, setup = (LAT + 0.0105, LON + 0.02), 14, ""
+        slicing = "{shapeMin: 100, shapes: 50, ms: 0}"
+    import_and_wait(qtbot, window, ImportChoice(files=[(path, "Laag")]))
+    qtbot.wait(700)  # the fly-to the new layer
+    run_js(qtbot, window, f"""
+        var map = paragon.map, layer = Object.values(paragon.layers).map(function (e) {{
+            return e.parts; }}).flat().filter(function (p) {{ return p._x || p._xy; }})[0];
+        function image() {{
+            var c = layer._canvas;
+            return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
+        }}
+        function compare(a, b) {{
+            var differ = 0, inked = 0;
+            for (var i = 0; i < a.length; i++) {{ if (a[i] !== b[i]) differ++; if (a[i]) inked++; }}
+            return [differ, inked];
+        }}
+        {setup}
+        var keep = paragon.slicing, before = paragon.viewsDrawn || 0;
+        paragon.slicing = Object.assign({{}}, keep, {slicing});
+        window.__sliced = null;
+        map.setView([{centre[0]}, {centre[1]}], {zoom}, {{animate: false}});
+        var busy = paragon.drawingViews();
+        map.panBy([137, -61], {{animate: false}});
+        paragon.afterDrawing(function () {{
+            var sliced = image(), slices = paragon.viewSlices;
+            var finished = (paragon.viewsDrawn || 0) - before;
+            paragon.slicing = keep;
+            layer._last = null; layer._drawn = null; layer._reset();
+            window.__sliced = JSON.stringify([busy, slices, finished, compare(image(), sliced)]);
+        }});
+        0""")
+    qtbot.waitUntil(lambda: isinstance(run_js(qtbot, window, "window.__sliced || 0"), str),
+                    timeout=20000)
+    busy, slices, finished, same = json.loads(run_js(qtbot, window, "window.__sliced"))
+    assert busy == 1  # the view was still being drawn after the call that moved the map ...
+    assert slices > 2  # ... in slices, one per task ...
+    assert finished == 1  # ... the view overtaken by the pan was never finished ...
+    assert same[1] > 0
+    assert same[0] == 0  # ... and not one pixel differs from drawing the panned view at once
+
+
+def test_layers_redrawn_after_one_move_take_turns_when_time_is_short(open_window, qtbot,
+                                                                     tmp_path):
+    """Many layers redrawn after one zoom step draw in tasks of their own once the task has
+    spent its time (twenty layers took 45-55 ms in one task): each layer's view, when it comes,
+    is the same as drawn at once."""
+    window = open_window("sofie.janssens")
+    files = []
+    for k in range(3):
+        coords = [(LON + (i % 50) * 0.0008 + k * 0.0003, LAT + (i // 50) * 0.0008)
+                  for i in range(1500)]
+        files.append((lf.geojson(tmp_path / f"laag{k}.geojson", lf.points(coords, naam="p")),
+                      f"Laag {k}"))
+    files.append((lf.geojson(tmp_path / "percelen.geojson", parcels(600, "perceel")), "Percelen"))
+    import_and_wait(qtbot, window, ImportChoice(files=files))
+    qtbot.wait(700)  # the fly-to the new layers
+    run_js(qtbot, window, """
+        var map = paragon.map, layers = Object.values(paragon.layers).map(function (e) {
+            return e.parts || []; }).flat().filter(function (p) { return p._x || p._xy; });
+        function image(layer) {
+            var c = layer._canvas;
+            return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
+        }
+        var keep = paragon.slicing;
+        paragon.slicing = Object.assign({}, keep, {ms: 0});  // no time left: every view waits
+        window.__turns = null;
+        map.setZoom(map.getZoom() + 1, {animate: false});
+        var waiting = paragon.drawingViews();
+        paragon.afterDrawing(function () {
+            var drawn = layers.map(image);
+            paragon.slicing = keep;
+            var differ = layers.map(function (layer, k) {
+                layer._last = null; layer._drawn = null; layer._reset();
+                var now = image(layer), d = 0, inked = 0;
+                for (var i = 0; i < now.length; i++) { if (now[i] !== drawn[k][i]) d++; if (now[i]) inked++; }
+                return [d, inked];
+            });
+            window.__turns = JSON.stringify([layers.length, waiting, differ]);
+        });
+        0""")
+    qtbot.waitUntil(lambda: isinstance(run_js(qtbot, window, "window.__turns || 0"), str),
+                    timeout=20000)
+    count, waiting, differ = json.loads(run_js(qtbot, window, "window.__turns"))
+    assert count == 4
+    assert waiting == 4  # none drew in the zoom's own task ...
+    assert all(inked > 0 for _d, inked in differ)
+    assert [d for d, _inked in differ] == [0, 0, 0, 0]  # ... and each came out as drawn at once
+
+
 def test_a_big_layer_arrives_whole_and_exact_through_the_scheme(open_window, qtbot, tmp_path):
     """The page reads a layer's data from the scheme in pieces (no copy of the whole body on
     the window's thread): 4 MB of multi-byte text, cut inside characters, arrive exactly."""

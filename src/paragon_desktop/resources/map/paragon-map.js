@@ -128,12 +128,46 @@
       this._image = null;
       this._drawn = null;
       this._lastAt = null;  // the point layer's working arrays, made again when shown
+      this._job = null;  // a view being drawn in slices stops
+      viewsDrawn();
       this._list = null;
       map.off("moveend zoomend resize viewreset", this._reset, this);
       map.off("zoomanim", this._animateZoom, this);
       clickable(map, this, false);
     },
+    /* Run ``step()`` until it answers that the view is done, then ``show()``: at once, or
+     * (``sliced``) in slices, one per task of the page, each ending once the task has spent
+     * about ``P.slicing.ms`` drawing, so that the page keeps answering; a newer view (or the
+     * layer leaving) stops an unfinished one. A view that ``mayWait`` starts in a later task
+     * when this one has spent its time on other layers' views already (twenty layers redrawn
+     * after one zoom step took 45-55 ms in one task). */
+    _drawInSlices: function (sliced, mayWait, step, show) {
+      var self = this, job = (this._job = {}), slices = 0;
+      function run() {
+        if (self._job !== job) return;
+        if (mayWait && slices === 0 && taskDrawing() >= P.slicing.ms) {
+          mayWait = false;
+          nextTask(run);
+          return;
+        }
+        slices++;
+        while (!step()) {
+          if (sliced && taskDrawing() >= P.slicing.ms) {
+            P.longestSlice = Math.max(P.longestSlice || 0, taskDrawing());
+            nextTask(run);
+            return;
+          }
+        }
+        self._job = null;
+        show();
+        P.viewSlices = slices;
+        P.viewsDrawn = (P.viewsDrawn || 0) + 1;
+        viewsDrawn();
+      }
+      run();
+    },
     _animateZoom: function (e) {
+      if (!this._bounds) return;  // nothing shown yet (its first view is being drawn)
       var scale = this._map.getZoomScale(e.zoom, this._zoom);
       var offset = this._map._latLngBoundsToNewLayerBounds(this._bounds, e.zoom, e.center).min;
       L.DomUtil.setTransform(this._canvas, offset, scale);
@@ -153,6 +187,45 @@
     }
     if (sy > 0) pixels.fill(0, (H - sy) * W, H * W);
     else if (sy < 0) pixels.fill(0, 0, -sy * W);
+  }
+
+  /* ``fn`` in a task of its own, soon: a message to ourselves (a chain of ``setTimeout(0)``
+   * waits at least 4 ms a link after the fifth). */
+  var taskChannel = new MessageChannel(), tasks = [];
+  taskChannel.port1.onmessage = function () { tasks.shift()(); };
+  function nextTask(fn) { tasks.push(fn); taskChannel.port2.postMessage(0); }
+
+  /* How long this task of the page has been drawing views: since its first draw began (a
+   * microtask, which runs when the task ends, starts the count again). */
+  var drawingSince = null;
+  function taskDrawing() {
+    if (drawingSince === null) {
+      drawingSince = performance.now();
+      Promise.resolve().then(function () { drawingSince = null; });
+    }
+    return performance.now() - drawingSince;
+  }
+
+  // A whole view of more than ``pointMin`` points, or of more than ``shapeMin`` features of a
+  // shape layer, is drawn in slices (``_drawInSlices``) of about ``ms`` milliseconds, the time
+  // checked every ``points`` points or ``shapes`` features. Below that a view takes under
+  // 30 ms: drawn at once, it is finished sooner.
+  P.slicing = { ms: 16, pointMin: 65536, points: 16384, shapeMin: 20000, shapes: 1024 };
+
+  /* How many layers on the map are still drawing their view in slices; ``afterDrawing(fn)``
+   * calls ``fn`` once none is (at once when none is now). */
+  P.drawingViews = function () {
+    var busy = 0;
+    if (P.map) P.map.eachLayer(function (layer) { if (layer._job) busy++; });
+    return busy;
+  };
+  var afterDrawn = [];
+  P.afterDrawing = function (fn) { afterDrawn.push(fn); viewsDrawn(); };
+  function viewsDrawn() {
+    if (!afterDrawn.length || P.drawingViews()) return;
+    var waiting = afterDrawn;
+    afterDrawn = [];
+    waiting.forEach(function (fn) { fn(); });
   }
 
   var PointLayer = null;  // L.Layer.extend(pointLayerSpec) once Leaflet has loaded (start)
@@ -252,8 +325,11 @@
       var origin = map.getPixelOrigin(), zoom = map.getZoom();
       // One zoom step fires viewreset, zoomend and moveend: the view is drawn once.
       var view = [zoom, origin.x, origin.y, topLeft.x, topLeft.y, size.x, size.y, ratio].join();
-      L.DomUtil.setPosition(canvas, topLeft);  // also undoes a zoom animation's scale
-      if (view === this._drawn) return;
+      if (view === this._drawn) {
+        // Undoes a zoom animation's scale; an unfinished view is placed when it is shown.
+        if (!this._job) L.DomUtil.setPosition(canvas, topLeft);
+        return;
+      }
       this._drawn = view;
       P.pointRedraws = (P.pointRedraws || 0) + 1;
       var W = Math.max(1, Math.round(size.x * ratio)), H = Math.max(1, Math.round(size.y * ratio));
@@ -270,16 +346,12 @@
       this._last = { zoom: zoom, ox: origin.x, oy: origin.y, tx: topLeft.x, ty: topLeft.y,
                      W: W, H: H, ratio: ratio };
       if (!this._image || this._image.width !== W || this._image.height !== H) {
-        canvas.width = W; canvas.height = H;
-        canvas.style.width = size.x + "px"; canvas.style.height = size.y + "px";
         this._image = ctx.createImageData(W, H);  // kept: not a new full-window buffer per draw
         this._pixels = new Uint32Array(this._image.data.buffer);
       } else if (!shift) {
         this._pixels.fill(0);
       }
-      this._zoom = zoom;
-      this._bounds = map.getBounds();
-      var world = 256 * Math.pow(2, this._zoom);
+      var bounds = map.getBounds(), world = 256 * Math.pow(2, zoom);
       var dx = origin.x + topLeft.x, dy = origin.y + topLeft.y;
       var image = this._image, pixels = this._pixels;
       // The uncovered strips: columns [ex0, ex1) and rows [ey0, ey1); everything when not a pan.
@@ -299,7 +371,7 @@
            ey1 > ey0 ? [-o, W + o, ey0 - o, ey1 + o] : null].filter(Boolean);
       var list = this._candidates(rects, world, dx, dy, ratio), n = list ? list.length : xs.length;
       P.pointCandidates = list ? n : -1;
-      var j, i, px, py, lastAt = null, LW = W + 2 * o;
+      var lastAt = null, LW = W + 2 * o;
       // Where points crowd (more than one for every ``_crowded`` pixels), a disc with a later
       // one at the same centre is covered by it entirely: only the last at each centre is drawn
       // (a million points at the layer's extent: a fraction of the discs, the same pixels).
@@ -308,53 +380,84 @@
         lastAt = this._lastAt && this._lastAt.length >= cells ? this._lastAt
           : (this._lastAt = new Int32Array(cells));
         lastAt.fill(0, 0, cells);
-        for (j = 0; j < n; j++) {
+      }
+      P.pointsCrowded = !!lastAt;
+      // (The loops' variables are their own: written from a closure, V8 keeps shared ones in
+      // the heap, not in registers.)
+      function crowd(from, to) {
+        var i, px, py;
+        for (var j = from; j < to; j++) {
           i = list ? list[j] : j;
           px = Math.round((xs[i] * world - dx) * ratio); py = Math.round((ys[i] * world - dy) * ratio);
           if (px < -o || py < -o || px >= W + o || py >= H + o) continue;
           lastAt[(py + o) * LW + px + o] = j + 1;
         }
       }
-      P.pointsCrowded = !!lastAt;
-      for (j = 0; j < n; j++) {
-        i = list ? list[j] : j;
-        px = Math.round((xs[i] * world - dx) * ratio); py = Math.round((ys[i] * world - dy) * ratio);
-        if (px < -o || py < -o || px >= W + o || py >= H + o) continue;
-        if (lastAt && lastAt[(py + o) * LW + px + o] !== j + 1) continue;
-        var colour = colours[cs[i]], k, x, y;
-        if (shift) {
-          // Only where it reaches the uncovered strips, and only their pixels: the rest is as
-          // drawn before, in the same order.
-          if (!(ex1 > ex0 && px + o >= ex0 && px - o < ex1)
-              && !(ey1 > ey0 && py + o >= ey0 && py - o < ey1)) continue;
-          for (k = 0; k < nf; k += 2) {
-            x = px + fill[k]; y = py + fill[k + 1];
-            if (x >= 0 && y >= 0 && x < W && y < H && ((x >= ex0 && x < ex1) || (y >= ey0 && y < ey1))) {
-              pixels[y * W + x] = colour.fill;
+      function draw(from, to) {
+        var i, px, py;
+        for (var j = from; j < to; j++) {
+          i = list ? list[j] : j;
+          px = Math.round((xs[i] * world - dx) * ratio); py = Math.round((ys[i] * world - dy) * ratio);
+          if (px < -o || py < -o || px >= W + o || py >= H + o) continue;
+          if (lastAt && lastAt[(py + o) * LW + px + o] !== j + 1) continue;
+          var colour = colours[cs[i]], k, x, y;
+          if (shift) {
+            // Only where it reaches the uncovered strips, and only their pixels: the rest is as
+            // drawn before, in the same order.
+            if (!(ex1 > ex0 && px + o >= ex0 && px - o < ex1)
+                && !(ey1 > ey0 && py + o >= ey0 && py - o < ey1)) continue;
+            for (k = 0; k < nf; k += 2) {
+              x = px + fill[k]; y = py + fill[k + 1];
+              if (x >= 0 && y >= 0 && x < W && y < H && ((x >= ex0 && x < ex1) || (y >= ey0 && y < ey1))) {
+                pixels[y * W + x] = colour.fill;
+              }
             }
-          }
-          for (k = 0; k < nr; k += 2) {
-            x = px + rim[k]; y = py + rim[k + 1];
-            if (x >= 0 && y >= 0 && x < W && y < H && ((x >= ex0 && x < ex1) || (y >= ey0 && y < ey1))) {
-              pixels[y * W + x] = colour.rim;
+            for (k = 0; k < nr; k += 2) {
+              x = px + rim[k]; y = py + rim[k + 1];
+              if (x >= 0 && y >= 0 && x < W && y < H && ((x >= ex0 && x < ex1) || (y >= ey0 && y < ey1))) {
+                pixels[y * W + x] = colour.rim;
+              }
             }
-          }
-        } else if (px >= o && py >= o && px < W - o && py < H - o) {
-          var at = py * W + px;
-          for (k = 0; k < nf; k += 2) pixels[at + fill[k + 1] * W + fill[k]] = colour.fill;
-          for (k = 0; k < nr; k += 2) pixels[at + rim[k + 1] * W + rim[k]] = colour.rim;
-        } else {  // at the edge: clip pixel by pixel
-          for (k = 0; k < nf; k += 2) {
-            x = px + fill[k]; y = py + fill[k + 1];
-            if (x >= 0 && y >= 0 && x < W && y < H) pixels[y * W + x] = colour.fill;
-          }
-          for (k = 0; k < nr; k += 2) {
-            x = px + rim[k]; y = py + rim[k + 1];
-            if (x >= 0 && y >= 0 && x < W && y < H) pixels[y * W + x] = colour.rim;
+          } else if (px >= o && py >= o && px < W - o && py < H - o) {
+            var at = py * W + px;
+            for (k = 0; k < nf; k += 2) pixels[at + fill[k + 1] * W + fill[k]] = colour.fill;
+            for (k = 0; k < nr; k += 2) pixels[at + rim[k + 1] * W + rim[k]] = colour.rim;
+          } else {  // at the edge: clip pixel by pixel
+            for (k = 0; k < nf; k += 2) {
+              x = px + fill[k]; y = py + fill[k + 1];
+              if (x >= 0 && y >= 0 && x < W && y < H) pixels[y * W + x] = colour.fill;
+            }
+            for (k = 0; k < nr; k += 2) {
+              x = px + rim[k]; y = py + rim[k + 1];
+              if (x >= 0 && y >= 0 && x < W && y < H) pixels[y * W + x] = colour.rim;
+            }
           }
         }
       }
-      ctx.putImageData(image, 0, 0);
+      // A pan's strips are drawn at once (what moved along is only half a picture). A whole
+      // view of many points is drawn in slices (a million points at the layer's extent:
+      // 110-150 ms in one go); until it is finished the canvas shows what it showed, and an
+      // unfinished view is never the start of a pan.
+      var self = this, phases = lastAt ? [crowd, draw] : [draw], phase = 0, done = 0;
+      var sliced = !shift && n > P.slicing.pointMin, finished = this._last;
+      if (sliced) this._last = null;
+      this._drawInSlices(sliced, !shift, function () {
+        var to = sliced ? Math.min(n, done + P.slicing.points) : n;
+        phases[phase](done, to);
+        done = to;
+        if (done === n) { phase++; done = 0; }
+        return phase === phases.length;
+      }, function () {
+        if (canvas.width !== W || canvas.height !== H) {
+          canvas.width = W; canvas.height = H;
+          canvas.style.width = size.x + "px"; canvas.style.height = size.y + "px";
+        }
+        L.DomUtil.setPosition(canvas, topLeft);
+        self._zoom = zoom;
+        self._bounds = bounds;
+        ctx.putImageData(image, 0, 0);
+        self._last = finished;
+      });
     },
     /* The nearest point within reach of the click, or nothing. */
     nearest: function (containerPoint) {
@@ -449,78 +552,98 @@
       var min = map.containerPointToLayerPoint([-size.x * pad, -size.y * pad]).round();
       var origin = map.getPixelOrigin(), zoom = map.getZoom();
       var view = [zoom, origin.x, origin.y, min.x, min.y, size.x, size.y, ratio].join();
-      L.DomUtil.setPosition(canvas, min);  // also undoes a zoom animation's scale
-      if (view === this._drawn) return;
+      if (view === this._drawn) {
+        // Undoes a zoom animation's scale; an unfinished view is placed when it is shown.
+        if (!this._job) L.DomUtil.setPosition(canvas, min);
+        return;
+      }
       this._drawn = view;
       P.shapeRedraws = (P.shapeRedraws || 0) + 1;
       var t0 = performance.now();
       var w = Math.round(size.x * (1 + 2 * pad)), h = Math.round(size.y * (1 + 2 * pad));
       var W = Math.max(1, Math.round(w * ratio)), H = Math.max(1, Math.round(h * ratio));
-      if (canvas.width !== W || canvas.height !== H) {
-        canvas.width = W; canvas.height = H;
-        canvas.style.width = w + "px"; canvas.style.height = h + "px";
-      }
       var ctx = canvas.getContext("2d");
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, W, H);
-      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      this._zoom = zoom;
-      this._bounds = L.latLngBounds(map.layerPointToLatLng(min), map.layerPointToLatLng(min.add([w, h])));
+      var bounds = L.latLngBounds(map.layerPointToLatLng(min), map.layerPointToLatLng(min.add([w, h])));
       var world = 256 * Math.pow(2, zoom), dx = origin.x + min.x, dy = origin.y + min.y;
       var x0 = dx / world, y0 = dy / world, x1 = (dx + w) / world, y1 = (dy + h) / world;
       var box = this._box, xy = this._xy, ringStart = this._ringStart, first = this._firstRing;
-      var area = this._area, styleOf = this._styleOf, n = this._n;
+      var area = this._area, styleOf = this._styleOf, n = this._n, self = this;
       var styles = this._styles, paths = styles.map(function () { return { area: null, line: null }; });
       var labels = this._labels ? [] : null, small = SHAPE_SMALL_PX / world, pixels = null;
-      for (var i = 0; i < n; i++) {
-        var bx = 4 * i;
-        if (box[bx + 2] < x0 || box[bx] > x1 || box[bx + 3] < y0 || box[bx + 1] > y1) continue;
-        if (labels && labels.length < LABEL_LIMIT) labels.push(i);
-        var s = styles[styleOf[i]];
-        if (box[bx + 2] - box[bx] < small && box[bx + 3] - box[bx + 1] < small && !s.dash.length) {
-          // A few pixels across at this zoom: written as pixels (a path call per vertex would
-          // cost more than the whole view: 50,000 parcels took half a second that way).
-          pixels = pixels || this._pixelsFor(ctx, W, H);
-          this._rasterise(i, pixels, W, H, world * ratio, dx * ratio, dy * ratio, s);
-          continue;
-        }
-        var isArea = area[i] === 1, p = paths[styleOf[i]];
-        var path = isArea ? (p.area || (p.area = new Path2D())) : (p.line || (p.line = new Path2D()));
-        for (var r = first[i]; r < first[i + 1]; r++) {
-          var k = ringStart[r], end = ringStart[r + 1];
-          if (end - k < 2) continue;
-          var lx = xy[2 * k] * world - dx, ly = xy[2 * k + 1] * world - dy;
-          path.moveTo(lx, ly);
-          for (k += 1; k < end; k++) {
-            var px = xy[2 * k] * world - dx, py = xy[2 * k + 1] * world - dy;
-            // Thinned to what this zoom can show: a vertex within half a pixel adds nothing.
-            if (k < end - 1 && Math.abs(px - lx) + Math.abs(py - ly) < 0.5) continue;
-            path.lineTo(px, py);
-            lx = px; ly = py;
-          }
-          if (isArea) path.closePath();
-        }
+      // A view of many features is drawn in slices (50,000 parcels at their extent: 55-105 ms
+      // in one go); until it is finished the canvas shows what it showed. How many are in view
+      // is counted first (a scan of the boxes: 50,000 in under a millisecond).
+      var next = 0, inView = 0;
+      for (var f = 0; f < n; f++) {
+        var b4 = 4 * f;
+        if (!(box[b4 + 2] < x0 || box[b4] > x1 || box[b4 + 3] < y0 || box[b4 + 1] > y1)) inView++;
       }
-      var t1 = performance.now();
-      if (pixels) ctx.putImageData(this._image, 0, 0);  // under the bigger ones
-      ctx.lineCap = "round"; ctx.lineJoin = "round";
-      styles.forEach(function (s, index) {
-        var p = paths[index];
-        if (p.area && s.fillOpacity > 0) {
-          ctx.globalAlpha = s.fillOpacity; ctx.fillStyle = s.fillColor; ctx.fill(p.area, "evenodd");
+      var sliced = inView > P.slicing.shapeMin;
+      this._drawInSlices(sliced, true, function () {
+        var end = sliced ? Math.min(n, next + P.slicing.shapes) : n, i;
+        for (i = next; i < end; i++) {
+          var bx = 4 * i;
+          if (box[bx + 2] < x0 || box[bx] > x1 || box[bx + 3] < y0 || box[bx + 1] > y1) continue;
+          if (labels && labels.length < LABEL_LIMIT) labels.push(i);
+          var s = styles[styleOf[i]];
+          if (box[bx + 2] - box[bx] < small && box[bx + 3] - box[bx + 1] < small && !s.dash.length) {
+            // A few pixels across at this zoom: written as pixels (a path call per vertex would
+            // cost more than the whole view: 50,000 parcels took half a second that way).
+            pixels = pixels || self._pixelsFor(ctx, W, H);
+            self._rasterise(i, pixels, W, H, world * ratio, dx * ratio, dy * ratio, s);
+            continue;
+          }
+          var isArea = area[i] === 1, p = paths[styleOf[i]];
+          var path = isArea ? (p.area || (p.area = new Path2D())) : (p.line || (p.line = new Path2D()));
+          for (var r = first[i]; r < first[i + 1]; r++) {
+            var k = ringStart[r], last = ringStart[r + 1];
+            if (last - k < 2) continue;
+            var lx = xy[2 * k] * world - dx, ly = xy[2 * k + 1] * world - dy;
+            path.moveTo(lx, ly);
+            for (k += 1; k < last; k++) {
+              var px = xy[2 * k] * world - dx, py = xy[2 * k + 1] * world - dy;
+              // Thinned to what this zoom can show: a vertex within half a pixel adds nothing.
+              if (k < last - 1 && Math.abs(px - lx) + Math.abs(py - ly) < 0.5) continue;
+              path.lineTo(px, py);
+              lx = px; ly = py;
+            }
+            if (isArea) path.closePath();
+          }
         }
-        ctx.setLineDash(s.dash);
-        ctx.globalAlpha = s.opacity; ctx.strokeStyle = s.color; ctx.lineWidth = s.weight;
-        if (s.weight > 0) {
-          if (p.area) ctx.stroke(p.area);
-          if (p.line) ctx.stroke(p.line);
+        next = end;
+        return next === n;
+      }, function () {
+        var t1 = performance.now();
+        if (canvas.width !== W || canvas.height !== H) {
+          canvas.width = W; canvas.height = H;
+          canvas.style.width = w + "px"; canvas.style.height = h + "px";
         }
-        ctx.setLineDash([]);
+        L.DomUtil.setPosition(canvas, min);
+        self._zoom = zoom;
+        self._bounds = bounds;
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.clearRect(0, 0, W, H);
+        if (pixels) ctx.putImageData(self._image, 0, 0);  // under the bigger ones
+        ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+        ctx.lineCap = "round"; ctx.lineJoin = "round";
+        styles.forEach(function (s, index) {
+          var p = paths[index];
+          if (p.area && s.fillOpacity > 0) {
+            ctx.globalAlpha = s.fillOpacity; ctx.fillStyle = s.fillColor; ctx.fill(p.area, "evenodd");
+          }
+          ctx.setLineDash(s.dash);
+          ctx.globalAlpha = s.opacity; ctx.strokeStyle = s.color; ctx.lineWidth = s.weight;
+          if (s.weight > 0) {
+            if (p.area) ctx.stroke(p.area);
+            if (p.line) ctx.stroke(p.line);
+          }
+          ctx.setLineDash([]);
+        });
+        ctx.globalAlpha = 1;
+        self._labelsDrawn = labels ? self._drawLabels(ctx, labels, world, dx, dy) : 0;
+        // For diagnostics and benchmarks: where the last draw's time went.
+        P.lastShapeDraw = { paths: t1 - t0, paint: performance.now() - t1 };
       });
-      ctx.globalAlpha = 1;
-      this._labelsDrawn = labels ? this._drawLabels(ctx, labels, world, dx, dy) : 0;
-      // For diagnostics and benchmarks: where the last draw's time went.
-      P.lastShapeDraw = { paths: t1 - t0, paint: performance.now() - t1 };
     },
     _pixelsFor: function (ctx, W, H) {
       if (!this._image || this._image.width !== W || this._image.height !== H) {
@@ -1550,6 +1673,7 @@
                      }, 0),
                      canvasPoints: (e.parts || []).some(function (p) { return p instanceof PointLayer; }),
                      canvasShapes: (e.parts || []).some(function (p) { return p instanceof ShapeLayer; }),
+                     drawing: (e.parts || []).some(function (p) { return !!p._job; }),
                      service: e.service ? e.service.kind : null, refreshed: e.refreshed || 0,
                      tiles: e.layer instanceof L.TileLayer ? Object.keys(e.layer._tiles || {}).length : 0 };
       if (on) featuresOnMap += n;
