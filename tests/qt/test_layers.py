@@ -270,7 +270,7 @@ def test_layers_redrawn_after_one_move_take_turns_when_time_is_short(open_window
             return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
         }
         var keep = paragon.slicing;
-        paragon.slicing = Object.assign({}, keep, {ms: 0});  // no time left: every view waits
+        paragon.slicing = Object.assign({}, keep, {turnMs: 0});  // no time left: every view waits
         window.__turns = null;
         map.setZoom(map.getZoom() + 1, {animate: false});
         var waiting = paragon.drawingViews();

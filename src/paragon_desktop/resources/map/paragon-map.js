@@ -139,13 +139,13 @@
      * (``sliced``) in slices, one per task of the page, each ending once the task has spent
      * about ``P.slicing.ms`` drawing, so that the page keeps answering; a newer view (or the
      * layer leaving) stops an unfinished one. A view that ``mayWait`` starts in a later task
-     * when this one has spent its time on other layers' views already (twenty layers redrawn
-     * after one zoom step took 45-55 ms in one task). */
+     * when this one has drawn other layers' views for ``P.slicing.turnMs`` already (twenty
+     * layers redrawn after the fly-to that ends an import: up to 100 ms in one task). */
     _drawInSlices: function (sliced, mayWait, step, show) {
       var self = this, job = (this._job = {}), slices = 0;
       function run() {
         if (self._job !== job) return;
-        if (mayWait && slices === 0 && taskDrawing() >= P.slicing.ms) {
+        if (mayWait && slices === 0 && taskDrawing() >= P.slicing.turnMs) {
           mayWait = false;
           nextTask(run);
           return;
@@ -209,8 +209,10 @@
   // A whole view of more than ``pointMin`` points, or of more than ``shapeMin`` features of a
   // shape layer, is drawn in slices (``_drawInSlices``) of about ``ms`` milliseconds, the time
   // checked every ``points`` points or ``shapes`` features. Below that a view takes under
-  // 30 ms: drawn at once, it is finished sooner.
-  P.slicing = { ms: 16, pointMin: 65536, points: 16384, shapeMin: 20000, shapes: 1024 };
+  // 30 ms: drawn at once, it is finished sooner. A layer's view waits for a task of its own
+  // when this one has drawn for ``turnMs`` already (a shorter turn made the twenty layers' pan
+  // 45 → 75 ms: every extra task lets Chromium composite twenty canvases once more).
+  P.slicing = { ms: 16, turnMs: 40, pointMin: 65536, points: 16384, shapeMin: 20000, shapes: 1024 };
 
   /* How many layers on the map are still drawing their view in slices; ``afterDrawing(fn)``
    * calls ``fn`` once none is (at once when none is now). */
