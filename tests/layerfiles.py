@@ -66,6 +66,14 @@ def points(coords, **props) -> list[dict]:
              "properties": {"nr": i, **props}} for i, c in enumerate(coords)]
 
 
+def multibyte_points(path: Path, n: int, repeat: int) -> Path:
+    """A GeoJSON file of ``n`` points whose names repeat multi-byte text ``repeat`` times (a few
+    megabytes of UTF-8 for thousands of points)."""
+    return geojson(path, [{"type": "Feature", "properties": {"naam": f"Église €–ñ 緊急 {i} " * repeat},
+                           "geometry": {"type": "Point", "coordinates": [4.25 + i * 1e-5, 51.2]}}
+                          for i in range(n)])
+
+
 def lambert_points(crs: str, n: int = 3) -> list[tuple[float, float]]:
     lon, lat = KALLO
     convert = transformer(WGS84, crs)

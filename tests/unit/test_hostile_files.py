@@ -20,6 +20,7 @@ import pytest
 from paragon_desktop.gis.layers import LayerReadCancelled, LayerReadError, read_layer
 from paragon_desktop.gis.reader import LayerReader
 from tests import hostile
+from tests import layerfiles as lf
 
 CORPUS = Path(__file__).parents[1] / "data" / "hostile"
 OUTCOMES = {k: v for k, v in json.loads((CORPUS / "outcomes.json").read_text()).items()
@@ -294,12 +295,7 @@ def test_a_big_layer_comes_through_the_reader_process_whole(tmp_path):
     """A layer bigger than the pipe's chunks and the frames' in-memory limit (read into one
     memory map): the same text as read in process, multi-byte characters intact, and its UTF-8
     kept as the reader sent it for the map page."""
-    features = [{"type": "Feature", "properties": {"naam": f"Église €–ñ 緊急 {i} " * 8},
-                 "geometry": {"type": "Point", "coordinates": [4.25 + i * 1e-5, 51.2]}}
-                for i in range(12_000)]
-    path = tmp_path / "groot.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features},
-                               ensure_ascii=False), encoding="utf-8")
+    path = lf.multibyte_points(tmp_path / "groot.geojson", 12_000, 8)
     reader = LayerReader(spare=False)
     try:
         read = reader.read(path, max_bytes=10**8)

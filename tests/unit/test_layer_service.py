@@ -176,12 +176,7 @@ def test_a_big_layer_is_stored_and_read_back_exactly(client, tmp_path):
     from paragon_desktop.gis.reader import LayerReader
     from paragon_desktop.storage import layer_text
 
-    features = [{"type": "Feature", "properties": {"naam": f"Église €–ñ 緊急 {i} " * 6},
-                 "geometry": {"type": "Point", "coordinates": [4.25 + i * 1e-5, 51.2]}}
-                for i in range(15_000)]
-    path = tmp_path / "groot.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features},
-                               ensure_ascii=False), encoding="utf-8")
+    path = lf.multibyte_points(tmp_path / "groot.geojson", 15_000, 6)
     reader = LayerReader(spare=False)
     try:
         read = reader.read(path, max_bytes=10**8)
