@@ -15,8 +15,9 @@ from __future__ import annotations
 import mmap
 import sqlite3
 from collections.abc import Collection
+from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from paragon_desktop.storage.models import LayerData
@@ -68,9 +69,9 @@ def read_utf8(session: Session, layer_ids: Collection[int]) -> dict[int, bytes |
         return {layer_id: geojson.encode("utf-8") for layer_id, geojson in session.execute(
             select(LayerData.layer_id, LayerData.geojson)
             .where(LayerData.layer_id.in_(layer_ids)))}
-    rows = session.execute(text("SELECT layer_id, rowid FROM layer_data "
-                                "WHERE layer_id IN (SELECT value FROM json_each(:ids))"),
-                           {"ids": "[" + ",".join(str(int(i)) for i in layer_ids) + "]"}).all()
+    rows: list[Any] = list(session.execute(
+        select(LayerData.layer_id, literal_column("rowid"))
+        .where(LayerData.layer_id.in_(layer_ids))))
     raw = _driver(session)
     out: dict[int, bytes | memoryview] = {}
     for layer_id, rowid in rows:
