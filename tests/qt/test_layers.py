@@ -274,6 +274,8 @@ def test_layers_redrawn_after_one_move_take_turns_when_time_is_short(open_window
         window.__turns = null;
         map.setZoom(map.getZoom() + 1, {animate: false});
         var waiting = paragon.drawingViews();
+        // A pan before their turn came: drawn whole, not moved along from a view never drawn.
+        map.panBy([137, -61], {animate: false});
         paragon.afterDrawing(function () {
             var drawn = layers.map(image);
             paragon.slicing = keep;

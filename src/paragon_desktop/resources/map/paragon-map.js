@@ -439,10 +439,10 @@
       // A pan's strips are drawn at once (what moved along is only half a picture). A whole
       // view of many points is drawn in slices (a million points at the layer's extent:
       // 110-150 ms in one go); until it is finished the canvas shows what it showed, and an
-      // unfinished view is never the start of a pan.
+      // unfinished view (sliced, or waiting for its turn) is never the start of a pan.
       var self = this, phases = lastAt ? [crowd, draw] : [draw], phase = 0, done = 0;
       var sliced = !shift && n > P.slicing.pointMin, finished = this._last;
-      if (sliced) this._last = null;
+      if (!shift) this._last = null;
       this._drawInSlices(sliced, !shift, function () {
         var to = sliced ? Math.min(n, done + P.slicing.points) : n;
         phases[phase](done, to);
