@@ -81,8 +81,9 @@ def open_window(qtbot, client) -> Iterator[Any]:
         window.resize(1400, 900)
         window.show()
         windows.append(window)
-        qtbot.waitUntil(lambda: window.snapshot is not None and window.map.bridge.settled,
-                        timeout=30000)
+        # The case's picture, then its ticked layers' data (read after it), all on the map.
+        qtbot.waitUntil(lambda: window.snapshot is not None and not window.layer_data.busy
+                        and window.map.bridge.settled, timeout=30000)
         return window
 
     yield make

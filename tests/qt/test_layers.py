@@ -571,3 +571,39 @@ def test_an_unticked_layer_is_read_only_when_it_is_ticked(open_window, client, q
     # Unticked and ticked again: nothing is read twice (the map keeps what it has).
     window.layers.panel.item_for(layer.id).setCheckState(0, Qt.CheckState.Unchecked)
     assert not window.map.needs_data(layer.id)
+
+
+def test_a_case_opens_before_its_layers_are_read_and_they_follow_smallest_first(
+        client, open_window, qtbot, monkeypatch, tmp_path):
+    """The case's picture (feeds, anchors, the layer list) comes before any layer's data, and
+    the ticked layers' data follows a few layers at a time, smallest first, each shown as it
+    arrives (issue 21: a million points held up the feeds; usable within 300 ms)."""
+    from paragon_desktop.ui.map.view import MapView
+
+    an = client.user("an.peeters")
+    path = lf.geojson(tmp_path / "groot.geojson", lf.points(
+        [(4.2 + (i % 300) * 1e-4, 51.2 + (i // 300) * 1e-4) for i in range(60_000)]))
+    big = client.layers.add_layer(an, client.seveso_case_id(), read_layer(path), name="Groot",
+                                  source_name="groot.geojson")
+    calls: list[tuple[bool, list[int]]] = []  # (the layers listed?, the layers whose data came)
+    apply_changes = MapView.apply_changes
+
+    def spy(self, changes, layer_data, **kwargs):
+        calls.append((changes.layers is not None, sorted(layer_data)))
+        return apply_changes(self, changes, layer_data, **kwargs)
+
+    monkeypatch.setattr(MapView, "apply_changes", spy)
+    window = open_window("an.peeters")
+    ticked = {layer.id: layer.feature_count for layer in window.snapshot.changes.layers
+              if layer.visible}
+    assert big in ticked
+    assert len(ticked) >= 3
+    # The first picture lists the layers and carries no layer's data.
+    assert calls[0] == (True, [])
+    came = [ids for listed, ids in calls[1:] if ids]
+    assert came[-1] == [big]  # the biggest alone, last
+    assert sorted(i for ids in came for i in ids) == sorted(ticked)
+    sizes = [max(ticked[i] for i in ids) for ids in came]
+    assert sizes == sorted(sizes)  # smallest first
+    layers = map_stats(qtbot, window)["layers"]
+    assert {i: layers[str(i)]["features"] for i in ticked} == ticked

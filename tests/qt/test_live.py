@@ -53,8 +53,9 @@ class Operator:
         self.window.show()
         window = self.window
         live = window.connection.live
-        qtbot.waitUntil(lambda: window.snapshot is not None and window.map.bridge.settled
-                        and live is not None and live.connected, timeout=30000)
+        qtbot.waitUntil(lambda: window.snapshot is not None and not window.layer_data.busy
+                        and window.map.bridge.settled and live is not None and live.connected,
+                        timeout=30000)
         return window
 
     def multi(self) -> int:
@@ -147,6 +148,10 @@ def test_the_server_stops_and_comes_back_mid_session(qtbot, operators, own_serve
                         lambda _parent, _title, message, *a: refusals.append(message))
     a, b = operators("an.peeters", url), operators("tom.declercq", url)
     a.services.feeds.post(a.user, a.multi(), "Voor de storing vastgelegd", [])
+    # A layer Tom has unticked: its data is read only when he ticks it (during the outage).
+    unticked = next(layer for layer in b.services.cases.open_case(b.user, b.case.id).changes.layers
+                    if layer.visible and layer.feature_count)
+    b.services.editing.set_layer_visible(b.user, unticked.id, False)
     window = b.open_window(qtbot)
     qtbot.waitUntil(lambda: "Voor de storing vastgelegd" in multi_texts(window), timeout=10000)
     layers_before = map_stats(qtbot, window)["featuresOnMap"]
@@ -173,6 +178,10 @@ def test_the_server_stops_and_comes_back_mid_session(qtbot, operators, own_serve
     # The last picture stays: feed and map as they were.
     assert "Voor de storing vastgelegd" in multi_texts(window)
     assert map_stats(qtbot, window)["featuresOnMap"] == layers_before
+    # Ticked now, its data cannot be read: it waits for the server, nothing is refused.
+    window.layers.panel.item_for(unticked.id).setCheckState(0, Qt.CheckState.Checked)
+    qtbot.wait(500)
+    assert map_stats(qtbot, window)["layers"][str(unticked.id)]["features"] == 0
     window.refresh()  # F5 during the outage fails quietly into the status bar
     qtbot.wait(500)
     assert shiboken6.isValid(window)
@@ -183,6 +192,9 @@ def test_the_server_stops_and_comes_back_mid_session(qtbot, operators, own_serve
     qtbot.waitUntil(lambda: not window.connection.label.isVisible(), timeout=30000)
     a.services.feeds.post(a.user, a.multi(), "Na de storing", [])
     qtbot.waitUntil(lambda: "Na de storing" in multi_texts(window), timeout=5000)
+    # The layer ticked during the outage is read and shown once the server answers.
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(unticked.id)]["features"]
+                    == unticked.feature_count, timeout=10000)
     assert "Voor de storing vastgelegd" in multi_texts(window)
     # What waited went out by itself, in order, each once.
     qtbot.waitUntil(lambda: "Tweede tijdens de storing" in multi_texts(window), timeout=20000)
@@ -193,6 +205,50 @@ def test_the_server_stops_and_comes_back_mid_session(qtbot, operators, own_serve
     assert texts.count("Getypt tijdens de storing") == texts.count("Tweede tijdens de storing") == 1
     assert texts.index("Tweede tijdens de storing") < texts.index("Getypt tijdens de storing")
     assert refusals == []
+
+
+def test_layer_data_the_server_did_not_send_comes_when_it_answers_again(qtbot, operators,
+                                                                        own_server):
+    """The case's picture came, then the server went away before the ticked layers' data was
+    read (it is read after the picture): the map shows them once the server answers again."""
+    cluster, url = own_server
+    tom = operators("tom.declercq", url)
+    ticked = {layer.id: layer.feature_count for layer in
+              tom.services.cases.open_case(tom.user, tom.case.id).changes.layers
+              if layer.visible and layer.feature_count}
+    assert ticked
+    admin = create_engine(url)
+    held = []
+
+    def hold_layer_reads(_changes, first: bool) -> None:
+        # When the picture has come, before the layers' data is asked for: the read waits.
+        if first and not held:
+            held.append(admin.connect())
+            held[0].begin()
+            held[0].execute(text("LOCK TABLE layer_data IN ACCESS EXCLUSIVE MODE"))
+
+    window = MainWindow(tom.services, tom.user, tom.case, SLOW_POLL, restore_layout=False,
+                        live_url=tom.db.engine.url)
+    tom.window = window
+    window.ctx.sig_changes.connect(hold_layer_reads)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitUntil(lambda: window.snapshot is not None and window.map.bridge.settled,
+                    timeout=30000)
+    assert "Multi" in [f.name for f in window.feeds.panel.feeds()]  # usable meanwhile
+    assert held
+    assert window.layer_data.busy
+    cluster.stop()  # the waiting read fails with the connection
+    held[0].invalidate()
+    admin.dispose()
+    qtbot.waitUntil(lambda: window.connection.label.isVisible(), timeout=10000)
+    layers = map_stats(qtbot, window)["layers"]
+    assert all(layers[str(i)]["features"] == 0 for i in ticked)
+    cluster.start()
+    qtbot.waitUntil(lambda: not window.connection.label.isVisible(), timeout=30000)
+    qtbot.waitUntil(lambda: not window.layer_data.busy, timeout=10000)
+    qtbot.waitUntil(lambda: {i: map_stats(qtbot, window)["layers"][str(i)]["features"]
+                             for i in ticked} == ticked, timeout=10000)
 
 
 def test_concurrent_writers_lose_nothing_and_keep_commit_order(operators, pg_demo_url):

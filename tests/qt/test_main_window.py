@@ -131,7 +131,7 @@ def test_a_refresh_under_way_does_not_undo_a_fresh_tick(open_window, client, qtb
     window.layers.panel.item_for(layer.id).setCheckState(0, Qt.CheckState.Unchecked)
     # ... and its result arrives before the tick is saved.
     window.layers.pending_ticks[layer.id] = False
-    window._apply(stale, {})
+    window._apply(stale)
     assert window.layers.panel.item_for(layer.id).checkState(0) == Qt.CheckState.Unchecked
     qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(layer.id)]["onMap"] is False)
 

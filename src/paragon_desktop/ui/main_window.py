@@ -27,6 +27,7 @@ from paragon_desktop.ui.controllers.connection import ConnectionController
 from paragon_desktop.ui.controllers.contacts import ContactsController
 from paragon_desktop.ui.controllers.context import WindowContext
 from paragon_desktop.ui.controllers.feeds import FeedsController
+from paragon_desktop.ui.controllers.layer_data import LayerDataController
 from paragon_desktop.ui.controllers.layers import LayersController
 from paragon_desktop.ui.controllers.map_tools import MapToolsController
 from paragon_desktop.ui.controllers.outbox import OutboxController
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
                                        self.outbox, self.connection, self.feeds.panel.feeds,
                                        MapPrefs(database_label, user.id, case.id))
         self.feeds.panel.sig_add_layer.connect(self.layers.add_in_feed)
+        self.layer_data = LayerDataController(ctx, services.cases, self.map, self.connection)
         self.service_layers = ServiceLayersController(ctx, services.layers, self.layers, self.map)
         self.anchors = AnchorsPanel()
         self.anchor_actions = AnchorsController(ctx, services.editing, self.map, self.anchors,
@@ -350,24 +352,17 @@ class MainWindow(QMainWindow):
     # -- loading and refreshing ----------------------------------------------------------------
     def open_case(self) -> None:
         user, case_id, cases = self.user, self.case.id, self.cases
-        ticks = dict(self.layers.pending_ticks)
-
-        def load() -> tuple[CaseSnapshot, dict[int, bytes | memoryview]]:
-            snapshot = cases.open_case(user, case_id)
-            # Only ticked layers' data: an unticked one costs nothing until it is ticked.
-            shown = [layer.id for layer in snapshot.changes.layers or []
-                     if ticks.get(layer.id, layer.visible)]
-            return snapshot, cases.layer_utf8(user, shown)
-
         self._refreshing = True
-        self.ctx.ops.run(load, self._on_opened, self._on_refresh_failed)
+        # The case's picture first; the ticked layers' data follows (``layer_data``): an
+        # unticked layer costs nothing until it is ticked, a big one holds up nothing else.
+        self.ctx.ops.run(lambda: cases.open_case(user, case_id), self._on_opened,
+                         self._on_refresh_failed)
 
-    def _on_opened(self, result: tuple[CaseSnapshot, dict[int, bytes | memoryview]]) -> None:
-        snapshot, data = result
+    def _on_opened(self, snapshot: CaseSnapshot) -> None:
         self.snapshot = snapshot
         self.ctx.participation = snapshot.participation
         self._case_updated()
-        self._apply(snapshot.changes, data, fit=True)
+        self._apply(snapshot.changes, fit=True)
         self.layers.fill_features()  # what an earlier import left queued (migration 0017)
         self.feeds.case_opened()
         self.timer.start()
@@ -381,35 +376,18 @@ class MainWindow(QMainWindow):
             return
         self._refreshing = True
         user, case_id, since, cases = self.user, self.case.id, self.revision, self.cases
-        known = self.map.known_layer_revisions()
-        ticks = dict(self.layers.pending_ticks)
-
-        def load() -> tuple[ChangeSet, dict[int, bytes | memoryview]]:
-            changes = cases.changes_since(user, case_id, since)
-            stale = [layer.id for layer in changes.layers or []
-                     if ticks.get(layer.id, layer.visible)
-                     and known.get(layer.id) != layer.data_revision]
-            return changes, cases.layer_utf8(user, stale)
-
-        self.ctx.ops.run(load, self._on_refreshed, self._on_refresh_failed)
+        self.ctx.ops.run(lambda: cases.changes_since(user, case_id, since), self._on_refreshed,
+                         self._on_refresh_failed)
 
     def _on_layer_ticked(self, layer_id: int, visible: bool) -> None:
         """A layer ticked whose data the map has not got (unticked when the case opened, or
         changed since): read now, drawn when it arrives."""
-        if not visible or not self.map.needs_data(layer_id):
-            return
-        user, cases = self.user, self.cases
+        layer = self.layers.panel.layer(layer_id)
+        if visible and layer is not None and self.map.wants_data(layer_id):
+            self.layer_data.want([layer])
 
-        def arrived(data: dict[int, bytes | memoryview]) -> None:
-            self.map.apply_changes(ChangeSet(revision=self.revision), data)
-
-        self.ctx.ops.run(lambda: cases.layer_utf8(user, [layer_id]), arrived,
-                         lambda exc: self.ctx.note(_("Laag niet gelezen: {error}").format(
-                             error=exc)), latest=f"layer-data-{layer_id}")
-
-    def _on_refreshed(self, result: tuple[ChangeSet, dict[int, bytes | memoryview]]) -> None:
-        changes, data = result
-        self._apply(changes, data)
+    def _on_refreshed(self, changes: ChangeSet) -> None:
+        self._apply(changes)
         self._refresh_finished()
 
     def _on_refresh_failed(self, exc: Exception) -> None:
@@ -429,13 +407,14 @@ class MainWindow(QMainWindow):
     def _refresh_finished(self) -> None:
         self._refreshing = False
         self.connection.server_answered()
+        self.layer_data.server_answered()
         self.ctx.note(_("Bijgewerkt om {time}").format(time=when(datetime.now(), "seconds")))
         self.outbox.flush()  # the server answers: what waited goes out
         if self._refresh_again:
             self._refresh_again = False
             self.refresh()
 
-    def _apply(self, changes: ChangeSet, data: dict[int, bytes | memoryview], *, fit: bool = False) -> None:
+    def _apply(self, changes: ChangeSet, *, fit: bool = False) -> None:
         self.ctx.revision = changes.revision
         if changes.case is not None:
             self.ctx.case = changes.case
@@ -444,7 +423,9 @@ class MainWindow(QMainWindow):
         self.ctx.sig_changes.emit(changes, fit)
         if fit or changes.case is not None:  # the case on its own map, framed when it opens
             self.map.show_location(self.case.location_geojson)
-        self.map.apply_changes(changes, data, fit_to=self._extent(changes) if fit else None)
+        self.map.apply_changes(changes, {}, fit_to=self._extent(changes) if fit else None)
+        # Ticked layers whose data changed (or that the map has not got yet) are read next.
+        self.layer_data.want(changes.layers or [])
         self.sig_refreshed.emit(changes)
 
     def _on_changes(self, changes: ChangeSet, _first: bool) -> None:

@@ -212,6 +212,11 @@ class MapView(QWebEngineView):
         return layer is not None and \
             self.known_layer_revisions().get(layer_id) != layer.data_revision
 
+    def wants_data(self, layer_id: int) -> bool:
+        """A ticked layer whose current data the map has not got: to be read."""
+        layer = self._layers.get(layer_id)
+        return layer is not None and layer.visible and self.needs_data(layer_id)
+
     def known_layer_revisions(self) -> dict[int, int]:
         """Data revisions the map has or was handed: a refresh need not read those again."""
         known = dict(self._layer_revisions)
