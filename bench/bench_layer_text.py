@@ -6,7 +6,10 @@ of a layer's way (the reader's text, storing it in the embedded database, readin
 the map page) the bench prints the step's time and the longest the ticking thread waited,
 the whole text at once (as before) and in pieces (``reader.is_utf8``, ``storage.layer_text``).
 
-    python bench/bench_layer_text.py [--points=1000000]
+``--pg`` adds reading it back from PostgreSQL: as one text value (before) and as the server's
+1 MB pieces streamed one row at a time (now).
+
+    python bench/bench_layer_text.py [--points=1000000] [--pg]
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _common import HOME  # noqa: E402
+from _common import HOME, pg_database  # noqa: E402
 from bench_scaling import point_features, write  # noqa: E402
 from bench_unticked import demo_case  # noqa: E402
 
@@ -78,13 +81,13 @@ def main() -> None:
         ("SQLite store: blob I/O in pieces (now)", lambda: services.layers.add_layer(
             an, case.id, read, name="Stukken", source_name=path.name)),
     ]
-    print(f"{'step':46} {'ms':>7} {'longest wait ms':>16}")
+    print(f"{'step':50} {'ms':>7} {'longest wait ms':>16}")
     ids: list[int] = []
     for name, step in steps:
         took, waited, result = longest_wait(step)
         if isinstance(result, int):
             ids.append(result)
-        print(f"{name:46} {took:7.0f} {waited:16.0f}", flush=True)
+        print(f"{name:50} {took:7.0f} {waited:16.0f}", flush=True)
     layer_id = ids[-1]
     for name, step in [
         ("SQLite read: as text, encoded (before)", lambda: {
@@ -95,7 +98,27 @@ def main() -> None:
     ]:
         took, waited, result = longest_wait(step)
         assert bytes(result[layer_id]) == bytes(read.utf8)
-        print(f"{name:46} {took:7.0f} {waited:16.0f}", flush=True)
+        print(f"{name:50} {took:7.0f} {waited:16.0f}", flush=True)
+    db.dispose()
+    if "--pg" in sys.argv:
+        with pg_database("bench_layer_text") as url:
+            read_back_from_postgresql(url, read)
+
+
+def read_back_from_postgresql(url: str, read: LayerRead) -> None:
+    db, services, an, case = demo_case(url)
+    layer_id = services.layers.add_layer(an, case.id, read, name="Stukken", source_name="pg")
+    for _round in range(2):
+        for name, step in [
+            ("PostgreSQL read: one text value, encoded (before)", lambda: {
+                k: v.encode("utf-8")
+                for k, v in services.cases.layer_geojsons(an, [layer_id]).items()}),
+            ("PostgreSQL read: 1 MB pieces, streamed (now)", lambda: services.cases.layer_utf8(
+                an, [layer_id])),
+        ]:
+            took, waited, result = longest_wait(step)
+            assert bytes(result[layer_id]) == bytes(read.utf8)
+            print(f"{name:50} {took:7.0f} {waited:16.0f}", flush=True)
     db.dispose()
 
 

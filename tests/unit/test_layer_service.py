@@ -188,6 +188,14 @@ def test_a_big_layer_is_stored_and_read_back_exactly(client, tmp_path):
     layer_id = client.layers.add_layer(sofie, client.seveso_case_id(), read, name="Groot",
                                        source_name=path.name)
     assert bytes(client.cases.layer_utf8(sofie, [layer_id])[layer_id]) == sent
+    # Read together with small layers (one piece each on PostgreSQL), each comes back whole.
+    others = [layer.id for layer in client.cases.open_case(
+        sofie, client.seveso_case_id()).changes.layers if layer.id != layer_id]
+    assert others
+    together = client.cases.layer_utf8(sofie, [*others, layer_id])
+    assert bytes(together[layer_id]) == sent
+    texts = client.cases.layer_geojsons(sofie, others)
+    assert {k: bytes(together[k]).decode("utf-8") for k in others} == texts
     stored = client.cases.layer_geojsons(sofie, [layer_id])[layer_id]
     assert stored == sent.decode("utf-8")
     assert json.loads(stored)["features"][14_999]["properties"]["naam"].startswith("Église €–ñ 緊急")
