@@ -247,12 +247,8 @@ def test_a_big_view_is_drawn_in_slices_and_a_newer_view_wins(open_window, qtbot,
     assert same[0] == 0  # ... and not one pixel differs from drawing the panned view at once
 
 
-def test_layers_redrawn_after_one_move_take_turns_when_time_is_short(open_window, qtbot,
-                                                                     tmp_path):
-    """Many layers redrawn after one zoom step draw in tasks of their own once the task has
-    spent its time (twenty layers took 45-55 ms in one task): each layer's view, when it comes,
-    is the same as drawn at once."""
-    window = open_window("sofie.janssens")
+def import_four_canvas_layers(qtbot, window, tmp_path: Path) -> None:
+    """Three point layers and one of parcels, each big enough to be drawn on its own canvas."""
     files = []
     for k in range(3):
         coords = [(LON + (i % 50) * 0.0008 + k * 0.0003, LAT + (i // 50) * 0.0008)
@@ -262,6 +258,15 @@ def test_layers_redrawn_after_one_move_take_turns_when_time_is_short(open_window
     files.append((lf.geojson(tmp_path / "percelen.geojson", parcels(600, "perceel")), "Percelen"))
     import_and_wait(qtbot, window, ImportChoice(files=files))
     qtbot.wait(700)  # the fly-to the new layers
+
+
+def test_layers_redrawn_after_one_move_take_turns_when_time_is_short(open_window, qtbot,
+                                                                     tmp_path):
+    """Many layers redrawn after one zoom step draw in tasks of their own once the task has
+    spent its time (twenty layers took 45-55 ms in one task): each layer's view, when it comes,
+    is the same as drawn at once."""
+    window = open_window("sofie.janssens")
+    import_four_canvas_layers(qtbot, window, tmp_path)
     run_js(qtbot, window, """
         var map = paragon.map, layers = Object.values(paragon.layers).map(function (e) {
             return e.parts || []; }).flat().filter(function (p) { return p._x || p._xy; });
@@ -295,6 +300,37 @@ def test_layers_redrawn_after_one_move_take_turns_when_time_is_short(open_window
     assert waiting == 4  # none drew in the zoom's own task ...
     assert all(inked > 0 for _d, inked in differ)
     assert [d for d, _inked in differ] == [0, 0, 0, 0]  # ... and each came out as drawn at once
+
+
+def test_after_a_move_the_app_makes_layers_take_turns_sooner(open_window, qtbot, tmp_path):
+    """At the end of a fly-to (the app's move after an import, or to an anchor) layers take
+    turns once the task has drawn for a slice's time instead of the longer turn of a move the
+    user steers: Leaflet's own work at the fly-to's end comes on top of it (twenty layers: one
+    task of 60-120 ms). Once the fly-to is over, the user's moves have the longer turn again."""
+    window = open_window("sofie.janssens")
+    import_four_canvas_layers(qtbot, window, tmp_path)
+    waiting_after = """(function () {
+        var map = paragon.map;
+        paragon.slicing = Object.assign({}, paragon.slicing, {ms: 0, turnMs: 1e9});
+        window.__waiting = null;
+        map.once('moveend', function () { window.__waiting = String(paragon.drawingViews()); });
+        %s
+        return 0; })()"""
+
+    def waiting(move: str) -> int:
+        run_js(qtbot, window, waiting_after % move)
+        if not move:
+            window.map.fly_to((LON + 0.004, LAT + 0.004, LON + 0.006, LAT + 0.005))
+        qtbot.waitUntil(lambda: isinstance(run_js(qtbot, window, "window.__waiting || 0"), str),
+                        timeout=10000)
+        qtbot.waitUntil(lambda: run_js(qtbot, window, "String(paragon.drawingViews())") == "0",
+                        timeout=10000)
+        return int(run_js(qtbot, window, "window.__waiting"))
+
+    assert waiting("map.setZoom(map.getZoom() - 1, {animate: false});") == 0  # the user's
+    assert waiting("") == 4  # the app's fly-to: every layer in a task of its own
+    qtbot.wait(100)
+    assert waiting("map.panBy([120, 40], {animate: false});") == 0  # the user's again
 
 
 def test_a_big_layer_arrives_whole_and_exact_through_the_scheme(open_window, qtbot, tmp_path):

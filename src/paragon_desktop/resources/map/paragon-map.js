@@ -145,7 +145,7 @@
       var self = this, job = (this._job = {}), slices = 0;
       function run() {
         if (self._job !== job) return;
-        if (mayWait && slices === 0 && taskDrawing() >= P.slicing.turnMs) {
+        if (mayWait && slices === 0 && taskDrawing() >= (appMove ? P.slicing.ms : P.slicing.turnMs)) {
           mayWait = false;
           nextTask(run);
           return;
@@ -213,6 +213,18 @@
   // when this one has drawn for ``turnMs`` already (a shorter turn made the twenty layers' pan
   // 45 → 75 ms: every extra task lets Chromium composite twenty canvases once more).
   P.slicing = { ms: 16, turnMs: 40, pointMin: 65536, points: 16384, shapeMin: 20000, shapes: 1024 };
+
+  // A move the app makes (the fly-to that ends an import, or to an anchor): the layers redrawn
+  // at its end take turns after ``ms`` already. Nobody steers it, so the extra tasks cost
+  // nothing felt, and Leaflet's own work at the end of a fly-to (~20 ms) comes on top of the
+  // turn: with twenty layers that task took 60-120 ms. Over at the task after its moveend.
+  var appMove = null;
+  function startAppMove() {
+    var move = (appMove = {});
+    function over() { if (appMove === move) appMove = null; }
+    P.map.once("moveend", function () { nextTask(over); });
+    setTimeout(over, 3000);  // a move that never ends (the view was already there) is over too
+  }
 
   /* How many layers on the map are still drawing their view in slices; ``afterDrawing(fn)``
    * calls ``fn`` once none is (at once when none is now). */
@@ -974,6 +986,7 @@
     },
     fly: function (op) {
       var b = op.bbox;
+      startAppMove();
       if (op.centre) { P.map.panTo([b[1], b[0]]); return; }
       if (b[0] === b[2] && b[1] === b[3]) {
         P.map.flyTo([b[1], b[0]], Math.max(P.map.getZoom(), 16), { duration: 0.6 });
