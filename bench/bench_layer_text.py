@@ -6,8 +6,9 @@ of a layer's way (the reader's text, storing it in the embedded database, readin
 the map page) the bench prints the step's time and the longest the ticking thread waited,
 the whole text at once (as before) and in pieces (``reader.is_utf8``, ``storage.layer_text``).
 
-``--pg`` adds reading it back from PostgreSQL: as one text value (before) and as the server's
-1 MB pieces streamed one row at a time (now).
+``--pg`` adds storing it on PostgreSQL (bound as one text value, before; copied in 1 MB pieces
+that the server joins, now) and reading it back (as one text value, before; as the server's
+1 MB pieces streamed one row at a time, now).
 
     python bench/bench_layer_text.py [--points=1000000] [--pg]
 """
@@ -102,12 +103,23 @@ def main() -> None:
     db.dispose()
     if "--pg" in sys.argv:
         with pg_database("bench_layer_text") as url:
-            read_back_from_postgresql(url, read)
+            on_postgresql(url, read, whole)
 
 
-def read_back_from_postgresql(url: str, read: LayerRead) -> None:
+def on_postgresql(url: str, read: LayerRead, whole: LayerRead) -> None:
     db, services, an, case = demo_case(url)
-    layer_id = services.layers.add_layer(an, case.id, read, name="Stukken", source_name="pg")
+    ids: list[int] = []
+    for _round in range(2):
+        for name, step in [
+            ("PostgreSQL store: one text value (before)", lambda: services.layers.add_layer(
+                an, case.id, whole, name="Heel", source_name="pg")),
+            ("PostgreSQL store: 1 MB pieces joined (now)", lambda: services.layers.add_layer(
+                an, case.id, read, name="Stukken", source_name="pg")),
+        ]:
+            took, waited, result = longest_wait(step)
+            ids.append(result)
+            print(f"{name:50} {took:7.0f} {waited:16.0f}", flush=True)
+    layer_id = ids[-1]
     for _round in range(2):
         for name, step in [
             ("PostgreSQL read: one text value, encoded (before)", lambda: {
