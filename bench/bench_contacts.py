@@ -114,13 +114,10 @@ def bench_boundaries(url: str, label: str) -> None:
     db = Database.open(url)
     upgrade(db.engine)
     path = boundary_file()
-    reader = LayerReader(spare=False)
-    try:
+    with LayerReader(spare=False) as reader:
         start = time.perf_counter()
         read = reader.read(path, max_bytes=500_000_000)
         reading = time.perf_counter() - start
-    finally:
-        reader.close()
     for attempt in ("first load", "loaded again"):
         start = time.perf_counter()
         report = import_boundaries(db, read.geojson, level="municipality", name_field="NAAM",

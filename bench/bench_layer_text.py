@@ -64,11 +64,8 @@ def main() -> None:
     folder = HOME / "files"
     folder.mkdir(parents=True, exist_ok=True)
     path = write(folder, f"points-{n}", point_features(n, 3))
-    reader = LayerReader(spare=False)
-    try:
+    with LayerReader(spare=False) as reader:
         read = reader.read(path, max_bytes=1 << 31)
-    finally:
-        reader.close()
     assert read.utf8 is not None
     print(f"{n:,} points: {len(read.utf8) / 1e6:.0f} MB of GeoJSON")
     db, services, an, case = demo_case(f"sqlite:///{HOME / 'layer-text.db'}")

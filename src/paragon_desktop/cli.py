@@ -292,11 +292,8 @@ def _import_organisations(db_url: str | None, args: argparse.Namespace) -> int:
     from paragon_desktop.settings import Settings, default_database_path
     from paragon_desktop.storage.db import Database
 
-    reader = LayerReader(spare=False)
-    try:
+    with LayerReader(spare=False) as reader:
         read = reader.read(args.file, crs=args.crs, max_bytes=Settings.load().max_layer_bytes)
-    finally:
-        reader.close()
     for warning in read.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     db = Database.open(db_url or default_database_path())
@@ -445,12 +442,9 @@ def _anchors(db_url: str | None, args: argparse.Namespace) -> int:
             from paragon_desktop.gis.reader import LayerReader
             from paragon_desktop.settings import Settings
 
-            reader = LayerReader(spare=False)
-            try:
+            with LayerReader(spare=False) as reader:
                 read = reader.read(args.file, crs=args.crs,
                                    max_bytes=Settings.load().max_layer_bytes)
-            finally:
-                reader.close()
             for warning in read.warnings:
                 print(f"warning: {warning}", file=sys.stderr)
             report = import_anchors(services.editing, user, case.id, read.geojson,

@@ -77,13 +77,15 @@ def test_corpus_file_in_process(name):
 
 
 def test_whole_corpus_through_the_reader_process():
-    reader = LayerReader(spare=True)
-    reader.warm_up()
-    try:
+    with LayerReader(spare=True) as reader:
+        reader.warm_up()
         for name in sorted(OUTCOMES):
             check(name, outcome_of(lambda n=name: reader.read(CORPUS / n, max_bytes=10**8)))
-    finally:
-        reader.close()
+        spare = reader._spare
+        assert spare is not None
+    assert spare.process.poll() is not None  # leaving the block ends the waiting process
+    with pytest.raises(LayerReadError, match="closed"):
+        reader.read(CORPUS / sorted(OUTCOMES)[0], max_bytes=10**8)
 
 
 def test_the_users_crs_choice_reads_a_file_with_a_local_grid():
@@ -263,12 +265,9 @@ def test_a_refusal_from_the_reader_process_reaches_the_user_in_their_language(tm
     path = tmp_path / "bom.kml"
     path.write_text('<?xml version="1.0"?>\n<!DOCTYPE kml [<!ENTITY a "aa">]>\n'
                     '<kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>\n')
-    reader = LayerReader(spare=False)
-    try:
+    with LayerReader(spare=False) as reader:
         with pytest.raises(LayerReadError) as refused:
             reader.read(path, max_bytes=10_000_000)
-    finally:
-        reader.close()
     assert refused.value.params == {"name": "bom.kml"}  # values travel, not text
     i18n.use("fr")
     assert str(refused.value).startswith("bom.kml : le fichier déclare un DOCTYPE")
@@ -281,12 +280,9 @@ def test_the_reader_process_warns_in_the_users_language():
     the language the app asks for."""
     from paragon_desktop import i18n
 
-    reader = LayerReader(spare=False)
-    try:
+    with LayerReader(spare=False) as reader:
         i18n.use("fr")
         read = reader.read(CORPUS / "crs-link.geojson", max_bytes=10_000_000)
-    finally:
-        reader.close()
     assert any(w.startswith("crs-link.geojson : le fichier renvoie à son système de coordonnées "
                             "par un lien web") for w in read.warnings), read.warnings
 
@@ -296,11 +292,8 @@ def test_a_big_layer_comes_through_the_reader_process_whole(tmp_path):
     memory map): the same text as read in process, multi-byte characters intact, and its UTF-8
     kept as the reader sent it for the map page."""
     path = lf.multibyte_points(tmp_path / "groot.geojson", 12_000, 8)
-    reader = LayerReader(spare=False)
-    try:
+    with LayerReader(spare=False) as reader:
         read = reader.read(path, max_bytes=10**8)
-    finally:
-        reader.close()
     assert read.feature_count == 12_000
     assert len(read.utf8) > 3 * 1024 * 1024
     assert read.geojson == read_layer(path).geojson

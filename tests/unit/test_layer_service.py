@@ -177,11 +177,8 @@ def test_a_big_layer_is_stored_and_read_back_exactly(client, tmp_path, monkeypat
     from paragon_desktop.storage import layer_text
 
     path = lf.multibyte_points(tmp_path / "groot.geojson", 15_000, 6)
-    reader = LayerReader(spare=False)
-    try:
+    with LayerReader(spare=False) as reader:
         read = reader.read(path, max_bytes=10**8)
-    finally:
-        reader.close()
     sent = bytes(read.utf8)
     assert len(sent) > 3 * layer_text.BIG
     # On PostgreSQL in pieces from a megabyte on (16 MB in use), cut inside characters.

@@ -56,15 +56,12 @@ def test_a_wfs_and_an_ogc_api_offer_geojson_features(server, tmp_path):
     api = discover("oapif", server.base + "/ogcapi")[0]
     assert (api.service.layer, api.title, api.bbox) == (
         "afsluitingen", "Wegafsluitingen (OGC API)", (3.0, 50.8, 4.5, 51.4))
-    reader = LayerReader()
-    try:
+    with LayerReader() as reader:
         for offer in (wfs, api):
             read = read_service_features(offer.service, reader, max_bytes=10_000_000)
             assert read.feature_count == 3
             names = [f["properties"]["name"] for f in read.features["features"]]
             assert names == ["Afsluiting 1", "Afsluiting 2", "Afsluiting 3"]
-    finally:
-        reader.close()
     asked = [p for p in server.asked if "GetFeature" in p or "/items" in p]
     assert "TYPENAMES=wegen%3Aafsluitingen" in asked[0]
     assert "OUTPUTFORMAT=application%2Fjson" in asked[0]

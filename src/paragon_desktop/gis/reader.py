@@ -120,6 +120,12 @@ class LayerReader:
             self._spare = _Child() if self._warm else None
         return child or _Child()
 
+    def __enter__(self) -> LayerReader:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         with self._lock:
             self._closed = True

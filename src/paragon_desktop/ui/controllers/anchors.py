@@ -288,11 +288,8 @@ class AnchorsController(QObject):
         limit = self.ctx.settings.max_layer_bytes
 
         def read() -> Any:
-            reader = LayerReader(spare=False)
-            try:
+            with LayerReader(spare=False) as reader:
                 return reader.read(path, max_bytes=limit, cancelled=stop.is_set)
-            finally:
-                reader.close()
 
         self.ctx.ops.run(read, lambda found: dialog.show_read(found.geojson, list(found.warnings)),
                          lambda exc: dialog.show_refusal(str(exc)))
