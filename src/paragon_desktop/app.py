@@ -26,6 +26,9 @@ from paragon_desktop.storage.migrate import needs_upgrade, upgrade
 CHROMIUM_FLAGS = (
     "--disable-background-networking --disable-component-update --disable-sync "
     "--disable-domain-reliability --no-pings --disable-features=OptimizationHints"
+    # The map's layer worker collects the parsed GeoJSON once it has packed it (the page runs
+    # only the app's own scripts).
+    " --js-flags=--expose-gc"
 )
 # Chromium's own log (GPU, D-Bus) is for its developers: only fatal lines reach the terminal,
 # unless PARAGON_DEBUG is set.

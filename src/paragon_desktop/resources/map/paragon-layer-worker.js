@@ -13,6 +13,10 @@ self.onmessage = function (event) {
   if (m.op === "load") {
     holder.load(m.url, m.id, m.revision, m.style).then(function (packed) {
       self.postMessage({ ticket: m.ticket, value: packed }, ParagonPack.transferables(packed));
+      // The parsed GeoJSON is garbage now; left to V8's own timing it stayed in the worker's
+      // heap (50,000 parcels: 40 MB more of the renderer's memory). ``gc`` is there because
+      // the app starts Chromium with --js-flags=--expose-gc.
+      if (typeof self.gc === "function") setTimeout(function () { self.gc(); }, 0);
     }).catch(function (error) {
       self.postMessage({ ticket: m.ticket, error: String(error) });
     });
