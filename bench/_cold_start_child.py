@@ -26,7 +26,9 @@ window.show()
 
 
 def check() -> None:
-    if window.snapshot is not None and window.map.bridge.settled:
+    # The case's picture, then its ticked layers' data (read after it), all on the map.
+    if (window.snapshot is not None and not window.layer_data.busy
+            and window.map.bridge.settled):
         print("READY", flush=True)
         app.quit()
     else:
