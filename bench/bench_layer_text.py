@@ -85,18 +85,8 @@ def main() -> None:
         took, waited, result = longest_wait(step)
         if isinstance(result, int):
             ids.append(result)
-        print(f"{name:50} {took:7.0f} {waited:16.0f}", flush=True)
-    layer_id = ids[-1]
-    for name, step in [
-        ("SQLite read: as text, encoded (before)", lambda: {
-            k: v.encode("utf-8")
-            for k, v in services.cases.layer_geojsons(an, [layer_id]).items()}),
-        ("SQLite read: blob I/O in pieces (now)", lambda: services.cases.layer_utf8(
-            an, [layer_id])),
-    ]:
-        took, waited, result = longest_wait(step)
-        assert bytes(result[layer_id]) == bytes(read.utf8)
-        print(f"{name:50} {took:7.0f} {waited:16.0f}", flush=True)
+        row(name, took, waited)
+    read_back(services, an, ids[-1], read, "SQLite", "blob I/O in pieces (now)")
     db.dispose()
     if "--pg" in sys.argv:
         with pg_database("bench_layer_text") as url:
@@ -115,20 +105,27 @@ def on_postgresql(url: str, read: LayerRead, whole: LayerRead) -> None:
         ]:
             took, waited, result = longest_wait(step)
             ids.append(result)
-            print(f"{name:50} {took:7.0f} {waited:16.0f}", flush=True)
-    layer_id = ids[-1]
+            row(name, took, waited)
     for _round in range(2):
-        for name, step in [
-            ("PostgreSQL read: one text value, encoded (before)", lambda: {
-                k: v.encode("utf-8")
-                for k, v in services.cases.layer_geojsons(an, [layer_id]).items()}),
-            ("PostgreSQL read: 1 MB pieces, streamed (now)", lambda: services.cases.layer_utf8(
-                an, [layer_id])),
-        ]:
-            took, waited, result = longest_wait(step)
-            assert bytes(result[layer_id]) == bytes(read.utf8)
-            print(f"{name:50} {took:7.0f} {waited:16.0f}", flush=True)
+        read_back(services, an, ids[-1], read, "PostgreSQL", "1 MB pieces, streamed (now)")
     db.dispose()
+
+
+def read_back(services, an, layer_id: int, read: LayerRead, database: str, now: str) -> None:
+    """The layer read back for the map page: as one text value, encoded (before), and ``now``."""
+    for name, step in [
+        (f"{database} read: one text value, encoded (before)", lambda: {
+            k: v.encode("utf-8")
+            for k, v in services.cases.layer_geojsons(an, [layer_id]).items()}),
+        (f"{database} read: {now}", lambda: services.cases.layer_utf8(an, [layer_id])),
+    ]:
+        took, waited, result = longest_wait(step)
+        assert bytes(result[layer_id]) == bytes(read.utf8)
+        row(name, took, waited)
+
+
+def row(name: str, took: float, waited: float) -> None:
+    print(f"{name:50} {took:7.0f} {waited:16.0f}", flush=True)
 
 
 if __name__ == "__main__":
