@@ -613,7 +613,8 @@ def test_a_case_opens_before_its_layers_are_read_and_they_follow_smallest_first(
         client, open_window, qtbot, monkeypatch, tmp_path):
     """The case's picture (feeds, anchors, the layer list) comes before any layer's data, and
     the ticked layers' data follows a few layers at a time, smallest first, each shown as it
-    arrives (issue 21: a million points held up the feeds; usable within 300 ms)."""
+    arrives (issue 21: a million points held up the feeds; usable within 300 ms). Until a
+    layer is on the map its list entry says it is loading, not its number of features."""
     from paragon_desktop.ui.map.view import MapView
 
     an = client.user("an.peeters")
@@ -622,11 +623,16 @@ def test_a_case_opens_before_its_layers_are_read_and_they_follow_smallest_first(
     big = client.layers.add_layer(an, client.seveso_case_id(), read_layer(path), name="Groot",
                                   source_name="groot.geojson")
     calls: list[tuple[bool, list[int]]] = []  # (the layers listed?, the layers whose data came)
+    listed: list[tuple[str, str]] = []  # the big layer's entry when the picture came
     apply_changes = MapView.apply_changes
 
     def spy(self, changes, layer_data, **kwargs):
         calls.append((changes.layers is not None, sorted(layer_data)))
-        return apply_changes(self, changes, layer_data, **kwargs)
+        sent = apply_changes(self, changes, layer_data, **kwargs)
+        if len(calls) == 1:
+            item = self.window().layers.panel.item_for(big)
+            listed.append((item.text(1), item.toolTip(1)))
+        return sent
 
     monkeypatch.setattr(MapView, "apply_changes", spy)
     window = open_window("an.peeters")
@@ -643,3 +649,6 @@ def test_a_case_opens_before_its_layers_are_read_and_they_follow_smallest_first(
     assert sizes == sorted(sizes)  # smallest first
     layers = map_stats(qtbot, window)["layers"]
     assert {i: layers[str(i)]["features"] for i in ticked} == ticked
+    assert listed == [("laden…", "Wordt gelezen en op de kaart gezet…")]
+    item = window.layers.panel.item_for(big)
+    assert (item.text(1), item.font(1).italic()) == ("60000", False)  # on the map now

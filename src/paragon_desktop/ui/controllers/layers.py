@@ -91,6 +91,7 @@ class LayersController(QObject):
         panel.sig_labels_requested.connect(self.ask_labels)
         ctx.sig_changes.connect(self._on_changes)
         map_view.sig_files_dropped.connect(self.ask_import)
+        map_view.sig_loading.connect(panel.set_loading)
         self.importer.sig_progress.connect(self._on_import_progress)
         self.importer.sig_finished.connect(self._on_import_finished)
         outbox.sig_tick_settled.connect(self._on_tick_settled)

@@ -124,6 +124,7 @@ class LayersPanel(QWidget):
         row.addWidget(self.opacity, 1)
 
         self._layers: dict[int, LayerView] = {}
+        self._loading: set[int] = set()  # ticked, not on the map yet
         self._updating = False
         self._can_manage: Callable[[LayerView], bool] = lambda _layer: False
         layout = QVBoxLayout(self)
@@ -159,9 +160,7 @@ class LayersPanel(QWidget):
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 groups[label] = group
                 self.tree.addTopLevelItem(group)
-            count = ("" if layer.service is not None and layer.service.kind in ("wms", "wmts")
-                     else str(layer.feature_count))
-            item = QTreeWidgetItem([layer.name, count])
+            item = QTreeWidgetItem([layer.name, ""])
             item.setData(0, LayerIdRole, layer.id)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                           | Qt.ItemFlag.ItemIsUserCheckable)
@@ -170,10 +169,35 @@ class LayersPanel(QWidget):
             item.setToolTip(0, layer.name + "\n" + details_text(layer)
                             + _("\nDubbelklik om naar de laag te zoomen; rechtsklik voor meer."))
             group.addChild(item)
+            self._show_count(item, layer)
             item.setSelected(layer.id == selected)
         self.tree.expandAll()
         self._updating = False
         self._on_selection_changed()
+
+    def set_loading(self, layer_ids: set[int]) -> None:
+        """These ticked layers are being read and put on the map: said so instead of their
+        number of features until they are there (a big one takes seconds)."""
+        changed = self._loading ^ set(layer_ids)
+        self._loading = set(layer_ids)
+        for layer_id in changed:
+            item, layer = self.item_for(layer_id), self._layers.get(layer_id)
+            if item is not None and layer is not None:
+                self._show_count(item, layer)
+
+    def _show_count(self, item: QTreeWidgetItem, layer: LayerView) -> None:
+        loading = layer.id in self._loading
+        if loading:
+            text = _("laden…")
+        elif layer.service is not None and layer.service.kind in ("wms", "wmts"):
+            text = ""
+        else:
+            text = str(layer.feature_count)
+        item.setText(1, text)
+        item.setToolTip(1, _("Wordt gelezen en op de kaart gezet…") if loading else "")
+        font = item.font(1)
+        font.setItalic(loading)
+        item.setFont(1, font)
 
     def item_for(self, layer_id: int) -> QTreeWidgetItem | None:
         for group_index in range(self.tree.topLevelItemCount()):

@@ -53,6 +53,8 @@ class MapView(QWebEngineView):
     sig_page_reset = Signal()
     # Layer files dropped on the map (local paths).
     sig_files_dropped = Signal(list)
+    # The ticked layers whose current data the page has not yet put on the map (a set of ids).
+    sig_loading = Signal(object)
 
     def __init__(
         self,
@@ -87,6 +89,8 @@ class MapView(QWebEngineView):
         # Data handed over before the layer is known here (a layer just imported on this machine).
         self._preloaded: dict[int, tuple[int, bytes | memoryview]] = {}
         self._live = 0  # live data handed to the page (numbered above every stored revision)
+        self._on_map: dict[int, int] = {}  # the data revision the page says it has put on the map
+        self._loading: set[int] = set()
         self.bridge.sig_layer_loaded.connect(self._on_layer_loaded)
         self._settings = settings
         page.renderProcessTerminated.connect(self._on_render_process_terminated)
@@ -122,6 +126,8 @@ class MapView(QWebEngineView):
         self.bridge.reset()
         self._layer_revisions.clear()
         self._layers.clear()
+        self._on_map.clear()
+        self._tell_loading()
         self._outbox.clear()
         self._location_json = ""
 
@@ -232,7 +238,21 @@ class MapView(QWebEngineView):
     def _layer_data_for_page(self, layer_id: int, revision: int) -> bytes | memoryview | None:
         return self._outbox.get((layer_id, revision))
 
+    def loading_layers(self) -> set[int]:
+        """Ticked layers whose current data is not on the map yet (read, fetched or drawn)."""
+        return {layer_id for layer_id, layer in self._layers.items()
+                if layer.visible and not (layer.service and layer.service.kind in ("wms", "wmts"))
+                and layer.data_revision > self._on_map.get(layer_id, 0)}
+
+    def _tell_loading(self) -> None:
+        loading = self.loading_layers()
+        if loading != self._loading:
+            self._loading = loading
+            self.sig_loading.emit(loading)
+
     def _on_layer_loaded(self, layer_id: int, revision: int) -> None:
+        self._on_map[layer_id] = max(revision, self._on_map.get(layer_id, 0))
+        self._tell_loading()
         data = self._outbox.pop((layer_id, revision), None)
         if data is not None and len(data) > BIG_LAYER_BYTES:
             del data
@@ -266,6 +286,7 @@ class MapView(QWebEngineView):
             for gone in set(self._layers) - seen:
                 self._layers.pop(gone)
                 self._layer_revisions.pop(gone, None)
+                self._on_map.pop(gone, None)
                 self._preloaded.pop(gone, None)
                 ops.append({"op": Op.LAYER_REMOVE, "id": gone})
             for layer in changes.layers:
@@ -289,6 +310,7 @@ class MapView(QWebEngineView):
             self._layer_revisions[layer_id] = known.data_revision
         if fit_to is not None:
             ops.append({"op": Op.FIT, "bbox": list(fit_to)})
+        self._tell_loading()
         if not ops:
             return None
         return self.bridge.send(ops)
@@ -312,6 +334,7 @@ class MapView(QWebEngineView):
     def set_layer_visible(self, layer_id: int, visible: bool) -> None:
         if layer_id in self._layers:
             self._layers[layer_id] = replace(self._layers[layer_id], visible=visible)
+        self._tell_loading()
         self.bridge.send([{"op": Op.LAYER_VISIBLE, "id": layer_id, "visible": visible}])
 
     def set_layer_opacity(self, layer_id: int, opacity: float) -> None:
