@@ -257,7 +257,10 @@ def import_four_canvas_layers(qtbot, window, tmp_path: Path) -> None:
                       f"Laag {k}"))
     files.append((lf.geojson(tmp_path / "percelen.geojson", parcels(600, "perceel")), "Percelen"))
     import_and_wait(qtbot, window, ImportChoice(files=files))
-    qtbot.wait(700)  # the fly-to the new layers
+    # The fly-to the new layers (sent with the import's end), over and drawn.
+    qtbot.wait(300)
+    qtbot.waitUntil(lambda: run_js(qtbot, window, "paragon.appMoving() ? 'flying' : "
+                                   "String(paragon.drawingViews())") == "0", timeout=10000)
 
 
 def test_layers_redrawn_after_one_move_take_turns_when_time_is_short(open_window, qtbot,

@@ -219,6 +219,7 @@
   // nothing felt, and Leaflet's own work at the end of a fly-to (~20 ms) comes on top of the
   // turn: with twenty layers that task took 60-120 ms. Over at the task after its moveend.
   var appMove = null;
+  P.appMoving = function () { return appMove !== null; };
   function startAppMove() {
     var move = (appMove = {});
     function over() { if (appMove === move) appMove = null; }
