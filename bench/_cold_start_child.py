@@ -27,8 +27,7 @@ window.show()
 
 def check() -> None:
     # The case's picture, then its ticked layers' data (read after it), all on the map.
-    if (window.snapshot is not None and not window.layer_data.busy
-            and window.map.bridge.settled):
+    if window.settled:
         print("READY", flush=True)
         app.quit()
     else:

@@ -66,12 +66,6 @@ def pg_database(name: str) -> Iterator[str]:
         yield url
 
 
-def window_ready(window) -> bool:
-    """The case's picture is shown and its ticked layers' data (read after it) is on the map."""
-    return (window.snapshot is not None and not window.layer_data.busy
-            and window.map.bridge.settled)
-
-
 class GuiStalls:
     """The GUI thread's longest stall while it runs: a 10 ms Qt timer's widest gap."""
 

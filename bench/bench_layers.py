@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import HOME, GuiStalls, demo_database, wait_until, window_ready  # noqa: E402
+from _common import HOME, GuiStalls, demo_database, wait_until  # noqa: E402
 
 from paragon_desktop.app import (  # noqa: E402
     build_services,
@@ -146,7 +146,7 @@ def main() -> None:
         wait_until(lambda: bool(out))
         return json.loads(out[0])
 
-    wait_until(lambda: window_ready(window))
+    wait_until(lambda: window.settled)
     # As when the user opens the file dialog: a spare reader process starts importing GDAL.
     window.layers.importer.reader.warm_up()
     print(f"{'file':30} {'floor s':>8} {'stored s':>9} {'on map s':>9} {'ratio':>6} "

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import demo_database, summary, wait_until, window_ready  # noqa: E402
+from _common import demo_database, summary, wait_until  # noqa: E402
 
 from paragon_desktop.app import (  # noqa: E402  # noqa: E402
     build_services,
@@ -36,7 +36,7 @@ def main() -> None:
     window.show()
 
 
-    wait_until(lambda: window_ready(window))
+    wait_until(lambda: window.settled)
     marker: list[str] = []
     window.map.page().runJavaScript("window.__bench = 'same page'; true", 0, marker.append)
     wait_until(lambda: bool(marker))

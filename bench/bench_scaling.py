@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import HOME, GuiStalls, wait_until, window_ready  # noqa: E402
+from _common import HOME, GuiStalls, wait_until  # noqa: E402
 from bench_layers import demo_window, pss_mb  # noqa: E402
 
 from paragon_desktop.app import (  # noqa: E402
@@ -180,7 +180,7 @@ def main() -> None:
     folder = HOME / "files"
     folder.mkdir(parents=True, exist_ok=True)
     db, window = demo_window()
-    wait_until(lambda: window_ready(window))
+    wait_until(lambda: window.settled)
     window.layers.importer.reader.warm_up()
     view = window.map
 

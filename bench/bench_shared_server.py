@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import pg_database, summary, wait_until, window_ready  # noqa: E402
+from _common import pg_database, summary, wait_until  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from paragon_desktop.services.demo import build_demo  # noqa: E402
@@ -67,7 +67,7 @@ def propagation(url: str, changes: int = 200) -> list[float]:
     window.resize(1400, 900)
     window.show()
     live = window.connection.live
-    wait_until(lambda: window_ready(window) and live is not None and live.connected)
+    wait_until(lambda: window.settled and live is not None and live.connected)
     seen: dict[str, float] = {}
 
     def on_refreshed(change_set) -> None:

@@ -354,7 +354,7 @@ def screenshot(out: Path, db_url: str | None, username: str | None, case_name: s
     deadline.start(int(timeout_s * 1000))
 
     def check() -> None:
-        if window.snapshot is not None and window.map.bridge.settled:
+        if window.settled:
             # Let Leaflet paint the canvas before grabbing.
             QTimer.singleShot(600, loop.quit)
         else:
@@ -362,7 +362,7 @@ def screenshot(out: Path, db_url: str | None, username: str | None, case_name: s
 
     check()
     loop.exec()
-    if not window.map.bridge.settled:
+    if not window.settled:
         print("The map did not finish loading in time; the screenshot may be incomplete.")
     out.parent.mkdir(parents=True, exist_ok=True)
     ok = window.grab().save(str(out))

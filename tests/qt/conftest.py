@@ -82,8 +82,7 @@ def open_window(qtbot, client) -> Iterator[Any]:
         window.show()
         windows.append(window)
         # The case's picture, then its ticked layers' data (read after it), all on the map.
-        qtbot.waitUntil(lambda: window.snapshot is not None and not window.layer_data.busy
-                        and window.map.bridge.settled, timeout=30000)
+        qtbot.waitUntil(lambda: window.settled, timeout=30000)
         return window
 
     yield make

@@ -53,8 +53,7 @@ class Operator:
         self.window.show()
         window = self.window
         live = window.connection.live
-        qtbot.waitUntil(lambda: window.snapshot is not None and not window.layer_data.busy
-                        and window.map.bridge.settled and live is not None and live.connected,
+        qtbot.waitUntil(lambda: window.settled and live is not None and live.connected,
                         timeout=30000)
         return window
 

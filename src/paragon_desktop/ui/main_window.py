@@ -207,6 +207,13 @@ class MainWindow(QMainWindow):
     def revision(self) -> int:
         return self.ctx.revision
 
+    @property
+    def settled(self) -> bool:
+        """The case's picture is shown and its ticked layers' data (read after it) is on the
+        map: what a screenshot, a test or a benchmark waits for."""
+        return (self.snapshot is not None and not self.layer_data.busy
+                and self.map.bridge.settled)
+
     # -- building ------------------------------------------------------------------------------
     def _add_dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
         dock = QDockWidget(title, self)
