@@ -24,6 +24,18 @@ from tests.qt.conftest import map_stats, run_js
 LON, LAT = lf.KALLO
 
 
+def shown(tip: str) -> str:
+    """A tooltip as Qt shows it: as rich text when it looks like HTML, else as it is."""
+    from PySide6.QtGui import Qt as QtGui
+    from PySide6.QtGui import QTextDocument
+
+    if not QtGui.mightBeRichText(tip):
+        return tip
+    document = QTextDocument()
+    document.setHtml(tip)
+    return document.toPlainText()
+
+
 def import_and_wait(qtbot, window, choice: ImportChoice):
     with qtbot.waitSignal(window.layers.importer.sig_finished, timeout=60000) as blocker:
         window.layers.import_layers(choice)
@@ -634,7 +646,7 @@ def test_a_case_opens_before_its_layers_are_read_and_they_follow_smallest_first(
         sent = apply_changes(self, changes, layer_data, **kwargs)
         if len(calls) == 1:
             item = self.window().layers.panel.item_for(big)
-            listed.append((item.text(1), item.toolTip(1)))
+            listed.append((item.text(1), shown(item.toolTip(1))))
         return sent
 
     monkeypatch.setattr(MapView, "apply_changes", spy)
@@ -655,3 +667,47 @@ def test_a_case_opens_before_its_layers_are_read_and_they_follow_smallest_first(
     assert listed == [("laden…", "Wordt gelezen en op de kaart gezet…")]
     item = window.layers.panel.item_for(big)
     assert (item.text(1), item.font(1).italic()) == ("60000", False)  # on the map now
+
+
+def test_a_layer_the_map_cannot_show_says_so_in_the_list(open_window, qtbot, tmp_path):
+    """Data the page cannot read (here a live service's answer cut short) does not leave the
+    layer "loading…" for ever: its entry says it is not shown, and why, in the parser's own
+    words; data that does come back puts its number of features back."""
+    window = open_window("sofie.janssens")
+    path = lf.geojson(tmp_path / "punten.geojson", lf.points([(LON, LAT), (LON + 0.001, LAT)]))
+    report = import_and_wait(qtbot, window, ImportChoice(files=[(path, "Punten")]))
+    layer_id = report.added[0].layer_id
+
+    def entry() -> tuple[str, str]:
+        item = window.layers.panel.item_for(layer_id)
+        return (item.text(1), shown(item.toolTip(1))) if item is not None else ("", "")
+
+    qtbot.waitUntil(lambda: entry() == ("2", ""), timeout=10000)
+    window.map.show_live_data(layer_id, b'{"type": "FeatureCollection", "features": [')
+    qtbot.waitUntil(lambda: entry()[0] == "niet getoond", timeout=10000)
+    assert entry()[1].startswith("De kaart kon deze laag niet tonen: ")
+    assert "JSON" in entry()[1]
+    fixed = {"type": "FeatureCollection", "features": lf.points([(LON, LAT + 0.001)] * 3)}
+    window.map.show_live_data(layer_id, json.dumps(fixed).encode())
+    qtbot.waitUntil(lambda: entry() == ("2", ""), timeout=10000)
+    assert map_stats(qtbot, window)["layers"][str(layer_id)]["features"] == 3
+
+
+def test_a_layers_name_and_why_it_is_not_shown_are_text_in_its_tooltips(open_window, qtbot,
+                                                                         tmp_path):
+    """A layer's name, its feed's name and the map's error come from users and files: their
+    tooltips show them as written, never as markup (Qt renders a tip that looks like HTML)."""
+    window = open_window("sofie.janssens")
+    path = lf.geojson(tmp_path / "punten.geojson", lf.points([(LON, LAT)]))
+    name = "Groot <b>vet</b> & <img src='/etc/x.png'>"
+    report = import_and_wait(qtbot, window, ImportChoice(files=[(path, name)]))
+    layer_id = report.added[0].layer_id
+    qtbot.waitUntil(lambda: window.layers.panel.item_for(layer_id) is not None, timeout=10000)
+    item = window.layers.panel.item_for(layer_id)
+    assert shown(item.toolTip(0)).startswith(name + "\n")
+    window.map.show_live_data(layer_id, b'<b>geen</b> JSON')
+    qtbot.waitUntil(lambda: window.layers.panel.item_for(layer_id).text(1) == "niet getoond",
+                    timeout=10000)
+    tip = shown(window.layers.panel.item_for(layer_id).toolTip(1))
+    assert tip.startswith("De kaart kon deze laag niet tonen: ")
+    assert '"<b>geen</b> JSON"' in tip  # the parser quotes the data: shown as it is

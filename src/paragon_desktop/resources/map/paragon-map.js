@@ -943,7 +943,13 @@
             P.bridge.on_layer_loaded(op.id, op.revision);
           });
         })
-        .catch(function (error) { console.error(String(error)); });
+        .catch(function (error) {
+          // Told to the window, whose layer list says so (instead of "loading…" for ever).
+          console.error(String(error));
+          if (P.layers[op.id] === entry && entry.wanted === op.revision) {
+            P.bridge.on_layer_failed(op.id, op.revision, String(error && error.message || error));
+          }
+        });
     },
     "location.show": function (op) { stopPick(); showLocation(op.geometry, op.fit); },
     "pick.start": function (op) {

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from paragon_desktop.i18n import _
 from paragon_desktop.services.views import LayerView
+from paragon_desktop.ui.tooltips import plain_tip
 
 LayerIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -125,6 +126,7 @@ class LayersPanel(QWidget):
 
         self._layers: dict[int, LayerView] = {}
         self._loading: set[int] = set()  # ticked, not on the map yet
+        self._failed: dict[int, str] = {}  # the page could not show their data: why
         self._updating = False
         self._can_manage: Callable[[LayerView], bool] = lambda _layer: False
         layout = QVBoxLayout(self)
@@ -156,7 +158,7 @@ class LayersPanel(QWidget):
             group = groups.get(label)
             if group is None:
                 group = QTreeWidgetItem([label])
-                group.setToolTip(0, label)
+                group.setToolTip(0, plain_tip(label))
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 groups[label] = group
                 self.tree.addTopLevelItem(group)
@@ -166,8 +168,9 @@ class LayersPanel(QWidget):
                           | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(0, Qt.CheckState.Checked if layer.visible else Qt.CheckState.Unchecked)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
-            item.setToolTip(0, layer.name + "\n" + details_text(layer)
-                            + _("\nDubbelklik om naar de laag te zoomen; rechtsklik voor meer."))
+            item.setToolTip(0, plain_tip(
+                layer.name + "\n" + details_text(layer)
+                + _("\nDubbelklik om naar de laag te zoomen; rechtsklik voor meer.")))
             group.addChild(item)
             self._show_count(item, layer)
             item.setSelected(layer.id == selected)
@@ -175,28 +178,35 @@ class LayersPanel(QWidget):
         self._updating = False
         self._on_selection_changed()
 
-    def set_loading(self, layer_ids: set[int]) -> None:
+    def set_loading(self, layer_ids: set[int], failed: dict[int, str]) -> None:
         """These ticked layers are being read and put on the map: said so instead of their
-        number of features until they are there (a big one takes seconds)."""
-        changed = self._loading ^ set(layer_ids)
-        self._loading = set(layer_ids)
+        number of features until they are there (a big one takes seconds); those the map could
+        not show say so, with why."""
+        changed = (self._loading ^ set(layer_ids)) | set(self._failed) | set(failed)
+        self._loading, self._failed = set(layer_ids), dict(failed)
         for layer_id in changed:
             item, layer = self.item_for(layer_id), self._layers.get(layer_id)
             if item is not None and layer is not None:
                 self._show_count(item, layer)
 
     def _show_count(self, item: QTreeWidgetItem, layer: LayerView) -> None:
-        loading = layer.id in self._loading
-        if loading:
-            text = _("laden…")
+        loading, error = layer.id in self._loading, self._failed.get(layer.id)
+        tip = ""
+        if error is not None:
+            text = _("niet getoond")
+            tip = _("De kaart kon deze laag niet tonen: {error}").format(error=error)
+        elif loading:
+            text, tip = _("laden…"), _("Wordt gelezen en op de kaart gezet…")
         elif layer.service is not None and layer.service.kind in ("wms", "wmts"):
             text = ""
         else:
             text = str(layer.feature_count)
         item.setText(1, text)
-        item.setToolTip(1, _("Wordt gelezen en op de kaart gezet…") if loading else "")
+        item.setToolTip(1, plain_tip(tip))
+        item.setData(1, Qt.ItemDataRole.ForegroundRole,
+                     None if error is None else QBrush(QColor("#c92a2a")))
         font = item.font(1)
-        font.setItalic(loading)
+        font.setItalic(loading or error is not None)
         item.setFont(1, font)
 
     def item_for(self, layer_id: int) -> QTreeWidgetItem | None:

@@ -27,6 +27,7 @@ class MapBridge(QObject):
     sig_cursor = Signal(float, float)
     sig_applied = Signal(int)
     sig_layer_loaded = Signal(int, int)  # layer id, data revision
+    sig_layer_failed = Signal(int, int, str)  # layer id, data revision, what went wrong
     sig_picked = Signal(dict)  # a GeoJSON geometry the user picked (point or area)
     sig_pick_progress = Signal(int)  # vertices of the area being drawn
     sig_pick_points = Signal(list)  # ... and where they are ([lon, lat] each)
@@ -92,6 +93,10 @@ class MapBridge(QObject):
     @Slot(int, int)
     def on_layer_loaded(self, layer_id: int, revision: int) -> None:
         self.sig_layer_loaded.emit(layer_id, revision)
+
+    @Slot(int, int, str)
+    def on_layer_failed(self, layer_id: int, revision: int, error: str) -> None:
+        self.sig_layer_failed.emit(layer_id, revision, error)
 
     @Slot(str)
     def on_picked(self, geometry: str) -> None:

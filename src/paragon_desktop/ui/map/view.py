@@ -53,8 +53,9 @@ class MapView(QWebEngineView):
     sig_page_reset = Signal()
     # Layer files dropped on the map (local paths).
     sig_files_dropped = Signal(list)
-    # The ticked layers whose current data the page has not yet put on the map (a set of ids).
-    sig_loading = Signal(object)
+    # The ticked layers whose current data the page has not yet put on the map (a set of ids),
+    # and those whose latest data it could not show ({id: what went wrong}).
+    sig_loading = Signal(object, object)
 
     def __init__(
         self,
@@ -90,7 +91,9 @@ class MapView(QWebEngineView):
         self._preloaded: dict[int, tuple[int, bytes | memoryview]] = {}
         self._live = 0  # live data handed to the page (numbered above every stored revision)
         self._on_map: dict[int, int] = {}  # the data revision the page says it has put on the map
-        self._loading: set[int] = set()
+        self._failed: dict[int, tuple[int, str]] = {}  # revision the page could not show, why
+        self._loading: tuple[set[int], dict[int, str]] = (set(), {})
+        self.bridge.sig_layer_failed.connect(self._on_layer_failed)
         self.bridge.sig_layer_loaded.connect(self._on_layer_loaded)
         self._settings = settings
         page.renderProcessTerminated.connect(self._on_render_process_terminated)
@@ -127,6 +130,7 @@ class MapView(QWebEngineView):
         self._layer_revisions.clear()
         self._layers.clear()
         self._on_map.clear()
+        self._failed.clear()
         self._tell_loading()
         self._outbox.clear()
         self._location_json = ""
@@ -238,20 +242,33 @@ class MapView(QWebEngineView):
     def _layer_data_for_page(self, layer_id: int, revision: int) -> bytes | memoryview | None:
         return self._outbox.get((layer_id, revision))
 
+    def failed_layers(self) -> dict[int, str]:
+        """Layers whose latest data the page could not put on the map, with what went wrong."""
+        return {layer_id: error for layer_id, (revision, error) in self._failed.items()
+                if layer_id in self._layers and revision > self._on_map.get(layer_id, 0)}
+
     def loading_layers(self) -> set[int]:
         """Ticked layers whose current data is not on the map yet (read, fetched or drawn)."""
+        failed = self.failed_layers()
         return {layer_id for layer_id, layer in self._layers.items()
                 if layer.visible and not (layer.service and layer.service.kind in ("wms", "wmts"))
-                and layer.data_revision > self._on_map.get(layer_id, 0)}
+                and layer.data_revision > self._on_map.get(layer_id, 0)
+                and layer_id not in failed}
 
     def _tell_loading(self) -> None:
-        loading = self.loading_layers()
-        if loading != self._loading:
-            self._loading = loading
-            self.sig_loading.emit(loading)
+        state = (self.loading_layers(), self.failed_layers())
+        if state != self._loading:
+            self._loading = state
+            self.sig_loading.emit(*state)
+
+    def _on_layer_failed(self, layer_id: int, revision: int, error: str) -> None:
+        self._failed[layer_id] = (revision, error)
+        self._tell_loading()
 
     def _on_layer_loaded(self, layer_id: int, revision: int) -> None:
         self._on_map[layer_id] = max(revision, self._on_map.get(layer_id, 0))
+        if self._failed.get(layer_id, (0, ""))[0] <= revision:
+            self._failed.pop(layer_id, None)
         self._tell_loading()
         data = self._outbox.pop((layer_id, revision), None)
         if data is not None and len(data) > BIG_LAYER_BYTES:
@@ -287,6 +304,7 @@ class MapView(QWebEngineView):
                 self._layers.pop(gone)
                 self._layer_revisions.pop(gone, None)
                 self._on_map.pop(gone, None)
+                self._failed.pop(gone, None)
                 self._preloaded.pop(gone, None)
                 ops.append({"op": Op.LAYER_REMOVE, "id": gone})
             for layer in changes.layers:

@@ -4,7 +4,6 @@ with a delegate that shows author, crisis role, organisation, time, tags and lin
 from __future__ import annotations
 
 import bisect
-import html
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -17,6 +16,7 @@ from paragon_desktop.domain.enums import MessageTag
 from paragon_desktop.domain.feeds import role_label
 from paragon_desktop.i18n import _, when
 from paragon_desktop.services.views import MessageView
+from paragon_desktop.ui.tooltips import plain_tip
 
 MessageRole = Qt.ItemDataRole.UserRole + 1
 TAG_COLOURS = {
@@ -92,8 +92,7 @@ class MessagesModel(QAbstractListModel):
             return message
         if role == Qt.ItemDataRole.ToolTipRole:
             # Rich text on purpose, so that what users typed is escaped, never interpreted.
-            lines = [header_text(message), *notes(message)]
-            return "<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>"
+            return plain_tip("\n".join([header_text(message), *notes(message)]))
         return None
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> bool:  # noqa: N802
