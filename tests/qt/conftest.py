@@ -60,6 +60,18 @@ def run_js(qtbot, window: MainWindow, script: str, timeout: int = 10000) -> Any:
     return box[0]
 
 
+def shown(tip: str) -> str:
+    """A tooltip as Qt shows it: as rich text when it looks like HTML, else as it is."""
+    from PySide6.QtGui import Qt as QtGui
+    from PySide6.QtGui import QTextDocument
+
+    if not QtGui.mightBeRichText(tip):
+        return tip
+    document = QTextDocument()
+    document.setHtml(tip)
+    return document.toPlainText()
+
+
 def map_stats(qtbot, window: MainWindow) -> dict[str, Any]:
     return json.loads(run_js(qtbot, window, "paragon.stats()"))
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from paragon_desktop.domain.anchors import AnchorCategory
 from paragon_desktop.storage.models import Anchor, AuditEvent
-from tests.qt.conftest import map_stats, run_js
+from tests.qt.conftest import map_stats, run_js, shown
 
 # Places in the demo's Scheldemonde, where the Nordchem case is.
 A, B, C, D = (4.2740, 51.2470), (4.2770, 51.2470), (4.2770, 51.2490), (4.2740, 51.2490)
@@ -296,7 +296,7 @@ def test_long_anchor_names_elide_in_the_middle_and_show_whole_on_hover(open_wind
     tree = window.layers.panel.tree
     assert tree.textElideMode() == Qt.TextElideMode.ElideMiddle
     groups = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
-    assert all(g.toolTip(0) == g.text(0) for g in groups)
+    assert all(shown(g.toolTip(0)) == g.text(0) for g in groups)
 
 
 def test_measuring_a_line_gives_its_geodesic_length(open_window, qtbot):

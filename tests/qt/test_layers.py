@@ -19,21 +19,9 @@ from paragon_desktop.services.layer_import import ImportedLayer
 from paragon_desktop.storage.models import Layer
 from paragon_desktop.ui.dialogs.import_layer import ImportChoice, ImportLayerDialog
 from tests import layerfiles as lf
-from tests.qt.conftest import map_stats, run_js
+from tests.qt.conftest import map_stats, run_js, shown
 
 LON, LAT = lf.KALLO
-
-
-def shown(tip: str) -> str:
-    """A tooltip as Qt shows it: as rich text when it looks like HTML, else as it is."""
-    from PySide6.QtGui import Qt as QtGui
-    from PySide6.QtGui import QTextDocument
-
-    if not QtGui.mightBeRichText(tip):
-        return tip
-    document = QTextDocument()
-    document.setHtml(tip)
-    return document.toPlainText()
 
 
 def import_and_wait(qtbot, window, choice: ImportChoice):
