@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import HOME, GuiStalls, pg_database, wait_until  # noqa: E402
-from bench_scaling import CASES  # noqa: E402
+from bench_scaling import CASES, js  # noqa: E402
 from bench_unticked import demo_case  # noqa: E402
 
 from paragon_desktop.app import create_application, prepare_qt_environment  # noqa: E402
@@ -43,13 +43,6 @@ def store_mix(services, user, case) -> dict[str, int]:
                                 source_name=f"{name}.geojson")
             stored[str(layer.id)] = len(features)
     return stored
-
-
-def js(view, script: str):
-    out: list = []
-    view.page().runJavaScript(script, 0, out.append)
-    wait_until(lambda: bool(out), timeout_s=60)
-    return out[0] if out else None
 
 
 def main() -> None:

@@ -54,6 +54,11 @@ class Service:
     refresh_s: int = 0
 
     @property
+    def gives_images(self) -> bool:
+        """WMS/WMTS: the page shows the service's images; no features are stored or sent."""
+        return self.kind in IMAGE_KINDS
+
+    @property
     def host(self) -> str:
         return (urlsplit(self.url).hostname or "").lower()
 

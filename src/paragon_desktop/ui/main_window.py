@@ -390,8 +390,8 @@ class MainWindow(QMainWindow):
         """A layer ticked whose data the map has not got (unticked when the case opened, or
         changed since): read now, drawn when it arrives."""
         layer = self.layers.panel.layer(layer_id)
-        if visible and layer is not None and self.map.wants_data(layer_id):
-            self.layer_data.want([layer])
+        if visible and layer is not None:
+            self.layer_data.want([layer])  # read unless the map has its data already
 
     def _on_refreshed(self, changes: ChangeSet) -> None:
         self._apply(changes)

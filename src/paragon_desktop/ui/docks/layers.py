@@ -197,7 +197,7 @@ class LayersPanel(QWidget):
             tip = _("De kaart kon deze laag niet tonen: {error}").format(error=error)
         elif loading:
             text, tip = _("laden…"), _("Wordt gelezen en op de kaart gezet…")
-        elif layer.service is not None and layer.service.kind in ("wms", "wmts"):
+        elif layer.service is not None and layer.service.gives_images:
             text = ""
         else:
             text = str(layer.feature_count)

@@ -251,7 +251,7 @@ class MapView(QWebEngineView):
         """Ticked layers whose current data is not on the map yet (read, fetched or drawn)."""
         failed = self.failed_layers()
         return {layer_id for layer_id, layer in self._layers.items()
-                if layer.visible and not (layer.service and layer.service.kind in ("wms", "wmts"))
+                if layer.visible and not (layer.service and layer.service.gives_images)
                 and layer.data_revision > self._on_map.get(layer_id, 0)
                 and layer_id not in failed}
 
