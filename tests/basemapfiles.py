@@ -27,14 +27,14 @@ def tiles(zooms=range(8, 13), area=AREA):
 
 
 def write_mbtiles(path: Path, colour=(255, 0, 0), *, fmt: str = "png", zooms=range(8, 13),
-                  name: str = "Rood") -> Path:
+                  name: str = "Rood", attribution: str = "test tiles") -> Path:
     data = solid(colour) if fmt == "png" else b"\x1a\x08vector"
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
         db.execute("CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, "
                    "tile_data BLOB)")
         db.executemany("INSERT INTO metadata VALUES (?, ?)",
-                       [("name", name), ("format", fmt), ("attribution", "test tiles")])
+                       [("name", name), ("format", fmt), ("attribution", attribution)])
         db.executemany("INSERT INTO tiles VALUES (?, ?, ?, ?)",
                        [(z, x, 2 ** z - 1 - y, data) for z, x, y in tiles(zooms)])
     return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -102,3 +103,86 @@ def open_window(qtbot, client) -> Iterator[Any]:
         if shiboken6.isValid(window):
             window.close()
     qtbot.wait(10)
+
+
+def rendered(text: str, text_format=None) -> str:
+    """What a person reads of ``text`` in a label (or a tooltip: ``text_format`` None)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QTextDocument
+
+    if text_format == Qt.TextFormat.PlainText:
+        return text
+    if text_format in (None, Qt.TextFormat.AutoText):
+        return shown(text)
+    document = QTextDocument()
+    if text_format == Qt.TextFormat.MarkdownText:
+        document.setMarkdown(text)
+    else:
+        document.setHtml(text)
+    return document.toPlainText()
+
+
+def markup_leaks(root, marked: str) -> list[str]:
+    """Every place under the widget ``root`` (labels, tooltips of widgets, actions and items in
+    views, a message box's text) where text holding ``marked`` (some markup, like
+    ``<b>ZQX</b>``, put in users' and files' text) is shown as markup instead of as written."""
+    from PySide6.QtCore import QModelIndex, Qt
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QWidget
+
+    places: list[tuple[str, str, Any]] = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        name = f"{type(widget).__name__} {widget.objectName()!r}"
+        places.append((f"{name} tooltip", widget.toolTip(), None))
+        if isinstance(widget, QLabel):
+            places.append((f"{name} text", widget.text(), widget.textFormat()))
+        places += [(f"{name} action {action.text()!r} tooltip", action.toolTip(), None)
+                   for action in widget.actions()]
+        model = widget.model() if isinstance(widget, QAbstractItemView) \
+            and not isinstance(widget, QHeaderView) else None  # a header: its view's model
+        if model is None:
+            continue
+        pending = [QModelIndex()]
+        while pending:
+            parent = pending.pop()
+            try:
+                columns = model.columnCount(parent)
+            except TypeError:  # a list model: one column, no children (private in PySide)
+                columns = 0 if parent.isValid() else 1
+            for row in range(model.rowCount(parent)):
+                for column in range(columns):
+                    index = model.index(row, column, parent)
+                    tip = index.data(Qt.ItemDataRole.ToolTipRole)
+                    if isinstance(tip, str):
+                        places.append((f"{name} item {index.data()!r} tooltip", tip, None))
+                    if column == 0 and model.rowCount(index):
+                        pending.append(index)
+    inner = re.sub(r"<[^>]+>", "", marked)
+    return [f"{where}: {text!r}" for where, text, text_format in places
+            if inner in text and marked not in rendered(text, text_format)]
+
+
+class MessageBoxes:
+    """The modal questions and warnings the window put up (``ui.plain.ask`` and ``warn``),
+    recorded as a person reads them and answered by the test (``answers``, else Yes)."""
+
+    def __init__(self) -> None:
+        self.read: list[str] = []  # each box's text as shown (plain or rich, as Qt takes it)
+        self.answers: list[bool] = []
+
+    def exec(self, box) -> int:
+        from PySide6.QtWidgets import QMessageBox
+
+        self.read.append(rendered(box.text(), box.textFormat()))
+        if not box.standardButtons() & QMessageBox.StandardButton.Yes:
+            return QMessageBox.StandardButton.Ok.value
+        yes = self.answers.pop(0) if self.answers else True
+        return (QMessageBox.StandardButton.Yes if yes else QMessageBox.StandardButton.No).value
+
+
+@pytest.fixture
+def message_boxes(monkeypatch) -> MessageBoxes:
+    from PySide6.QtWidgets import QMessageBox
+
+    boxes = MessageBoxes()
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: boxes.exec(box))
+    return boxes

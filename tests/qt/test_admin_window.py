@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtWidgets import QMessageBox
-
 
 def rows(dialog):
     return {dialog.table.item(r, 1).text(): [dialog.table.item(r, c).text() for c in range(5)]
@@ -21,7 +19,7 @@ def choose(qtbot, dialog, username):
     return row
 
 
-def test_an_admin_manages_the_organisations_users(open_window, qtbot, monkeypatch):
+def test_an_admin_manages_the_organisations_users(open_window, qtbot, message_boxes):
     window = open_window("an.peeters")
     qtbot.waitUntil(window.admin_action.isEnabled, timeout=10000)
     window.admin_action.trigger()
@@ -76,7 +74,6 @@ def test_an_admin_manages_the_organisations_users(open_window, qtbot, monkeypatc
     dialog._ask_text = lambda _title, _label: ("wim.verhaegen", True)
     dialog.link_button.click()
     choose(qtbot, dialog, "wim.verhaegen")
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     dialog.unlink_button.click()
     qtbot.waitUntil(lambda: "wim.verhaegen" not in rows(dialog), timeout=10000)
     history = [dialog.history.item(i).text() for i in range(dialog.history.count())]

@@ -6,7 +6,7 @@ without a case from the case list."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel
 
 from paragon_desktop.domain.enums import AccessLevel
 from paragon_desktop.domain.feeds import RoleChoice
@@ -89,7 +89,7 @@ def test_a_case_contact_is_made_after_the_duplicate_check_and_shown_on_its_card(
     assert target.read_bytes().startswith(b"BEGIN:VCARD\r\nVERSION:4.0\r\n")
 
 
-def test_an_edit_and_a_refusal_from_the_card(open_window, qtbot, monkeypatch):
+def test_an_edit_and_a_refusal_from_the_card(open_window, qtbot, message_boxes):
     window = open_window("pieter.wouters")  # contact manager
     controller, panel = window.contact_actions, window.contacts
     qtbot.waitUntil(lambda: "Hilde Verstraete" in panel.names("global"), timeout=10000)
@@ -117,8 +117,6 @@ def test_an_edit_and_a_refusal_from_the_card(open_window, qtbot, monkeypatch):
              if label.text() == "Kabinetschef <b>gouverneur</b>"]
     assert shown
     assert shown[0].textFormat() == Qt.TextFormat.PlainText
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Yes)
     card.refused_button.click()
     qtbot.waitUntil(lambda: controller.card_dialog is not card
                     and controller.card_dialog.card.consent.value == "refused", timeout=10000)

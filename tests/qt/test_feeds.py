@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
 
 from paragon_desktop.domain.enums import MessageTag
 from paragon_desktop.domain.feeds import FeedFilter, RoleChoice
@@ -35,11 +34,9 @@ def type_in(qtbot, window, text: str) -> None:
 
 
 @pytest.fixture
-def warnings(monkeypatch) -> list[str]:
+def warnings(message_boxes) -> list[str]:
     """Refusals are shown in a message box; record them instead of blocking the test."""
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a: shown.append(text))
-    return shown
+    return message_boxes.read
 
 
 # -- crisis role ---------------------------------------------------------------------------------

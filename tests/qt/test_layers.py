@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sqlalchemy import func, select
 
 from paragon_desktop.gis import read_layer
@@ -19,7 +19,7 @@ from paragon_desktop.services.layer_import import ImportedLayer
 from paragon_desktop.storage.models import Layer
 from paragon_desktop.ui.dialogs.import_layer import ImportChoice, ImportLayerDialog
 from tests import layerfiles as lf
-from tests.qt.conftest import map_stats, run_js, shown
+from tests.qt.conftest import map_stats, markup_leaks, run_js, shown
 
 LON, LAT = lf.KALLO
 
@@ -527,7 +527,8 @@ def test_import_dialog_proposes_a_name_and_needs_a_feed_to_share(qtbot, tmp_path
     assert fixed.choice().announce_in == feeds[1].id
 
 
-def test_dock_opacity_rename_remove(open_window, client, qtbot, tmp_path, monkeypatch):
+def test_dock_opacity_rename_remove(open_window, client, qtbot, tmp_path,
+                                    message_boxes):
     window = open_window("sofie.janssens")
     path = tmp_path / "zones.kml"
     path.write_text(lf.kml_text(2))
@@ -547,7 +548,6 @@ def test_dock_opacity_rename_remove(open_window, client, qtbot, tmp_path, monkey
     actions = {a.text(): a.isEnabled() for a in window.layers.panel.context_actions(layer_id)}
     assert actions["Verwijderen…"] is True
 
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     window.layers._on_remove_requested(layer_id)
     qtbot.waitUntil(lambda: str(layer_id) not in map_stats(qtbot, window)["layers"], timeout=10000)
     assert window.layers.panel.item_for(layer_id) is None
@@ -686,13 +686,15 @@ def test_a_layers_name_and_why_it_is_not_shown_are_text_in_its_tooltips(open_win
     """A layer's name, its feed's name and the map's error come from users and files: their
     tooltips show them as written, never as markup (Qt renders a tip that looks like HTML)."""
     window = open_window("sofie.janssens")
-    path = lf.geojson(tmp_path / "punten.geojson", lf.points([(LON, LAT)]))
+    path = lf.geojson(tmp_path / "punten <i>schuin<i>.geojson", lf.points([(LON, LAT)]))
     name = "Groot <b>vet</b> & <img src='/etc/x.png'>"
     report = import_and_wait(qtbot, window, ImportChoice(files=[(path, name)]))
     layer_id = report.added[0].layer_id
     qtbot.waitUntil(lambda: window.layers.panel.item_for(layer_id) is not None, timeout=10000)
     item = window.layers.panel.item_for(layer_id)
     assert shown(item.toolTip(0)).startswith(name + "\n")
+    assert markup_leaks(window, "<b>vet</b>") == []
+    assert markup_leaks(window, "<i>schuin<i>") == []  # the import's progress names the file
     window.map.show_live_data(layer_id, b'<b>geen</b> JSON')
     qtbot.waitUntil(lambda: window.layers.panel.item_for(layer_id).text(1) == "niet getoond",
                     timeout=10000)

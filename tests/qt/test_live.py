@@ -14,7 +14,6 @@ import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -140,11 +139,10 @@ def own_server(request) -> Iterator[tuple[pg.Cluster, str]]:
         yield cluster, url
 
 
-def test_the_server_stops_and_comes_back_mid_session(qtbot, operators, own_server, monkeypatch):
+def test_the_server_stops_and_comes_back_mid_session(qtbot, operators, own_server,
+                                                     message_boxes):
     cluster, url = own_server
-    refusals: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda _parent, _title, message, *a: refusals.append(message))
+    refusals = message_boxes.read
     a, b = operators("an.peeters", url), operators("tom.declercq", url)
     a.services.feeds.post(a.user, a.multi(), "Voor de storing vastgelegd", [])
     # A layer Tom has unticked: its data is read only when he ticks it (during the outage).

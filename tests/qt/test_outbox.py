@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
 
 from paragon_desktop.services.once import new_op_id
@@ -57,7 +56,8 @@ def test_queued_messages_survive_a_crash_and_go_out_once_on_the_next_start(
     assert not again.feeds.panel.outbox.isVisible()
 
 
-def test_a_refused_message_keeps_its_text_and_the_reason(client, qtbot, open_window, monkeypatch):
+def test_a_refused_message_keeps_its_text_and_the_reason(client, qtbot, open_window,
+                                                         message_boxes):
     window = open_window("sofie.janssens")
     hidden = next(f.id for f in client.cases.open_case(client.user("tom.declercq"),
                                                        window.case.id).changes.feeds
@@ -80,10 +80,10 @@ def test_a_refused_message_keeps_its_text_and_the_reason(client, qtbot, open_win
     # Discarding asks first.
     window.outbox.store.add(OutboxItem(hidden, "D1 Brandweer", Draft("Weg ermee", op_id=new_op_id()),
                                  refused="test"))
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    message_boxes.answers.append(False)
     window.feeds.discard(window.outbox.store.items()[0].op_id)
     assert len(window.outbox.store.items()) == 1
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert message_boxes.read[-1].endswith(":\n\nWeg ermee")
     window.feeds.discard(window.outbox.store.items()[0].op_id)
     assert window.outbox.store.items() == []
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from paragon_desktop.gis.ows import discover
 from paragon_desktop.ui.dialogs.service_layer import ServiceLayerDialog
@@ -97,7 +96,7 @@ def test_a_wms_layer_from_the_dialog_is_drawn_and_its_host_alone_let_through(
 
 
 def test_a_shared_wmts_layer_is_shown_only_once_its_host_is_allowed(
-        open_window, qtbot, server, client, monkeypatch):
+        open_window, qtbot, server, client, message_boxes):
     sofie = client.user("sofie.janssens")
     case_id = client.seveso_case_id()
     multi = client.layers.feed_ids_by_name(sofie, case_id, ["Multi"])[0]
@@ -107,10 +106,8 @@ def test_a_shared_wmts_layer_is_shown_only_once_its_host_is_allowed(
     window = open_window("an.peeters")
     layer = layer_named(qtbot, window, "Topokaart provincie")
     assert not layer["onMap"]  # others' layers wait for the user's tick
-    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
-    asked = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda _parent, _title, text, *_a: (asked.append(text), answers.pop(0))[1])
+    message_boxes.answers[:] = [False, True]
+    asked = message_boxes.read
     panel = window.layers.panel
     # No: the tick is taken back and the host is never asked.
     panel.item_for(layer["id"]).setCheckState(0, Qt.CheckState.Checked)

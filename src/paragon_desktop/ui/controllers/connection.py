@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QLabel
 from sqlalchemy.engine import URL
 
 from paragon_desktop.i18n import _, when
 from paragon_desktop.storage.db import is_connection_lost
 from paragon_desktop.ui.controllers.context import WindowContext
 from paragon_desktop.ui.live import LiveUpdates
+from paragon_desktop.ui.plain import text_label
 
 OFFLINE_STYLE = "background: #c92a2a; color: white; font-weight: bold; padding: 1px 6px;"
 
@@ -29,7 +29,7 @@ class ConnectionController(QObject):
         self.offline = False
         self.last_refresh: datetime | None = None
         self._started = False
-        self.label = QLabel()
+        self.label = text_label()
         self.label.setStyleSheet(OFFLINE_STYLE)
         self.label.hide()
         self.live: LiveUpdates | None = None

@@ -38,6 +38,7 @@ from paragon_desktop.ui.dialogs.contact import (
 )
 from paragon_desktop.ui.docks.contacts import ContactsPanel
 from paragon_desktop.ui.ops import Ops
+from paragon_desktop.ui.plain import ask
 
 
 class ContactHost(Protocol):
@@ -232,19 +233,15 @@ class ContactsController(QObject):
     def record_consent(self, contact_id: int, status: str) -> None:
         user, chosen = self.host.user, ConsentStatus(status)
         if chosen is ConsentStatus.REFUSED:
-            answer = QMessageBox.question(
-                self.host.parent_widget, _("Toestemming geweigerd"),
-                _("De persoonlijke gegevens van dit contact worden gewist. Doorgaan?"))
-            if answer != QMessageBox.StandardButton.Yes:
+            if not ask(self.host.parent_widget, _("Toestemming geweigerd"),
+                       _("De persoonlijke gegevens van dit contact worden gewist. Doorgaan?")):
                 return
         self.host.ops.run(lambda: self.service.record_consent(user, contact_id, chosen),
                           lambda _none: self._changed(contact_id),
                           self._failed(_("Toestemming niet bewaard")))
 
     def ask_remove(self, contact_id: int) -> None:
-        answer = QMessageBox.question(self.host.parent_widget, _("Contact verwijderen"),
-                                      _("Dit contact verwijderen?"))
-        if answer != QMessageBox.StandardButton.Yes:
+        if not ask(self.host.parent_widget, _("Contact verwijderen"), _("Dit contact verwijderen?")):
             return
         user = self.host.user
 

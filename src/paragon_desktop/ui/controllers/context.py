@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStatusBar, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QStatusBar, QWidget
 
 from paragon_desktop.i18n import _
 from paragon_desktop.services.views import CaseSummary, Participation, UserView
 from paragon_desktop.settings import Settings
 from paragon_desktop.ui.ops import Ops
+from paragon_desktop.ui.plain import text_label
 
 
 class WindowContext(QObject):
@@ -42,7 +43,7 @@ class WindowContext(QObject):
         self._refresh = refresh
         self.status_bar: QStatusBar = window.statusBar()
         # The lasting line in the status bar: the last refresh, or what last went wrong.
-        self.note_label = QLabel(_("Nog niet bijgewerkt"))
+        self.note_label = text_label(_("Nog niet bijgewerkt"))
         self.last_message_box: QMessageBox | None = None
 
     def refresh(self) -> None:

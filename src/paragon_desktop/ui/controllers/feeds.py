@@ -27,6 +27,7 @@ from paragon_desktop.ui.docks.feeds import FeedsPanel
 from paragon_desktop.ui.drafts import DraftSaver, DraftStore
 from paragon_desktop.ui.feed_pdf import write_pdf
 from paragon_desktop.ui.important import ImportantPopups
+from paragon_desktop.ui.plain import ask, warn
 
 
 class _Resized(QObject):
@@ -227,7 +228,7 @@ class FeedsController(QObject):
             return
         # A refusal: the text stays in the composer (and in the draft file) with the reason.
         self.last_send_error = str(exc)
-        QMessageBox.warning(self.ctx.parent_widget, _("Bericht niet verstuurd"), self.last_send_error)
+        warn(self.ctx.parent_widget, _("Bericht niet verstuurd"), self.last_send_error)
 
     def _on_pick_question(self) -> None:
         feed_id = self.panel.current_feed_id()
@@ -280,11 +281,9 @@ class FeedsController(QObject):
         item = self.outbox.item(op_id)
         if item is None:
             return
-        answer = QMessageBox.question(
-            self.ctx.parent_widget, _("Bericht verwijderen"),
-            _("Dit bericht wordt niet verstuurd en verdwijnt van deze computer:\n\n{text}").format(
-                text=item.draft.text))
-        if answer == QMessageBox.StandardButton.Yes:
+        if ask(self.ctx.parent_widget, _("Bericht verwijderen"),
+               _("Dit bericht wordt niet verstuurd en verdwijnt van deze computer:\n\n{text}").format(
+                   text=item.draft.text)):
             self.outbox.remove(op_id)
 
     # -- a message's menu ------------------------------------------------------------------------

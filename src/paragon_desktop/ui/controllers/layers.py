@@ -33,6 +33,7 @@ from paragon_desktop.ui.layer_import import ImportReport, LayerImporter, report_
 from paragon_desktop.ui.map.ops import Op, op
 from paragon_desktop.ui.map.view import MapView
 from paragon_desktop.ui.map_prefs import MapPrefs
+from paragon_desktop.ui.plain import ask, plain_tip
 
 EXPORT_FILTER = N_("GeoJSON (*.geojson);;KML (*.kml);;KMZ met stijlen (*.kmz)")
 
@@ -266,7 +267,7 @@ class LayersController(QObject):
 
     def _on_import_progress(self, percent: int, text: str) -> None:
         self.import_progress.setValue(percent)
-        self.import_progress.setToolTip(text)
+        self.import_progress.setToolTip(plain_tip(text))
 
     def fill_features(self) -> None:
         """On the shared server the QGIS feature table is filled after the import, not in it
@@ -353,13 +354,9 @@ class LayersController(QObject):
                      _("Beschrijving niet gewijzigd"))
 
     def _on_remove_requested(self, layer_id: int) -> None:
-        answer = QMessageBox.question(
-            self.ctx.parent_widget, _("Laag verwijderen"),
-            _("Laag “{name}” verwijderen, voor iedereen met wie ze gedeeld is?\nBerichten die "
-              "de laag aankondigden blijven staan.").format(name=self._layer_name(layer_id)),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
-        if answer == QMessageBox.StandardButton.Yes:
+        if ask(self.ctx.parent_widget, _("Laag verwijderen"),
+               _("Laag “{name}” verwijderen, voor iedereen met wie ze gedeeld is?\nBerichten die "
+                 "de laag aankondigden blijven staan.").format(name=self._layer_name(layer_id))):
             self.remove_layer(layer_id)
 
     def remove_layer(self, layer_id: int) -> None:

@@ -14,7 +14,6 @@ import time
 import uuid
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QMessageBox
 
 from paragon_desktop.gis.ows import DATA_KINDS, Service
 from paragon_desktop.i18n import _
@@ -25,6 +24,7 @@ from paragon_desktop.ui.controllers.context import WindowContext
 from paragon_desktop.ui.controllers.layers import LayersController
 from paragon_desktop.ui.dialogs.service_layer import ServiceChoice, ServiceLayerDialog
 from paragon_desktop.ui.map.view import MapView
+from paragon_desktop.ui.plain import ask
 
 LIVE_CHECK_MS = 5000
 
@@ -119,14 +119,11 @@ class ServiceLayersController(QObject):
         layer = self.layers.panel.layer(layer_id)
         if layer is None or layer.service is None or self.allowed(layer.service):
             return True
-        answer = QMessageBox.question(
-            self.ctx.parent_widget, _("Kaartdienst toestaan"),
-            _("“{name}” (gedeeld door {owner}) komt van {host}.\n\nMag deze computer {host} "
-              "bereiken om de laag te tonen? Andere adressen blijven geblokkeerd.").format(
-                name=layer.name, owner=layer.owner, host=layer.service.host),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes:
+        if not ask(self.ctx.parent_widget, _("Kaartdienst toestaan"),
+                   _("“{name}” (gedeeld door {owner}) komt van {host}.\n\nMag deze computer "
+                     "{host} bereiken om de laag te tonen? Andere adressen blijven "
+                     "geblokkeerd.").format(name=layer.name, owner=layer.owner,
+                                            host=layer.service.host)):
             return False
         self.allow(layer.service.host)
         return True

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
@@ -19,6 +18,7 @@ from paragon_desktop.domain.anchors import NAME_MAX, AnchorCategory, AnchorDraft
 from paragon_desktop.domain.errors import ValidationError
 from paragon_desktop.i18n import _
 from paragon_desktop.ui.docks.anchors import symbol_icon
+from paragon_desktop.ui.plain import text_label
 
 
 class AnchorDialog(QDialog):
@@ -37,7 +37,7 @@ class AnchorDialog(QDialog):
         self.description = QPlainTextEdit(draft.description)
         self.description.setPlaceholderText(_("Adres, capaciteit, bereikbaarheid…"))
         self.description.setFixedHeight(90)
-        self.error = QLabel(error)
+        self.error = text_label(error)
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c92a2a;")
         self.error.setVisible(bool(error))

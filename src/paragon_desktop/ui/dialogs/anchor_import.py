@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QProgressBar,
@@ -26,6 +25,7 @@ from paragon_desktop.domain.anchors import AnchorCategory
 from paragon_desktop.i18n import _, ngettext
 from paragon_desktop.services.anchor_files import NAME_FIELDS
 from paragon_desktop.ui.docks.anchors import symbol_icon
+from paragon_desktop.ui.plain import text_label
 
 
 class AnchorImportDialog(QDialog):
@@ -34,7 +34,7 @@ class AnchorImportDialog(QDialog):
         self.setWindowTitle(_("Ankers uit een bestand: {file}").format(file=file_name))
         self.resize(560, 520)
         self.features: list[dict[str, Any]] = []
-        self.status = QLabel(_("Het bestand wordt gelezen…"))
+        self.status = text_label(_("Het bestand wordt gelezen…"))
         self.status.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)

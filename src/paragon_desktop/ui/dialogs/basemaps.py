@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from paragon_desktop.gis.basemaps import Basemap, BasemapStore
 from paragon_desktop.i18n import _
 from paragon_desktop.ui.ops import Ops
+from paragon_desktop.ui.plain import plain_tip
 
 FILTER = "MBTiles / PMTiles (*.mbtiles *.pmtiles)"
 
@@ -58,6 +59,7 @@ class BasemapsDialog(QDialog):
         self.opacity.valueChanged.connect(lambda _v: None if self.opacity.isSliderDown()
                                           else self._on_opacity())
         self.details = QLabel()
+        self.details.setTextFormat(Qt.TextFormat.PlainText)  # the file's credit, as written
         self.details.setWordWrap(True)
         self.details.setStyleSheet("color: #555;")
         buttons = QHBoxLayout()
@@ -87,7 +89,7 @@ class BasemapsDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if basemap.shown else Qt.CheckState.Unchecked)
             item.setData(Qt.ItemDataRole.UserRole, basemap.id)
-            item.setToolTip(self._describe(basemap))
+            item.setToolTip(plain_tip(self._describe(basemap)))
             self.list.addItem(item)
             if basemap.id == select:
                 self.list.setCurrentItem(item)

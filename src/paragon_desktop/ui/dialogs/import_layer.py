@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from paragon_desktop.services.layer_import import Inspection
 from paragon_desktop.ui.dialogs.feed_share import FeedShare
 from paragon_desktop.ui.layer_import import LayerImporter
+from paragon_desktop.ui.plain import text_label
 
 CRS_CHOICES = (
     (N_("Automatisch (zoals het bestand zegt of laat zien)"), None),
@@ -124,7 +125,7 @@ class ImportLayerDialog(QDialog):
         self._show_colour()
         form.addRow(_("K&leur"), self.colour)
 
-        self.problem = QLabel()
+        self.problem = text_label()
         self.problem.setStyleSheet("color: #c92a2a;")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)

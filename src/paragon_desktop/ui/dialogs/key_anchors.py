@@ -21,6 +21,7 @@ from paragon_desktop.domain.anchors import category_of
 from paragon_desktop.i18n import _
 from paragon_desktop.services.views import AnchorView
 from paragon_desktop.ui.docks.anchors import symbol_icon
+from paragon_desktop.ui.plain import plain_tip
 
 
 class KeyAnchorsDialog(QDialog):
@@ -66,8 +67,9 @@ class KeyAnchorsDialog(QDialog):
         for anchor, organisation_id, organisation in anchors:
             category = category_of(anchor.category)
             item = QListWidgetItem(symbol_icon(category.symbol), f"{anchor.name} — {organisation}")
-            item.setToolTip("\n".join(p for p in (anchor.name, category.label, organisation,
-                                                  anchor.description) if p))
+            item.setToolTip(plain_tip("\n".join(p for p in (anchor.name, category.label,
+                                                             organisation, anchor.description)
+                                                  if p)))
             item.setData(Qt.ItemDataRole.UserRole, anchor)
             item.setData(Qt.ItemDataRole.UserRole + 1, organisation_id)
             self.list.addItem(item)

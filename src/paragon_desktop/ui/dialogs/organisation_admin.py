@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -44,6 +43,7 @@ from paragon_desktop.services.views import UserView
 from paragon_desktop.storage.logins import check_role_name
 from paragon_desktop.ui.dialogs.module_window import ModuleHost
 from paragon_desktop.ui.dialogs.parts import error_label, save_cancel
+from paragon_desktop.ui.plain import ask, plain_tip
 
 ACTIONS = {
     "created": N_("aangemaakt"), "linked": N_("gekoppeld"), "unlinked": N_("ontkoppeld"),
@@ -331,7 +331,7 @@ class OrganisationAdminDialog(QDialog):
                       _("actief") if member.active else _("gedeactiveerd"))
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                item.setToolTip(value)
+                item.setToolTip(plain_tip(value))
                 item.setData(Qt.ItemDataRole.UserRole, member.user_id)
                 if not member.active:
                     item.setForeground(Qt.GlobalColor.gray)
@@ -439,11 +439,10 @@ class OrganisationAdminDialog(QDialog):
         member, org_id = self.selected(), self.organisation_id()
         if member is None or org_id is None:
             return
-        answer = QMessageBox.question(self, _("Ontkoppelen"), _(
-            "{name} ontkoppelen van {organisation}? Wie vertrekt, verliest zo de toegang via "
-            "deze organisatie.").format(name=member.display_name,
-                                        organisation=self.organisation.currentText()))
-        if answer != QMessageBox.StandardButton.Yes:
+        if not ask(self, _("Ontkoppelen"), _(
+                "{name} ontkoppelen van {organisation}? Wie vertrekt, verliest zo de toegang via "
+                "deze organisatie.").format(name=member.display_name,
+                                            organisation=self.organisation.currentText())):
             return
         user = self.host.user
         self._run(lambda: self.service.unlink(user, org_id, member.user_id),

@@ -7,12 +7,14 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
 
+from paragon_desktop.ui.plain import text_label
+
 ERROR_STYLE = "color: #c92a2a;"
 
 
 def error_label() -> QLabel:
     """Hidden until there is something to say; plain text, wrapped."""
-    label = QLabel()
+    label = text_label()
     label.setWordWrap(True)
     label.setStyleSheet(ERROR_STYLE)
     label.hide()

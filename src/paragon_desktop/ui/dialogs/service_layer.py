@@ -28,6 +28,7 @@ from paragon_desktop.i18n import N_, _
 from paragon_desktop.services.views import FeedView
 from paragon_desktop.ui.dialogs.feed_share import FeedShare
 from paragon_desktop.ui.ops import Ops
+from paragon_desktop.ui.plain import plain_tip
 
 KIND_LABELS = (
     ("wms", N_("WMS (kaartbeelden)")),
@@ -139,7 +140,7 @@ class ServiceLayerDialog(QDialog):
         self.layers.clear()
         for offer in offers:
             item = QListWidgetItem(f"{offer.title}  ({offer.service.layer})")
-            item.setToolTip(offer.service.layer)
+            item.setToolTip(plain_tip(offer.service.layer))
             self.layers.addItem(item)
         self.status.setText(_("{count} lagen gevonden; kies er een.").format(count=len(offers)))
         self.layers.setCurrentRow(0)

@@ -32,6 +32,7 @@ from paragon_desktop.settings import (
     MIN_REFRESH_SECONDS,
     Settings,
 )
+from paragon_desktop.ui.plain import text_label
 from paragon_desktop.ui.workers import Workers
 
 
@@ -79,7 +80,7 @@ class SettingsDialog(QDialog):
         chosen = preset_for(settings.tile_url)
         self.source.setCurrentIndex(self.source.findData(
             chosen.id if chosen else ("custom" if settings.tile_url else "")))
-        self.check_error = QLabel()
+        self.check_error = text_label()
         self.check_error.setWordWrap(True)
         self.check_error.setStyleSheet("color: #c92a2a;")
         self.check_error.hide()

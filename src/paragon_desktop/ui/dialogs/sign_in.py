@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from paragon_desktop.i18n import _
 from paragon_desktop.services.views import UserView
 from paragon_desktop.ui.ops import Ops
+from paragon_desktop.ui.plain import text_label
 from paragon_desktop.ui.reminder import reminder
 from paragon_desktop.ui.workers import Workers
 
@@ -36,7 +37,7 @@ class SignInDialog(QDialog):
         self.username = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel()
+        self.error = text_label()
         self.error.setStyleSheet("color: #c92a2a;")
         self.error.setWordWrap(True)
         form = QFormLayout()

@@ -20,7 +20,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMenu,
     QToolButton,
@@ -32,8 +31,10 @@ from PySide6.QtWidgets import (
 from paragon_desktop.domain.anchors import AnchorCategory, Symbol, category_of
 from paragon_desktop.i18n import N_, _
 from paragon_desktop.services.views import AnchorView
+from paragon_desktop.ui.plain import plain_tip, text_label
 
 AnchorRole = Qt.ItemDataRole.UserRole + 1
+SearchRole = Qt.ItemDataRole.UserRole + 2  # the words the search finds (the tooltip is markup)
 
 # What can be drawn as a new anchor: (page's drawing mode, label).
 SHAPES = (("point", N_("Punt")), ("line", N_("Lijn")), ("area", N_("Vlak")),
@@ -78,7 +79,7 @@ class AnchorsPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setRecursiveFilteringEnabled(True)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterRole(Qt.ItemDataRole.ToolTipRole)
+        self.proxy.setFilterRole(SearchRole)
         self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.search.textChanged.connect(self._on_search)
         self.view = QTreeView()
@@ -122,7 +123,7 @@ class AnchorsPanel(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.export_button)
-        self.reason = QLabel()
+        self.reason = text_label()
         self.reason.setWordWrap(True)
         self.reason.setStyleSheet("color: #666;")
         self.reason.hide()
@@ -154,6 +155,7 @@ class AnchorsPanel(QWidget):
             font.setBold(True)
             group.setFont(font)
             group.setToolTip(category.label)
+            group.setData(category.label, SearchRole)
             order = list(AnchorCategory)
             # In the list's order (command post first), not alphabetically in some language.
             row = sum(1 for c in self._groups if order.index(c) < order.index(category))
@@ -174,8 +176,10 @@ class AnchorsPanel(QWidget):
                 self._group(category).appendRow(item)
             item.setIcon(symbol_icon(category.symbol))
             item.setText(anchor.name)
-            # Searched on (name, category, description) and shown whole on hover.
-            item.setToolTip("\n".join(p for p in (anchor.name, category.label, anchor.description) if p))
+            # Searched on (name, category, description) and shown whole on hover, as written.
+            about = "\n".join(p for p in (anchor.name, category.label, anchor.description) if p)
+            item.setData(about, SearchRole)
+            item.setToolTip(plain_tip(about))
             item.setData(anchor, AnchorRole)
         self._tidy()
 

@@ -28,6 +28,7 @@ from paragon_desktop.i18n import _
 from paragon_desktop.services.once import new_op_id
 from paragon_desktop.services.views import MessageView
 from paragon_desktop.ui.models.messages import TAG_COLOURS
+from paragon_desktop.ui.plain import text_label
 from paragon_desktop.ui.reminder import reminder
 
 TAG_KEYS = {MessageTag.IMPORTANT: "Ctrl+1", MessageTag.QUESTION: "Ctrl+2",
@@ -204,7 +205,7 @@ class Composer(QWidget):
         attach_row.addWidget(self.attachment_label, 1)
         attach_row.addWidget(self.layer_button)
         attach_row.addWidget(self.send_button)
-        self.reason = QLabel()
+        self.reason = text_label()
         self.reason.setWordWrap(True)
         self.reason.setStyleSheet("color: #a61e4d;")
         self.reason.hide()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from paragon_desktop.i18n import _
 from paragon_desktop.services.views import LayerView
-from paragon_desktop.ui.tooltips import plain_tip
+from paragon_desktop.ui.plain import plain_tip
 
 LayerIdRole = Qt.ItemDataRole.UserRole + 1
 

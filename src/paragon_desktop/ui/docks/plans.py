@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from paragon_desktop.domain.plans import PlanKind, PlanStatus
 from paragon_desktop.i18n import N_, _, when
 from paragon_desktop.services.plans import PlanSummary, PlanView
+from paragon_desktop.ui.plain import plain_tip
 
 PlanRole = Qt.ItemDataRole.UserRole + 1
 HISTORY = {
@@ -216,8 +217,8 @@ class PlansPanel(QWidget):
         for plan in plans:
             item = QTreeWidgetItem([plan.title, plan.status.label, plan.organisation])
             item.setData(0, PlanRole, plan.id)
-            item.setToolTip(0, f"{plan.title}\n{plan.kind.label}\n"
-                            + _("Sleutelanker: {anchor}").format(anchor=plan.key_anchor))
+            item.setToolTip(0, plain_tip(f"{plan.title}\n{plan.kind.label}\n" + _(
+                "Sleutelanker: {anchor}").format(anchor=plan.key_anchor)))
             if plan.status is PlanStatus.DRAFT:
                 item.setForeground(1, Qt.GlobalColor.darkYellow)
             self.tree.addTopLevelItem(item)

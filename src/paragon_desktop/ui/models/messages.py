@@ -16,7 +16,7 @@ from paragon_desktop.domain.enums import MessageTag
 from paragon_desktop.domain.feeds import role_label
 from paragon_desktop.i18n import _, when
 from paragon_desktop.services.views import MessageView
-from paragon_desktop.ui.tooltips import plain_tip
+from paragon_desktop.ui.plain import plain_tip
 
 MessageRole = Qt.ItemDataRole.UserRole + 1
 TAG_COLOURS = {
