@@ -10,7 +10,16 @@ from sqlalchemy import update
 from paragon_desktop.domain.feeds import FeedFilter
 from paragon_desktop.gis.basemaps import BasemapStore
 from paragon_desktop.services.once import new_op_id
-from paragon_desktop.storage.models import Anchor, Contact, EmergencyPlan, Feed, Layer, User
+from paragon_desktop.settings import Settings
+from paragon_desktop.storage.models import (
+    Anchor,
+    Case,
+    Contact,
+    EmergencyPlan,
+    Feed,
+    Layer,
+    User,
+)
 from paragon_desktop.ui.dialogs.service_layer import ServiceLayerDialog
 from paragon_desktop.ui.docks.composer import Draft
 from paragon_desktop.ui.outbox import OutboxItem
@@ -28,7 +37,7 @@ def hostile(client):
         for model, columns in ((Anchor, ("name", "description")), (EmergencyPlan, ("title",)),
                                (User, ("display_name",)), (Layer, ("name",)),
                                (Contact, ("name", "function", "organisation_name")),
-                               (Feed, ("name",))):
+                               (Feed, ("name",)), (Case, ("name", "description"))):
             session.execute(update(model).values(
                 {c: getattr(model, c) + HOSTILE for c in columns}))
         session.commit()
@@ -127,3 +136,24 @@ def test_the_status_line_names_a_feed_and_a_file_as_written(hostile, open_window
     qtbot.waitUntil(lambda: window.feeds.last_export == str(path), timeout=10000)
     assert window.ctx.note_label.text().endswith(path.name)
     assert markup_leaks(window, "<i>ZQY<i>") == []
+
+
+def test_the_case_list_and_the_contacts_and_plans_modules_show_names_as_written(hostile, qtbot):
+    from paragon_desktop.ui.dialogs.case_list import CaseListDialog
+
+    dialog = CaseListDialog(hostile, hostile.user("an.peeters"), Settings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.active.rowCount() > 0, timeout=10000)
+    assert markup_leaks(dialog, MARKED) == []
+    dialog.contacts_button.click()
+    contacts = dialog.contacts_window
+    qtbot.waitUntil(lambda: any(MARKED in n for n in contacts.panel.names("global")),
+                    timeout=10000)
+    assert markup_leaks(contacts, MARKED) == []
+    contacts.close()
+    dialog.plans_button.click()
+    plans = dialog.plans_window
+    qtbot.waitUntil(lambda: plans.panel.tree.topLevelItemCount() > 0, timeout=10000)
+    assert markup_leaks(plans, MARKED) == []
+    plans.close()
