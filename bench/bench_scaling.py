@@ -7,11 +7,17 @@ the call), the longest stall of the GUI thread (a 10 ms Qt timer) and of the pag
 ``setInterval``) while loading, the time to find the feature under a click, and the memory of
 the whole app (PSS of Python and every Chromium process) with the layer shown.
 
+``--frames`` (needs a display: run under ``xvfb-run``; Chromium still gets ``--disable-gpu``)
+adds the frames a user sees: animated pans of 300 px and animated zoom steps, as Leaflet runs
+them for a drag's throw or the + and - buttons, timed by ``requestAnimationFrame`` from the start
+of the animation until the frame after the view is drawn; the median and the longest frame.
+
 ``--folium`` adds folium's page for the same GeoJSON (inline data, canvas renderer, circle
 markers; Leaflet from the same local package) in its own QWebEngineView: time until its page has
 loaded, the same zoom step and pan, and the PSS of that view's processes.
 
     python bench/bench_scaling.py [--only points-100k,polygons-50k,...] [--folium]
+    xvfb-run -s "-screen 0 1920x1080x24" python bench/bench_scaling.py --frames
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import gc
 import json
 import math
+import os
 import random
 import statistics
 import sys
@@ -134,6 +141,48 @@ MOVES = """(function () {
   return 0; })()"""
 
 
+# Animated moves, frame by frame: each ``requestAnimationFrame`` time from the frame that starts
+# the animation until two frames after the view is drawn (the frame that shows it, and the next).
+FRAMES = """(function () {
+  var m = paragon.map, pan = [], zoom = [], k = 0;
+  window.__frames = null;
+  function move(into, act) {
+    var times = [], left = -1;
+    function tick(now) {
+      times.push(now);
+      if (left > 0) left--;
+      if (left === 0) {
+        for (var i = 1; i < times.length; i++) into.push(times[i] - times[i - 1]);
+        setTimeout(next, 200);
+      } else requestAnimationFrame(tick);
+    }
+    m.once("moveend", function () { paragon.afterDrawing(function () { left = 2; }); });
+    requestAnimationFrame(function (now) { times.push(now); act(); requestAnimationFrame(tick); });
+  }
+  function next() {
+    if (k < 4) { var d = k % 2 ? -300 : 300; k++;
+                 move(pan, function () { m.panBy([d, 0], {animate: true, duration: 0.25}); }); }
+    else if (k < 8) { var z = k % 2 ? -1 : 1; k++;
+                      move(zoom, function () { m.setZoom(m.getZoom() + z, {animate: true}); }); }
+    else window.__frames = JSON.stringify({pan: pan, zoom: zoom});
+  }
+  next();
+  return 0; })()"""
+
+
+def frames(view) -> dict:
+    js(view, FRAMES)
+    got: list = []
+
+    def finished() -> bool:
+        got.append(js(view, "typeof window.__frames === 'string' ? window.__frames : 0"))
+        return isinstance(got[-1], str)
+
+    wait_until(finished, timeout_s=120, poll_ms=20)
+    assert isinstance(got[-1], str), "the animated moves did not finish (no display?)"
+    return json.loads(got[-1])
+
+
 def moves(view, script: str = "") -> dict:
     js(view, script or MOVES)
     got: list = []
@@ -172,7 +221,11 @@ def med_max(values: list[float]) -> str:
 def main() -> None:
     only = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--only=")), "")
     chosen = [c for c in CASES if not only or c in only.split(",")]
-    prepare_qt_environment(offscreen=True)
+    shown = "--frames" in sys.argv
+    if shown:  # a real window on the display; Chromium without a GPU, as offscreen
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (
+            os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "") + " --disable-gpu").strip()
+    prepare_qt_environment(offscreen=not shown)
     app = create_application(sys.argv[:1])
 
     from paragon_desktop.ui.dialogs.import_layer import ImportChoice
@@ -222,6 +275,9 @@ def main() -> None:
         wait_until(lambda: False, timeout_s=1.5)
         js(view, f"paragon.map.setView([{CENTRE[1]}, {CENTRE[0]}], 13, {{animate: false}}); 0")
         moved = moves(view)
+        if shown:
+            animated = frames(view)
+            js(view, f"paragon.map.setView([{CENTRE[1]}, {CENTRE[0]}], 13, {{animate: false}}); 0")
         feature = CASES[name]()[0][1][0]["geometry"]["coordinates"]
         first = feature if isinstance(feature[0], float) else feature[0][0]
         js(view, f"paragon.map.setView([{first[1]}, {first[0]}], 16, {{animate: false}}); 0")
@@ -242,6 +298,9 @@ def main() -> None:
         print(f"{name:14} {features:9d} {on_map_s:9.2f} {gui_stall:10.0f} {page_stall:11.0f} "
               f"{med_max(moved['zoom']):>16} {med_max(moved['pan']):>15} "
               f"{click_ms if click_ms is not None else float('nan'):9.1f} {memory:7.0f}", flush=True)
+        if shown:
+            print(f"   frames ms med/max: pan {med_max(animated['pan'])}, "
+                  f"zoom {med_max(animated['zoom'])}", flush=True)
         if "--verbose" in sys.argv:
             print("   page:", json.loads(js(view, "JSON.stringify(paragon.lastLoad)")),
                   "longest slice of a view:", js(view, "paragon.longestSlice || null"),
