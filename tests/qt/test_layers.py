@@ -701,3 +701,25 @@ def test_a_layers_name_and_why_it_is_not_shown_are_text_in_its_tooltips(open_win
     tip = shown(window.layers.panel.item_for(layer_id).toolTip(1))
     assert tip.startswith("De kaart kon deze laag niet tonen: ")
     assert '"<b>geen</b> JSON"' in tip  # the parser quotes the data: shown as it is
+
+
+def test_a_big_layers_text_is_let_go_of_off_the_windows_thread(open_window, qtbot, tmp_path):
+    """Once the page has a big layer's data, the window lets go of its text on another thread:
+    unmapping a million points' 130 MB took the window's thread 35 ms."""
+    import threading
+
+    from tests.unit.test_release_elsewhere import Tracked
+
+    window = open_window("sofie.janssens")
+    path = lf.geojson(tmp_path / "punten.geojson", lf.points([(LON, LAT)]))
+    layer_id = import_and_wait(qtbot, window, ImportChoice(files=[(path, "Groot")])).added[0].layer_id
+    features = lf.points([(LON + i * 1e-5, LAT) for i in range(45_000)], naam="x" * 40)
+    Tracked.freed_by.clear()
+    data = Tracked(json.dumps({"type": "FeatureCollection", "features": features}).encode())
+    assert len(data) > 4_000_000
+    window.map.show_live_data(layer_id, data)
+    del data
+    qtbot.waitUntil(lambda: map_stats(qtbot, window)["layers"][str(layer_id)]["features"]
+                    == 45_000, timeout=30000)
+    qtbot.waitUntil(lambda: bool(Tracked.freed_by), timeout=10000)
+    assert Tracked.freed_by[0] != threading.get_ident()

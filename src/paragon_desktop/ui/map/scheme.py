@@ -17,8 +17,10 @@ from PySide6.QtWebEngineCore import (
 )
 
 from paragon_desktop.gis.basemaps import image_type
+from paragon_desktop.ui.gc import release_elsewhere
 from paragon_desktop.ui.map.page import SCHEME, build_page, leaflet_dir, static_dir
 
+RELEASE_ELSEWHERE_BYTES = 4_000_000  # a big layer's text, once read by the page
 _MIME = {".js": "text/javascript", ".css": "text/css", ".png": "image/png", ".html": "text/html"}
 
 
@@ -120,17 +122,25 @@ class BytesDevice(QIODevice):
     def __init__(self, data: bytes | memoryview, parent: QObject) -> None:
         super().__init__(parent)
         self._data = memoryview(data)
+        self._size = len(self._data)
         self.open(QIODevice.OpenModeFlag.ReadOnly | QIODevice.OpenModeFlag.Unbuffered)
 
     def size(self) -> int:
-        return len(self._data)
+        return self._size
 
     def bytesAvailable(self) -> int:  # noqa: N802 (Qt API)
-        return len(self._data) - self.pos()
+        return self._size - self.pos()
 
     def readData(self, maxlen: int) -> bytes:  # noqa: N802 (Qt API)
         start = self.pos()
-        return self._data[start:start + maxlen].tobytes()
+        piece = self._data[start:start + maxlen].tobytes()
+        if start + len(piece) >= self._size and self._size >= RELEASE_ELSEWHERE_BYTES:
+            # All read: the device (deleted by Qt on the window's thread, later) no longer
+            # holds the text; whoever lets go of it last does so on a thread of its own.
+            data, self._data = self._data, memoryview(b"")
+            release_elsewhere(data)
+            del data
+        return piece
 
     def writeData(self, _data: bytes | bytearray | memoryview, _size: int, /) -> int:  # noqa: N802
         return -1
