@@ -5,6 +5,7 @@ a person reads it as it was written. Qt takes any text that looks like HTML as r
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QLabel
 from sqlalchemy import update
 
 from paragon_desktop.domain.feeds import FeedFilter
@@ -157,3 +158,34 @@ def test_the_case_list_and_the_contacts_and_plans_modules_show_names_as_written(
     qtbot.waitUntil(lambda: plans.panel.tree.topLevelItemCount() > 0, timeout=10000)
     assert markup_leaks(plans, MARKED) == []
     plans.close()
+
+
+def test_a_contacts_card_the_case_sharing_and_the_audit_trail_show_names_as_written(
+        hostile, open_window, qtbot):
+    from paragon_desktop.ui.dialogs.case_sharing import CaseSharingDialog
+
+    window = open_window("pieter.wouters")  # a contact manager
+    controller = window.contact_actions
+    hilde = next(c.id for c in controller.service.directory(window.user)
+                 if c.name.startswith("Hilde Verstraete"))
+    controller.open_card(hilde)
+    qtbot.waitUntil(lambda: controller.card_dialog is not None, timeout=10000)
+    assert MARKED in controller.card_dialog.windowTitle() + "".join(
+        label.text() for label in controller.card_dialog.findChildren(QLabel))
+    assert markup_leaks(controller.card_dialog, MARKED) == []
+    controller.card_dialog.reject()
+    an = hostile.user("an.peeters")
+    sharing = CaseSharingDialog(hostile.sharing, hostile.places, an, window.case)
+    qtbot.addWidget(sharing)
+    sharing.show()
+    qtbot.waitUntil(lambda: sharing.loads == 1 and sharing.user_choice.count() > 0,
+                    timeout=10000)
+    assert markup_leaks(sharing, MARKED) == []
+    coordinator = open_window("an.peeters")
+    coordinator.case_menu.show_audit_trail()
+    qtbot.waitUntil(lambda: getattr(coordinator.case_menu, "audit_dialog", None) is not None,
+                    timeout=10000)
+    audit = coordinator.case_menu.audit_dialog
+    assert any(MARKED in (audit.table.item(r, c).text() if audit.table.item(r, c) else "")
+               for r in range(audit.table.rowCount()) for c in range(5))
+    assert markup_leaks(audit, MARKED) == []

@@ -27,4 +27,5 @@ def test_the_last_reference_goes_on_another_thread_after_the_callers():
     deadline = time.monotonic() + 5
     while not Tracked.freed_by and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert Tracked.freed_by and Tracked.freed_by[0] != threading.get_ident()
+    assert Tracked.freed_by
+    assert Tracked.freed_by[0] != threading.get_ident()
