@@ -147,8 +147,6 @@ def main() -> None:
         return json.loads(out[0])
 
     wait_until(lambda: window.settled)
-    # As when the user opens the file dialog: a spare reader process starts importing GDAL.
-    window.layers.importer.reader.warm_up()
     print(f"{'file':30} {'floor s':>8} {'stored s':>9} {'on map s':>9} {'ratio':>6} "
           f"{'max GUI stall ms':>17}")
     big_point_layer = None
@@ -160,7 +158,10 @@ def main() -> None:
             ticker = GuiStalls()
             finished: list = []
             window.layers.importer.sig_finished.connect(finished.append)
-            # The spare reader has imported its modules (the user is still choosing a file).
+            # As when the user opens the file dialog: a spare reader process starts importing
+            # GDAL, and has done so while the user is still choosing a file (the app ends it
+            # when an import is over).
+            window.layers.importer.reader.warm_up()
             deadline = time.perf_counter() + 1.0
             while time.perf_counter() < deadline:
                 app.processEvents()

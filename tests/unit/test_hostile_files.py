@@ -88,6 +88,23 @@ def test_whole_corpus_through_the_reader_process():
         reader.read(CORPUS / sorted(OUTCOMES)[0], max_bytes=10**8)
 
 
+def test_cooling_down_ends_the_spare_process_and_starts_none_until_warmed_up_again():
+    """A spare reader waits only while an import is expected (about 57 MB of memory)."""
+    first = sorted(OUTCOMES)[0]
+    with LayerReader(spare=True) as reader:
+        reader.warm_up()
+        spare = reader._spare
+        assert spare is not None
+        reader.cool_down()
+        assert spare.process.poll() is not None
+        outcome_of(lambda: reader.read(CORPUS / first, max_bytes=10**8))
+        assert reader._spare is None  # the read started no new one
+        reader.warm_up()
+        assert reader._spare is not None
+        outcome_of(lambda: reader.read(CORPUS / first, max_bytes=10**8))
+        assert reader._spare is not None  # warm: each read starts the next spare
+
+
 def test_the_users_crs_choice_reads_a_file_with_a_local_grid():
     read = read_layer(CORPUS / "local-cs.gpkg", crs="EPSG:31370")
     assert read.feature_count == 1

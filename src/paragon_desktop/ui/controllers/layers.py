@@ -219,8 +219,10 @@ class LayersController(QObject):
 
     # -- import ----------------------------------------------------------------------------------
     def _choose_files(self, title: str) -> list[Path]:
-        self.importer.reader.warm_up()
+        self.importer.reader.warm_up()  # the spare reader imports while the user chooses
         paths, _filter = QFileDialog.getOpenFileNames(self.ctx.parent_widget, title, "", FILE_FILTER)
+        if not paths:
+            self.importer.reader.cool_down()
         return [Path(p) for p in paths]
 
     def _on_add_layers(self) -> None:
@@ -242,12 +244,17 @@ class LayersController(QObject):
         if self.importer.busy:
             self.ctx.show(_("Er loopt al een import; wacht of annuleer."), 5000)
             return
+        # A spare reader from now until the import ends (files dropped on the map come here
+        # without the file chooser, which warms one up too).
+        self.importer.reader.warm_up()
         dialog = ImportLayerDialog(paths, self.feed_choices(), announce_in=announce_in,
                                    parent=self.ctx.parent_widget, importer=self.importer,
                                    max_bytes=self.ctx.settings.max_layer_bytes)
         try:
             if dialog.exec() and dialog.choice().files:
                 self.import_layers(dialog.choice())
+            else:
+                self.importer.reader.cool_down()
         finally:
             dialog.close_reading()
             dialog.deleteLater()
@@ -276,6 +283,7 @@ class LayersController(QObject):
 
     def _on_import_finished(self, report: ImportReport) -> None:
         self._show_import_progress(False)
+        self.importer.reader.cool_down()  # no idle reader process kept until the next import
         for layer in report.added:
             self.map.preload_layer_data(layer.layer_id, layer.data_revision, layer.geojson_utf8)
         boxes = [layer.bbox for layer in report.added if layer.bbox is not None]
