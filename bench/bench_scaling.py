@@ -170,30 +170,26 @@ FRAMES = """(function () {
   return 0; })()"""
 
 
-def frames(view) -> dict:
-    js(view, FRAMES)
+def page_result(view, script: str, result: str, what: str) -> dict:
+    """Run ``script`` in the page and wait for the JSON it leaves in ``window[result]``."""
+    js(view, script)
     got: list = []
 
     def finished() -> bool:
-        got.append(js(view, "typeof window.__frames === 'string' ? window.__frames : 0"))
+        got.append(js(view, f"typeof window.{result} === 'string' ? window.{result} : 0"))
         return isinstance(got[-1], str)
 
     wait_until(finished, timeout_s=120, poll_ms=20)
-    assert isinstance(got[-1], str), "the animated moves did not finish (no display?)"
+    assert isinstance(got[-1], str), f"{what} did not finish"
     return json.loads(got[-1])
+
+
+def frames(view) -> dict:
+    return page_result(view, FRAMES, "__frames", "the animated moves (no display?)")
 
 
 def moves(view, script: str = "") -> dict:
-    js(view, script or MOVES)
-    got: list = []
-
-    def finished() -> bool:
-        got.append(js(view, "typeof window.__moves === 'string' ? window.__moves : 0"))
-        return isinstance(got[-1], str)
-
-    wait_until(finished, timeout_s=120, poll_ms=20)
-    assert isinstance(got[-1], str), "the moves did not finish"
-    return json.loads(got[-1])
+    return page_result(view, script or MOVES, "__moves", "the moves")
 
 
 # A click on the map where a feature is, timed until Leaflet opened its popup (a canvas layer's
