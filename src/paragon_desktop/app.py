@@ -167,7 +167,8 @@ def run_gui(db_url: str | None) -> int:
         return 3
     prepare_qt_environment()
     app = create_application(sys.argv)
-    from PySide6.QtWidgets import QMessageBox
+    from paragon_desktop.i18n import _
+    from paragon_desktop.ui.plain import warn
 
 
     target = normalise_url(db_url) if db_url else None
@@ -176,7 +177,7 @@ def run_gui(db_url: str | None) -> int:
     try:
         db, filled = _open_or_mend(db_url)
     except ParagonError as exc:
-        QMessageBox.critical(None, "Database", str(exc))
+        warn(None, _("Database"), str(exc))
         return 2
     if db is None:
         return 2
@@ -190,11 +191,9 @@ def run_gui(db_url: str | None) -> int:
         app.paragon_backups = BackupScheduler(path, app)
         app.paragon_backups.start()
     if is_empty(db):
-        QMessageBox.information(
-            None, "Lege database",
-            f"{db.display_url} has no users yet. Fill it with the demo exercise:\n"
-            f"paragon-desktop demo --db {db.display_url}",
-        )
+        warn(None, _("Lege database"), _(
+            "{database} heeft nog geen gebruikers. Vul ze met de demo-oefening:\n"
+            "paragon-desktop demo --db {database}").format(database=db.display_url))
         return 1
     settings = Settings.load()
     sign_in = embedded_sign_in(services, db, settings)

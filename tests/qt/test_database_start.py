@@ -172,3 +172,23 @@ def test_a_failed_backup_is_said_and_the_app_goes_on(qtbot, data_dir):
     assert str(database.name) in failed.args[0]
     assert not list(backup.backup_dir(database).glob("*.partial"))
     scheduler.stop()
+
+
+def test_an_empty_database_says_how_to_fill_it_in_the_users_language(qtbot, tmp_path,
+                                                                      message_boxes):
+    """In Dutch here (English before), in a plain-text box, with the command to type."""
+    from paragon_desktop.app import run_gui
+    from paragon_desktop.storage.db import Database
+    from paragon_desktop.storage.migrate import upgrade
+
+    path = tmp_path / "leeg <b>x</b>.db"
+    db = Database.open(path)
+    upgrade(db.engine)
+    db.dispose()
+    assert run_gui(str(path)) == 1
+    said = message_boxes.read[-1]
+    address = said.split(" heeft nog geen gebruikers")[0]
+    assert address.startswith("sqlite:///")
+    assert address.endswith(".db")
+    assert said == (f"{address} heeft nog geen gebruikers. Vul ze met de demo-oefening:\n"
+                    f"paragon-desktop demo --db {address}")

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from paragon_desktop.gis.basemaps import Basemap, BasemapStore
 from paragon_desktop.i18n import _
 from paragon_desktop.ui.ops import Ops
-from paragon_desktop.ui.plain import plain_tip
+from paragon_desktop.ui.plain import plain_tip, text_label
 
 FILTER = "MBTiles / PMTiles (*.mbtiles *.pmtiles)"
 
@@ -58,8 +58,7 @@ class BasemapsDialog(QDialog):
         self.opacity.sliderReleased.connect(self._on_opacity)
         self.opacity.valueChanged.connect(lambda _v: None if self.opacity.isSliderDown()
                                           else self._on_opacity())
-        self.details = QLabel()
-        self.details.setTextFormat(Qt.TextFormat.PlainText)  # the file's credit, as written
+        self.details = text_label()  # the file's credit, as written
         self.details.setWordWrap(True)
         self.details.setStyleSheet("color: #555;")
         buttons = QHBoxLayout()
