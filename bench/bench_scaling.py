@@ -42,25 +42,27 @@ from paragon_desktop.app import (  # noqa: E402
 )
 
 CENTRE = (4.25, 51.2)  # the Nordchem case's surroundings
+PLACES = [CENTRE] + [(2.9 + 0.75 * (k % 5), 49.6 + 0.4 * (k // 5)) for k in range(19)]
 FOLIUM_LIMIT = 200_000  # folium's page for a million points takes minutes and gigabytes
 
 
-def point_features(n: int, seed: int) -> list[dict]:
+def point_features(n: int, seed: int, centre: tuple[float, float] = CENTRE) -> list[dict]:
     rng = random.Random(seed)
     return [{"type": "Feature", "properties": {"id": i, "naam": f"adres {i}"},
              "geometry": {"type": "Point", "coordinates": [
-                 round(CENTRE[0] - 0.3 + rng.random() * 0.6, 6),
-                 round(CENTRE[1] - 0.18 + rng.random() * 0.36, 6)]}}
+                 round(centre[0] - 0.3 + rng.random() * 0.6, 6),
+                 round(centre[1] - 0.18 + rng.random() * 0.36, 6)]}}
             for i in range(n)]
 
 
-def polygon_features(n: int, seed: int, vertices: int = 24) -> list[dict]:
+def polygon_features(n: int, seed: int, vertices: int = 24,
+                     centre: tuple[float, float] = CENTRE) -> list[dict]:
     """Parcel-like polygons of ``vertices`` corners (about 60 m across), spread over the area."""
     rng = random.Random(seed)
     out = []
     for i in range(n):
-        cx = CENTRE[0] - 0.3 + rng.random() * 0.6
-        cy = CENTRE[1] - 0.18 + rng.random() * 0.36
+        cx = centre[0] - 0.3 + rng.random() * 0.6
+        cy = centre[1] - 0.18 + rng.random() * 0.36
         ring = []
         for k in range(vertices):
             a = 2 * math.pi * k / vertices
@@ -90,6 +92,13 @@ CASES = {
     "mix-20": lambda: ([(f"mix-points-{k}", point_features(10_000, 10 + k)) for k in range(10)]
                        + [(f"mix-polygons-{k}", polygon_features(1_000, 30 + k))
                           for k in range(10)]),
+    # The same twenty layers, each around a place of its own (0.75 degrees apart): the view on
+    # the first meets no other, as with the layers of several municipalities or incidents.
+    "places-20": lambda: ([(f"places-points-{k}", point_features(10_000, 10 + k, centre=PLACES[k]))
+                           for k in range(10)]
+                          + [(f"places-polygons-{k}",
+                              polygon_features(1_000, 30 + k, centre=PLACES[10 + k]))
+                             for k in range(10)]),
 }
 
 PAGE_TICKER = """(function () {

@@ -737,3 +737,41 @@ def test_no_reader_process_waits_once_an_import_is_over(open_window, qtbot, tmp_
     import_and_wait(qtbot, window, ImportChoice(files=[(path, "Punten")]))
     assert reader._spare is None
     qtbot.waitUntil(lambda: spare.process.poll() is not None, timeout=5000)
+
+
+def test_a_canvas_layer_with_nothing_in_view_is_hidden_until_the_view_meets_it(
+        open_window, qtbot, tmp_path):
+    """A big layer elsewhere is not drawn and its canvas is hidden (the screen composites every
+    shown canvas in every frame); it is drawn and shown once the view reaches it."""
+    window = open_window("sofie.janssens")
+    far = (5.81, 49.68)  # Arlon, 170 km from Kallo
+    near_path = lf.geojson(tmp_path / "kallo.geojson", lf.points(
+        [(LON + i * 1e-4, LAT) for i in range(2000)]))
+    far_path = lf.geojson(tmp_path / "arlon.geojson", lf.points(
+        [(far[0] + i * 1e-4, far[1]) for i in range(2000)]))
+    import_and_wait(qtbot, window, ImportChoice(files=[(near_path, "Kallo"), (far_path, "Aarlen")]))
+    script = """(function () {
+        var shown = {};
+        Object.values(paragon.layers).forEach(function (e) {
+          (e.parts || []).forEach(function (p) {
+            if (!p._x) return;
+            var c = p._canvas, inked = 0;
+            if (c.style.display !== 'none') {
+              var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+              for (var i = 3; i < d.length; i += 4) if (d[i]) inked++;
+            }
+            shown[e.name] = [c.style.display !== 'none', inked > 0];
+          });
+        });
+        return JSON.stringify(shown); })()"""
+
+    def view_at(lon: float, lat: float) -> dict:
+        run_js(qtbot, window, f"window.__drawn = 0; paragon.map.setView([{lat}, {lon}], 14, "
+                              "{animate: false}); paragon.afterDrawing(function () "
+                              "{ window.__drawn = 1; }); 0")
+        qtbot.waitUntil(lambda: run_js(qtbot, window, "window.__drawn || 0") == 1, timeout=10000)
+        return json.loads(run_js(qtbot, window, script))
+
+    assert view_at(LON + 0.1, LAT) == {"Kallo": [True, True], "Aarlen": [False, False]}
+    assert view_at(far[0] + 0.1, far[1]) == {"Kallo": [False, False], "Aarlen": [True, True]}
+    assert view_at(LON + 0.1, LAT) == {"Kallo": [True, True], "Aarlen": [False, False]}
