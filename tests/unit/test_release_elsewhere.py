@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from paragon_desktop.ui.gc import release_elsewhere
+from paragon_desktop.ui.gc import BIG_BUFFER_BYTES, release_elsewhere
 
 
 class Tracked(bytearray):
@@ -19,7 +19,7 @@ class Tracked(bytearray):
 
 def test_the_last_reference_goes_on_another_thread_after_the_callers():
     Tracked.freed_by.clear()
-    buffer = Tracked(b"x" * 1_000_000)
+    buffer = Tracked(b"x" * BIG_BUFFER_BYTES)
     release_elsewhere(buffer)
     time.sleep(0.1)
     assert Tracked.freed_by == []  # still ours: not freed under our feet

@@ -62,16 +62,20 @@ def give_back_memory() -> None:
         _LIBC.malloc_trim(0)  # type: ignore[attr-defined]
 
 
+BIG_BUFFER_BYTES = 4_000_000  # smaller buffers are let go of where they are
 _released: queue.SimpleQueue[object] | None = None
 _released_lock = threading.Lock()
 
 
-def release_elsewhere(buffer: object) -> None:
+def release_elsewhere(buffer: bytes | bytearray | memoryview | None) -> None:
     """Let go of a big buffer (a layer's text) on a thread of its own, then hand the memory
     back: unmapping a million points' 130 MB takes 35 ms, a stall when the window's thread does
     it (Python lets go of its lock meanwhile, so the other thread holds up nobody). The caller
-    drops its own references right after; the thread waits a moment for that."""
+    drops its own references right after; the thread waits a moment for that. A small buffer
+    (or None) is left to the caller."""
     global _released
+    if buffer is None or len(buffer) < BIG_BUFFER_BYTES:
+        return
     with _released_lock:
         if _released is None:
             _released = queue.SimpleQueue()

@@ -20,7 +20,6 @@ from paragon_desktop.gis.basemaps import image_type
 from paragon_desktop.ui.gc import release_elsewhere
 from paragon_desktop.ui.map.page import SCHEME, build_page, leaflet_dir, static_dir
 
-RELEASE_ELSEWHERE_BYTES = 4_000_000  # a big layer's text, once read by the page
 _MIME = {".js": "text/javascript", ".css": "text/css", ".png": "image/png", ".html": "text/html"}
 
 
@@ -134,7 +133,7 @@ class BytesDevice(QIODevice):
     def readData(self, maxlen: int) -> bytes:  # noqa: N802 (Qt API)
         start = self.pos()
         piece = self._data[start:start + maxlen].tobytes()
-        if start + len(piece) >= self._size and self._size >= RELEASE_ELSEWHERE_BYTES:
+        if start + len(piece) >= self._size and self._size:
             # All read: the device (deleted by Qt on the window's thread, later) no longer
             # holds the text; whoever lets go of it last does so on a thread of its own.
             data, self._data = self._data, memoryview(b"")

@@ -40,9 +40,6 @@ class MapPage(QWebEnginePage):
             print(f"map page error: {message} ({source}:{line})")
 
 
-# A layer's data this big, once the page has it, leaves memory to give back to the system.
-BIG_LAYER_BYTES = 4_000_000
-
 # Live data of a service layer is numbered from here: never a stored revision.
 LIVE_REVISIONS = 2_000_000_000
 
@@ -270,7 +267,8 @@ class MapView(QWebEngineView):
         if self._failed.get(layer_id, (0, ""))[0] <= revision:
             self._failed.pop(layer_id, None)
         self._tell_loading()
-        self._let_go(self._outbox.pop((layer_id, revision), None))
+        # A big text is unmapped and its memory handed back on a thread of its own.
+        release_elsewhere(self._outbox.pop((layer_id, revision), None))
 
     def apply_changes(
         self,
@@ -337,18 +335,11 @@ class MapView(QWebEngineView):
         self._live += 1
         self.bridge.send([self._offer(layer_id, LIVE_REVISIONS + self._live, data)])
 
-    @staticmethod
-    def _let_go(data: bytes | memoryview | None) -> None:
-        """A layer's text the map no longer needs: a big one is unmapped and its memory handed
-        back on a thread of its own (130 MB took the window's thread 35 ms)."""
-        if data is not None and len(data) > BIG_LAYER_BYTES:
-            release_elsewhere(data)
-
     def _offer(self, layer_id: int, revision: int, data: bytes | memoryview) -> dict[str, Any]:
         """Put a layer's data (GeoJSON as UTF-8, encoded off the window's thread) where the page
         fetches it (older data of the layer goes), and the operation that tells the page to."""
         for key in [k for k in self._outbox if k[0] == layer_id]:
-            self._let_go(self._outbox.pop(key))
+            release_elsewhere(self._outbox.pop(key))
         self._outbox[(layer_id, revision)] = data
         return {"op": Op.LAYER_DATA, "id": layer_id, "revision": revision}
 
