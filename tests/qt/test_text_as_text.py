@@ -189,3 +189,17 @@ def test_a_contacts_card_the_case_sharing_and_the_audit_trail_show_names_as_writ
     assert any(MARKED in (audit.table.item(r, c).text() if audit.table.item(r, c) else "")
                for r in range(audit.table.rowCount()) for c in range(5))
     assert markup_leaks(audit, MARKED) == []
+
+
+def test_a_message_boxs_text_and_its_advice_are_plain_text(qtbot):
+    """The close-case question's advice names who started the case (its informative text)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from paragon_desktop.ui.plain import plain_box
+
+    box = plain_box(QMessageBox.Icon.Question, None, "Case afsluiten", f"Case {MARKED} afsluiten?",
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                    informative=f"Normaal sluit An Peeters{HOSTILE} (Gemeente) de case af.")
+    qtbot.addWidget(box)
+    assert markup_leaks(box, MARKED) == []
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from paragon_desktop.i18n import _
 from paragon_desktop.storage import backup
 from paragon_desktop.ui.ops import Ops
+from paragon_desktop.ui.plain import plain_box
 from paragon_desktop.ui.workers import Workers
 
 HOUR_MS = 60 * 60 * 1000
@@ -66,8 +67,7 @@ class BackupScheduler(QObject):
         self.sig_failed.emit(self.last_error)
         if not self._told:
             self._told = True
-            box = QMessageBox(QMessageBox.Icon.Warning, _("Back-up mislukt"), self.last_error)
-            box.setTextFormat(Qt.TextFormat.PlainText)
+            box = plain_box(QMessageBox.Icon.Warning, None, _("Back-up mislukt"), self.last_error)
             box.setModal(False)
             box.show()
             self._box = box

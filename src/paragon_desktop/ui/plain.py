@@ -23,24 +23,30 @@ def plain_tip(text: str) -> str:
     return "<p>" + "<br>".join(html.escape(line) for line in text.split("\n")) + "</p>"
 
 
-def _box(icon: QMessageBox.Icon, parent: QWidget | None, title: str, text: str,
-         buttons: QMessageBox.StandardButton) -> QMessageBox:
+def plain_box(icon: QMessageBox.Icon, parent: QWidget | None, title: str, text: str,
+              buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok,
+              informative: str = "") -> QMessageBox:
+    """A message box whose text and informative text are plain text (Qt gives both labels the
+    box's format), with No the default where it is offered."""
     box = QMessageBox(icon, title, text, buttons, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
+    if informative:
+        box.setInformativeText(informative)
+    if buttons & QMessageBox.StandardButton.No:
+        box.setDefaultButton(QMessageBox.StandardButton.No)
     return box
 
 
 def ask(parent: QWidget | None, title: str, text: str) -> bool:
     """A yes/no question (No the default) whose text may hold names: True on Yes."""
-    box = _box(QMessageBox.Icon.Question, parent, title, text,
-               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box = plain_box(QMessageBox.Icon.Question, parent, title, text,
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def warn(parent: QWidget | None, title: str, text: str) -> None:
     """A warning the user acknowledges, whose text may hold names or a server's words."""
-    _box(QMessageBox.Icon.Warning, parent, title, text, QMessageBox.StandardButton.Ok).exec()
+    plain_box(QMessageBox.Icon.Warning, parent, title, text).exec()
 
 
 def text_label(text: str = "") -> QLabel:

@@ -45,6 +45,7 @@ from paragon_desktop.ui.dialogs.key_anchors import KeyAnchorsDialog
 from paragon_desktop.ui.docks.anchors import AnchorsPanel
 from paragon_desktop.ui.map.ops import Op, op
 from paragon_desktop.ui.map.view import MapView
+from paragon_desktop.ui.plain import plain_box
 
 HINTS = {
     "point": N_("Klik op de kaart waar het anker komt."),
@@ -366,11 +367,8 @@ class AnchorsController(QObject):
     def _confirm(self, title: str, text: str, yes: Callable[[], None],
                  parent: QWidget | None = None) -> None:
         """Ask before deleting (No is the default); ``yes`` runs only on Yes."""
-        box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                          parent or self.ctx.parent_widget)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box = plain_box(QMessageBox.Icon.Question, parent or self.ctx.parent_widget, title, text,
+                        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         self.confirm = box
         box.finished.connect(lambda result: yes() if result == QMessageBox.StandardButton.Yes
                              else None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QMessageBox
 
@@ -20,6 +20,7 @@ from paragon_desktop.ui.dialogs.audit_trail import AuditTrailDialog
 from paragon_desktop.ui.dialogs.case_details import CaseDetailsDialog
 from paragon_desktop.ui.dialogs.case_form import CaseDialog
 from paragon_desktop.ui.dialogs.case_sharing import CaseSharingDialog
+from paragon_desktop.ui.plain import plain_box
 
 
 class CaseMenuController(QObject):
@@ -130,13 +131,10 @@ class CaseMenuController(QObject):
             text = _("Case “{name}” afsluiten? Ze wordt alleen-lezen voor iedereen en "
                     "verdwijnt uit de actieve lijst; de blokindex komt vrij.").format(
                         name=ctx.case.name)
-            box = QMessageBox(QMessageBox.Icon.Question, _("Case afsluiten"), text,
-                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                              ctx.parent_widget)
-            box.setTextFormat(Qt.TextFormat.PlainText)
-            if advice:
-                box.setInformativeText(advice)
-            box.setDefaultButton(QMessageBox.StandardButton.No)
+            # The advice names who started the case: plain text too.
+            box = plain_box(QMessageBox.Icon.Question, ctx.parent_widget, _("Case afsluiten"), text,
+                            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                            informative=advice or "")
             self.confirm_box = box
             if box.exec() == QMessageBox.StandardButton.Yes:
                 close()

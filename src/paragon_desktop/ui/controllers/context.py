@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStatusBar, QWidget
 
 from paragon_desktop.i18n import _
 from paragon_desktop.services.views import CaseSummary, Participation, UserView
 from paragon_desktop.settings import Settings
 from paragon_desktop.ui.ops import Ops
-from paragon_desktop.ui.plain import text_label
+from paragon_desktop.ui.plain import plain_box, text_label
 
 
 class WindowContext(QObject):
@@ -60,8 +60,7 @@ class WindowContext(QObject):
     def tell(self, title: str, text: str,
              icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> None:
         """A non-modal message box: the map and the feeds stay usable while it is open."""
-        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self.parent_widget)
-        box.setTextFormat(Qt.TextFormat.PlainText)
+        box = plain_box(icon, self.parent_widget, title, text)
         box.setModal(False)
         box.open()
         self.last_message_box = box

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from paragon_desktop.gis.basemaps import Basemap, BasemapStore
 from paragon_desktop.i18n import _
 from paragon_desktop.ui.ops import Ops
-from paragon_desktop.ui.plain import plain_tip, text_label
+from paragon_desktop.ui.plain import plain_box, plain_tip, text_label
 
 FILTER = "MBTiles / PMTiles (*.mbtiles *.pmtiles)"
 
@@ -163,9 +163,8 @@ class BasemapsDialog(QDialog):
         def failed(exc: Exception) -> None:
             self.add_button.setEnabled(True)
             self.last_error = str(exc)
-            box = QMessageBox(QMessageBox.Icon.Warning, _("Achtergrondkaart niet toegevoegd"),
-                              str(exc), QMessageBox.StandardButton.Ok, self)
-            box.setTextFormat(Qt.TextFormat.PlainText)
+            box = plain_box(QMessageBox.Icon.Warning, self, _("Achtergrondkaart niet toegevoegd"),
+                            str(exc))
             box.open()
 
         self.last_error = ""

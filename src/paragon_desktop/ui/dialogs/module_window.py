@@ -3,12 +3,12 @@ without a case from the case list (Noodplannen, Contacten); the main window's is
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from paragon_desktop.services.views import UserView
 from paragon_desktop.settings import Settings
 from paragon_desktop.ui.ops import Ops
+from paragon_desktop.ui.plain import plain_box
 from paragon_desktop.ui.workers import Workers
 
 
@@ -24,8 +24,7 @@ class ModuleHost:
 
     def tell(self, title: str, text: str,
              icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> None:
-        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self.parent_widget)
-        box.setTextFormat(Qt.TextFormat.PlainText)
+        box = plain_box(icon, self.parent_widget, title, text)
         box.open()
         self.last_message = text
 
