@@ -293,7 +293,7 @@ def main() -> None:
                     (sum(c[0] for c in feature[0][:-1]) / (len(feature[0]) - 1),
                      sum(c[1] for c in feature[0][:-1]) / (len(feature[0]) - 1)))
         js(view, CLICK % (lat, lon))
-        wait_until(lambda: js(view, "window.__click") is not None, timeout_s=3)
+        wait_until(lambda: js(view, "window.__click") is not None, timeout_s=10)
         answer = js(view, "window.__click")
         click_ms = float(answer) if isinstance(answer, int | float) else None
         js(view, f"paragon.map.setView([{CENTRE[1]}, {CENTRE[0]}], 13, {{animate: false}}); 0")

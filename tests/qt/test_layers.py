@@ -202,12 +202,12 @@ def test_a_big_view_is_drawn_in_slices_and_a_newer_view_wins(open_window, qtbot,
         setup = """layer._radius = 12; layer._palette = ['#e03131', '#2f9e44', '#1971c2'];
             layer._stampCache = null; layer._crowded = 0;
             for (var c = 0; c < layer._colour.length; c++) layer._colour[c] = c % 3;"""
-        slicing = "{pointMin: 1000, points: 300, ms: 0}"
+        slicing = "{points: 300, ms: 0, wholeMs: 0}"
     else:
         path = lf.geojson(tmp_path / "percelen.geojson", parcels(1200, "perceel"))
         # Small enough that some parcels are written as pixels and the others drawn as paths.
         centre, zoom, setup = (LAT + 0.0105, LON + 0.02), 14, ""
-        slicing = "{shapeMin: 100, shapes: 50, ms: 0}"
+        slicing = "{shapes: 50, ms: 0, wholeMs: 0}"
     import_and_wait(qtbot, window, ImportChoice(files=[(path, "Laag")]))
     qtbot.wait(700)  # the fly-to the new layer
     run_js(qtbot, window, f"""

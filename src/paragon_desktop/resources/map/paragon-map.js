@@ -137,7 +137,8 @@
     },
     /* Run ``step()`` until it answers that the view is done, then ``show()``: at once, or
      * (``sliced``) in slices, one per task of the page, each ending once the task has spent
-     * about ``P.slicing.ms`` drawing, so that the page keeps answering; a newer view (or the
+     * about ``P.slicing.ms`` drawing (the first ``wholeMs``), so that the page keeps
+     * answering; a newer view (or the
      * layer leaving) stops an unfinished one. A view that ``mayWait`` starts in a later task
      * when this one has drawn other layers' views for ``P.slicing.turnMs`` already (twenty
      * layers redrawn after the fly-to that ends an import: up to 100 ms in one task). */
@@ -152,7 +153,7 @@
         }
         slices++;
         while (!step()) {
-          if (sliced && taskDrawing() >= P.slicing.ms) {
+          if (sliced && taskDrawing() >= (slices === 1 ? P.slicing.wholeMs : P.slicing.ms)) {
             P.longestSlice = Math.max(P.longestSlice || 0, taskDrawing());
             nextTask(run);
             return;
@@ -172,7 +173,7 @@
      * and the screen no composited canvas blended again in every frame of a pan (twenty
      * shown canvases, without a GPU: 50-67 ms a frame instead of 33). */
     _away: function (x0, y0, x1, y1) {
-      var e = this._extent || (this._extent = this._measure());
+      var e = this._extent;
       if (e && !(e[2] < x0 || e[0] > x1 || e[3] < y0 || e[1] > y1)) return false;
       this._canvas.style.display = "none";
       this._job = null;  // an unfinished view stops
@@ -220,13 +221,16 @@
     return performance.now() - drawingSince;
   }
 
-  // A whole view of more than ``pointMin`` points, or of more than ``shapeMin`` features of a
-  // shape layer, is drawn in slices (``_drawInSlices``) of about ``ms`` milliseconds, the time
-  // checked every ``points`` points or ``shapes`` features. Below that a view takes under
-  // 30 ms: drawn at once, it is finished sooner. A layer's view waits for a task of its own
-  // when this one has drawn for ``turnMs`` already (a shorter turn made the twenty layers' pan
-  // 45 → 75 ms: every extra task lets Chromium composite twenty canvases once more).
-  P.slicing = { ms: 16, turnMs: 40, pointMin: 65536, points: 16384, shapeMin: 20000, shapes: 1024 };
+  // A whole view is drawn in slices (``_drawInSlices``), the time checked every ``points``
+  // points or ``shapes`` features: a view finished within ``wholeMs`` of the task's drawing is
+  // drawn in one (no frame between its slices: 50,000 parcels' pan 29-36 → 35-43 ms when cut
+  // at 16 ms), a longer one goes on in slices of about ``ms`` milliseconds. (A count of
+  // features above which a view was sliced let 10,000 parcels, under it, take 35-60 ms in one
+  // task on a slower day: it is the time that counts.) A layer's view waits for a task of its
+  // own when this one has drawn for ``turnMs`` already (a shorter turn made the twenty layers'
+  // pan 45 → 75 ms: every extra task lets Chromium composite twenty canvases once more). (A
+  // step of 16,384 points ran up to 13 ms past a slice's end: the steps are halved.)
+  P.slicing = { ms: 16, wholeMs: 24, turnMs: 40, points: 8192, shapes: 1024 };
 
   // A move the app makes (the fly-to that ends an import, or to an anchor): the layers redrawn
   // at its end take turns after ``ms`` already. Nobody steers it, so the extra tasks cost
@@ -273,6 +277,10 @@
       this._cellStart = packed.cellStart;
       this._cellOrder = packed.cellOrder;
       this._crowded = 16;
+      // [x0, y0, x1, y1] (Web Mercator 0..1), or null: measured in the layer worker (a pass
+      // over a million points on the page took 9-14 ms, or 105-125 ms when V8 had not compiled
+      // the loop yet, its compiler short of a core during an import: one task of 100-140 ms).
+      this._extent = packed.extent;
     },
     /* The points in the cells that meet these rectangles of the canvas ([x0, x1, y0, y1] in
      * device pixels), in their order: a list to draw instead of every point, or null when that
@@ -318,17 +326,6 @@
         }
       }
       return list.subarray(0, m).sort();
-    },
-    /* The points' extent [x0, y0, x1, y1] (Web Mercator 0..1), or null when there are none. */
-    _measure: function () {
-      var xs = this._x, ys = this._y, n = xs.length;
-      if (!n) return null;
-      var e = [xs[0], ys[0], xs[0], ys[0]];
-      for (var i = 1; i < n; i++) {
-        if (xs[i] < e[0]) e[0] = xs[i]; else if (xs[i] > e[2]) e[2] = xs[i];
-        if (ys[i] < e[1]) e[1] = ys[i]; else if (ys[i] > e[3]) e[3] = ys[i];
-      }
-      return e;
     },
     /* A disc of pixel offsets (fill) and its rim (border) for the point radius. */
     _stamp: function (ratio) {
@@ -479,11 +476,12 @@
         }
       }
       // A pan's strips are drawn at once (what moved along is only half a picture). A whole
-      // view of many points is drawn in slices (a million points at the layer's extent:
-      // 110-150 ms in one go); until it is finished the canvas shows what it showed, and an
-      // unfinished view (sliced, or waiting for its turn) is never the start of a pan.
+      // view is drawn in slices when it takes longer than one (a million points at the
+      // layer's extent: 110-150 ms in one go); until it is finished the canvas shows what it
+      // showed, and an unfinished view (sliced, or waiting for its turn) is never the start of
+      // a pan.
       var self = this, phases = lastAt ? [crowd, draw] : [draw], phase = 0, done = 0;
-      var sliced = !shift && n > P.slicing.pointMin, finished = this._last;
+      var sliced = !shift, finished = this._last;
       if (!shift) this._last = null;
       this._drawInSlices(sliced, !shift, function () {
         var to = sliced ? Math.min(n, done + P.slicing.points) : n;
@@ -573,20 +571,10 @@
       this._opacity = 1;
       this._labels = null;
       this._labelsDrawn = 0;
-    },
-    /* The features' extent [x0, y0, x1, y1] (Web Mercator 0..1), or null when there are none. */
-    _measure: function () {
-      var b = this._box, e = [Infinity, Infinity, -Infinity, -Infinity];
-      for (var i = 0; i < this._n; i++) {
-        if (b[4 * i] < e[0]) e[0] = b[4 * i];
-        if (b[4 * i + 1] < e[1]) e[1] = b[4 * i + 1];
-        if (b[4 * i + 2] > e[2]) e[2] = b[4 * i + 2];
-        if (b[4 * i + 3] > e[3]) e[3] = b[4 * i + 3];
-      }
-      return this._n ? e : null;
+      this._extent = packed.extent;  // [x0, y0, x1, y1] (Web Mercator 0..1), or null
     },
     getBounds: function () {
-      var e = this._extent || (this._extent = this._measure()) || [Infinity, Infinity, -Infinity, -Infinity];
+      var e = this._extent || [Infinity, Infinity, -Infinity, -Infinity];
       return L.latLngBounds(mercLatLng(e[0], e[3]), mercLatLng(e[2], e[1]));
     },
     /* One label text per feature (or none): drawn for the features in view. */
@@ -621,17 +609,12 @@
       var area = this._area, styleOf = this._styleOf, n = this._n, self = this;
       var styles = this._styles, paths = styles.map(function () { return { area: null, line: null }; });
       var labels = this._labels ? [] : null, small = SHAPE_SMALL_PX / world, pixels = null;
-      // A view of many features is drawn in slices (50,000 parcels at their extent: 55-105 ms
-      // in one go); until it is finished the canvas shows what it showed. How many are in view
-      // is counted first (a scan of the boxes: 50,000 in under a millisecond).
-      var next = 0, inView = 0;
-      for (var f = 0; f < n; f++) {
-        var b4 = 4 * f;
-        if (!(box[b4 + 2] < x0 || box[b4] > x1 || box[b4 + 3] < y0 || box[b4 + 1] > y1)) inView++;
-      }
-      var sliced = inView > P.slicing.shapeMin;
-      this._drawInSlices(sliced, true, function () {
-        var end = sliced ? Math.min(n, next + P.slicing.shapes) : n, i;
+      // A view is drawn in slices when it takes longer than one (50,000 parcels at their
+      // extent: 55-105 ms in one go, 10,000 35-60 ms); until it is finished the canvas shows
+      // what it showed.
+      var next = 0;
+      this._drawInSlices(true, true, function () {
+        var end = Math.min(n, next + P.slicing.shapes), i;
         for (i = next; i < end; i++) {
           var bx = 4 * i;
           if (box[bx + 2] < x0 || box[bx] > x1 || box[bx + 3] < y0 || box[bx + 1] > y1) continue;
@@ -1604,6 +1587,9 @@
   }
   function nextTurn() {
     var job = turns.shift();
+    // Building the layer counts as the task's drawing: its first view gets what is left of
+    // a slice (50,000 parcels: 15-20 ms of building, then 30 of drawing, one task of 51-53 ms).
+    taskDrawing();
     if (job) job();
     if (turns.length) setTimeout(nextTurn, 0);
     else turning = false;

@@ -69,14 +69,14 @@
     }
     var grid = gridPoints(x, y);
     return { n: n, x: x, y: y, colour: colour, palette: palette,
-             radius: Math.max(2, Math.min(base.radius || 5, 12)),
+             radius: Math.max(2, Math.min(base.radius || 5, 12)), extent: grid.extent,
              grid: grid.grid, cellStart: grid.start, cellOrder: grid.order };
   }
 
   /* The points by the cell of a grid over them (about 32 a cell), in their own order within a
    * cell (a counting sort): a pan finds the points reaching the strips it uncovers, and a close
    * view those in it, without a pass over all of them. ``start[c]..start[c + 1]`` in ``order``
-   * are cell c's (c = row * g + column). */
+   * are cell c's (c = row * g + column). ``extent``: [x0, y0, x1, y1] of the points, or null. */
   function gridPoints(x, y) {
     var n = x.length, x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, i;
     for (i = 0; i < n; i++) {
@@ -97,7 +97,8 @@
     for (i = 0; i < g * g; i++) start[i + 1] += start[i];
     var next = start.slice(0, g * g);
     for (i = 0; i < n; i++) order[next[cell[i]]++] = i;
-    return { grid: { g: g, x0: x0, y0: y0, cw: cw, ch: ch }, start: start, order: order };
+    return { grid: { g: g, x0: x0, y0: y0, cw: cw, ch: ch }, start: start, order: order,
+             extent: n ? [x0, y0, x1, y1] : null };
   }
 
   function packShapes(features, baseStyle) {
@@ -142,8 +143,16 @@
     }
     firstRing[n] = r;
     ringStart[rings] = vertices;
+    // The features' extent (null when there are none).
+    var e = [Infinity, Infinity, -Infinity, -Infinity];
+    for (i = 0; i < n; i++) {
+      if (box[4 * i] < e[0]) e[0] = box[4 * i];
+      if (box[4 * i + 1] < e[1]) e[1] = box[4 * i + 1];
+      if (box[4 * i + 2] > e[2]) e[2] = box[4 * i + 2];
+      if (box[4 * i + 3] > e[3]) e[3] = box[4 * i + 3];
+    }
     return { n: n, xy: xy, ringStart: ringStart, firstRing: firstRing, area: area, box: box,
-             styleOf: styleOf, styles: styles };
+             styleOf: styleOf, styles: styles, extent: n ? e : null };
   }
 
   /* A layer's GeoJSON as drawn: {points, shapes, others, fields, colours, count}, and the
