@@ -4,8 +4,10 @@ For each size the layer is imported through the running window (as after the imp
 timed until Leaflet holds every feature on the map. Then, with it shown: a zoom step and a pan
 of 300 px without animation, timed in the page (the redraw runs on the page's main thread inside
 the call), the longest stall of the GUI thread (a 10 ms Qt timer) and of the page (a 10 ms
-``setInterval``) while loading, the time to find the feature under a click, and the memory of
-the whole app (PSS of Python and every Chromium process) with the layer shown.
+``setInterval``, late also when the page's process waits for a core) while loading, the page's
+longest task while loading (Chromium's long tasks, over 50 ms; 0 when none), the time to find
+the feature under a click, and the memory of the whole app (PSS of Python and every Chromium
+process) with the layer shown.
 
 ``--frames`` (needs a display: run under ``xvfb-run``; Chromium still gets ``--disable-gpu``)
 adds the frames a user sees: animated pans of 300 px and animated zoom steps, as Leaflet runs
@@ -245,6 +247,7 @@ def main() -> None:
         return json.loads(js(view, "paragon.stats()"))["layers"]
 
     print(f"{'case':14} {'features':>9} {'on map s':>9} {'GUI stall':>10} {'page stall':>11} "
+          f"{'page task':>10} "
           f"{'zoom ms med/max':>16} {'pan ms med/max':>15} {'click ms':>9} {'PSS MB':>7}")
     for name in chosen:
         files = [write(folder, stem, features) for stem, features in CASES[name]()]
@@ -278,6 +281,7 @@ def main() -> None:
         gui_stall = ticker.stop()
         page_stall = float(js(view, "window.__stall.max"))
         long_tasks = js(view, "JSON.stringify(window.__long)")
+        page_task = max(json.loads(long_tasks), default=0)
         first_shapes = js(view, "JSON.stringify(paragon.lastShapeDraw || null)")
         # The view the user gets after an import: the layer's extent (the fly-to), settled.
         wait_until(lambda: False, timeout_s=1.5)
@@ -304,6 +308,7 @@ def main() -> None:
         memory, _n, parts = pss_mb()
         features = sum(wanted.values())
         print(f"{name:14} {features:9d} {on_map_s:9.2f} {gui_stall:10.0f} {page_stall:11.0f} "
+              f"{page_task:10.0f} "
               f"{med_max(moved['zoom']):>16} {med_max(moved['pan']):>15} "
               f"{click_ms if click_ms is not None else float('nan'):9.1f} {memory:7.0f}", flush=True)
         if shown:

@@ -775,3 +775,102 @@ def test_a_canvas_layer_with_nothing_in_view_is_hidden_until_the_view_meets_it(
     assert view_at(LON + 0.1, LAT) == {"Kallo": [True, True], "Aarlen": [False, False]}
     assert view_at(far[0] + 0.1, far[1]) == {"Kallo": [False, False], "Aarlen": [True, True]}
     assert view_at(LON + 0.1, LAT) == {"Kallo": [True, True], "Aarlen": [False, False]}
+
+
+def test_a_layer_smaller_than_the_view_has_a_canvas_of_its_own_size_not_drawn_again_on_a_pan(
+        open_window, qtbot, tmp_path):
+    """A layer whose extent is at most a quarter of the view (each way) is drawn on a canvas of
+    its extent, placed on the map like the window's: the same pixels as the window's canvas, and
+    a pan at the same zoom draws nothing (it moves with the map). Zoomed in past that, the
+    layer is drawn on the window's canvas again, kept at its size meanwhile."""
+    window = open_window("sofie.janssens")
+    points = lf.geojson(tmp_path / "punten.geojson", lf.points(
+        [(LON + (i % 40) * 0.0003, LAT + 0.004 + (i // 40) * 0.0003) for i in range(1200)]))
+    shapes = lf.geojson(tmp_path / "percelen.geojson", parcels(600, "perceel"))
+    import_and_wait(qtbot, window, ImportChoice(files=[(points, "Punten"), (shapes, "Percelen")]))
+    run_js(qtbot, window, f"""(function () {{
+        var map = paragon.map, out = window.__fitted = {{}};
+        var layers = Object.values(paragon.layers).map(function (e) {{
+            return e.parts || []; }}).flat().filter(function (p) {{ return p._x || p._xy; }});
+        function redraws() {{ return (paragon.pointRedraws || 0) + (paragon.shapeRedraws || 0); }}
+        function state() {{
+            return layers.map(function (l) {{
+                var c = l._canvas, at = L.DomUtil.getPosition(c);
+                return {{ kind: l._x ? 'points' : 'shapes', w: c.width, h: c.height, x: at.x, y: at.y,
+                         shown: c.style.display !== 'none' }};
+            }});
+        }}
+        function pixels(c) {{ return c.getContext('2d').getImageData(0, 0, c.width, c.height); }}
+        function inked(d) {{
+            var n = 0;
+            for (var q = 3; q < d.data.length; q += 4) if (d.data[q]) n++;
+            return n;
+        }}
+        // Each layer's fitted canvas against the window's canvas drawn for the same view.
+        function compare(k, then) {{
+            if (k === layers.length) {{ then(); return; }}
+            var l = layers[k], c = l._canvas, fit = pixels(c), at = L.DomUtil.getPosition(c);
+            l._frame = function (area) {{ return area; }};
+            l._drawn = null; l._last = null; l._reset();
+            paragon.afterDrawing(function () {{
+                delete l._frame;
+                var v = pixels(l._canvas), vat = L.DomUtil.getPosition(l._canvas), differ = 0;
+                l.__window = l._canvas;
+                var ox = at.x - vat.x, oy = at.y - vat.y;
+                for (var y = 0; y < fit.height; y++) for (var x = 0; x < fit.width; x++) {{
+                    var i = 4 * (y * fit.width + x), j = 4 * ((y + oy) * v.width + x + ox);
+                    for (var b = 0; b < 4; b++) if (fit.data[i + b] !== v.data[j + b]) {{ differ++; break; }}
+                }}
+                out.same.push([v.width, differ, inked(fit), inked(v)]);
+                l._drawn = null; l._reset();
+                paragon.afterDrawing(function () {{ compare(k + 1, then); }});
+            }});
+        }}
+        map.setView([{LAT + 0.006}, {LON + 0.02}], 12, {{animate: false}});
+        paragon.afterDrawing(function () {{
+            out.size = [map.getSize().x, map.getSize().y];
+            out.before = state();
+            var count = redraws();
+            map.panBy([120, 70], {{animate: false}});
+            paragon.afterDrawing(function () {{
+                out.panRedraws = redraws() - count;
+                out.after = state();
+                out.same = [];
+                compare(0, function () {{
+                    out.refitted = state();
+                    out.spare = layers.map(function (l) {{
+                        return [l.__window !== l._canvas, l.__window.width]; }});
+                    map.setView([{LAT + 0.006}, {LON + 0.005}], 18, {{animate: false}});
+                    paragon.afterDrawing(function () {{
+                        out.close = state();
+                        out.kept = layers.map(function (l) {{ return l._canvas === l.__window; }});
+                        out.done = 1;
+                    }});
+                }});
+            }});
+        }});
+        return 0; }})()""")
+    qtbot.waitUntil(lambda: run_js(qtbot, window, "window.__fitted.done || 0") == 1, timeout=20000)
+    out = json.loads(run_js(qtbot, window, "JSON.stringify(window.__fitted)"))
+    width, height = out["size"]
+    assert {s["kind"] for s in out["before"]} == {"points", "shapes"}
+    for layer in out["before"]:  # a canvas of the layer's size, not the window's
+        assert layer["shown"]
+        assert 0 < layer["w"] < width * 0.7
+        assert 0 < layer["h"] < height * 0.7
+    assert out["panRedraws"] == 0  # the pan drew nothing ...
+    assert out["after"] == out["before"]  # ... the canvases stayed where they are on the map
+    for window_width, differ, inked_fitted, inked_view in out["same"]:
+        assert window_width >= width  # (compared with the window's canvas)
+        assert inked_fitted > 0
+        assert inked_fitted == inked_view  # the whole layer on it ...
+        assert differ == 0  # ... with the pixels of the window's canvas
+    assert out["refitted"] == out["after"]
+    # The window's canvas is kept, hidden, at its size while the layer fits its own (a canvas
+    # that changes size costs Chromium new images in its next frames) ...
+    assert all(apart and spare_width >= width for apart, spare_width in out["spare"])
+    for layer in out["close"]:  # zoomed in past the layer's size: the view's canvas again ...
+        assert layer["shown"]
+        assert layer["w"] >= width
+        assert layer["h"] >= height
+    assert out["kept"] == [True, True]  # ... and shown again when the view is closer

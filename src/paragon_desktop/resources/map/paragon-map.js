@@ -109,13 +109,39 @@
   var canvasLayerBase = {
     setOpacity: function (opacity) {
       this._opacity = opacity;
-      if (this._canvas) this._canvas.style.opacity = String(opacity);
+      [this._canvas, this._spare].forEach(function (c) { if (c) c.style.opacity = String(opacity); });
     },
-    onAdd: function (map) {
-      var canvas = (this._canvas = L.DomUtil.create("canvas", this._className + " leaflet-zoom-animated"));
+    _makeCanvas: function (fitted) {
+      var canvas = L.DomUtil.create("canvas", this._className + " leaflet-zoom-animated");
       canvas.style.opacity = String(this._opacity);
       canvas.style.pointerEvents = "none";
-      map.getPane(this._pane || "overlayPane").appendChild(canvas);
+      canvas.paragonFitted = fitted;
+      this._map.getPane(this._pane || "overlayPane").appendChild(canvas);
+      return canvas;
+    },
+    /* The canvas a view is drawn on: the window's (``fitted`` false) or one of the layer's size
+     * (``_frame``). Each kind keeps its own canvas, the other one hidden: a canvas that changes
+     * size costs Chromium new images in its next frames (twenty layers going from a canvas of
+     * their size to the window's: 130-210 ms in each of two zoom steps). */
+    _canvasFor: function (fitted) {
+      if (this._canvas.paragonFitted === fitted) return this._canvas;
+      if (!this._spare) {
+        this._spare = this._makeCanvas(fitted);
+        this._spare.style.display = "none";
+      }
+      return this._spare;
+    },
+    /* ``canvas`` (from ``_canvasFor``) is the one shown from now on. */
+    _show: function (canvas) {
+      if (canvas !== this._canvas) {
+        this._canvas.style.display = "none";
+        this._spare = this._canvas;
+        this._canvas = canvas;
+      }
+      canvas.style.display = "";
+    },
+    onAdd: function (map) {
+      this._canvas = this._makeCanvas(false);
       map.on("moveend zoomend resize viewreset", this._reset, this);
       map.on("zoomanim", this._animateZoom, this);
       clickable(map, this, true);
@@ -124,7 +150,8 @@
     },
     onRemove: function (map) {
       L.DomUtil.remove(this._canvas);
-      this._canvas = null;
+      if (this._spare) L.DomUtil.remove(this._spare);
+      this._canvas = this._spare = null;
       this._image = null;
       this._drawn = null;
       this._lastAt = null;  // the point layer's working arrays, made again when shown
@@ -176,10 +203,30 @@
       var e = this._extent;
       if (e && !(e[2] < x0 || e[0] > x1 || e[3] < y0 || e[1] > y1)) return false;
       this._canvas.style.display = "none";
+      this._drawn = null;  // drawn again once a view meets the layer (a fitted canvas too)
       this._job = null;  // an unfinished view stops
       this._last = null;  // what the canvas held is not the start of a pan
       viewsDrawn();
       return true;
+    },
+    /* Where the canvas goes for a view whose canvas area is ``area`` ({x, y, w, h}: layer
+     * points, CSS pixels): that area, or, when the layer's extent with ``reach`` pixels around
+     * it is at most a quarter as wide and high, the extent alone (``fitted``), placed in the map's
+     * layer points like the area. A fitted canvas holds the whole layer: a pan at the same zoom
+     * draws nothing, and the page hands Chromium a canvas of the layer's size, not the
+     * window's (twenty layers redrawn in one frame: 35 ms of copying full-window canvases).
+     * A quarter, not all: a layer the app flies to fills at least half the view, and stays on
+     * the window's canvas when the user zooms in from there (a canvas shown at a new size costs
+     * Chromium new images in its next frames: twenty layers, 120-190 ms in the first zoom step
+     * with half). Not with labels, which reach past their feature's box. */
+    _frame: function (area, reach) {
+      var e = this._extent, map = this._map;
+      if (!e || this._labels) return area;
+      var world = 256 * Math.pow(2, map.getZoom()), origin = map.getPixelOrigin();
+      var x0 = Math.floor(e[0] * world - origin.x - reach), y0 = Math.floor(e[1] * world - origin.y - reach);
+      var x1 = Math.ceil(e[2] * world - origin.x + reach), y1 = Math.ceil(e[3] * world - origin.y + reach);
+      if (4 * (x1 - x0) > area.w || 4 * (y1 - y0) > area.h) return area;
+      return { x: x0, y: y0, w: x1 - x0, h: y1 - y0, fitted: true };
     },
     _animateZoom: function (e) {
       if (!this._bounds) return;  // nothing shown yet (its first view is being drawn)
@@ -355,44 +402,49 @@
     /* Drawn by writing pixels: drawImage or arc() per point is slow in Chromium's software
      * canvas (no GPU here, nor on many crisis-cell laptops); this takes a few ms per 10,000. */
     _reset: function () {
-      var map = this._map, canvas = this._canvas;
-      if (!map || !canvas) return;
-      var size = map.getSize(), ratio = window.devicePixelRatio || 1;
-      var topLeft = map.containerPointToLayerPoint([0, 0]);
+      var map = this._map;
+      if (!map || !this._canvas) return;
+      var size = map.getSize(), ratio = window.devicePixelRatio || 1, reach = this._radius + 1;
+      var viewLeft = map.containerPointToLayerPoint([0, 0]);
+      var frame = this._frame({ x: viewLeft.x, y: viewLeft.y, w: size.x, h: size.y }, reach);
+      var topLeft = L.point(frame.x, frame.y), fitted = !!frame.fitted;
       var origin = map.getPixelOrigin(), zoom = map.getZoom();
       // One zoom step fires viewreset, zoomend and moveend: the view is drawn once.
-      var view = [zoom, origin.x, origin.y, topLeft.x, topLeft.y, size.x, size.y, ratio].join();
+      var view = [zoom, origin.x, origin.y, frame.x, frame.y, frame.w, frame.h, ratio].join();
       if (view === this._drawn) {
         // Undoes a zoom animation's scale; an unfinished view is placed when it is shown.
-        if (!this._job) L.DomUtil.setPosition(canvas, topLeft);
+        if (!this._job) L.DomUtil.setPosition(this._canvas, topLeft);
         return;
       }
       this._drawn = view;
-      var reach = this._radius + 1, world0 = 256 * Math.pow(2, zoom);
-      var vx = origin.x + topLeft.x, vy = origin.y + topLeft.y;
+      var canvas = this._canvasFor(fitted), world0 = 256 * Math.pow(2, zoom);
+      var vx = origin.x + viewLeft.x, vy = origin.y + viewLeft.y;
       if (this._away((vx - reach) / world0, (vy - reach) / world0,
                      (vx + size.x + reach) / world0, (vy + size.y + reach) / world0)) return;
       P.pointRedraws = (P.pointRedraws || 0) + 1;
-      var W = Math.max(1, Math.round(size.x * ratio)), H = Math.max(1, Math.round(size.y * ratio));
+      var W = Math.max(1, Math.round(frame.w * ratio)), H = Math.max(1, Math.round(frame.h * ratio));
       var ctx = canvas.getContext("2d"), stamp = this._stamp(ratio);
       // A pan at the same zoom: what was drawn moves along and only the uncovered strips are
-      // drawn (a million points: every disc in view was written again on each pan).
-      var last = this._last, sx = 0, sy = 0;
+      // drawn (a million points: every disc in view was written again on each pan). A fitted
+      // canvas is never moved along (nor the start of a move): a pan does not draw it at all.
+      var last = fitted ? null : this._last, sx = 0, sy = 0;
       if (last && this._image && last.zoom === zoom && last.ox === origin.x && last.oy === origin.y
           && last.W === W && last.H === H && last.ratio === ratio) {
         sx = (topLeft.x - last.tx) * ratio; sy = (topLeft.y - last.ty) * ratio;
       }
       var shift = (sx || sy) && sx === Math.round(sx) && sy === Math.round(sy)
         && Math.abs(sx) < W / 2 && Math.abs(sy) < H / 2;
-      this._last = { zoom: zoom, ox: origin.x, oy: origin.y, tx: topLeft.x, ty: topLeft.y,
-                     W: W, H: H, ratio: ratio };
+      this._last = fitted ? null : { zoom: zoom, ox: origin.x, oy: origin.y, tx: topLeft.x,
+                                     ty: topLeft.y, W: W, H: H, ratio: ratio };
       if (!this._image || this._image.width !== W || this._image.height !== H) {
         this._image = ctx.createImageData(W, H);  // kept: not a new full-window buffer per draw
         this._pixels = new Uint32Array(this._image.data.buffer);
       } else if (!shift) {
         this._pixels.fill(0);
       }
-      var bounds = map.getBounds(), world = 256 * Math.pow(2, zoom);
+      var bounds = L.latLngBounds(map.layerPointToLatLng(topLeft),
+                                  map.layerPointToLatLng(topLeft.add([frame.w, frame.h])));
+      var world = 256 * Math.pow(2, zoom);
       var dx = origin.x + topLeft.x, dy = origin.y + topLeft.y;
       var image = this._image, pixels = this._pixels;
       // The uncovered strips: columns [ex0, ex1) and rows [ey0, ey1); everything when not a pan.
@@ -490,10 +542,10 @@
         if (done === n) { phase++; done = 0; }
         return phase === phases.length;
       }, function () {
-        canvas.style.display = "";
+        self._show(canvas);
         if (canvas.width !== W || canvas.height !== H) {
           canvas.width = W; canvas.height = H;
-          canvas.style.width = size.x + "px"; canvas.style.height = size.y + "px";
+          canvas.style.width = frame.w + "px"; canvas.style.height = frame.h + "px";
         }
         L.DomUtil.setPosition(canvas, topLeft);
         self._zoom = zoom;
@@ -572,6 +624,9 @@
       this._labels = null;
       this._labelsDrawn = 0;
       this._extent = packed.extent;  // [x0, y0, x1, y1] (Web Mercator 0..1), or null
+      // How far a feature's drawing reaches past its box (half its widest stroke, the joins).
+      this._reach = 2 + Math.ceil(Math.max.apply(null, packed.styles.map(function (st) {
+        return st.weight / 2; }).concat([0])));
     },
     getBounds: function () {
       var e = this._extent || [Infinity, Infinity, -Infinity, -Infinity];
@@ -584,27 +639,32 @@
       this._reset();
     },
     _reset: function () {
-      var map = this._map, canvas = this._canvas;
-      if (!map || !canvas) return;
+      var map = this._map;
+      if (!map || !this._canvas) return;
       var size = map.getSize(), ratio = window.devicePixelRatio || 1, pad = SHAPE_PADDING;
-      var min = map.containerPointToLayerPoint([-size.x * pad, -size.y * pad]).round();
+      var area = map.containerPointToLayerPoint([-size.x * pad, -size.y * pad]).round();
+      var aw = Math.round(size.x * (1 + 2 * pad)), ah = Math.round(size.y * (1 + 2 * pad));
+      var frame = this._frame({ x: area.x, y: area.y, w: aw, h: ah }, this._reach);
+      var min = L.point(frame.x, frame.y);
       var origin = map.getPixelOrigin(), zoom = map.getZoom();
-      var view = [zoom, origin.x, origin.y, min.x, min.y, size.x, size.y, ratio].join();
+      var view = [zoom, origin.x, origin.y, frame.x, frame.y, frame.w, frame.h, ratio].join();
       if (view === this._drawn) {
         // Undoes a zoom animation's scale; an unfinished view is placed when it is shown.
-        if (!this._job) L.DomUtil.setPosition(canvas, min);
+        if (!this._job) L.DomUtil.setPosition(this._canvas, min);
         return;
       }
       this._drawn = view;
+      var canvas = this._canvasFor(!!frame.fitted);
       P.shapeRedraws = (P.shapeRedraws || 0) + 1;
       var t0 = performance.now();
-      var w = Math.round(size.x * (1 + 2 * pad)), h = Math.round(size.y * (1 + 2 * pad));
+      var w = frame.w, h = frame.h;
       var W = Math.max(1, Math.round(w * ratio)), H = Math.max(1, Math.round(h * ratio));
       var ctx = canvas.getContext("2d");
       var bounds = L.latLngBounds(map.layerPointToLatLng(min), map.layerPointToLatLng(min.add([w, h])));
-      var world = 256 * Math.pow(2, zoom), dx = origin.x + min.x, dy = origin.y + min.y;
+      var world = 256 * Math.pow(2, zoom), ax = origin.x + area.x, ay = origin.y + area.y;
+      if (this._away(ax / world, ay / world, (ax + aw) / world, (ay + ah) / world)) return;
+      var dx = origin.x + min.x, dy = origin.y + min.y;
       var x0 = dx / world, y0 = dy / world, x1 = (dx + w) / world, y1 = (dy + h) / world;
-      if (this._away(x0, y0, x1, y1)) return;
       var box = this._box, xy = this._xy, ringStart = this._ringStart, first = this._firstRing;
       var area = this._area, styleOf = this._styleOf, n = this._n, self = this;
       var styles = this._styles, paths = styles.map(function () { return { area: null, line: null }; });
@@ -648,7 +708,7 @@
         return next === n;
       }, function () {
         var t1 = performance.now();
-        canvas.style.display = "";
+        self._show(canvas);
         if (canvas.width !== W || canvas.height !== H) {
           canvas.width = W; canvas.height = H;
           canvas.style.width = w + "px"; canvas.style.height = h + "px";
