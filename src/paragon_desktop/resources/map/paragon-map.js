@@ -121,8 +121,8 @@
     },
     /* The canvas a view is drawn on: the window's (``fitted`` false) or one of the layer's size
      * (``_frame``). Each kind keeps its own canvas, the other one hidden: a canvas that changes
-     * size costs Chromium new images in its next frames (twenty layers going from a canvas of
-     * their size to the window's: 130-210 ms in each of two zoom steps). */
+     * size costs Chromium new images in its next two frames (twenty layers going from a canvas
+     * of their size to the window's: 120-210 ms in a zoom step). */
     _canvasFor: function (fitted) {
       if (this._canvas.paragonFitted === fitted) return this._canvas;
       if (!this._spare) {
@@ -165,8 +165,7 @@
     /* Run ``step()`` until it answers that the view is done, then ``show()``: at once, or
      * (``sliced``) in slices, one per task of the page, each ending once the task has spent
      * about ``P.slicing.ms`` drawing (the first ``wholeMs``), so that the page keeps
-     * answering; a newer view (or the
-     * layer leaving) stops an unfinished one. A view that ``mayWait`` starts in a later task
+     * answering; a newer view (or the layer leaving) stops an unfinished one. A view that ``mayWait`` starts in a later task
      * when this one has drawn other layers' views for ``P.slicing.turnMs`` already (twenty
      * layers redrawn after the fly-to that ends an import: up to 100 ms in one task). */
     _drawInSlices: function (sliced, mayWait, step, show) {
