@@ -162,18 +162,20 @@
       map.off("zoomanim", this._animateZoom, this);
       clickable(map, this, false);
     },
-    /* Run ``step()`` until it answers that the view is done, then ``show()``: at once, or
-     * (``sliced``) in slices, one per task of the page, each ending once the task has spent
-     * about ``P.slicing.ms`` drawing (the first ``wholeMs``), so that the page keeps
-     * answering; a newer view (or the layer leaving) stops an unfinished one. A view that ``mayWait`` starts in a later task
-     * when this one has drawn other layers' views for ``P.slicing.turnMs`` already (twenty
-     * layers redrawn after the fly-to that ends an import: up to 100 ms in one task). */
-    _drawInSlices: function (sliced, mayWait, step, show) {
-      var self = this, job = (this._job = {}), slices = 0;
+    /* Run ``step()`` until it answers that the view is done, then ``show()``. A whole view
+     * (``sliced``) is drawn in slices, one per task of the page, each ending once the task has
+     * spent about ``P.slicing.ms`` drawing (the first ``wholeMs``), so that the page keeps
+     * answering; it starts in a later task when this one has drawn other layers' views for
+     * ``P.slicing.turnMs`` already (twenty layers redrawn after the fly-to that ends an import:
+     * up to 100 ms in one task). A newer view (or the layer leaving) stops an unfinished one.
+     * Otherwise (a pan's strips) it is drawn at once. */
+    _drawInSlices: function (sliced, step, show) {
+      var self = this, job = (this._job = {}), slices = 0, waited = false;
       function run() {
         if (self._job !== job) return;
-        if (mayWait && slices === 0 && taskDrawing() >= (appMove ? P.slicing.ms : P.slicing.turnMs)) {
-          mayWait = false;
+        if (sliced && !waited && slices === 0
+            && taskDrawing() >= (appMove ? P.slicing.ms : P.slicing.turnMs)) {
+          waited = true;
           nextTask(run);
           return;
         }
@@ -534,7 +536,7 @@
       var self = this, phases = lastAt ? [crowd, draw] : [draw], phase = 0, done = 0;
       var sliced = !shift, finished = this._last;
       if (!shift) this._last = null;
-      this._drawInSlices(sliced, !shift, function () {
+      this._drawInSlices(sliced, function () {
         var to = sliced ? Math.min(n, done + P.slicing.points) : n;
         phases[phase](done, to);
         done = to;
@@ -672,7 +674,7 @@
       // extent: 55-105 ms in one go, 10,000 35-60 ms); until it is finished the canvas shows
       // what it showed.
       var next = 0;
-      this._drawInSlices(true, true, function () {
+      this._drawInSlices(true, function () {
         var end = Math.min(n, next + P.slicing.shapes), i;
         for (i = next; i < end; i++) {
           var bx = 4 * i;
