@@ -247,6 +247,66 @@ def test_a_big_view_is_drawn_in_slices_and_a_newer_view_wins(open_window, qtbot,
     assert same[0] == 0  # ... and not one pixel differs from drawing the panned view at once
 
 
+def test_a_click_while_a_view_is_drawn_in_slices_leaves_the_view_whole(open_window, qtbot, tmp_path):
+    """A click on the point layer while its view is still being drawn, slice by slice, finds the
+    point there and does not change what the unfinished view goes on to draw: the finished image
+    is the same as drawing that view at once (the click's search once wrote its list of nearby
+    points over the one the slices were drawing from)."""
+    window = open_window("sofie.janssens")
+    coords = [(LON + (i % 100) * 0.0005, LAT + (i // 100) * 0.0005) for i in range(5000)]
+    path = lf.geojson(tmp_path / "adressen.geojson", lf.points(coords, naam="adres"))
+    import_and_wait(qtbot, window, ImportChoice(files=[(path, "Laag")]))
+    qtbot.wait(700)  # the fly-to the new layer
+    at = (LAT + 5 * 0.0005, LON + 24 * 0.0005)  # a point near the layer's bottom edge, in view
+    run_js(qtbot, window, f"""
+        var map = paragon.map, layer = Object.values(paragon.layers).map(function (e) {{
+            return e.parts; }}).flat().filter(function (p) {{ return p._x; }})[0];
+        function image() {{
+            var c = layer._canvas;
+            return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
+        }}
+        layer._crowded = 1e12;  // crowded: a pass that finds the last point at each pixel, then the discs
+        var keep = paragon.slicing;
+        paragon.slicing = Object.assign({{}}, keep, {{points: 20, ms: 0, wholeMs: 0}});
+        window.__clicked = null;
+        map.setView([{at[0]}, {at[1]}], 16, {{animate: false}});
+        var busy = 0, candidates = 0, found = -2, crowded = false;
+        // As a user's click would come: in a task of the page's of its own, after the view's first
+        // slice (the page's tasks run in their order).
+        paragon.nextTask(function () {{
+            busy = paragon.drawingViews(); candidates = paragon.pointCandidates;
+            var p = map.latLngToContainerPoint([{at[0]}, {at[1]}]);
+            found = layer.hit(map.containerPointToLatLng(p), p);
+            map.fire('click', {{latlng: map.containerPointToLatLng(p), containerPoint: p}});
+            paragon.afterDrawing(done);
+        }});
+        function done() {{
+            var sliced = image(), differ = 0, inked = 0;
+            paragon.slicing = keep;
+            crowded = paragon.pointsCrowded;
+            layer._last = null; layer._drawn = null; layer._reset();  // at once: 589 points
+            var whole = image();
+            for (var i = 0; i < whole.length; i++) {{
+                if (whole[i] !== sliced[i]) differ++;
+                if (whole[i]) inked++;
+            }}
+            window.__clicked = JSON.stringify([busy, candidates, crowded, found, differ, inked]);
+        }}
+        0""")
+    qtbot.waitUntil(lambda: isinstance(run_js(qtbot, window, "window.__clicked || 0"), str),
+                    timeout=20000)
+    busy, candidates, crowded, found, differ, inked = json.loads(run_js(qtbot, window, "window.__clicked"))
+    assert busy == 1  # the click came while the view was still being drawn ...
+    assert 0 < candidates < 2500  # ... from the points the grid has near the view ...
+    assert crowded  # ... in two passes (the second starts again from the list's first point) ...
+    assert found == 24 + 5 * 100  # ... and found the point under it ...
+    assert inked > 0
+    assert differ == 0  # ... and the finished view is the same as the view drawn at once
+    qtbot.waitUntil(lambda: "adres" in run_js(qtbot, window, "(document.querySelector("
+                                              "'.leaflet-popup-content') || {}).textContent || ''"),
+                    timeout=10000)  # the click's popup
+
+
 def import_four_canvas_layers(qtbot, window, tmp_path: Path) -> None:
     """Three point layers and one of parcels, each big enough to be drawn on its own canvas."""
     files = []

@@ -257,6 +257,7 @@
   var taskChannel = new MessageChannel(), tasks = [];
   taskChannel.port1.onmessage = function () { tasks.shift()(); };
   function nextTask(fn) { tasks.push(fn); taskChannel.port2.postMessage(0); }
+  P.nextTask = nextTask;  // (tests: a task after those the page has already queued)
 
   /* How long this task of the page has been drawing views: since its first draw began (a
    * microtask, which runs when the task ends, starts the count again). */
@@ -332,8 +333,9 @@
     },
     /* The points in the cells that meet these rectangles of the canvas ([x0, x1, y0, y1] in
      * device pixels), in their order: a list to draw instead of every point, or null when that
-     * would not save much (most points are in them). */
-    _candidates: function (rects, world, dx, dy, ratio) {
+     * would not save much (most points are in them). ``own``: in a new array, not in the one
+     * the draws share. */
+    _candidates: function (rects, world, dx, dy, ratio, own) {
       var grid = this._grid, n = this._x.length;
       if (!grid || !this._cellOrder) return null;
       var g = grid.g, start = this._cellStart, order = this._cellOrder, ranges = [], total = 0;
@@ -361,7 +363,10 @@
         }
       }
       if (total > n / 2) return null;
-      var list = this._list && this._list.length >= total ? this._list : (this._list = new Uint32Array(n));
+      // A view's draw keeps its list (a view of ``_list``) across its slices: a click between
+      // them gets a list of its own, or the draw goes on from the click's points.
+      var list = own ? new Uint32Array(total)
+        : this._list && this._list.length >= total ? this._list : (this._list = new Uint32Array(n));
       var m = 0;
       for (k = 0; k < ranges.length; k++) {
         for (cy = ranges[k][2]; cy <= ranges[k][3]; cy++) {
@@ -565,7 +570,7 @@
       // The points of the grid cells around the click, in their order (the last one nearest
       // wins, as when all of them are measured).
       var list = this._candidates([[containerPoint.x - r, containerPoint.x + r,
-                                    containerPoint.y - r, containerPoint.y + r]], world, ox, oy, 1);
+                                    containerPoint.y - r, containerPoint.y + r]], world, ox, oy, 1, true);
       var n = list ? list.length : this._x.length;
       for (var j = 0; j < n; j++) {
         var i = list ? list[j] : j;
