@@ -15,16 +15,23 @@ os.environ.setdefault("PARAGON_CONFIG_DIR", str(HOME / "config"))
 
 
 def demo_database() -> Path:
-    from paragon_desktop.services.demo import build_demo
-    from paragon_desktop.storage.db import Database
-    from paragon_desktop.storage.migrate import upgrade
+    """The demo workspace, built once in a process of its own: building it reads the demo's layer
+    files with GDAL, which the app's window process otherwise never loads (its memory is
+    measured as a user's app is, one that did not build the demo)."""
+    import subprocess
+    import sys
 
     path = HOME / "bench.db"
     if not path.exists():
-        db = Database.open(path)
-        upgrade(db.engine)
-        build_demo(db)
-        db.dispose()
+        subprocess.run([sys.executable, "-c", (
+            "import sys\n"
+            "from paragon_desktop.services.demo import build_demo\n"
+            "from paragon_desktop.storage.db import Database\n"
+            "from paragon_desktop.storage.migrate import upgrade\n"
+            "db = Database.open(sys.argv[1])\n"
+            "upgrade(db.engine)\n"
+            "build_demo(db)\n"
+            "db.dispose()\n"), str(path)], check=True)
     return path
 
 

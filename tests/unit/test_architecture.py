@@ -1,6 +1,9 @@
 """DESIGN.md's one rule: imports flow domain <- storage, gis <- services <- ui <- app."""
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import paragon_desktop
@@ -133,3 +136,22 @@ def test_controllers_see_the_window_only_through_their_context():
                  for name in _imports(path)
                  if name in ("paragon_desktop.ui.main_window", "paragon_desktop.app")]
     assert offenders == []
+
+
+def test_the_windows_process_never_loads_gdal():
+    """Only the layer reader process reads files with GDAL (pyogrio): importing every module of
+    the app, as the window's process may, loads none of it (GDAL was 45 MB of the window's
+    memory)."""
+    script = (
+        "import importlib, pkgutil, sys\n"
+        "import paragon_desktop\n"
+        "for m in pkgutil.walk_packages(paragon_desktop.__path__, 'paragon_desktop.'):\n"
+        "    if m.name != 'paragon_desktop.__main__':\n"
+        "        importlib.import_module(m.name)\n"
+        "print(len(sys.modules), sorted(n for n in sys.modules if n.split('.')[0] in ('pyogrio', 'osgeo')))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                         timeout=120, check=True).stdout.split(" ", 1)
+    assert int(out[0]) > 300  # the app's modules were imported ...
+    assert out[1].strip() == "[]"  # ... and GDAL was not

@@ -17,12 +17,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyogrio
 import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError, ProjError
@@ -56,10 +55,20 @@ _KML_NOISE = {"tessellate", "extrude", "visibility", "drawOrder", "altitudeMode"
 _GPX_SUBLAYERS = ("waypoints", "routes", "tracks")
 _LINKED_CRS = re.compile(rb'"crs"\s*:\s*\{[^{}]*"type"\s*:\s*"link"')
 
-pyogrio.set_gdal_config_options({"LIBKML_RESOLVE_STYLE": "YES"})
-# Files never make GDAL go on the network, in this process either (the reader process also has
-# no sockets at all, see sandbox.py).
-pyogrio.set_gdal_config_options({k: v for k, v in NO_NETWORK_ENV.items() if k.startswith(("GDAL_", "CPL_"))})
+
+
+@cache
+def load_gdal() -> Any:
+    """pyogrio, set up: imported by the first read, so that the window's process, which reads
+    no file itself (the reader process does), never loads GDAL (45 MB of its memory)."""
+    import pyogrio
+
+    pyogrio.set_gdal_config_options({"LIBKML_RESOLVE_STYLE": "YES"})
+    # Files never make GDAL go on the network, in this process either (the reader process also
+    # has no sockets at all, see sandbox.py).
+    pyogrio.set_gdal_config_options({k: v for k, v in NO_NETWORK_ENV.items()
+                                     if k.startswith(("GDAL_", "CPL_"))})
+    return pyogrio
 
 Progress = Callable[[float, str], None]
 
@@ -224,7 +233,7 @@ def _read_part(name: str, source: str, layer: str | None, is_kml: bool,
     kwargs: dict[str, Any] = {}
     table = ""
     if is_kml:
-        table = (layer or pyogrio.list_layers(source)[0][0]).replace('"', '""')
+        table = (layer or load_gdal().list_layers(source)[0][0]).replace('"', '""')
         kwargs = {"sql": f'SELECT *, OGR_STYLE AS {_STYLE_FIELD} FROM "{table}"',
                   "sql_dialect": "OGRSQL"}
     elif layer:
@@ -235,7 +244,7 @@ def _read_part(name: str, source: str, layer: str | None, is_kml: bool,
             py_warnings.simplefilter("ignore", RuntimeWarning)
             # Times as the file writes them (ISO 8601 with their offset): as numbers, an offset
             # was dropped and 10:48+02:00 became a naive 10:48.
-            meta, _fids, geometries, values = pyogrio.raw.read(source, datetime_as_string=True,
+            meta, _fids, geometries, values = load_gdal().raw.read(source, datetime_as_string=True,
                                                                **kwargs)
     except Exception as exc:
         if "projection" in str(exc).lower() or "crs" in str(exc).lower():
@@ -280,7 +289,7 @@ def _linear_rings(source: str, table: str, wkb: np.ndarray, geoms: np.ndarray,
     empty = [i for i, w in enumerate(wkb) if w is not None and len(w) == 0]
     if not empty:
         return
-    _meta, _fids, _geometries, values = pyogrio.raw.read(
+    _meta, _fids, _geometries, values = load_gdal().raw.read(
         source, sql=f'SELECT OGR_GEOM_WKT AS paragon_wkt FROM "{table}"', sql_dialect="OGRSQL",
         read_geometry=False)
     texts = values[0]
@@ -307,13 +316,13 @@ def _sources(path: Path, source_format: str, zipped: safety.ZipContents | None
     """(GDAL source, layer, read KML styles, sublayer label) for every layer in the file."""
     text = str(path)
     if source_format in ("KML", "KMZ"):
-        layers = _at_most(path.name, [n for n, _ in pyogrio.list_layers(text)])
+        layers = _at_most(path.name, [n for n, _ in load_gdal().list_layers(text)])
         return [(text, n, True, n if len(layers) > 1 else None) for n in layers]
     if source_format == "GPX":
-        available = {n for n, _ in pyogrio.list_layers(text)}
+        available = {n for n, _ in load_gdal().list_layers(text)}
         return [(text, n, False, n) for n in _GPX_SUBLAYERS if n in available]
     if source_format == "GeoPackage":
-        layers = _at_most(path.name, [n for n, geometry_type in pyogrio.list_layers(text)
+        layers = _at_most(path.name, [n for n, geometry_type in load_gdal().list_layers(text)
                                       if geometry_type])
         return [(text, n, False, n if len(layers) > 1 else None) for n in layers]
     if source_format == "Shapefile":

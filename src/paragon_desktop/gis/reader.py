@@ -340,7 +340,9 @@ def _refuse(out: IO[bytes], error: LayerReadError) -> None:
 def child_main() -> int:
     """Import everything, wait for one request, lock down, read, answer, exit."""
     from paragon_desktop.gis import sandbox
-    from paragon_desktop.gis.layers import read_layer  # the slow imports, before the request
+    from paragon_desktop.gis.layers import load_gdal, read_layer  # the slow imports, before reading
+
+    load_gdal()  # GDAL too (the window's process never loads it), before the limits
 
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write into the frames
