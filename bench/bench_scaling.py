@@ -210,8 +210,15 @@ CLICK = """(function () {
   m.closePopup();
   window.__click = null;
   m.once('popupopen', function () { window.__click = performance.now() - t; });
-  m.fire('click', {latlng: m.containerPointToLatLng(p), containerPoint: p});
+  var ll = m.containerPointToLatLng(p);
+  // What the click found: each canvas layer's feature there (-1: none), from top to bottom.
+  window.__hits = (paragon.clickables || []).map(function (l) { return l.hit(ll, p); });
+  m.fire('click', {latlng: ll, containerPoint: p});
   return 0; })()"""
+# The click's time once its popup opened, -1 until then (a JS null comes back as "", not None:
+# waiting for "not None" ended at once, and a popup slower than that one question was counted
+# as none).
+CLICKED = "typeof window.__click === 'number' ? window.__click : -1"
 
 
 def js(view, script: str):
@@ -297,9 +304,12 @@ def main() -> None:
                     (sum(c[0] for c in feature[0][:-1]) / (len(feature[0]) - 1),
                      sum(c[1] for c in feature[0][:-1]) / (len(feature[0]) - 1)))
         js(view, CLICK % (lat, lon))
-        wait_until(lambda: js(view, "window.__click") is not None, timeout_s=10)
-        answer = js(view, "window.__click")
-        click_ms = float(answer) if isinstance(answer, int | float) else None
+        wait_until(lambda: js(view, CLICKED) >= 0, timeout_s=10)
+        answer = js(view, CLICKED)
+        click_ms = answer if answer >= 0 else None
+        if click_ms is None:  # why: the layers' hits, and the question the click asked
+            print("   no popup: hits", js(view, "JSON.stringify(window.__hits)"), "asked",
+                  js(view, "JSON.stringify(paragon.lastAsk || null)"), flush=True)
         js(view, f"paragon.map.setView([{CENTRE[1]}, {CENTRE[0]}], 13, {{animate: false}}); 0")
         wait_until(lambda: False, timeout_s=1.0)
         if "--trim" in sys.argv:

@@ -1678,8 +1678,13 @@
     // A canvas layer's feature: its properties are asked for when its popup opens.
     function askPopup(part) {
       return function (i, latlng) {
+        // (For diagnostics and benchmarks: the last click's question and its answer.)
+        var asked = P.lastAsk = { id: id, revision: revision, index: i, at: performance.now() };
         P.source.ask({ op: "properties", id: id, revision: revision, part: part, index: i })
           .then(function (properties) {
+            asked.answered = performance.now() - asked.at;
+            asked.found = !!properties;
+            asked.current = P.layers[id] === entry && entry.revision === revision;
             if (properties && P.layers[id] === entry && entry.revision === revision) {
               L.popup().setLatLng(latlng).setContent(popup(properties)).openOn(P.map);
             }
