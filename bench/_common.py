@@ -48,7 +48,7 @@ def wait_until(predicate, timeout_s: float = 60.0, poll_ms: int = 1) -> None:
 
     from PySide6.QtCore import QEventLoop, QTimer
 
-    if predicate():  # already true: quitting a loop before it runs would leave exec() waiting
+    if predicate():
         return
     loop = QEventLoop()
     deadline = time.monotonic() + timeout_s
@@ -59,7 +59,9 @@ def wait_until(predicate, timeout_s: float = 60.0, poll_ms: int = 1) -> None:
         else:
             QTimer.singleShot(poll_ms, poll)
 
-    poll()
+    # The first check too runs inside exec(): a loop told to quit before it runs ignores it and
+    # waits for ever (a predicate that runs the event loop itself can turn true in between).
+    QTimer.singleShot(0, poll)
     loop.exec()
 
 
