@@ -396,6 +396,50 @@ def test_after_a_move_the_app_makes_layers_take_turns_sooner(open_window, qtbot,
     assert waiting("map.panBy([120, 40], {animate: false});") == 0  # the user's again
 
 
+def test_the_end_of_the_apps_fly_to_makes_no_view_in_its_own_frame(open_window, qtbot, tmp_path):
+    """The fly-to's end (its zoomend and moveend) comes inside one of Leaflet's animation frames,
+    whose task paints that frame too: no layer makes its view there, not even its image (twenty
+    layers: one task of 50-57 ms, the frame's new canvases included). Each layer's view comes in
+    a task after it, the same as drawn at once."""
+    window = open_window("sofie.janssens")
+    import_four_canvas_layers(qtbot, window, tmp_path)
+    run_js(qtbot, window, """
+        var map = paragon.map, layers = Object.values(paragon.layers).map(function (e) {
+            return e.parts || []; }).flat().filter(function (p) { return p._x || p._xy; });
+        window.__ended = null;
+        map.once('moveend', function () {  // after the layers' own moveend
+            var redraws = paragon.pointRedraws;
+            var queued = layers.filter(function (l) { return l._job && l._job.queued; }).length;
+            paragon.afterDrawing(function () {
+                var later = paragon.pointRedraws - redraws;
+                function image(layer) {
+                    var c = layer._canvas;
+                    return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
+                }
+                var differ = layers.map(function (layer) {
+                    var before = image(layer);
+                    layer._last = null; layer._drawn = null; layer._reset();
+                    var now = image(layer), d = 0, inked = 0;
+                    for (var i = 0; i < now.length; i++) {
+                        if (now[i] !== before[i]) d++;
+                        if (now[i]) inked++;
+                    }
+                    return [d, inked];
+                });
+                window.__ended = JSON.stringify([queued, later, differ]);
+            });
+        });
+        0""")
+    window.map.fly_to((LON + 0.004, LAT + 0.004, LON + 0.012, LAT + 0.009))
+    qtbot.waitUntil(lambda: isinstance(run_js(qtbot, window, "window.__ended || 0"), str),
+                    timeout=10000)
+    queued, later, differ = json.loads(run_js(qtbot, window, "window.__ended"))
+    assert queued == 4  # at the fly-to's end every layer's view waits for a task of its own ...
+    assert later == 3  # ... the three point layers' images made in later ones ...
+    assert all(inked > 0 for _d, inked in differ)
+    assert [d for d, _inked in differ] == [0, 0, 0, 0]  # ... each the same as drawn at once
+
+
 def test_a_big_layer_arrives_whole_and_exact_through_the_scheme(open_window, qtbot, tmp_path):
     """The page reads a layer's data from the scheme in pieces (no copy of the whole body on
     the window's thread): 4 MB of multi-byte text, cut inside characters, arrive exactly."""

@@ -142,11 +142,26 @@
     },
     onAdd: function (map) {
       this._canvas = this._makeCanvas(false);
-      map.on("moveend zoomend resize viewreset", this._reset, this);
+      map.on("moveend zoomend resize viewreset", this._onView, this);
       map.on("zoomanim", this._animateZoom, this);
       clickable(map, this, true);
       this._drawn = null;
-      this._reset();
+      this._onView();
+    },
+    /* The map moved (or the layer came): its view is drawn (``_reset``), in a task of its own
+     * when an app's move is ending (``appMoveEnding``), the layer counted as drawing until then
+     * (an unfinished view stops: the new one is drawn whatever was drawn before). */
+    _onView: function () {
+      if (!(appMove && appMove.ending)) { this._reset(); return; }
+      if (this._job && this._job.queued) return;
+      if (this._job) this._drawn = null;
+      var self = this, job = (this._job = { queued: true });
+      nextTask(function () {
+        if (self._job !== job) return;
+        self._job = null;
+        self._reset();
+        if (!self._job) viewsDrawn();  // the view was drawn already, or the layer is away
+      });
     },
     onRemove: function (map) {
       L.DomUtil.remove(this._canvas);
@@ -158,7 +173,7 @@
       this._job = null;  // a view being drawn in slices stops
       viewsDrawn();
       this._list = null;
-      map.off("moveend zoomend resize viewreset", this._reset, this);
+      map.off("moveend zoomend resize viewreset", this._onView, this);
       map.off("zoomanim", this._animateZoom, this);
       clickable(map, this, false);
     },
@@ -285,6 +300,11 @@
   // at its end take turns after ``ms`` already. Nobody steers it, so the extra tasks cost
   // nothing felt, and Leaflet's own work at the end of a fly-to (~20 ms) comes on top of the
   // turn: with twenty layers that task took 60-120 ms. Over at the task after its moveend.
+  // Its end (``ending``: its zoomend and moveend) is inside one of Leaflet's animation frames,
+  // whose task also paints the frame: a view drawn there puts new canvases into that frame
+  // (twenty layers: 26-34 ms of drawing, Leaflet's ~20 and the frame's ~20 in one task of
+  // 50-57 ms in 5 loads of 8). No view is made in it, not even its image buffers (5-6 ms a
+  // point layer): each layer's waits for a task of its own (``_onView``).
   var appMove = null;
   P.appMoving = function () { return appMove !== null; };
   function startAppMove() {
@@ -292,6 +312,13 @@
     function over() { if (appMove === move) appMove = null; }
     P.map.once("moveend", function () { nextTask(over); });
     setTimeout(over, 3000);  // a move that never ends (the view was already there) is over too
+  }
+  /* (Listens before any layer does: the layers' zoomend and moveend come after it.) */
+  function appMoveEnding() {
+    var move = appMove;
+    if (!move || move.ending) return;
+    move.ending = true;
+    nextTask(function () { move.ending = false; });
   }
 
   /* How many layers on the map are still drawing their view in slices; ``afterDrawing(fn)``
@@ -1825,6 +1852,7 @@
 
   P.start = function (map, texts) {
     P.map = map;
+    map.on("zoomend moveend", appMoveEnding);
     P.texts = texts || {};
     // Leaflet's own buttons speak the app's language (their titles are set when made).
     if (map.zoomControl) {
