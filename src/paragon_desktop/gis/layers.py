@@ -56,11 +56,11 @@ _GPX_SUBLAYERS = ("waypoints", "routes", "tracks")
 _LINKED_CRS = re.compile(rb'"crs"\s*:\s*\{[^{}]*"type"\s*:\s*"link"')
 
 
-
 @cache
 def load_gdal() -> Any:
     """pyogrio, set up: imported by the first read, so that the window's process, which reads
-    no file itself (the reader process does), never loads GDAL (45 MB of its memory)."""
+    no file itself (the reader process does; it only builds the demo workspace from its files,
+    once, on an empty database), does not load GDAL (45 MB of its memory)."""
     import pyogrio
 
     pyogrio.set_gdal_config_options({"LIBKML_RESOLVE_STYLE": "YES"})
@@ -69,6 +69,7 @@ def load_gdal() -> Any:
     pyogrio.set_gdal_config_options({k: v for k, v in NO_NETWORK_ENV.items()
                                      if k.startswith(("GDAL_", "CPL_"))})
     return pyogrio
+
 
 Progress = Callable[[float, str], None]
 
@@ -244,8 +245,8 @@ def _read_part(name: str, source: str, layer: str | None, is_kml: bool,
             py_warnings.simplefilter("ignore", RuntimeWarning)
             # Times as the file writes them (ISO 8601 with their offset): as numbers, an offset
             # was dropped and 10:48+02:00 became a naive 10:48.
-            meta, _fids, geometries, values = load_gdal().raw.read(source, datetime_as_string=True,
-                                                               **kwargs)
+            meta, _fids, geometries, values = load_gdal().raw.read(
+                source, datetime_as_string=True, **kwargs)
     except Exception as exc:
         if "projection" in str(exc).lower() or "crs" in str(exc).lower():
             raise LayerReadError(

@@ -340,9 +340,9 @@ def _refuse(out: IO[bytes], error: LayerReadError) -> None:
 def child_main() -> int:
     """Import everything, wait for one request, lock down, read, answer, exit."""
     from paragon_desktop.gis import sandbox
-    from paragon_desktop.gis.layers import load_gdal, read_layer  # the slow imports, before reading
+    from paragon_desktop.gis.layers import load_gdal, read_layer  # the slow imports, first
 
-    load_gdal()  # GDAL too (the window's process never loads it), before the limits
+    load_gdal()  # GDAL too (imported by the first read), before the limits
 
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write into the frames

@@ -302,8 +302,8 @@
   // turn: with twenty layers that task took 60-120 ms. Over at the task after its moveend.
   // Its end (``ending``: its zoomend and moveend) is inside one of Leaflet's animation frames,
   // whose task also paints the frame: a view drawn there puts new canvases into that frame
-  // (twenty layers: 26-34 ms of drawing, Leaflet's ~20 and the frame's ~20 in one task of
-  // 50-57 ms in 5 loads of 8). No view is made in it, not even its image buffers (5-6 ms a
+  // (twenty layers: 26-34 ms of drawing, Leaflet's ~20 and the frame's on top, one task of
+  // 50-69 ms in 3 loads of 13). No view is made in it, not even its image buffers (5-6 ms a
   // point layer): each layer's waits for a task of its own (``_onView``).
   var appMove = null;
   P.appMoving = function () { return appMove !== null; };
@@ -1712,7 +1712,7 @@
             asked.answered = performance.now() - asked.at;
             asked.found = !!properties;
             asked.current = P.layers[id] === entry && entry.revision === revision;
-            if (properties && P.layers[id] === entry && entry.revision === revision) {
+            if (asked.found && asked.current) {
               L.popup().setLatLng(latlng).setContent(popup(properties)).openOn(P.map);
             }
           });
