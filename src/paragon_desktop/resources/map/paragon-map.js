@@ -675,9 +675,9 @@
       var map = this._map;
       if (!map || !this._canvas) return;
       var size = map.getSize(), ratio = window.devicePixelRatio || 1, pad = SHAPE_PADDING;
-      var area = map.containerPointToLayerPoint([-size.x * pad, -size.y * pad]).round();
+      var padded = map.containerPointToLayerPoint([-size.x * pad, -size.y * pad]).round();
       var aw = Math.round(size.x * (1 + 2 * pad)), ah = Math.round(size.y * (1 + 2 * pad));
-      var frame = this._frame({ x: area.x, y: area.y, w: aw, h: ah }, this._reach);
+      var frame = this._frame({ x: padded.x, y: padded.y, w: aw, h: ah }, this._reach);
       var min = L.point(frame.x, frame.y);
       var origin = map.getPixelOrigin(), zoom = map.getZoom();
       var view = [zoom, origin.x, origin.y, frame.x, frame.y, frame.w, frame.h, ratio].join();
@@ -694,7 +694,7 @@
       var W = Math.max(1, Math.round(w * ratio)), H = Math.max(1, Math.round(h * ratio));
       var ctx = canvas.getContext("2d");
       var bounds = L.latLngBounds(map.layerPointToLatLng(min), map.layerPointToLatLng(min.add([w, h])));
-      var world = 256 * Math.pow(2, zoom), ax = origin.x + area.x, ay = origin.y + area.y;
+      var world = 256 * Math.pow(2, zoom), ax = origin.x + padded.x, ay = origin.y + padded.y;
       if (this._away(ax / world, ay / world, (ax + aw) / world, (ay + ah) / world)) return;
       var dx = origin.x + min.x, dy = origin.y + min.y;
       var x0 = dx / world, y0 = dy / world, x1 = (dx + w) / world, y1 = (dy + h) / world;
